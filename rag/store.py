@@ -91,6 +91,7 @@ class BM25Index:
         self.rows = rows  # one dict per indexed chunk: id, text + metadata
         self.version = version
         self.row_of = {r["id"]: i for i, r in enumerate(rows)}
+        self._df: dict[str, int] | None = None
         self._doc_arr = np.array([r["doc_id"] for r in rows]) if rows else np.array([], dtype=object)
 
     @classmethod
@@ -103,6 +104,21 @@ class BM25Index:
             corpus = [r["tokens"].split(" ") if r["tokens"] else ["\u0000"] for r in rows]
             retriever.index(corpus, show_progress=False)
         return cls(retriever, rows, version)
+
+    def idf(self, token: str) -> float:
+        """BM25 idf of a token over the indexed chunks (0 occurrences -> -1.0)."""
+        import math
+
+        if self._df is None:
+            df: dict[str, int] = {}
+            for r in self.rows:
+                for t in set(r["tokens"].split(" ")):
+                    df[t] = df.get(t, 0) + 1
+            self._df = df
+        n = self._df.get(token, 0)
+        if n == 0:
+            return -1.0
+        return math.log((len(self.rows) - n + 0.5) / (n + 0.5) + 1.0)
 
     def mask_for(self, doc_ids: set[str] | None) -> np.ndarray | None:
         if doc_ids is None or not self.rows:
@@ -174,6 +190,7 @@ class ReportStore:
         self._lock = threading.RLock()
         self._docs_cache: tuple[str, dict[str, DocRecord]] | None = None
         self._bm25: BM25Index | None = None
+        self._text_cache: dict[str, str] = {}
         self._write_lock_path = settings.data_dir / "ingest.lock"
 
     # ------------------------------------------------------------------ catalogue
@@ -207,8 +224,18 @@ class ReportStore:
         return self.records().get(doc_id)
 
     def get_doc_text(self, doc_id: str) -> str | None:
+        """Cleaned text of a report (cached: a doc_id is a content hash, so it never changes)."""
+        cached = self._text_cache.get(doc_id)
+        if cached is not None:
+            return cached
         got = self.docs.get(ids=[doc_id], include=["documents"])
-        return got["documents"][0] if got["ids"] else None
+        if not got["ids"]:
+            return None
+        text = got["documents"][0]
+        if len(self._text_cache) > 256:
+            self._text_cache.clear()
+        self._text_cache[doc_id] = text
+        return text
 
     def find_by_hash(self, content_hash: str) -> DocRecord | None:
         for rec in self.records().values():

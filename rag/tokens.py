@@ -10,6 +10,9 @@ from rag.config import disable_phone_home
 
 _WORD = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+|\d+(?:\.\d+)?%?")
 STOPWORDS = frozenset(
+    "怎么样 怎样 咋样 如何 搞 搞得 做 做了 干 干了 情况 状况 具体 哪 哪儿 有多 多大 是多少 为多少 分别是 到底 "
+    "一共 共 总共 大概 大约 左右 这方面 方面 相关 有关 关于 主要 都 还有 另外 以及 之类 等等 啥 么 吗 呢 "
+    "镇 乡 街道 全镇 该镇 这个镇 那个镇 本镇 我镇 内容 数据 数字 指标 提出 提 讲 说到 谈到 介绍 "
     "的 了 和 与 及 以及 或 在 是 为 把 被 对 从 向 由 于 等 之 其 该 这 那 这个 那个 哪个 哪些 什么 多少 几 几个 "
     "怎么 怎样 如何 吗 呢 吧 啊 呀 么 请问 请 告诉 一下 我 我们 你 你们 他 她 它 有 有没有 没有 是否 "
     "哪 哪里 里 中 上 下 个 年 今年 去年 明年 报告 政府 工作 工作报告 提到 提及 说 讲 情况 方面 一 也 都 就 还 "
@@ -62,7 +65,7 @@ def to_simplified(text: str) -> str:
     return zhconv.convert(text, "zh-cn")
 
 
-def search_tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
+def search_tokens(text: str, *, keep_stopwords: bool = False, bigrams: bool = True) -> list[str]:
     """Tokens for BM25: simplified Chinese, jieba words plus CJK bigrams of longer words.
 
     Bigrams of multi-character words let "生产总值" match "地区生产总值" and keep recall when
@@ -77,7 +80,7 @@ def search_tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
                 if not keep_stopwords and word in STOPWORDS:
                     continue
                 out.append(word)
-                if len(word) >= 3:
+                if bigrams and len(word) >= 3:
                     out.extend(word[i: i + 2] for i in range(len(word) - 1))
         else:
             out.append(piece)

@@ -1,0 +1,314 @@
+"""Answer synthesis with citations. The offline default backend is extractive (no model).
+
+The extractive answerer scores the sentences of the retrieved passages against the question
+(coverage of its content words, weighted by rarity; a figure when a figure is asked; plan vs
+achievement; the year asked), answers with the best sentence(s) trimmed to the clauses that
+matter, cites each one, and refuses ("报告中未提及…") when no sentence covers what is asked.
+A comparison answers one line per side, each cited, "报告中未提及" for a silent side.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from ingest.chunk import split_sentences
+from rag.lexicon import SYNONYMS
+from rag.numbers import find_quantities, has_masked_number
+from rag.query import QueryPlan, Side
+from rag.store import BM25Index
+from rag.tokens import search_tokens, to_simplified
+from rag.types import Citation, ComparisonRow, DocMeta, Passage
+
+NOT_FOUND = "报告中未提及"
+_PLAN_SECTION = re.compile(r"(安排|计划|打算|思路|目标|部署|下阶段|下一步|下一阶段|今年|明年|\d{4}年工作)")
+_TARGET_CUE = re.compile(r"(力争|目标|计划|预计|确保|争取|将|要|拟|推动实现|努力)")
+_HEADING_ONLY = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])[^。；;]{0,30}[。]?$")
+_CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
+_YEAR_IN = re.compile(r"(20\d\d)年")
+
+
+@dataclass
+class Sentence:
+    passage: Passage
+    start: int  # offsets in the cleaned document text
+    end: int
+    text: str
+    score: float = 0.0
+    coverage: float = 0.0
+    matched: frozenset[str] = frozenset()
+
+
+@dataclass
+class Draft:
+    """What an answerer returns before validation: text with [n] marks and its citations."""
+
+    answer: str
+    refused: bool
+    citations: list[Citation]
+    comparison: list[ComparisonRow] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class KeyTerm:
+    token: str
+    weight: float
+    alternatives: tuple[str, ...]
+
+
+def key_terms(plan: QueryPlan, index: BM25Index) -> list[KeyTerm]:
+    """The content words of the question with rarity weights and synonym alternatives."""
+    topic = to_simplified(plan.topic or plan.standalone)
+    tokens = []
+    for t in search_tokens(topic, bigrams=False):
+        if t not in tokens and not re.fullmatch(r"\d+(\.\d+)?%?", t):
+            tokens.append(t)
+    low = topic.lower()
+    idfs = [index.idf(t) for t in tokens]
+    known = [x for x in idfs if x > 0]
+    median = sorted(known)[len(known) // 2] if known else 1.0
+    terms = []
+    for t, idf in zip(tokens, idfs):
+        alts = {t}
+        for key, syns in SYNONYMS.items():
+            if key in low and (t in key or key in t):
+                alts.update(to_simplified(s).lower() for s in syns)
+        if len(t) == 1 and t not in alts - {t}:
+            weight = 0.3
+        elif idf < 0:
+            # a word no report uses: it still counts (so an absent topic is refused), at median weight
+            has_alt = any(index.idf(a) > 0 for a in alts if a != t)
+            weight = median if not has_alt else median * 1.2
+        else:
+            weight = max(idf, 0.3)
+        terms.append(KeyTerm(t, weight, tuple(sorted(alts))))
+    return terms
+
+
+def _matches(term: KeyTerm, text_low: str) -> bool:
+    return any(a in text_low for a in term.alternatives)
+
+
+def split_passage(p: Passage) -> list[Sentence]:
+    out = []
+    for sp in split_sentences(p.text):
+        text = p.text[sp.start: sp.end]
+        out.append(Sentence(p, p.start + sp.start, p.start + sp.end, text))
+    return out
+
+
+def _is_plan_context(s: Sentence, meta: DocMeta | None) -> bool:
+    return bool(_PLAN_SECTION.search(s.passage.section.split(" > ")[0] if s.passage.section else ""))
+
+
+def score_sentences(
+    plan: QueryPlan, passages: list[Passage], terms: list[KeyTerm], metas: dict[str, DocMeta]
+) -> list[Sentence]:
+    total = sum(t.weight for t in terms) or 1.0
+    out: list[Sentence] = []
+    for rank, p in enumerate(passages):
+        meta = metas.get(p.doc_id)
+        for s in split_passage(p):
+            low = to_simplified(s.text).lower()
+            if len(s.text) < 6:
+                continue
+            matched = frozenset(t.token for t in terms if _matches(t, low))
+            coverage = sum(t.weight for t in terms if t.token in matched) / total
+            score = 3.0 * coverage + 0.25 / (1 + rank)
+            quantities = [q for q in find_quantities(s.text) if not re.fullmatch(r"20\d\d", q.text)]
+            if plan.wants_number:
+                score += 0.6 if quantities else -0.4
+            plan_ctx = _is_plan_context(s, meta)
+            cue = bool(_TARGET_CUE.search(s.text))
+            if plan.intent == "target":
+                score += 0.5 if (plan_ctx or cue) else -0.3
+            elif plan.intent == "actual":
+                score += -0.5 if plan_ctx else 0.2
+            if plan.years and meta:
+                mentioned = {int(y) for y in _YEAR_IN.findall(s.text)}
+                if mentioned & set(plan.years):
+                    score += 0.3
+                elif mentioned:
+                    score -= 0.4
+                if meta.period_planned in plan.years and meta.period_reviewed not in plan.years:
+                    score += 0.4 if (plan_ctx or cue) else -0.2
+                elif meta.period_reviewed in plan.years and meta.period_planned not in plan.years:
+                    score += -0.4 if plan_ctx else 0.2
+            if _HEADING_ONLY.match(s.text) and not plan.wants_list:
+                score -= 0.5
+            s.score, s.coverage, s.matched = score, coverage, matched
+            out.append(s)
+    out.sort(key=lambda s: -s.score)
+    return out
+
+
+def trim_sentence(s: Sentence, terms: list[KeyTerm], wants_number: bool) -> tuple[int, int]:
+    """Offsets (in the document) of the clauses of ``s`` that carry the answer."""
+    if len(s.text) <= 90:
+        return s.start, s.end
+    clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(s.text)]
+    if len(clauses) <= 2:
+        return s.start, s.end
+    hit = []
+    for i, (a, b) in enumerate(clauses):
+        low = to_simplified(s.text[a:b]).lower()
+        if any(_matches(t, low) for t in terms if t.weight >= 0.5):
+            hit.append(i)
+    if not hit:
+        return s.start, s.end
+    first, last = hit[0], hit[-1]
+    # keep the figures that follow the matched words ("…分别达到79668元和40450元")
+    while wants_number and last + 1 < len(clauses) and not find_quantities(s.text[clauses[last][0]: clauses[last][1]]):
+        last += 1
+    if wants_number and last + 1 < len(clauses):
+        nxt = s.text[clauses[last + 1][0]: clauses[last + 1][1]]
+        if re.match(r"^\s*(同比)?(增长|下降|提高|减少|比上年|较上年|占)", nxt):
+            last += 1
+    a, b = clauses[first][0], clauses[last][1]
+    return s.start + a, s.start + b
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    min_coverage: float = 0.5
+    list_items: int = 4
+    fact_sentences: int = 2
+
+
+def _side_label(side: Side, metas: dict[str, DocMeta], sentence: Sentence | None) -> str:
+    if side.label:
+        return side.label
+    if sentence is not None:
+        meta = metas.get(sentence.passage.doc_id)
+        if meta and meta.town:
+            return meta.town
+    return ""
+
+
+def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTerm],
+                     policy: AnswerPolicy) -> list[Sentence]:
+    if not scored:
+        return []
+    best = scored[0]
+    if best.coverage < policy.min_coverage:
+        return []
+    picked = [best]
+    limit = policy.list_items if plan.wants_list else policy.fact_sentences
+    for s in scored[1:]:
+        if len(picked) >= limit:
+            break
+        if s.passage.doc_id != best.passage.doc_id or any(s.start < p.end and p.start < s.end for p in picked):
+            continue
+        if plan.wants_list:
+            if s.score >= 0.7 * best.score and s.coverage >= policy.min_coverage * 0.8:
+                picked.append(s)
+        else:
+            # a second sentence only when it adds a asked-for word the first lacks
+            new_terms = s.matched - frozenset().union(*(p.matched for p in picked))
+            if new_terms and s.score >= 0.85 * best.score:
+                picked.append(s)
+    picked.sort(key=lambda s: (s.passage.doc_id, s.start))
+    return picked
+
+
+class CitationBook:
+    """Numbers citations in order of use; one number per (passage, span)."""
+
+    def __init__(self) -> None:
+        self.citations: list[Citation] = []
+        self._key: dict[tuple, int] = {}
+
+    def cite(self, p: Passage, start: int, end: int) -> int:
+        key = (p.chunk_id, start, end)
+        if key not in self._key:
+            n = len(self.citations) + 1
+            quote = p.text[start - p.start: end - p.start]
+            self.citations.append(Citation(
+                n=n, doc_id=p.doc_id, file=p.file, title=p.title, town=p.town, year=p.year,
+                section=p.section, text=p.text, start=p.start, end=p.end, span_start=start, span_end=end,
+                quote=quote))
+            self._key[key] = n
+        return self._key[key]
+
+
+def _render(picked: list[Sentence], terms, plan, book: CitationBook) -> str:
+    parts = []
+    for s in picked:
+        a, b = trim_sentence(s, terms, plan.wants_number)
+        quote = s.passage.text[a - s.passage.start: b - s.passage.start].strip().rstrip("，,；;：:")
+        n = book.cite(s.passage, a, b)
+        parts.append(f"{quote}[{n}]")
+    return "；".join(parts) if not plan.wants_list else "\n".join(f"{i}. {p}" for i, p in enumerate(parts, 1))
+
+
+def _masked_refusal(best: Sentence, book: CitationBook, label: str) -> str:
+    n = book.cite(best.passage, best.start, best.end)
+    who = f"{label}的" if label else ""
+    return f"{NOT_FOUND}具体数字：{who}报告原文中该数据已被隐去（以 x 代替）[{n}]。"
+
+
+def extractive_answer(
+    plan: QueryPlan,
+    evidence: list[tuple[Side, list[Passage]]],
+    *,
+    index: BM25Index,
+    metas: dict[str, DocMeta],
+    policy: AnswerPolicy = AnswerPolicy(),
+) -> Draft:
+    book = CitationBook()
+    terms = key_terms(plan, index)
+    if plan.unknown_places:
+        names = "、".join(plan.unknown_places)
+        known = sorted({m.town for m in metas.values() if m.town})
+        anon = sum(1 for m in metas.values() if not m.town)
+        have = "、".join(known) + (f" 及 {anon} 份未署名的报告" if anon else "")
+        return Draft(f"{NOT_FOUND}{names}：已导入的报告中没有关于{names}的报告（现有：{have}）。", True, [])
+    if not terms:
+        return Draft("请具体说明想了解的内容，例如“杜桥镇2019年工业产值是多少？”", True, [])
+
+    if plan.comparison and len(evidence) >= 2:
+        rows: list[ComparisonRow] = []
+        lines = []
+        for side, passages in evidence:
+            scored = score_sentences(plan, passages, terms, metas)
+            picked = choose_sentences(plan, scored, terms, AnswerPolicy(policy.min_coverage, 2, 1))
+            label = _side_label(side, metas, scored[0] if scored else None)
+            if picked and plan.wants_number and has_masked_number(picked[0].text) and not [
+                q for q in find_quantities(picked[0].text) if not re.fullmatch(r"20\d\d", q.text)
+            ]:
+                picked = []
+            if picked:
+                cell = _render(picked, terms, replace(plan, wants_list=False), book)
+                nums = [int(x) for x in re.findall(r"\[(\d+)\]", cell)]
+                rows.append(ComparisonRow(label, cell, nums))
+            else:
+                rows.append(ComparisonRow(label, NOT_FOUND, []))
+            lines.append(f"{label}：{rows[-1].answer}")
+        refused = all(r.answer == NOT_FOUND for r in rows)
+        if refused:
+            return Draft(f"{NOT_FOUND}：各份报告都没有关于“{plan.topic}”的内容。", True, [], rows)
+        return Draft("\n".join(lines), False, book.citations, rows)
+
+    side, passages = evidence[0] if evidence else (Side("", frozenset()), [])
+    scored = score_sentences(plan, passages, terms, metas)
+    picked = choose_sentences(plan, scored, terms, policy)
+    label = _side_label(side, metas, scored[0] if scored else None)
+    if not picked:
+        what = f"{label}的" if label else ""
+        hint = ""
+        if scored and scored[0].coverage >= 0.25:
+            s = scored[0]
+            n = book.cite(s.passage, *trim_sentence(s, terms, False))
+            hint = f"相关内容：{s.passage.text[s.start - s.passage.start: s.end - s.passage.start][:80]}[{n}]"
+        topic = plan.topic.strip("？?。 ") or plan.question
+        msg = f"{NOT_FOUND}{what}“{topic}”。" + (f"\n{hint}" if hint else "")
+        return Draft(msg, True, book.citations)
+    if plan.wants_number:
+        best = picked[0]
+        real = [q for q in find_quantities(best.text) if not re.fullmatch(r"20\d\d", q.text)]
+        if has_masked_number(best.text) and not real:
+            return Draft(_masked_refusal(best, book, label), True, book.citations)
+    body = _render(picked, terms, plan, book)
+    prefix = f"{label}：" if label and not plan.wants_list else (f"{label}：\n" if label else "")
+    return Draft(prefix + body, False, book.citations)

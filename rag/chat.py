@@ -1,0 +1,224 @@
+"""The question-answering service: query analysis -> retrieval -> answer -> citation check.
+
+One object (:class:`QAService`) that the CLI, the Gradio UI and the eval harness all call, so
+they cannot drift apart. ``ask`` returns an :class:`Answer`; ``stream`` yields text deltas and
+then the final Answer (the token stream and its sources together).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from rag.answer import NOT_FOUND, Draft, extractive_answer
+from rag.cite import renumber, validate_answer
+from rag.config import Settings, disable_phone_home
+from rag.embed import GovEmbedding
+from rag.query import QueryPlan, Side, analyse_question
+from rag.retrieve import RetrievalConfig, retrieve
+from rag.store import ReportStore
+from rag.tokens import count_tokens, truncate_tokens
+from rag.types import Answer, DocMeta, Passage
+
+
+@dataclass
+class Turn:
+    question: str
+    plan: QueryPlan | None
+    answer: Answer
+
+
+@dataclass
+class Conversation:
+    """The turns so far; follow-ups are resolved against them."""
+
+    turns: list[Turn] = field(default_factory=list)
+
+    @property
+    def last_plan(self) -> QueryPlan | None:
+        for turn in reversed(self.turns):
+            if turn.plan is not None:
+                return turn.plan
+        return None
+
+    def history_pairs(self, limit: int = 4) -> list[tuple[str, str]]:
+        return [(t.question, t.answer.answer) for t in self.turns[-limit:]]
+
+
+_ONLY_PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
+_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _message(question: str, text: str, timings: dict | None = None) -> Answer:
+    return Answer(question=question, answer=text, refused=True, citations=[], backend="none",
+                  timings_ms=timings or {})
+
+
+class QAService:
+    def __init__(self, settings: Settings, *, store: ReportStore | None = None,
+                 embedder: GovEmbedding | None = None):
+        disable_phone_home()
+        self.settings = settings
+        self.store = store or ReportStore(settings)
+        self.embedder = embedder or GovEmbedding.from_settings(settings)
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ catalogue
+    def catalogue(self) -> list[DocMeta]:
+        return self.store.list_docs()
+
+    def _resolve_description(self, description: str) -> str | None:
+        hits = retrieve(description, store=self.store, embedder=self.embedder, k=3,
+                        config=RetrievalConfig(mode="bm25", merge_neighbours=False)).passages
+        return hits[0].doc_id if hits else None
+
+    # ------------------------------------------------------------------ checks on the question
+    def _precheck(self, question: str) -> tuple[str, Answer | None, list[str]]:
+        notices: list[str] = []
+        q = (question or "").strip()
+        if not q:
+            return q, _message(question or "", "请输入一个问题，例如“杜桥镇2019年工业产值是多少？”"), notices
+        if _ONLY_PUNCT.match(q):
+            return q, _message(q, "问题只包含标点或符号，请用中文描述想了解的内容。"), notices
+        if count_tokens(q) > self.settings.question_max_tokens:
+            q, _ = truncate_tokens(q, self.settings.question_max_tokens)
+            notices.append(f"问题过长，已截取前 {self.settings.question_max_tokens} 个 token。")
+        if not _HAS_CJK.search(q):
+            notices.append("本工具针对中文报告，英文问题可能检索不准，建议用中文提问。")
+        return q, None, notices
+
+    # ------------------------------------------------------------------ main path
+    def plan(self, question: str, conversation: Conversation | None = None, *, towns=(), years=()) -> QueryPlan:
+        return analyse_question(
+            question, self.catalogue(), previous=conversation.last_plan if conversation else None,
+            town_filter=tuple(towns), year_filter=tuple(int(y) for y in years),
+            resolve_description=self._resolve_description,
+        )
+
+    def gather(self, plan: QueryPlan, *, k: int, config: RetrievalConfig) -> list[tuple[Side, list[Passage]]]:
+        evidence = []
+        for side in plan.sides:
+            ids = side.doc_ids if side.doc_ids else plan.doc_ids
+            text = plan.standalone if not plan.comparison else f"{side.label} {plan.topic}"
+            result = retrieve(text, store=self.store, embedder=self.embedder, k=k, doc_ids=ids, config=config)
+            evidence.append((side, result.passages))
+        return evidence
+
+    def ask(self, question: str, conversation: Conversation | None = None, **kwargs) -> Answer:
+        answer = None
+        for event in self.stream(question, conversation, **kwargs):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None
+        return answer
+
+    def stream(
+        self,
+        question: str,
+        conversation: Conversation | None = None,
+        *,
+        towns: tuple[str, ...] | list[str] = (),
+        years: tuple[int, ...] | list[int] = (),
+        k: int | None = None,
+        backend: str | None = None,
+        retrieval: RetrievalConfig | None = None,
+    ) -> Iterator[str | Answer]:
+        """Yield text deltas, then the final validated :class:`Answer`."""
+        t0 = time.perf_counter()
+        backend = backend or self.settings.backend
+        k = k or self.settings.top_k
+        config = retrieval or RetrievalConfig.from_settings(self.settings)
+        q, early, notices = self._precheck(question)
+        if early is not None:
+            yield early.answer
+            yield early
+            return
+        if self.store.is_empty():
+            msg = _message(q, "还没有导入任何报告：请先上传报告或运行 `govqa ingest seeds/`。")
+            yield msg.answer
+            yield msg
+            return
+        timings: dict[str, float] = {}
+        t = time.perf_counter()
+        plan = self.plan(q, conversation, towns=towns, years=years)
+        timings["analyse"] = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        evidence = self.gather(plan, k=k, config=config)
+        timings["retrieve"] = (time.perf_counter() - t) * 1000
+        metas = {m.doc_id: m for m in self.catalogue()}
+        index = self.store.bm25()
+
+        t = time.perf_counter()
+        draft: Draft | None = None
+        used_backend = "extractive"
+        year_gap = self._year_not_covered(plan, metas)
+        if year_gap:
+            draft = Draft(year_gap, True, [])
+        elif backend == "llm":
+            from rag.llm import LLMError, llm_answer
+
+            deltas: list[str] = []
+            try:
+                draft = llm_answer(plan, evidence, settings=self.settings,
+                                   history=conversation.history_pairs() if conversation else [],
+                                   on_delta=deltas.append)
+                used_backend = "llm"
+                for d in deltas:
+                    yield d
+            except LLMError as err:
+                notices.append(f"大模型接口不可用（{err}），已改用离线抽取式回答。")
+                used_backend = "extractive (llm fallback)"
+        if draft is None:
+            draft = extractive_answer(plan, evidence, index=index, metas=metas)
+        timings["answer"] = (time.perf_counter() - t) * 1000
+
+        passages_by_n = {c.n: _citation_passage(c) for c in draft.citations}
+        text, report = validate_answer(draft.answer, passages_by_n)
+        if report.dropped:
+            notices.append(f"有 {len(report.dropped)} 句因引用无法核实被删除。")
+        if not text.strip() or (not draft.refused and not re.search(r"\[\d+\]", text)):
+            text, refused = f"{NOT_FOUND}（回答中的内容无法在报告中核实）。", True
+        else:
+            refused = draft.refused
+        text, citations = renumber(text, draft.citations)
+        for row in draft.comparison:
+            row.citations = [c.n for c in citations if f"[{c.n}]" in row.answer]
+        if used_backend == "extractive" or used_backend.startswith("extractive"):
+            yield text
+        timings["total"] = (time.perf_counter() - t0) * 1000
+        passages = [p for _, ps in evidence for p in ps]
+        answer = Answer(
+            question=q, answer=text, refused=refused, citations=citations, backend=used_backend,
+            timings_ms=timings, standalone_question=plan.standalone, notices=notices + list(draft.notices),
+            validation=report.to_dict(), comparison=draft.comparison if plan.comparison else [],
+            passages=passages,
+        )
+        if conversation is not None:
+            conversation.turns.append(Turn(q, plan, answer))
+        yield answer
+
+    @staticmethod
+    def _year_not_covered(plan: QueryPlan, metas: dict[str, DocMeta]) -> str:
+        """A named town whose reports cover none of the years asked: say so (never substitute)."""
+        if not plan.years or not plan.towns:
+            return ""
+        missing = []
+        for town in plan.towns:
+            docs = [m for m in metas.values() if m.town == town]
+            covered = {y for m in docs for y in (m.year, m.period_reviewed, m.period_planned) if y}
+            if docs and not covered & set(plan.years):
+                spans = "、".join(sorted({f"回顾{m.period_reviewed}年/部署{m.period_planned}年" for m in docs}))
+                missing.append(f"{town}（现有报告：{spans}）")
+        if missing and len(missing) == len(plan.towns):
+            years = "、".join(f"{y}年" for y in plan.years)
+            return f"{NOT_FOUND}{years}的情况：{'；'.join(missing)}。"
+        return ""
+
+
+def _citation_passage(c) -> Passage:
+    return Passage(chunk_id=f"cite{c.n}", doc_id=c.doc_id, file=c.file, title=c.title, town=c.town, region="",
+                   year=c.year, section=c.section, text=c.quote or c.text, start=c.span_start, end=c.span_end,
+                   chunk_index=0)

@@ -1,0 +1,112 @@
+"""Citations: build them from passages, and validate an answer against them.
+
+Validation (for every backend):
+* every ``[n]`` must point at a passage that was given to the answerer;
+* every number in a claim must occur in a passage the claim cites (after normalising 万/亿,
+  %, full-width digits and thousands separators);
+* a failing claim is re-cited to a passage that does contain its numbers, or dropped.
+The result records what was repaired, so the UI and the eval can show it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.numbers import find_quantities, quantity_keys
+from rag.types import Citation, Passage
+
+MARK = re.compile(r"\[(\d{1,2})\]")
+_CLAIM_SPLIT = re.compile(r"(?<=[。！？!?；;\n])")
+
+
+def citation_from_passage(n: int, p: Passage, span: tuple[int, int] | None = None) -> Citation:
+    s, e = span if span else (p.start, p.end)
+    quote = p.text[s - p.start: e - p.start] if span else ""
+    return Citation(n=n, doc_id=p.doc_id, file=p.file, title=p.title, town=p.town, year=p.year,
+                    section=p.section, text=p.text, start=p.start, end=p.end, span_start=s, span_end=e,
+                    quote=quote)
+
+
+@dataclass
+class ValidationReport:
+    claims: int = 0
+    numbers_checked: int = 0
+    bad_marks: list[int] = field(default_factory=list)
+    recited: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.bad_marks or self.recited or self.dropped)
+
+    def to_dict(self) -> dict:
+        return {"claims": self.claims, "numbers_checked": self.numbers_checked, "bad_marks": self.bad_marks,
+                "recited": self.recited, "dropped": self.dropped, "ok": self.ok}
+
+
+def _claim_numbers(claim: str) -> set[str]:
+    """Numbers a claim asserts (citation marks and list ordinals like "1." excluded)."""
+    body = MARK.sub(" ", claim)
+    body = re.sub(r"(^|\n)\s*\d{1,2}[.、)]\s*", " ", body)
+    return {q.key() for q in find_quantities(body)}
+
+
+def validate_answer(answer: str, passages_by_n: dict[int, Passage]) -> tuple[str, ValidationReport]:
+    """Check and repair the citations of ``answer``; returns the repaired text and a report."""
+    report = ValidationReport()
+    keys_by_n = {n: quantity_keys(p.text) for n, p in passages_by_n.items()}
+    out: list[str] = []
+    for claim in _CLAIM_SPLIT.split(answer):
+        if not claim.strip():
+            out.append(claim)
+            continue
+        report.claims += 1
+        marks = [int(m) for m in MARK.findall(claim)]
+        bad = [m for m in marks if m not in passages_by_n]
+        if bad:
+            report.bad_marks.extend(bad)
+            for m in bad:
+                claim = claim.replace(f"[{m}]", "")
+            marks = [m for m in marks if m not in bad]
+        numbers = _claim_numbers(claim)
+        report.numbers_checked += len(numbers)
+        if not numbers:
+            out.append(claim)
+            continue
+        supported = set().union(*(keys_by_n[m] for m in marks)) if marks else set()
+        if numbers <= supported:
+            out.append(claim)
+            continue
+        # re-cite: the fewest passages that together contain every number of the claim
+        best = [n for n, keys in keys_by_n.items() if numbers <= keys]
+        if best:
+            new = best[0]
+            stripped = MARK.sub("", claim).rstrip()
+            tail = re.search(r"[。！？!?；;\n]*$", stripped).group(0)
+            body = stripped[: len(stripped) - len(tail)] if tail else stripped
+            claim_fixed = f"{body}[{new}]{tail}"
+            report.recited.append(f"{MARK.sub('', claim).strip()[:40]} → [{new}]")
+            out.append(claim_fixed + ("" if claim.endswith("\n") or not claim_fixed.endswith("\n") else ""))
+            continue
+        report.dropped.append(MARK.sub("", claim).strip()[:80])
+    text = "".join(out).strip()
+    return text, report
+
+
+def renumber(answer: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
+    """Keep only cited citations, numbered 1..k in order of first use."""
+    order: list[int] = []
+    for m in MARK.findall(answer):
+        n = int(m)
+        if n not in order:
+            order.append(n)
+    by_n = {c.n: c for c in citations}
+    mapping = {old: new for new, old in enumerate((n for n in order if n in by_n), start=1)}
+    text = MARK.sub(lambda m: f"[{mapping[int(m.group(1))]}]" if int(m.group(1)) in mapping else "", answer)
+    kept = []
+    for old, new in mapping.items():
+        c = by_n[old]
+        c.n = new
+        kept.append(c)
+    return text, sorted(kept, key=lambda c: c.n)

@@ -1,0 +1,263 @@
+"""`govqa` command line: ingest | docs | rm | stats | ask | eval | serve | doctor.
+
+Argument parsing and printing only; the work is done by ingest/, rag/ and eval/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rag.config import Settings, disable_phone_home
+
+
+def _settings(args) -> Settings:
+    overrides = {}
+    if getattr(args, "data_dir", None):
+        overrides["data_dir"] = Path(args.data_dir)
+    return Settings.from_env(**overrides)
+
+
+def _service(settings: Settings):
+    from rag.chat import QAService
+
+    return QAService(settings)
+
+
+def _progress_bar(total_hint: str):
+    from tqdm import tqdm
+
+    bar = tqdm(total=1000, desc=total_hint, unit="‰", leave=False, disable=not sys.stderr.isatty())
+
+    def on_event(event) -> None:
+        bar.n = int(event.fraction * 1000)
+        bar.set_postfix_str(f"{event.file[:24]} {event.stage} {event.detail}")
+        bar.refresh()
+
+    return bar, on_event
+
+
+def cmd_ingest(args) -> int:
+    from ingest.pipeline import ingest_paths
+    from rag.embed import GovEmbedding
+    from rag.store import ReportStore
+
+    settings = _settings(args)
+    store = ReportStore(settings)
+    embedder = GovEmbedding.from_settings(settings)
+    bar, on_event = _progress_bar("导入")
+    results = ingest_paths(args.paths, settings=settings, store=store, embedder=embedder, on_event=on_event)
+    bar.close()
+    for r in results:
+        print(r.line())
+    failed = sum(r.status == "failed" for r in results)
+    ok = sum(r.status in ("ok", "replaced") for r in results)
+    print(f"完成：新导入/更新 {ok}，未变化/重复 {len(results) - ok - failed}，失败 {failed}。共 {len(store.list_docs())} 份报告。")
+    return 1 if failed and not ok and not (len(results) - failed) else 0
+
+
+def _ensure_seeded(settings: Settings, store, embedder) -> None:
+    from ingest.pipeline import ensure_seeded
+
+    if store.is_empty():
+        print("首次使用：正在导入示例报告 seeds/ …", file=sys.stderr)
+        bar, on_event = _progress_bar("导入示例报告")
+        ensure_seeded(settings=settings, store=store, embedder=embedder, on_event=on_event)
+        bar.close()
+
+
+def cmd_docs(args) -> int:
+    from rag.store import ReportStore
+
+    store = ReportStore(_settings(args))
+    docs = store.list_docs()
+    if args.json:
+        for m in docs:
+            d = m.to_dict()
+            d.pop("sections", None)
+            print(json.dumps(d, ensure_ascii=False))
+        return 0
+    if not docs:
+        print("还没有导入任何报告。")
+        return 0
+    for m in docs:
+        rec = store.get_doc(m.doc_id)
+        print(f"{m.doc_id}  {m.file}")
+        print(f"    标题：{m.title}")
+        print(f"    镇：{m.display_town}  地区：{m.region or '—'}  年份：{m.year or '—'}  "
+              f"时期：{m.period or '—'}  类型：{m.doc_type}  分块：{rec.n_chunks if rec else '?'}")
+        extra = [f"{k}：{v}" for k, v in (("发布单位", m.publisher), ("日期", m.date), ("索引号", m.index_no)) if v]
+        if extra:
+            print("    " + "  ".join(extra))
+        if args.why:
+            for key, src in m.provenance.items():
+                print(f"      · {key} ← {src}")
+    return 0
+
+
+def cmd_rm(args) -> int:
+    from rag.store import ReportStore
+
+    store = ReportStore(_settings(args))
+    code = 0
+    for doc_id in args.doc_ids:
+        matches = [m for m in store.list_docs() if m.doc_id.startswith(doc_id) or m.file == doc_id]
+        if len(matches) != 1:
+            print(f"{doc_id}: {'找不到该报告' if not matches else '匹配到多份报告，请写完整的 doc_id'}")
+            code = 1
+            continue
+        store.remove_document(matches[0].doc_id)
+        print(f"已删除 {matches[0].file}（{matches[0].doc_id}）")
+    store.bm25()
+    return code
+
+
+def cmd_stats(args) -> int:
+    from rag.store import ReportStore
+
+    settings = _settings(args)
+    store = ReportStore(settings)
+    docs = store.list_docs()
+    chunks = store.chunks.count()
+    chars = sum(len(store.get_doc_text(m.doc_id) or "") for m in docs)
+    where = f"Chroma 服务器 {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.data_dir)
+    print(f"存储：{where}  集合：{settings.collection_name}")
+    print(f"报告：{len(docs)}  分块：{chunks}  字符：{chars}  BM25 版本：{store.bm25().version}")
+    towns = sorted({m.town for m in docs if m.town})
+    print(f"镇：{'、'.join(towns) or '—'}；匿名报告：{sum(1 for m in docs if not m.town)}")
+    return 0
+
+
+def _print_answer(answer) -> None:
+    print(answer.answer)
+    for note in answer.notices:
+        print(f"（提示：{note}）")
+    if answer.citations:
+        print("\n来源：")
+        for c in answer.citations:
+            where = " · ".join(x for x in (c.town or "未署名", f"{c.year}年报告" if c.year else "", c.section) if x)
+            print(f"  [{c.n}] {c.file}｜{where}")
+            print(f"      “{c.quote or c.text[:120]}”")
+    print()
+
+
+def cmd_ask(args) -> int:
+    from rag.chat import Conversation
+
+    settings = _settings(args)
+    service = _service(settings)
+    _ensure_seeded(settings, service.store, service.embedder)
+    conversation = Conversation()
+    for question in args.questions:
+        answer = service.ask(question, conversation, towns=tuple(args.town or ()), years=tuple(args.year or ()),
+                             k=args.k, backend=args.backend)
+        if args.json:
+            print(json.dumps(answer.to_json(include_passages=args.debug), ensure_ascii=False), flush=True)
+        else:
+            if len(args.questions) > 1:
+                print(f"问：{question}")
+            _print_answer(answer)
+    return 0
+
+
+def cmd_doctor(args) -> int:
+    from rag.store import ReportStore, StoreError
+
+    settings = _settings(args)
+    try:
+        store = ReportStore(settings)
+    except StoreError as err:
+        print(f"错误：{err}")
+        return 2
+    problems = store.check()
+    if not problems:
+        store.bm25()
+        print(f"一致：{len(store.list_docs())} 份报告，{store.chunks.count()} 个分块，BM25 已同步。")
+        return 0
+    for p in problems:
+        print(f"问题：{p}")
+    if args.repair:
+        for done in store.repair():
+            print(f"修复：{done}")
+        store.bm25()
+        print("已修复。需要时请重新运行 `govqa ingest` 补回被删除的报告。")
+        return 0
+    print("运行 `govqa doctor --repair` 修复（删除不完整的数据，然后重新导入）。")
+    return 1
+
+
+def cmd_serve(args) -> int:
+    import app
+
+    return app.main([]) or 0
+
+
+def cmd_eval(args) -> int:
+    from eval.run import main as eval_main
+
+    return eval_main(args.rest)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="govqa", description="政报问答：政府工作报告问答（离线，带引用）")
+    parser.add_argument("--data-dir", help="数据目录（默认 GOVQA_DATA_DIR 或 ./.govqa）")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="导入报告文件或目录（txt/md/html/pdf/docx）")
+    p.add_argument("paths", nargs="+")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("docs", help="列出已导入的报告及其元数据")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--why", action="store_true", help="显示每个字段的来源")
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("rm", help="删除报告（doc_id 或文件名）")
+    p.add_argument("doc_ids", nargs="+")
+    p.set_defaults(func=cmd_rm)
+
+    p = sub.add_parser("stats", help="索引统计")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("ask", help="提问（多个问题构成一次对话）")
+    p.add_argument("questions", nargs="+")
+    p.add_argument("--json", action="store_true", help="每轮输出一行 JSON")
+    p.add_argument("--town", action="append", help="只在这个镇的报告中检索（可重复）")
+    p.add_argument("--year", action="append", type=int, help="只在这一年的报告中检索（可重复）")
+    p.add_argument("-k", type=int, default=None, help="检索段落数")
+    p.add_argument("--backend", choices=["extractive", "llm"], default=None)
+    p.add_argument("--debug", action="store_true", help="JSON 中附带检索到的段落及得分")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("doctor", help="检查并修复存储一致性")
+    p.add_argument("--repair", action="store_true")
+    p.set_defaults(func=cmd_doctor)
+
+    p = sub.add_parser("serve", help="启动网页界面（同 python app.py）")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("eval", help="评测：govqa eval DATASET.jsonl [...]（govqa eval --help）", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    disable_phone_home()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from rag.store import StoreError
+
+    try:
+        return args.func(args)
+    except StoreError as err:
+        print(f"错误：{err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,291 @@
+"""Query analysis: which reports, towns and years a question is about, and what it asks.
+
+The catalogue of ingested reports (their metadata) is the gazetteer: a town is recognised by
+its name with or without 镇/乡/街道, a county/city by its name with or without 市/县/区 (and
+then stands for all its towns). Follow-ups inherit the previous turn's reports and subject.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from rag.tokens import search_tokens, to_simplified
+from rag.types import DocMeta
+
+Intent = Literal["target", "actual", "any"]
+
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(镇|乡|街道)")
+_GENERIC_PLACE_WORDS = re.compile(
+    r"(哪个|哪些|哪|这个|那个|这|那|该|各|每个|每|两个|三个|几个|全|本|我|其他|别的|其它|所有|某|乡|城|"
+    r"村|小|集|重点|特色|示范|卫生|文明|森林|园林|百强|千强|两|三|几|各个|一个|这两个|那两个|"
+    r"哪一个|任何|同一|它|他们|其)$"
+)
+_COMPARISON = re.compile(
+    r"(分别|相比|比较|对比|异同|区别|差异|哪个镇|哪个乡|哪个街道|哪份|哪一个|谁|更高|更多|更大|更快|更低|更少|"
+    r"最高|最多|最大|最快|最低|最少|各自|两个镇|几个镇|两份|各镇|这些镇|都提到)"
+)
+_TARGET = re.compile(r"(目标|计划|力争|预计|打算|安排|部署|将要|要实现|争取|确保|预期|任务|思路|重点工作|明年|今年要)")
+_ACTUAL = re.compile(r"(完成|实现了|达到|达成|实际|取得|去年|过去一年|回顾|成绩|成效|多少了|是多少|有多少)")
+_BACKREF = re.compile(r"(这个镇|那个镇|该镇|这个乡|该乡|这里|那里|它|其|其中|他们|同一|同期|这份|那份|这一年|当年|那一年|此外|另外|还有|呢[？?]?$|那么|那)")
+_DESCRIBED = re.compile(
+    r"(?:提到|提及|说到|讲到|写到|写了|有|含有|包含|涉及|关于)(?P<desc>[^，。？?]{2,24}?)的(?:那个|那份|那篇|这个|这份|那一|那)?"
+    r"(?:镇|乡|街道|报告|文件|文档|地方)"
+)
+_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年?")
+_LIST = re.compile(r"(哪些|有什么|有哪|包括|包含|几项|几个方面|哪几|措施|举措|做法|列举|都有|主要有|重点|任务)")
+_NUMBER_Q = re.compile(r"(多少|几|比例|占比|增长|增速|同比|总额|总量|规模|金额|数量|排名|第几|百分|率|收入|产值|总值|投资)")
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison (or the single subject of a plain question)."""
+
+    label: str
+    doc_ids: frozenset[str]
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    question: str  # as asked
+    standalone: str  # with the carried subject made explicit (what is retrieved)
+    topic: str  # the question minus the names of places and years (what is asked about)
+    towns: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    unknown_places: tuple[str, ...] = ()
+    doc_ids: frozenset[str] | None = None  # None = the whole corpus
+    sides: tuple[Side, ...] = ()
+    comparison: bool = False
+    intent: Intent = "any"
+    wants_list: bool = False
+    wants_number: bool = False
+    described: str = ""  # "提到京东区域总部的那个镇" -> "京东区域总部"
+    followup: bool = False
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def side_labels(self) -> list[str]:
+        return [s.label for s in self.sides]
+
+
+def _stem(name: str) -> str:
+    return re.sub(r"(镇|乡|街道|省|市|县|区)$", "", name) if len(name) > 2 else name
+
+
+def find_towns(question: str, catalogue: list[DocMeta]) -> list[tuple[int, str]]:
+    """(position, town) for each catalogue town named in the question, in order of mention."""
+    q = to_simplified(question)
+    found: dict[str, int] = {}
+    for meta in catalogue:
+        if not meta.town:
+            continue
+        for name in (meta.town, _stem(meta.town)):
+            pos = q.find(to_simplified(name))
+            if len(name) >= 2 and pos >= 0:
+                found[meta.town] = min(found.get(meta.town, pos), pos)
+                break
+    return sorted((p, t) for t, p in found.items())
+
+
+def find_regions(question: str, catalogue: list[DocMeta]) -> list[tuple[int, str]]:
+    q = to_simplified(question)
+    found: dict[str, int] = {}
+    for meta in catalogue:
+        if not meta.region:
+            continue
+        for name in (meta.region, _stem(meta.region)):
+            pos = q.find(to_simplified(name))
+            if len(name) >= 2 and pos >= 0:
+                found[meta.region] = min(found.get(meta.region, pos), pos)
+                break
+    return sorted((p, r) for r, p in found.items())
+
+
+def unknown_places(question: str, catalogue: list[DocMeta], known: list[str]) -> list[str]:
+    """Places named like a town ("XX镇") that no ingested report is about."""
+    q = to_simplified(question)
+    stems = {_stem(t) for t in known} | {_stem(m.town) for m in catalogue if m.town}
+    regions = {_stem(m.region) for m in catalogue if m.region}
+    out = []
+    for m in _PLACE.finditer(q):
+        name = m.group(1)
+        # trim leading words swallowed by the lazy match ("请问青石镇" -> "青石")
+        for cut in range(len(name) - 1):
+            cand = name[cut:]
+            if len(cand) < 2:
+                break
+            if _GENERIC_PLACE_WORDS.search(cand) or cand in stems or any(s and s in cand for s in stems):
+                break
+            if cut == len(name) - 2 or not re.match(r"^(请问|问|的|和|与|跟|在|及|对|比|把|给|说|讲|那|这)", cand):
+                if not any(r and r in cand for r in regions):
+                    out.append(cand + m.group(2))
+                break
+    return out
+
+
+def _years(question: str) -> list[int]:
+    return [int(y) for y in _YEAR.findall(question)]
+
+
+def _topic(question: str, names: list[str]) -> str:
+    topic = question
+    for name in sorted(names, key=len, reverse=True):
+        if name:
+            topic = topic.replace(name, " ")
+    topic = _YEAR.sub(" ", topic)
+    return re.sub(r"\s+", " ", topic).strip()
+
+
+def docs_for(catalogue: list[DocMeta], *, towns=(), regions=(), years=()) -> set[str]:
+    ids = set()
+    for m in catalogue:
+        if towns and m.town not in towns:
+            continue
+        if regions and m.region not in regions:
+            continue
+        if years and not {m.year, m.period_reviewed, m.period_planned} & set(years):
+            continue
+        ids.add(m.doc_id)
+    return ids
+
+
+def _label(meta: DocMeta) -> str:
+    if meta.town:
+        return meta.town
+    return f"{meta.title[:14]}（{meta.file[:12]}）"
+
+
+def analyse_question(
+    question: str,
+    catalogue: list[DocMeta],
+    *,
+    previous: QueryPlan | None = None,
+    town_filter: tuple[str, ...] = (),
+    year_filter: tuple[int, ...] = (),
+    resolve_description=None,
+) -> QueryPlan:
+    """Build the query plan. ``resolve_description(text) -> doc_id | None`` finds a report by content."""
+    q = question.strip()
+    towns_pos = find_towns(q, catalogue)
+    regions_pos = find_regions(q, catalogue)
+    towns = [t for _, t in towns_pos]
+    regions = [r for _, r in regions_pos if not any(_stem(r) in t for t in towns)]
+    years = _years(q)
+    unknown = unknown_places(q, catalogue, towns)
+    notes: list[str] = []
+    described = ""
+    described_doc = None
+    m = _DESCRIBED.search(q)
+    if m and not towns and resolve_description is not None:
+        described = m.group("desc").strip()
+        described_doc = resolve_description(described)
+        if described_doc:
+            notes.append(f"按描述“{described}”定位到报告")
+
+    comparison = bool(_COMPARISON.search(q)) or len(towns) >= 2 or (len(years) >= 2 and bool(re.search(r"(和|与|相比|比)", q)))
+    intent: Intent = "any"
+    if _TARGET.search(q):
+        intent = "target"
+    elif _ACTUAL.search(q):
+        intent = "actual"
+
+    names = towns + [_stem(t) for t in towns] + regions + [_stem(r) for r in regions] + unknown
+    if described:
+        names.append(m.group(0))
+    topic = _topic(q, names)
+    has_subject = bool(towns or regions or described_doc or unknown)
+    followup = False
+    inherited_topic = ""
+    if previous is not None and not unknown:
+        topic_tokens = search_tokens(topic)
+        refers_back = bool(_BACKREF.search(q))
+        if not has_subject and (refers_back or len(q) <= 20 or not comparison):
+            followup = True
+        if has_subject and len(topic_tokens) == 0:
+            # "道滘镇呢？" — same question, another subject
+            followup = True
+            inherited_topic = previous.topic
+        if followup and not has_subject:
+            towns = list(previous.towns)
+            regions = list(previous.regions)
+            years = years or list(previous.years)
+            if previous.doc_ids is not None and not towns and not regions:
+                described_doc = None
+            if not comparison and previous.comparison:
+                comparison = True
+        if followup and len(topic_tokens) == 0 and not inherited_topic:
+            inherited_topic = previous.topic
+    if inherited_topic:
+        topic = inherited_topic
+        if intent == "any" and previous is not None:
+            intent = previous.intent
+
+    # filters from the UI / CLI narrow everything
+    if town_filter:
+        towns = [t for t in towns if t in town_filter] or list(town_filter)
+    if year_filter:
+        years = list(year_filter)
+
+    # which reports
+    doc_ids: set[str] | None = None
+    if described_doc:
+        doc_ids = {described_doc}
+    elif towns or regions:
+        doc_ids = docs_for(catalogue, towns=towns, regions=regions)
+        # several reports of the same town: the year picks one
+        if years:
+            narrowed = docs_for(catalogue, towns=towns, regions=regions, years=years)
+            doc_ids = narrowed or doc_ids
+    elif followup and previous is not None and previous.doc_ids is not None:
+        doc_ids = set(previous.doc_ids)
+    elif year_filter:
+        doc_ids = docs_for(catalogue, years=years)
+    if town_filter and doc_ids is None:
+        doc_ids = docs_for(catalogue, towns=town_filter)
+    if year_filter and doc_ids is not None:
+        doc_ids &= docs_for(catalogue, years=year_filter)
+
+    # comparison sides
+    by_id = {mm.doc_id: mm for mm in catalogue}
+    sides: list[Side] = []
+    if comparison:
+        if len(towns) >= 2:
+            for t in towns:
+                sides.append(Side(t, frozenset(docs_for(catalogue, towns=[t], years=years) or docs_for(catalogue, towns=[t]))))
+        elif len(years) >= 2 and doc_ids is not None:
+            for y in years:
+                sides.append(Side(f"{y}年", frozenset(doc_ids)))
+        elif doc_ids is None or len(doc_ids) >= 2:
+            pool = doc_ids if doc_ids is not None else set(by_id)
+            for did in sorted(pool, key=lambda d: _label(by_id[d])):
+                sides.append(Side(_label(by_id[did]), frozenset({did})))
+        if len(sides) < 2:
+            comparison = False
+            sides = []
+    if not sides:
+        label = "、".join(towns) if towns else (
+            _label(by_id[next(iter(doc_ids))]) if doc_ids and len(doc_ids) == 1 and next(iter(doc_ids)) in by_id else "")
+        sides = [Side(label, frozenset(doc_ids) if doc_ids is not None else frozenset())]
+
+    subject = "、".join(towns) if towns else ("、".join(regions) if regions else "")
+    if followup and subject and subject not in q:
+        standalone = f"{subject} {topic}"
+    elif followup and not subject and previous is not None and inherited_topic:
+        standalone = f"{previous.standalone} {topic}" if not topic else topic
+    else:
+        standalone = q if not inherited_topic else f"{subject} {topic}"
+    if described_doc and described:
+        standalone = _topic(q, [m.group(0)]) or q
+
+    return QueryPlan(
+        question=q, standalone=standalone.strip(), topic=topic, towns=tuple(towns), regions=tuple(regions),
+        years=tuple(years), unknown_places=tuple(unknown), doc_ids=frozenset(doc_ids) if doc_ids is not None else None,
+        sides=tuple(sides), comparison=comparison, intent=intent, wants_list=bool(_LIST.search(topic)),
+        wants_number=bool(_NUMBER_Q.search(topic)), described=described, followup=followup, notes=tuple(notes),
+    )
+
+
+def with_doc_filter(plan: QueryPlan, doc_ids: set[str]) -> QueryPlan:
+    return replace(plan, doc_ids=frozenset(doc_ids))
