@@ -110,6 +110,9 @@ class PreparedDoc:
 def prepare_document(loaded: LoadedDocument, settings: Settings, times: StageTimes | None = None) -> PreparedDoc:
     """load -> clean -> meta -> chunk -> tokens (no I/O, no embedding)."""
     times = times or StageTimes()
+    if len(loaded.text) > settings.max_text_chars:
+        raise LoadError(loaded.file, f"文字过多（{len(loaded.text):,} 字，上限 {settings.max_text_chars:,} 字，"
+                                     f"可用 GOVQA_MAX_TEXT_CHARS 调整）")
     with times.time("clean"):
         clean = clean_report_text(loaded.text)
     if len(clean.text.strip()) < 20:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from ingest.chunk import split_sentences
 from rag.lexicon import SYNONYMS
 from rag.numbers import find_quantities, has_masked_number
-from rag.query import QueryPlan, Side
+from rag.query import QUESTION_WORDS, QueryPlan, Side
 from rag.store import BM25Index
 from rag.tokens import search_tokens, to_simplified
 from rag.types import Citation, ComparisonRow, DocMeta, Passage
@@ -62,7 +62,7 @@ def key_terms(plan: QueryPlan, index: BM25Index) -> list[KeyTerm]:
     topic = to_simplified(plan.topic or plan.standalone)
     tokens = []
     for t in search_tokens(topic, bigrams=False):
-        if t not in tokens and not re.fullmatch(r"\d+(\.\d+)?%?", t):
+        if t not in tokens and t not in QUESTION_WORDS and not re.fullmatch(r"[\d.%]+", t):
             tokens.append(t)
     low = topic.lower()
     idfs = [index.idf(t) for t in tokens]
@@ -102,6 +102,21 @@ def _is_plan_context(s: Sentence, meta: DocMeta | None) -> bool:
     return bool(_PLAN_SECTION.search(s.passage.section.split(" > ")[0] if s.passage.section else ""))
 
 
+def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: bool) -> bool:
+    """Never answer a year's figure with another year's: a question about the reviewed year skips
+    the plan part of the report, a question about the planned year (or a target) skips the review."""
+    if not meta or not plan.wants_number:
+        return True
+    years = set(plan.years)
+    asks_reviewed = meta.period_reviewed in years and meta.period_planned not in years
+    asks_planned = meta.period_planned in years and meta.period_reviewed not in years
+    if asks_reviewed or (not years and plan.intent == "actual"):
+        return not plan_ctx
+    if asks_planned or (not years and plan.intent == "target"):
+        return plan_ctx or cue
+    return True
+
+
 def score_sentences(
     plan: QueryPlan, passages: list[Passage], terms: list[KeyTerm], metas: dict[str, DocMeta]
 ) -> list[Sentence]:
@@ -121,6 +136,8 @@ def score_sentences(
                 score += 0.6 if quantities else -0.4
             plan_ctx = _is_plan_context(s, meta)
             cue = bool(_TARGET_CUE.search(s.text))
+            if not _fits_period(plan, meta, plan_ctx, cue):
+                continue
             if plan.intent == "target":
                 score += 0.5 if (plan_ctx or cue) else -0.3
             elif plan.intent == "actual":
@@ -232,14 +249,44 @@ class CitationBook:
         return self._key[key]
 
 
+def _list_continuation(s: Sentence, limit_chars: int = 360, max_sentences: int = 8) -> list[Sentence]:
+    """The sentences that follow ``s`` in its paragraph (a list introduced by "…：" or "一是…二是…")."""
+    p = s.passage
+    rest = p.text[s.end - p.start:]
+    para_end = rest.find("\n")
+    rest = rest if para_end < 0 else rest[:para_end]
+    out: list[Sentence] = []
+    used = len(s.text)
+    for sp in split_sentences(rest):
+        text = rest[sp.start: sp.end]
+        if used + len(text) > limit_chars or len(out) >= max_sentences:
+            break
+        out.append(Sentence(p, s.end + sp.start, s.end + sp.end, text))
+        used += len(text)
+    return out
+
+
+def _introduces_list(s: Sentence) -> bool:
+    return bool(re.search(r"[：:]\s*$|[“\"]?[一二三四五六七八九十两几]个[\u4e00-\u9fff]{1,4}[”\"]?[。：:]?$|如下|包括[：:]?$", s.text))
+
+
 def _render(picked: list[Sentence], terms, plan, book: CitationBook) -> str:
     parts = []
     for s in picked:
-        a, b = trim_sentence(s, terms, plan.wants_number)
-        quote = s.passage.text[a - s.passage.start: b - s.passage.start].strip().rstrip("，,；;：:")
+        if plan.wants_number and not plan.wants_list:
+            a, b = trim_sentence(s, terms, True)
+        else:
+            a, b = s.start, s.end
+        if plan.wants_list and _introduces_list(s):
+            tail = _list_continuation(s)
+            if tail:
+                b = tail[-1].end
+        quote = s.passage.text[a - s.passage.start: b - s.passage.start].strip().rstrip("，,；;：:。!！")
         n = book.cite(s.passage, a, b)
         parts.append(f"{quote}[{n}]")
-    return "；".join(parts) if not plan.wants_list else "\n".join(f"{i}. {p}" for i, p in enumerate(parts, 1))
+    if plan.wants_list and len(parts) > 1:
+        return "\n".join(f"{i}. {p}" for i, p in enumerate(parts, 1))
+    return "；".join(parts)
 
 
 def _masked_refusal(best: Sentence, book: CitationBook, label: str) -> str:
@@ -284,7 +331,7 @@ def extractive_answer(
                 rows.append(ComparisonRow(label, cell, nums))
             else:
                 rows.append(ComparisonRow(label, NOT_FOUND, []))
-            lines.append(f"{label}：{rows[-1].answer}")
+            lines.append(f"【{label}】{rows[-1].answer}")
         refused = all(r.answer == NOT_FOUND for r in rows)
         if refused:
             return Draft(f"{NOT_FOUND}：各份报告都没有关于“{plan.topic}”的内容。", True, [], rows)
@@ -295,12 +342,12 @@ def extractive_answer(
     picked = choose_sentences(plan, scored, terms, policy)
     label = _side_label(side, metas, scored[0] if scored else None)
     if not picked:
-        what = f"{label}的" if label else ""
+        what = f"【{label}】" if label else ""
         hint = ""
         if scored and scored[0].coverage >= 0.25:
             s = scored[0]
-            n = book.cite(s.passage, *trim_sentence(s, terms, False))
-            hint = f"相关内容：{s.passage.text[s.start - s.passage.start: s.end - s.passage.start][:80]}[{n}]"
+            n = book.cite(s.passage, s.start, s.end)
+            hint = f"相关内容：{s.text.rstrip('。；;')}[{n}]。"
         topic = plan.topic.strip("？?。 ") or plan.question
         msg = f"{NOT_FOUND}{what}“{topic}”。" + (f"\n{hint}" if hint else "")
         return Draft(msg, True, book.citations)
@@ -310,5 +357,7 @@ def extractive_answer(
         if has_masked_number(best.text) and not real:
             return Draft(_masked_refusal(best, book, label), True, book.citations)
     body = _render(picked, terms, plan, book)
-    prefix = f"{label}：" if label and not plan.wants_list else (f"{label}：\n" if label else "")
+    prefix = f"【{label}】" if label else ""
+    if prefix and "\n" in body:
+        prefix += "\n"
     return Draft(prefix + body, False, book.citations)

@@ -50,6 +50,7 @@ class Conversation:
 
 _ONLY_PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+_HAS_LETTER = re.compile(r"[^\W\d_]")  # any letter or CJK character
 
 
 def _message(question: str, text: str, timings: dict | None = None) -> Answer:
@@ -70,8 +71,10 @@ class QAService:
     def catalogue(self) -> list[DocMeta]:
         return self.store.list_docs()
 
-    def _resolve_description(self, description: str) -> str | None:
-        hits = retrieve(description, store=self.store, embedder=self.embedder, k=3,
+    def _resolve_description(self, description: str, exclude: set[str]) -> str | None:
+        """The report whose text best matches a description of it (BM25, best chunk per report)."""
+        ids = {m.doc_id for m in self.catalogue()} - set(exclude)
+        hits = retrieve(description, store=self.store, embedder=self.embedder, k=3, doc_ids=ids,
                         config=RetrievalConfig(mode="bm25", merge_neighbours=False)).passages
         return hits[0].doc_id if hits else None
 
@@ -80,9 +83,11 @@ class QAService:
         notices: list[str] = []
         q = (question or "").strip()
         if not q:
-            return q, _message(question or "", "请输入一个问题，例如“杜桥镇2019年工业产值是多少？”"), notices
+            return q, _message(question or "", "请输入一个问题，例如“某镇2023年地区生产总值是多少？”"), notices
         if _ONLY_PUNCT.match(q):
             return q, _message(q, "问题只包含标点或符号，请用中文描述想了解的内容。"), notices
+        if not _HAS_LETTER.search(q):
+            return q, _message(q, "问题只包含数字或符号，请用中文描述想了解的内容，例如“2023年财政收入是多少？”"), notices
         if count_tokens(q) > self.settings.question_max_tokens:
             q, _ = truncate_tokens(q, self.settings.question_max_tokens)
             notices.append(f"问题过长，已截取前 {self.settings.question_max_tokens} 个 token。")
@@ -143,7 +148,17 @@ class QAService:
             return
         timings: dict[str, float] = {}
         t = time.perf_counter()
-        plan = self.plan(q, conversation, towns=towns, years=years)
+        asked = q
+        if backend == "llm" and conversation is not None and conversation.turns:
+            from rag.llm import LLMError, condense_question
+
+            try:  # the model rewrites the follow-up; on failure the offline follow-up rules apply
+                asked, _ = truncate_tokens(condense_question(q, conversation.history_pairs(), settings=self.settings),
+                                           self.settings.question_max_tokens)
+            except LLMError as err:
+                notices.append(f"追问改写失败（{err}），已按离线规则理解追问。")
+            timings["condense"] = (time.perf_counter() - t) * 1000
+        plan = self.plan(asked, conversation, towns=towns, years=years)
         timings["analyse"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         evidence = self.gather(plan, k=k, config=config)
@@ -158,16 +173,16 @@ class QAService:
         if year_gap:
             draft = Draft(year_gap, True, [])
         elif backend == "llm":
-            from rag.llm import LLMError, llm_answer
+            from rag.llm import LLMError, iter_llm_answer
 
-            deltas: list[str] = []
-            try:
-                draft = llm_answer(plan, evidence, settings=self.settings,
-                                   history=conversation.history_pairs() if conversation else [],
-                                   on_delta=deltas.append)
+            try:  # deltas are yielded live; the validated text below is the final answer
+                for event in iter_llm_answer(plan, evidence, settings=self.settings,
+                                             history=conversation.history_pairs() if conversation else []):
+                    if isinstance(event, Draft):
+                        draft = event
+                    else:
+                        yield event
                 used_backend = "llm"
-                for d in deltas:
-                    yield d
             except LLMError as err:
                 notices.append(f"大模型接口不可用（{err}），已改用离线抽取式回答。")
                 used_backend = "extractive (llm fallback)"
@@ -176,7 +191,8 @@ class QAService:
         timings["answer"] = (time.perf_counter() - t) * 1000
 
         passages_by_n = {c.n: _citation_passage(c) for c in draft.citations}
-        text, report = validate_answer(draft.answer, passages_by_n)
+        text, report = validate_answer(draft.answer, passages_by_n,
+                                       check_unmarked=not (draft.refused and used_backend != "llm"))
         if report.dropped:
             notices.append(f"有 {len(report.dropped)} 句因引用无法核实被删除。")
         if not text.strip() or (not draft.refused and not re.search(r"\[\d+\]", text)):

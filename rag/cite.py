@@ -17,7 +17,12 @@ from rag.numbers import find_quantities, quantity_keys
 from rag.types import Citation, Passage
 
 MARK = re.compile(r"\[(\d{1,2})\]")
-_CLAIM_SPLIT = re.compile(r"(?<=[。！？!?；;\n])")
+_CLAIM = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+(?:\s*\[\d{1,2}\])*|\n|$)")
+
+
+def split_claims(answer: str) -> list[str]:
+    """Sentences of an answer, each keeping the [n] marks written right after its full stop."""
+    return [m.group(0) for m in _CLAIM.finditer(answer) if m.group(0)]
 
 
 def citation_from_passage(n: int, p: Passage, span: tuple[int, int] | None = None) -> Citation:
@@ -48,16 +53,23 @@ class ValidationReport:
 def _claim_numbers(claim: str) -> set[str]:
     """Numbers a claim asserts (citation marks and list ordinals like "1." excluded)."""
     body = MARK.sub(" ", claim)
+    body = re.sub(r"【[^】]*】", " ", body)  # labels naming the report are not claims
     body = re.sub(r"(^|\n)\s*\d{1,2}[.、)]\s*", " ", body)
     return {q.key() for q in find_quantities(body)}
 
 
-def validate_answer(answer: str, passages_by_n: dict[int, Passage]) -> tuple[str, ValidationReport]:
-    """Check and repair the citations of ``answer``; returns the repaired text and a report."""
+def validate_answer(
+    answer: str, passages_by_n: dict[int, Passage], *, check_unmarked: bool = True
+) -> tuple[str, ValidationReport]:
+    """Check and repair the citations of ``answer``; returns the repaired text and a report.
+
+    ``check_unmarked=False`` leaves claims without any [n] alone (the tool's own messages,
+    e.g. a refusal listing what the index holds); marked claims are always checked.
+    """
     report = ValidationReport()
     keys_by_n = {n: quantity_keys(p.text) for n, p in passages_by_n.items()}
     out: list[str] = []
-    for claim in _CLAIM_SPLIT.split(answer):
+    for claim in split_claims(answer):
         if not claim.strip():
             out.append(claim)
             continue
@@ -71,7 +83,7 @@ def validate_answer(answer: str, passages_by_n: dict[int, Passage]) -> tuple[str
             marks = [m for m in marks if m not in bad]
         numbers = _claim_numbers(claim)
         report.numbers_checked += len(numbers)
-        if not numbers:
+        if not numbers or (not marks and not check_unmarked):
             out.append(claim)
             continue
         supported = set().union(*(keys_by_n[m] for m in marks)) if marks else set()

@@ -104,7 +104,8 @@ class Settings:
     llm_context_tokens: int = 3000
     question_max_tokens: int = 300
     # ingestion limits
-    max_file_mb: float = 60.0
+    max_file_mb: float = 20.0
+    max_text_chars: int = 1_000_000  # ≈ 11 min of embedding on 2 cores; larger files are refused
     allowed_suffixes: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
     # ui
     host: str = "127.0.0.1"
@@ -147,7 +148,8 @@ class Settings:
             llm_api_key=llm_key,
             llm_model=_env("GOVQA_LLM_MODEL", "gpt-4o-mini"),
             llm_timeout_s=_env_float("GOVQA_LLM_TIMEOUT", 60.0),
-            max_file_mb=_env_float("GOVQA_MAX_FILE_MB", 60.0),
+            max_file_mb=_env_float("GOVQA_MAX_FILE_MB", 20.0),
+            max_text_chars=_env_int("GOVQA_MAX_TEXT_CHARS", 1_000_000),
             host=_env("GOVQA_HOST", "127.0.0.1"),
             port=_env_int("GOVQA_PORT", 7860),
             auth=auth,

@@ -57,7 +57,8 @@ class Quantity:
     end: int
 
     def key(self) -> str:
-        v = round(self.value, 6)
+        # 15 significant digits: 270.71亿 (270.71 * 1e8 = 27070999999.999996) == 2707100万
+        v = round(float(f"{self.value:.15g}"), 6)
         s = f"{v:.6f}".rstrip("0").rstrip(".")
         return s + ("%" if self.percent else "")
 

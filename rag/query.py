@@ -16,7 +16,7 @@ from rag.types import DocMeta
 
 Intent = Literal["target", "actual", "any"]
 
-_PLACE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(镇|乡|街道)")
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(镇|乡(?![镇村])|街道)")
 _GENERIC_PLACE_WORDS = re.compile(
     r"(哪个|哪些|哪|这个|那个|这|那|该|各|每个|每|两个|三个|几个|全|本|我|其他|别的|其它|所有|某|乡|城|"
     r"村|小|集|重点|特色|示范|卫生|文明|森林|园林|百强|千强|两|三|几|各个|一个|这两个|那两个|"
@@ -27,11 +27,20 @@ _COMPARISON = re.compile(
     r"最高|最多|最大|最快|最低|最少|各自|两个镇|几个镇|两份|各镇|这些镇|都提到)"
 )
 _TARGET = re.compile(r"(目标|计划|力争|预计|打算|安排|部署|将要|要实现|争取|确保|预期|任务|思路|重点工作|明年|今年要)")
-_ACTUAL = re.compile(r"(完成|实现了|达到|达成|实际|取得|去年|过去一年|回顾|成绩|成效|多少了|是多少|有多少)")
+_ACTUAL = re.compile(r"(完成了|实现了|达到了|实际|取得了|去年|前年|过去一年|上一年|回顾|成绩|成效)")
 _BACKREF = re.compile(r"(这个镇|那个镇|该镇|这个乡|该乡|这里|那里|它|其|其中|他们|同一|同期|这份|那份|这一年|当年|那一年|此外|另外|还有|呢[？?]?$|那么|那)")
+_DESC_VERBS = r"(?:提到|提及|说到|讲到|写到|写了|写着|含有|包含|涉及|引进|引入|有)"
 _DESCRIBED = re.compile(
-    r"(?:提到|提及|说到|讲到|写到|写了|有|含有|包含|涉及|关于)(?P<desc>[^，。？?]{2,24}?)的(?:那个|那份|那篇|这个|这份|那一|那)?"
-    r"(?:镇|乡|街道|报告|文件|文档|地方)"
+    r"(?P<a>[^，,。？?；;！!]{2,40}?)的(?:那个|那份|那篇|这个|这份|那一份)[\u4e00-\u9fff]{0,10}?(?:镇|乡|街道|报告|总结|文件|文档|材料)"
+    r"|(?:那份|那个|这份|那篇)(?P<b>[^，,。？?；;！!]{2,30}?)的[\u4e00-\u9fff]{0,10}?(?:镇|乡|街道|报告|总结)"
+    r"|(?P<c>[^，,。？?；;！!]{6,50}?)的(?:镇|乡)?(?:人民)?(?:政府)?(?:工作)?(?:报告|总结)"
+)
+QUESTION_WORDS = frozenset(
+    "哪次 哪年 哪位 哪一 哪项 哪几项 哪几个 哪几 几项 几家 几个 一个 什么样 怎么 为什么 什么 些 这块 那块 "
+    "这件事 这事 事 加起来 合计 有没有 是不是 能 能否 可以 要 想 进来 出来 起来 一年 全年 当年 今年 去年 前年 "
+    "实际 实际上 完成 实现 达到 目标 计划 力争 预计 分别 各 各自 相比 比较 对比 谁 更 最 哪个 多少 几 "
+    "怎么样 如何 情况 方面 呢 吗 主要 具体 都 有 是 了 的 和 与 跟 还 又 哪些 有哪些 包括 指 指什么 叫 叫什么 "
+    "那份 这份 那个 这个 报告 政府 工作 工作报告 里 中 提到 提出 说 讲 写 年底 年末 拿到 拿 搞 做 干 派 去 来 给 帮 让 被 把".split()
 )
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年?")
 _LIST = re.compile(r"(哪些|有什么|有哪|包括|包含|几项|几个方面|哪几|措施|举措|做法|列举|都有|主要有|重点|任务)")
@@ -111,6 +120,8 @@ def unknown_places(question: str, catalogue: list[DocMeta], known: list[str]) ->
     out = []
     for m in _PLACE.finditer(q):
         name = m.group(1)
+        if re.search(r"[的个之那这些]", name[-1]) or "的" in name:
+            continue
         # trim leading words swallowed by the lazy match ("请问青石镇" -> "青石")
         for cut in range(len(name) - 1):
             cand = name[cut:]
@@ -154,7 +165,28 @@ def docs_for(catalogue: list[DocMeta], *, towns=(), regions=(), years=()) -> set
 def _label(meta: DocMeta) -> str:
     if meta.town:
         return meta.town
-    return f"{meta.title[:14]}（{meta.file[:12]}）"
+    return f"未署名报告《{meta.title[:16]}》"
+
+
+def find_description(question: str) -> tuple[str, str] | None:
+    """(description, matched phrase) for "提到京东区域总部的那个镇" style references."""
+    m = _DESCRIBED.search(question)
+    if not m:
+        return None
+    desc = next(g for g in (m.group("a"), m.group("b"), m.group("c")) if g)
+    # "杜桥镇和引进…" -> "引进…": the description starts after the last conjunction
+    desc = re.split(r"[和与跟及、]", desc)[-1].strip()
+    desc = re.sub(r"^(请问|那么|那|这|在|里|中)", "", desc)
+    if len(desc) < 2:
+        return None
+    start = m.group(0).find(desc)
+    return desc, m.group(0)[start:] if start >= 0 else m.group(0)
+
+
+def content_tokens(text: str) -> list[str]:
+    """What a question asks about: its words minus question words, places and years."""
+    return [t for t in search_tokens(text, bigrams=False)
+            if t not in QUESTION_WORDS and not re.fullmatch(r"[\d.%]+", t)]
 
 
 def analyse_question(
@@ -166,25 +198,33 @@ def analyse_question(
     year_filter: tuple[int, ...] = (),
     resolve_description=None,
 ) -> QueryPlan:
-    """Build the query plan. ``resolve_description(text) -> doc_id | None`` finds a report by content."""
-    q = question.strip()
-    towns_pos = find_towns(q, catalogue)
-    regions_pos = find_regions(q, catalogue)
-    towns = [t for _, t in towns_pos]
-    regions = [r for _, r in regions_pos if not any(_stem(r) in t for t in towns)]
-    years = _years(q)
-    unknown = unknown_places(q, catalogue, towns)
-    notes: list[str] = []
-    described = ""
-    described_doc = None
-    m = _DESCRIBED.search(q)
-    if m and not towns and resolve_description is not None:
-        described = m.group("desc").strip()
-        described_doc = resolve_description(described)
-        if described_doc:
-            notes.append(f"按描述“{described}”定位到报告")
+    """Build the query plan.
 
-    comparison = bool(_COMPARISON.search(q)) or len(towns) >= 2 or (len(years) >= 2 and bool(re.search(r"(和|与|相比|比)", q)))
+    ``resolve_description(text, exclude_doc_ids) -> doc_id | None`` finds a report by what it
+    says ("提到京东区域总部的那个镇"); it is only consulted when the question has such a phrase.
+    """
+    q = question.strip()
+    by_id = {m.doc_id: m for m in catalogue}
+    towns = [t for _, t in find_towns(q, catalogue)]
+    regions = [r for _, r in find_regions(q, catalogue) if not any(_stem(r) in t for t in towns)]
+    years = _years(q)
+    notes: list[str] = []
+
+    described, described_phrase, described_doc = "", "", None
+    found = find_description(q) if resolve_description is not None else None
+    unknown = unknown_places(q.replace(found[1], " ") if found else q, catalogue, towns)
+    if found:
+        described, described_phrase = found
+        exclude = docs_for(catalogue, towns=towns) if towns else set()
+        described_doc = resolve_description(described, exclude)
+        if described_doc:
+            notes.append(f"按描述“{described}”定位到报告 {by_id[described_doc].file if described_doc in by_id else ''}")
+        else:
+            described, described_phrase = "", ""
+
+    n_subjects = len(towns) + (1 if described_doc else 0)
+    comparison = bool(_COMPARISON.search(q)) or n_subjects >= 2 or (
+        len(years) >= 2 and bool(re.search(r"(和|与|相比|比|到)", q)))
     intent: Intent = "any"
     if _TARGET.search(q):
         intent = "target"
@@ -192,37 +232,29 @@ def analyse_question(
         intent = "actual"
 
     names = towns + [_stem(t) for t in towns] + regions + [_stem(r) for r in regions] + unknown
-    if described:
-        names.append(m.group(0))
+    if described_phrase:
+        names.append(described_phrase)
     topic = _topic(q, names)
     has_subject = bool(towns or regions or described_doc or unknown)
     followup = False
-    inherited_topic = ""
+    inherited_doc_ids: frozenset[str] | None = None
+    inherited_sides: tuple[Side, ...] = ()
     if previous is not None and not unknown:
-        topic_tokens = search_tokens(topic)
-        refers_back = bool(_BACKREF.search(q))
-        if not has_subject and (refers_back or len(q) <= 20 or not comparison):
+        if not has_subject:
+            # no place named: the conversation's subject carries over ("那财政收入呢？", "其中…")
             followup = True
-        if has_subject and len(topic_tokens) == 0:
-            # "道滘镇呢？" — same question, another subject
-            followup = True
-            inherited_topic = previous.topic
-        if followup and not has_subject:
-            towns = list(previous.towns)
-            regions = list(previous.regions)
+            towns, regions = list(previous.towns), list(previous.regions)
             years = years or list(previous.years)
-            if previous.doc_ids is not None and not towns and not regions:
-                described_doc = None
-            if not comparison and previous.comparison:
-                comparison = True
-        if followup and len(topic_tokens) == 0 and not inherited_topic:
-            inherited_topic = previous.topic
-    if inherited_topic:
-        topic = inherited_topic
-        if intent == "any" and previous is not None:
-            intent = previous.intent
+            inherited_doc_ids = previous.doc_ids
+            if previous.comparison and not _COMPARISON.search(q) and len(previous.sides) >= 2:
+                comparison, inherited_sides = True, previous.sides
+        if not content_tokens(topic):
+            # "道滘镇呢？" — the previous question about another subject
+            followup = True
+            topic = previous.topic
+            if intent == "any":
+                intent = previous.intent
 
-    # filters from the UI / CLI narrow everything
     if town_filter:
         towns = [t for t in towns if t in town_filter] or list(town_filter)
     if year_filter:
@@ -230,60 +262,61 @@ def analyse_question(
 
     # which reports
     doc_ids: set[str] | None = None
-    if described_doc:
+    if described_doc and not comparison:
         doc_ids = {described_doc}
     elif towns or regions:
         doc_ids = docs_for(catalogue, towns=towns, regions=regions)
-        # several reports of the same town: the year picks one
-        if years:
-            narrowed = docs_for(catalogue, towns=towns, regions=regions, years=years)
-            doc_ids = narrowed or doc_ids
-    elif followup and previous is not None and previous.doc_ids is not None:
-        doc_ids = set(previous.doc_ids)
-    elif year_filter:
-        doc_ids = docs_for(catalogue, years=years)
-    if town_filter and doc_ids is None:
-        doc_ids = docs_for(catalogue, towns=town_filter)
-    if year_filter and doc_ids is not None:
-        doc_ids &= docs_for(catalogue, years=year_filter)
+        if years:  # several reports of one town: the year picks
+            doc_ids = docs_for(catalogue, towns=towns, regions=regions, years=years) or doc_ids
+        if described_doc:
+            doc_ids.add(described_doc)
+    elif inherited_doc_ids is not None:
+        doc_ids = set(inherited_doc_ids)
+    if year_filter:
+        doc_ids = (doc_ids if doc_ids is not None else set(by_id)) & docs_for(catalogue, years=year_filter)
+    if town_filter and not towns:
+        doc_ids = (doc_ids if doc_ids is not None else set(by_id)) & docs_for(catalogue, towns=town_filter)
 
-    # comparison sides
-    by_id = {mm.doc_id: mm for mm in catalogue}
-    sides: list[Side] = []
-    if comparison:
-        if len(towns) >= 2:
+    # comparison sides: one per town / described report / year / report
+    sides: list[Side] = list(inherited_sides)
+    if comparison and not sides:
+        if n_subjects >= 2:
             for t in towns:
-                sides.append(Side(t, frozenset(docs_for(catalogue, towns=[t], years=years) or docs_for(catalogue, towns=[t]))))
+                ids = docs_for(catalogue, towns=[t], years=years) or docs_for(catalogue, towns=[t])
+                sides.append(Side(t, frozenset(ids)))
+            if described_doc:
+                sides.append(Side(f"{described}的报告", frozenset({described_doc})))
         elif len(years) >= 2 and doc_ids is not None:
-            for y in years:
-                sides.append(Side(f"{y}年", frozenset(doc_ids)))
+            sides = [Side(f"{y}年", frozenset(doc_ids)) for y in years]
         elif doc_ids is None or len(doc_ids) >= 2:
             pool = doc_ids if doc_ids is not None else set(by_id)
-            for did in sorted(pool, key=lambda d: _label(by_id[d])):
-                sides.append(Side(_label(by_id[did]), frozenset({did})))
+            sides = [Side(_label(by_id[d]), frozenset({d})) for d in sorted(pool, key=lambda d: _label(by_id[d]))]
         if len(sides) < 2:
-            comparison = False
-            sides = []
+            comparison, sides = False, []
     if not sides:
-        label = "、".join(towns) if towns else (
-            _label(by_id[next(iter(doc_ids))]) if doc_ids and len(doc_ids) == 1 and next(iter(doc_ids)) in by_id else "")
+        if towns:
+            label = "、".join(towns)
+        elif described_doc:
+            label = f"{described}的报告"
+        elif doc_ids and len(doc_ids) == 1:
+            label = _label(by_id[next(iter(doc_ids))])
+        else:
+            label = ""
         sides = [Side(label, frozenset(doc_ids) if doc_ids is not None else frozenset())]
 
-    subject = "、".join(towns) if towns else ("、".join(regions) if regions else "")
-    if followup and subject and subject not in q:
-        standalone = f"{subject} {topic}"
-    elif followup and not subject and previous is not None and inherited_topic:
-        standalone = f"{previous.standalone} {topic}" if not topic else topic
-    else:
-        standalone = q if not inherited_topic else f"{subject} {topic}"
-    if described_doc and described:
-        standalone = _topic(q, [m.group(0)]) or q
+    subject = "、".join(towns or regions)
+    standalone = q
+    if followup:
+        standalone = f"{subject} {topic}".strip() if subject else topic
+    elif described_doc:
+        standalone = topic or q
 
     return QueryPlan(
         question=q, standalone=standalone.strip(), topic=topic, towns=tuple(towns), regions=tuple(regions),
-        years=tuple(years), unknown_places=tuple(unknown), doc_ids=frozenset(doc_ids) if doc_ids is not None else None,
-        sides=tuple(sides), comparison=comparison, intent=intent, wants_list=bool(_LIST.search(topic)),
-        wants_number=bool(_NUMBER_Q.search(topic)), described=described, followup=followup, notes=tuple(notes),
+        years=tuple(years), unknown_places=tuple(unknown),
+        doc_ids=frozenset(doc_ids) if doc_ids is not None else None, sides=tuple(sides), comparison=comparison,
+        intent=intent, wants_list=bool(_LIST.search(topic)), wants_number=bool(_NUMBER_Q.search(topic)),
+        described=described, followup=followup, notes=tuple(notes),
     )
 
 
