@@ -22,6 +22,9 @@ _HEADING_PATTERNS: tuple[tuple[int, re.Pattern], ...] = (
     (3, re.compile(r"^\d{1,2}[.．、](?!\d)")),
     (4, re.compile(r"^[（(]\d{1,2}[)）]")),
     (4, re.compile(r"^(?:一|二|三|四|五|六|七|八|九|十)是")),
+    # an unnumbered part title on its own line: "2023年工作安排", "今后五年工作思路"
+    (0, re.compile(r"^(?:(?:20\d\d|今|明|上|去)年|今后[一二三四五]年|下一?阶段|下一步)?[^。；;，,:：]{0,8}"
+                   r"(?:工作安排|工作思路|工作打算|目标任务|工作计划|工作回顾|工作总结|主要目标)$")),
 )
 _HEADING_END = re.compile(r"[。！？!?；;：:]")
 

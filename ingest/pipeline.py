@@ -26,6 +26,10 @@ from rag.types import Chunk, DocMeta, LoadedDocument
 
 Status = Literal["ok", "replaced", "unchanged", "duplicate", "failed"]
 
+# Bump when cleaning, metadata or chunking rules change: documents ingested by an older
+# pipeline are then re-processed on the next ingest (their embeddings come from the cache).
+PIPELINE_VERSION = "1"
+
 
 @dataclass
 class FileResult:
@@ -88,6 +92,8 @@ def collect_files(paths: Iterable[str | Path], settings: Settings) -> tuple[list
                 if sub.is_file() and not any(part.startswith(".") for part in sub.relative_to(p).parts):
                     if sub.suffix.lower() in settings.allowed_suffixes:
                         files.append(sub)
+                    else:  # reported too: a folder's content is never dropped silently
+                        rejected.append(FileResult(sub.name, "failed", f"不支持的文件类型 {sub.suffix or '(无扩展名)'}"))
         elif p.is_file():
             if p.suffix.lower() in settings.allowed_suffixes:
                 files.append(p)
@@ -178,6 +184,8 @@ def iter_ingest(
                 continue
             meta = prepared.meta
             existing = store.get_doc(meta.doc_id)
+            if existing is not None and existing.pipeline_version != PIPELINE_VERSION and existing.meta.file == meta.file:
+                existing = None  # processed by older rules: redo it in place
             if existing is not None:
                 same_file = existing.meta.file == meta.file
                 result = FileResult(
@@ -203,9 +211,11 @@ def iter_ingest(
                 yield IngestEvent("write", name, n, total, base + step * 0.95)
                 with times.time("write"):
                     store.add_document(meta, prepared.clean_text, prepared.chunks, vectors, prepared.tokens,
-                                       content_hash=prepared.loaded.content_hash, fmt=prepared.loaded.fmt)
+                                       content_hash=prepared.loaded.content_hash, fmt=prepared.loaded.fmt,
+                                       pipeline_version=PIPELINE_VERSION)
                     for old in older:  # a changed file replaces its previous version
-                        store.remove_document(old.meta.doc_id)
+                        if old.meta.doc_id != meta.doc_id:
+                            store.remove_document(old.meta.doc_id)
             except Exception as exc:  # noqa: BLE001
                 result = FileResult(name, "failed", f"写入失败：{type(exc).__name__}: {exc}")
                 yield IngestEvent("done", name, n, total, base + step, result)
@@ -213,7 +223,8 @@ def iter_ingest(
             times.chars += len(prepared.clean_text)
             times.chunks += len(prepared.chunks)
             times.docs += 1
-            result = FileResult(name, "replaced" if older else "ok", "", meta.doc_id, len(prepared.chunks),
+            replaced = any(o.meta.doc_id != meta.doc_id for o in older)
+            result = FileResult(name, "replaced" if replaced else "ok", "", meta.doc_id, len(prepared.chunks),
                                 meta.town or ("匿名" if meta.town_anonymised else ""), meta.year)
             yield IngestEvent("done", name, n, total, base + step, result)
         store.invalidate_bm25()

@@ -90,6 +90,23 @@ def _matches(term: KeyTerm, text_low: str) -> bool:
     return any(a in text_low for a in term.alternatives)
 
 
+def _credit(term: KeyTerm, text_low: str) -> float:
+    """1 for an exact (or synonym) match; partial for a long word whose characters mostly occur
+    ("刑事案件" vs "刑事发案数"), so a paraphrase is not mistaken for an absent topic."""
+    if _matches(term, text_low):
+        return 1.0
+    word = term.token
+    if len(word) < 3:
+        return 0.0
+    bigrams = [word[i: i + 2] for i in range(len(word) - 1)]
+    bigram_share = sum(b in text_low for b in bigrams) / len(bigrams)
+    char_share = sum(ch in text_low for ch in word) / len(word)
+    if bigram_share == 0:
+        return 0.0
+    credit = max(bigram_share, 0.8 * char_share)
+    return credit if credit >= 0.5 else 0.0
+
+
 def split_passage(p: Passage) -> list[Sentence]:
     out = []
     for sp in split_sentences(p.text):
@@ -100,6 +117,14 @@ def split_passage(p: Passage) -> list[Sentence]:
 
 def _is_plan_context(s: Sentence, meta: DocMeta | None) -> bool:
     return bool(_PLAN_SECTION.search(s.passage.section.split(" > ")[0] if s.passage.section else ""))
+
+
+def _paragraph_lead(s: Sentence) -> str:
+    """The sentence with what precedes it in its paragraph ("预期目标是:…;…;这一项")."""
+    p = s.passage
+    before = p.text[: s.start - p.start]
+    cut = before.rfind("\n")
+    return before[cut + 1:][-200:] + s.text
 
 
 def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: bool) -> bool:
@@ -128,14 +153,15 @@ def score_sentences(
             low = to_simplified(s.text).lower()
             if len(s.text) < 6:
                 continue
-            matched = frozenset(t.token for t in terms if _matches(t, low))
-            coverage = sum(t.weight for t in terms if t.token in matched) / total
+            credits = {t.token: _credit(t, low) for t in terms}
+            matched = frozenset(k for k, v in credits.items() if v >= 0.5)
+            coverage = sum(t.weight * credits[t.token] for t in terms) / total
             score = 3.0 * coverage + 0.25 / (1 + rank)
             quantities = [q for q in find_quantities(s.text) if not re.fullmatch(r"20\d\d", q.text)]
             if plan.wants_number:
                 score += 0.6 if quantities else -0.4
             plan_ctx = _is_plan_context(s, meta)
-            cue = bool(_TARGET_CUE.search(s.text))
+            cue = bool(_TARGET_CUE.search(_paragraph_lead(s)))
             if not _fits_period(plan, meta, plan_ctx, cue):
                 continue
             if plan.intent == "target":

