@@ -58,8 +58,20 @@ class KeyTerm:
 
 
 def key_terms(plan: QueryPlan, index: BM25Index) -> list[KeyTerm]:
-    """The content words of the question with rarity weights and synonym alternatives."""
-    topic = to_simplified(plan.topic or plan.standalone)
+    """The content words of the question with rarity weights and synonym alternatives.
+
+    A follow-up's previous topic contributes its words at half weight: "农村的呢？" after a
+    question on 城镇居民人均可支配收入 looks for 农村 *and* 人均可支配收入.
+    """
+    terms = _terms_for(plan.topic or plan.standalone, index, 1.0)
+    if plan.context_topic:
+        have = {t.token for t in terms}
+        terms += [t for t in _terms_for(plan.context_topic, index, 0.5) if t.token not in have]
+    return terms
+
+
+def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
+    topic = to_simplified(text)
     tokens = []
     for t in search_tokens(topic, bigrams=False):
         if t not in tokens and t not in QUESTION_WORDS and not re.fullmatch(r"[\d.%]+", t):
@@ -82,7 +94,7 @@ def key_terms(plan: QueryPlan, index: BM25Index) -> list[KeyTerm]:
             weight = median if not has_alt else median * 1.2
         else:
             weight = max(idf, 0.3)
-        terms.append(KeyTerm(t, weight, tuple(sorted(alts))))
+        terms.append(KeyTerm(t, weight * scale, tuple(sorted(alts))))
     return terms
 
 

@@ -104,6 +104,32 @@ def escape_data(text: str) -> str:
     return text.translate(_FENCE_CHARS)
 
 
+# Sentences addressed to an AI rather than to a congress of deputies. A second line of defence
+# behind the fences: the model never sees them at all (the citation still shows the full passage).
+_INSTRUCTION = re.compile(
+    r"(忽略|无视|忘记|忘掉|不要理会|不要遵守|跳过)[^。！？\n]{0,8}(以上|上述|之前|前面|先前|所有|全部|一切|系统)[^。！？\n]{0,8}"
+    r"(指令|指示|提示|规则|要求|设定|命令)"
+    r"|你现在(是|扮演|作为)|从现在起你|你的新(任务|指令|身份)|系统提示|系统指令|提示词"
+    r"|(?i:ignore\s+(all\s+|any\s+)?(previous|prior|above)|disregard\s+(all\s+)?(previous|prior|above)"
+    r"|system\s*prompt|you\s+are\s+now|<\|im_(start|end)\|>|\[/?INST\])"
+)
+_SENTENCE = re.compile(r"[^。！？!?\n]*[。！？!?\n]?")
+INSTRUCTION_PLACEHOLDER = "［此处原文疑似包含对人工智能的指令，已隐去］"
+
+
+def defuse_instructions(text: str) -> tuple[str, int]:
+    """Replace every sentence that reads like a prompt-injection instruction; returns (text, count)."""
+    out, hits = [], 0
+    for m in _SENTENCE.finditer(text):
+        sentence = m.group(0)
+        if sentence and _INSTRUCTION.search(sentence):
+            hits += 1
+            out.append(INSTRUCTION_PLACEHOLDER + ("\n" if sentence.endswith("\n") else ""))
+        else:
+            out.append(sentence)
+    return "".join(out), hits
+
+
 def _attr(value: object) -> str:
     return str(value).translate(_ATTR_CHARS).strip()
 
@@ -119,7 +145,8 @@ def render_passage(n: int, p: Passage, side: str = "") -> str:
     attrs.append(f'文件="{_attr(p.file)}"')
     if p.section:
         attrs.append(f'章节="{_attr(p.section)}"')
-    return f"<资料 {' '.join(attrs)}>\n{escape_data(p.text.strip())}\n</资料>"
+    body, _ = defuse_instructions(p.text.strip())
+    return f"<资料 {' '.join(attrs)}>\n{escape_data(body)}\n</资料>"
 
 
 def _interleave(evidence: list[tuple[Side, list[Passage]]]) -> list[tuple[int, Passage]]:

@@ -40,11 +40,14 @@ QUESTION_WORDS = frozenset(
     "这件事 这事 事 加起来 合计 有没有 是不是 能 能否 可以 要 想 进来 出来 起来 一年 全年 当年 今年 去年 前年 "
     "实际 实际上 完成 实现 达到 目标 计划 力争 预计 分别 各 各自 相比 比较 对比 谁 更 最 哪个 多少 几 "
     "怎么样 如何 情况 方面 呢 吗 主要 具体 都 有 是 了 的 和 与 跟 还 又 哪些 有哪些 包括 指 指什么 叫 叫什么 "
+    "更大 更多 更高 更快 更低 更少 更好 最高 最多 最大 最快 最低 最少 靠前 靠后 排前 多得多 少得多 "
+    "面积 数量 人数 个数 金额 件数 户数 多大 多高 多长 "
     "那份 这份 那个 这个 报告 政府 工作 工作报告 里 中 提到 提出 说 讲 写 年底 年末 拿到 拿 搞 做 干 派 去 来 给 帮 让 被 把".split()
 )
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年?")
 _LIST = re.compile(r"(哪些|有什么|有哪|包括|包含|几项|几个方面|哪几|措施|举措|做法|列举|都有|主要有|重点|任务)")
-_NUMBER_Q = re.compile(r"(多少|几|比例|占比|增长|增速|同比|总额|总量|规模|金额|数量|排名|第几|百分|率|收入|产值|总值|投资)")
+_NUMBER_Q = re.compile(r"(多少|几|比例|占比|增长|增速|同比|总额|总量|规模|金额|数量|排名|第几|百分|率|收入|产值|总值|投资|"
+                       r"面积|多大|多高|多长|更大|更多|更高|更快|更低|更少|最高|最多|最大|最低|最少)")
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class QueryPlan:
     wants_list: bool = False
     wants_number: bool = False
     described: str = ""  # "提到京东区域总部的那个镇" -> "京东区域总部"
+    context_topic: str = ""  # a follow-up's previous topic ("同比增长多少？" after "…零售总额是多少？")
     followup: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -248,6 +252,7 @@ def analyse_question(
     topic = _topic(q, names)
     has_subject = bool(towns or regions or described_doc or unknown)
     followup = False
+    context_topic = ""
     inherited_doc_ids: frozenset[str] | None = None
     inherited_sides: tuple[Side, ...] = ()
     if previous is not None and not unknown:
@@ -263,7 +268,14 @@ def analyse_question(
             # "道滘镇呢？" — the previous question about another subject
             followup = True
             topic = previous.topic
+            context_topic = previous.context_topic
             if intent == "any":
+                intent = previous.intent
+        elif followup:
+            # "同比增长多少？", "农村的呢？", "那财政收入呢？": the new words lead, the previous topic
+            # stays as context (weighted lower when answering)
+            context_topic = previous.topic
+            if intent == "any" and not _TARGET.search(q) and previous.intent != "any":
                 intent = previous.intent
 
     if town_filter:
@@ -318,7 +330,7 @@ def analyse_question(
     subject = "、".join(towns or regions)
     standalone = q
     if followup:
-        standalone = f"{subject} {topic}".strip() if subject else topic
+        standalone = " ".join(x for x in (subject, context_topic, topic) if x).strip()
     elif described_doc:
         standalone = topic or q
 
@@ -327,7 +339,7 @@ def analyse_question(
         years=tuple(years), unknown_places=tuple(unknown),
         doc_ids=frozenset(doc_ids) if doc_ids is not None else None, sides=tuple(sides), comparison=comparison,
         intent=intent, wants_list=bool(_LIST.search(topic)), wants_number=bool(_NUMBER_Q.search(topic)),
-        described=described, followup=followup, notes=tuple(notes),
+        described=described, followup=followup, context_topic=context_topic, notes=tuple(notes),
     )
 
 
