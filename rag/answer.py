@@ -22,7 +22,7 @@ from rag.types import Citation, ComparisonRow, DocMeta, Passage
 
 NOT_FOUND = "报告中未提及"
 _PLAN_SECTION = re.compile(r"(安排|计划|打算|思路|目标|部署|下阶段|下一步|下一阶段|今年|明年|\d{4}年工作)")
-_TARGET_CUE = re.compile(r"(力争|目标|计划|预计|确保|争取|将|要|拟|推动实现|努力)")
+_TARGET_CUE = re.compile(r"(力争|目标|计划|预计|确保|争取|拟|预期|将要|将实现|将达到|目标是)")
 _HEADING_ONLY = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])[^。；;]{0,30}[。]?$")
 _CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
 _YEAR_IN = re.compile(r"(20\d\d)年")
@@ -139,7 +139,7 @@ def _paragraph_lead(s: Sentence) -> str:
     return before[cut + 1:][-200:] + s.text
 
 
-def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: bool) -> bool:
+def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: bool, sentence_text: str) -> bool:
     """Never answer a year's figure with another year's: a question about the reviewed year skips
     the plan part of the report, a question about the planned year (or a target) skips the review."""
     if not meta or not plan.wants_number:
@@ -148,7 +148,7 @@ def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: boo
     asks_reviewed = meta.period_reviewed in years and meta.period_planned not in years
     asks_planned = meta.period_planned in years and meta.period_reviewed not in years
     if asks_reviewed or (not years and plan.intent == "actual"):
-        return not plan_ctx
+        return not plan_ctx and not _TARGET_CUE.search(sentence_text)
     if asks_planned or (not years and plan.intent == "target"):
         return plan_ctx or cue
     return True
@@ -174,7 +174,7 @@ def score_sentences(
                 score += 0.6 if quantities else -0.4
             plan_ctx = _is_plan_context(s, meta)
             cue = bool(_TARGET_CUE.search(_paragraph_lead(s)))
-            if not _fits_period(plan, meta, plan_ctx, cue):
+            if not _fits_period(plan, meta, plan_ctx, cue, s.text):
                 continue
             if plan.intent == "target":
                 score += 0.5 if (plan_ctx or cue) else -0.3
@@ -297,7 +297,7 @@ def _list_continuation(s: Sentence, limit_chars: int = 360, max_sentences: int =
     used = len(s.text)
     for sp in split_sentences(rest):
         text = rest[sp.start: sp.end]
-        if used + len(text) > limit_chars or len(out) >= max_sentences:
+        if used + len(text) > limit_chars or len(out) >= max_sentences or len(text) > 90:
             break
         out.append(Sentence(p, s.end + sp.start, s.end + sp.end, text))
         used += len(text)
@@ -305,7 +305,7 @@ def _list_continuation(s: Sentence, limit_chars: int = 360, max_sentences: int =
 
 
 def _introduces_list(s: Sentence) -> bool:
-    return bool(re.search(r"[：:]\s*$|[“\"]?[一二三四五六七八九十两几]个[\u4e00-\u9fff]{1,4}[”\"]?[。：:]?$|如下|包括[：:]?$", s.text))
+    return bool(re.search(r"[：:]|[“\"]?[一二三四五六七八九十两几]个[\u4e00-\u9fff]{1,4}[”\"]?[。：:]?$|如下|包括", s.text))
 
 
 def _render(picked: list[Sentence], terms, plan, book: CitationBook) -> str:
