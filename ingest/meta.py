@@ -345,6 +345,29 @@ _PAGE_FIELDS = {
 }
 
 
+_PLAN_PART = re.compile(
+    r"(工作安排|工作计划|工作打算|工作思路|目标任务|主要目标|预期目标|下阶段|下一阶段|下一步|今后|新的一年|"
+    r"指导思想|总体要求|总体部署|展望|今年[^。]{0,6}(工作|目标|任务))"
+)
+
+
+def detect_plan_start(text: str, sections: tuple[Section, ...]) -> tuple[int | None, str]:
+    """Where a report turns from the year reviewed to the year ahead.
+
+    Reports review first and plan second; the plan part starts at the first top-level section
+    whose heading or opening words speak of the year ahead ("2023年工作安排", "今年政府工作的
+    指导思想是…"). Everything after it (including "政府自身建设") is plan.
+    """
+    for s in sections:
+        if s.level > 1:
+            continue
+        opening = text[s.start: s.start + 120]
+        m = _PLAN_PART.search(opening)
+        if m and s.start > 0:
+            return s.start, f"第一个讲今后工作的部分：“{s.heading}”（含“{m.group(0)}”）"
+    return None, "未找到部署今后工作的部分"
+
+
 def _context(text: str, start: int, end: int, width: int = 12) -> str:
     return text[max(0, start - width): min(len(text), end + width)].replace("\n", " ").strip()
 
@@ -370,10 +393,12 @@ def extract_metadata(clean: CleanDoc, *, doc_id: str, file: str) -> DocMeta:
         if m:
             page["date"] = m.group(0)
             provenance["date"] = f"开头的日期：“{_context(clean.text, m.start(), m.end())}”"
+    sections = extract_sections(clean.text)
+    plan_start, provenance["plan_start"] = detect_plan_start(clean.text, sections)
     return DocMeta(
         doc_id=doc_id, file=file, title=title, town=town, town_anonymised=anonymised, region=region,
         year=years["year"][0], period_reviewed=years["period_reviewed"][0],
         period_planned=years["period_planned"][0], doc_type=doc_type, publisher=page["publisher"],
-        date=page["date"], index_no=page["index_no"], provenance=provenance,
-        sections=extract_sections(clean.text),
+        date=page["date"], index_no=page["index_no"], plan_start=plan_start, provenance=provenance,
+        sections=sections,
     )

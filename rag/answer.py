@@ -22,7 +22,7 @@ from rag.types import Citation, ComparisonRow, DocMeta, Passage
 
 NOT_FOUND = "报告中未提及"
 _PLAN_SECTION = re.compile(r"(安排|计划|打算|思路|目标|部署|下阶段|下一步|下一阶段|今年|明年|\d{4}年工作)")
-_TARGET_CUE = re.compile(r"(力争|目标|计划|预计|确保|争取|拟|预期|将要|将实现|将达到|目标是)")
+_TARGET_CUE = re.compile(r"(力争|目标|计划|预计|确保|争取|拟|预期|将要|将实现|将达到|将于|将在)")
 _HEADING_ONLY = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])[^。；;]{0,30}[。]?$")
 _CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
 _YEAR_IN = re.compile(r"(20\d\d)年")
@@ -128,6 +128,9 @@ def split_passage(p: Passage) -> list[Sentence]:
 
 
 def _is_plan_context(s: Sentence, meta: DocMeta | None) -> bool:
+    """Is the sentence in the part of the report that plans the year ahead?"""
+    if meta is not None and meta.plan_start is not None:
+        return s.start >= meta.plan_start
     return bool(_PLAN_SECTION.search(s.passage.section.split(" > ")[0] if s.passage.section else ""))
 
 
@@ -145,11 +148,13 @@ def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: boo
     if not meta or not plan.wants_number:
         return True
     years = set(plan.years)
-    asks_reviewed = meta.period_reviewed in years and meta.period_planned not in years
-    asks_planned = meta.period_planned in years and meta.period_reviewed not in years
-    if asks_reviewed or (not years and plan.intent == "actual"):
+    asks_reviewed = (meta.period_reviewed in years and meta.period_planned not in years) or (
+        not years and plan.period == "reviewed")
+    asks_planned = (meta.period_planned in years and meta.period_reviewed not in years) or (
+        not years and plan.period == "planned")
+    if asks_reviewed:
         return not plan_ctx and not _TARGET_CUE.search(sentence_text)
-    if asks_planned or (not years and plan.intent == "target"):
+    if asks_planned:
         return plan_ctx or cue
     return True
 

@@ -41,9 +41,11 @@ QUESTION_WORDS = frozenset(
     "实际 实际上 完成 实现 达到 目标 计划 力争 预计 分别 各 各自 相比 比较 对比 谁 更 最 哪个 多少 几 "
     "怎么样 如何 情况 方面 呢 吗 主要 具体 都 有 是 了 的 和 与 跟 还 又 哪些 有哪些 包括 指 指什么 叫 叫什么 "
     "更大 更多 更高 更快 更低 更少 更好 最高 最多 最大 最快 最低 最少 靠前 靠后 排前 多得多 少得多 "
-    "面积 数量 人数 个数 金额 件数 户数 多大 多高 多长 "
+    "面积 数量 人数 个数 金额 件数 户数 多大 多高 多长 比 少 多 少了 多了 这件 "
     "那份 这份 那个 这个 报告 政府 工作 工作报告 里 中 提到 提出 说 讲 写 年底 年末 拿到 拿 搞 做 干 派 去 来 给 帮 让 被 把".split()
 )
+_REVIEWED_WORDS = re.compile(r"(去年|上年|上一年|过去一年|过去的一年|一年来|前年)")
+_PLANNED_WORDS = re.compile(r"(今年|明年|下一步|下阶段|下一阶段|新的一年|接下来|未来一年)")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年?")
 _LIST = re.compile(r"(哪些|有什么|有哪|包括|包含|几项|几个方面|哪几|措施|举措|做法|列举|都有|主要有|重点|任务)")
 _NUMBER_Q = re.compile(r"(多少|几|比例|占比|增长|增速|同比|总额|总量|规模|金额|数量|排名|第几|百分|率|收入|产值|总值|投资|"
@@ -74,6 +76,7 @@ class QueryPlan:
     wants_list: bool = False
     wants_number: bool = False
     described: str = ""  # "提到京东区域总部的那个镇" -> "京东区域总部"
+    period: str = ""  # "reviewed" (去年…) | "planned" (今年/明年…) | "" — relative to the report
     context_topic: str = ""  # a follow-up's previous topic ("同比增长多少？" after "…零售总额是多少？")
     followup: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -220,6 +223,7 @@ def analyse_question(
     """
     q = question.strip()
     by_id = {m.doc_id: m for m in catalogue}
+    period = "reviewed" if _REVIEWED_WORDS.search(q) else ("planned" if _PLANNED_WORDS.search(q) else "")
     towns = [t for _, t in find_towns(q, catalogue)]
     regions = [r for _, r in find_regions(q, catalogue) if not any(_stem(r) in t for t in towns)]
     years = _years(q)
@@ -261,6 +265,7 @@ def analyse_question(
             followup = True
             towns, regions = list(previous.towns), list(previous.regions)
             years = years or list(previous.years)
+            period = period or previous.period
             inherited_doc_ids = previous.doc_ids
             if previous.comparison and not _COMPARISON.search(q) and len(previous.sides) >= 2:
                 comparison, inherited_sides = True, previous.sides
@@ -339,7 +344,7 @@ def analyse_question(
         years=tuple(years), unknown_places=tuple(unknown),
         doc_ids=frozenset(doc_ids) if doc_ids is not None else None, sides=tuple(sides), comparison=comparison,
         intent=intent, wants_list=bool(_LIST.search(topic)), wants_number=bool(_NUMBER_Q.search(topic)),
-        described=described, followup=followup, context_topic=context_topic, notes=tuple(notes),
+        described=described, followup=followup, period=period, context_topic=context_topic, notes=tuple(notes),
     )
 
 

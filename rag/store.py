@@ -175,6 +175,7 @@ def _record_from_metadata(md: dict) -> DocRecord:
     return DocRecord(
         meta=meta_from_json(md["meta_json"]), content_hash=md.get("content_hash", ""),
         n_chunks=int(md.get("n_chunks", 0)), ingested_at=float(md.get("ingested_at", 0)), fmt=md.get("fmt", ""),
+        pipeline_version=str(md.get("pipeline_version", "")),
     )
 
 
@@ -303,7 +304,7 @@ class ReportStore:
             self.vector_store.add(nodes)
         record_md = {
             "meta_json": meta_to_json(meta), "file": meta.file, "content_hash": content_hash,
-            "n_chunks": len(chunks), "ingested_at": time.time(), "fmt": fmt,
+            "n_chunks": len(chunks), "ingested_at": time.time(), "fmt": fmt, "pipeline_version": pipeline_version,
         }
         with self._lock:
             self.docs.upsert(ids=[meta.doc_id], embeddings=[[0.0]], documents=[clean_text], metadatas=[record_md])

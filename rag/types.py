@@ -60,6 +60,7 @@ class DocMeta:
     publisher: str | None = None
     date: str | None = None
     index_no: str | None = None
+    plan_start: int | None = None  # offset where the plan part (the year ahead) begins
     provenance: dict[str, str] = field(default_factory=dict)
     sections: tuple[Section, ...] = ()
 
