@@ -134,6 +134,14 @@ def _is_plan_context(s: Sentence, meta: DocMeta | None) -> bool:
     return bool(_PLAN_SECTION.search(s.passage.section.split(" > ")[0] if s.passage.section else ""))
 
 
+def states_target(text: str) -> bool:
+    """A target or plan ("力争…", "目标是…"), not an achievement ("完成三年目标")."""
+    for m in _TARGET_CUE.finditer(text):
+        if not re.search(r"(完成|实现|超额|达到|达成|提前|圆满)[^，。；;]{0,8}$", text[max(0, m.start() - 10): m.start()]):
+            return True
+    return False
+
+
 def _paragraph_lead(s: Sentence) -> str:
     """The sentence with what precedes it in its paragraph ("预期目标是:…;…;这一项")."""
     p = s.passage
@@ -153,7 +161,7 @@ def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: boo
     asks_planned = (meta.period_planned in years and meta.period_reviewed not in years) or (
         not years and plan.period == "planned")
     if asks_reviewed:
-        return not plan_ctx and not _TARGET_CUE.search(sentence_text)
+        return not plan_ctx and not states_target(sentence_text)
     if asks_planned:
         return plan_ctx or cue
     return True
@@ -178,7 +186,7 @@ def score_sentences(
             if plan.wants_number:
                 score += 0.6 if quantities else -0.4
             plan_ctx = _is_plan_context(s, meta)
-            cue = bool(_TARGET_CUE.search(_paragraph_lead(s)))
+            cue = states_target(_paragraph_lead(s))
             if not _fits_period(plan, meta, plan_ctx, cue, s.text):
                 continue
             if plan.intent == "target":

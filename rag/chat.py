@@ -72,11 +72,32 @@ class QAService:
         return self.store.list_docs()
 
     def _resolve_description(self, description: str, exclude: set[str]) -> str | None:
-        """The report whose text best matches a description of it (BM25, best chunk per report)."""
-        ids = {m.doc_id for m in self.catalogue()} - set(exclude)
-        hits = retrieve(description, store=self.store, embedder=self.embedder, k=3, doc_ids=ids,
+        """The report a description points at ("提到京东区域总部的那个镇", "数字都打成xx的那份").
+
+        Text match (BM25, best chunk per report), plus what the description says about the
+        report itself: a year in its title, or that its figures are masked.
+        """
+        metas = {m.doc_id: m for m in self.catalogue() if m.doc_id not in exclude}
+        if not metas:
+            return None
+        hits = retrieve(description, store=self.store, embedder=self.embedder, k=30, doc_ids=set(metas),
                         config=RetrievalConfig(mode="bm25", merge_neighbours=False)).passages
-        return hits[0].doc_id if hits else None
+        best: dict[str, float] = {}
+        for p in hits:
+            best[p.doc_id] = max(best.get(p.doc_id, 0.0), p.scores.get("bm25", 0.0))
+        top = max(best.values(), default=0.0) or 1.0
+        scores = {d: best.get(d, 0.0) / top for d in metas}
+        for year in re.findall(r"20\d\d", description):
+            for d, m in metas.items():
+                if year in m.title:
+                    scores[d] += 0.5
+        if re.search(r"(xx|XX|××|打码|打了码|隐去|隐藏|匿名|马赛克|遮盖|代替)", description):
+            for d in metas:
+                text = self.store.get_doc_text(d) or ""
+                masked = len(re.findall(r"[xX×]{2,}|[xX]\.[xX]", text)) / max(len(text) / 1000, 1.0)
+                scores[d] += min(masked / 5.0, 1.0)
+        doc_id, score = max(scores.items(), key=lambda kv: kv[1])
+        return doc_id if score > 0.2 else None
 
     # ------------------------------------------------------------------ checks on the question
     def _precheck(self, question: str) -> tuple[str, Answer | None, list[str]]:

