@@ -137,7 +137,7 @@ def _is_plan_context(s: Sentence, meta: DocMeta | None) -> bool:
 def states_target(text: str) -> bool:
     """A target or plan ("力争…", "目标是…"), not an achievement ("完成三年目标")."""
     for m in _TARGET_CUE.finditer(text):
-        if not re.search(r"(完成|实现|超额|达到|达成|提前|圆满)[^，。；;]{0,8}$", text[max(0, m.start() - 10): m.start()]):
+        if not re.search(r"(完成|实现|超额|达到|达成|提前|圆满)[^，。；;]{0,14}$", text[max(0, m.start() - 16): m.start()]):
             return True
     return False
 
@@ -174,11 +174,15 @@ def score_sentences(
     out: list[Sentence] = []
     for rank, p in enumerate(passages):
         meta = metas.get(p.doc_id)
+        prev_low = ""
         for s in split_passage(p):
             low = to_simplified(s.text).lower()
             if len(s.text) < 6:
+                prev_low = low
                 continue
-            credits = {t.token: _credit(t, low) for t in terms}
+            # words of the sentence before count at 0.7: "台风利奇马…。…派出3000多人" answers both
+            credits = {t.token: max(_credit(t, low), 0.7 * _credit(t, prev_low)) for t in terms}
+            prev_low = low
             matched = frozenset(k for k, v in credits.items() if v >= 0.5)
             coverage = sum(t.weight * credits[t.token] for t in terms) / total
             score = 3.0 * coverage + 0.25 / (1 + rank)
@@ -229,10 +233,15 @@ def trim_sentence(s: Sentence, terms: list[KeyTerm], wants_number: bool) -> tupl
     # keep the figures that follow the matched words ("…分别达到79668元和40450元")
     while wants_number and last + 1 < len(clauses) and not find_quantities(s.text[clauses[last][0]: clauses[last][1]]):
         last += 1
-    if wants_number and last + 1 < len(clauses):
+    # figures in the clauses that follow and still speak of the asked words ("输送250多辆车辆,派出3000多人")
+    while wants_number and last + 1 < len(clauses):
         nxt = s.text[clauses[last + 1][0]: clauses[last + 1][1]]
-        if re.match(r"^\s*(同比)?(增长|下降|提高|减少|比上年|较上年|占)", nxt):
+        low = to_simplified(nxt).lower()
+        growth = re.match(r"^\s*(同比)?(增长|下降|提高|减少|比上年|较上年|占)", nxt)
+        if growth or (find_quantities(nxt) and any(_matches(t, low) for t in terms)):
             last += 1
+        else:
+            break
     a, b = clauses[first][0], clauses[last][1]
     return s.start + a, s.start + b
 
@@ -304,8 +313,15 @@ def _list_continuation(s: Sentence, limit_chars: int = 360, max_sentences: int =
     """The sentences that follow ``s`` in its paragraph (a list introduced by "…：" or "一是…二是…")."""
     p = s.passage
     rest = p.text[s.end - p.start:]
-    para_end = rest.find("\n")
-    rest = rest if para_end < 0 else rest[:para_end]
+    # the list runs to the paragraph's end, or over following lines that are enumerated items
+    lines = rest.split("\n")
+    kept = [lines[0]]
+    for line in lines[1:]:
+        if re.match(r"^\s*(?:[一二三四五六七八九十]是|\d{1,2}[.、．]|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十][)）])", line):
+            kept.append(line)
+        else:
+            break
+    rest = "\n".join(kept)
     out: list[Sentence] = []
     used = len(s.text)
     for sp in split_sentences(rest):

@@ -241,7 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="启动网页界面（同 python app.py）")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("eval", help="评测：govqa eval DATASET.jsonl [...]（govqa eval --help）", add_help=False)
+    # no option prefix: every argument after `eval` (even a leading --help) goes to eval.run.main
+    p = sub.add_parser("eval", help="评测：govqa eval DATASET.jsonl [...]（govqa eval --help）", add_help=False,
+                       prefix_chars="\0")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_eval)
     return parser

@@ -65,7 +65,7 @@ class _Fatal(Exception):
 # ---------------------------------------------------------------------------------------------- secrets
 def redact(text: str, settings: Settings) -> str:
     """Remove the API key (and any bearer token / sk- key lookalike) from ``text``."""
-    return str(text)
+    out = str(text)
     key = settings.llm_api_key
     if key:
         out = out.replace(key, "***")
@@ -402,7 +402,7 @@ def _one_attempt(messages: list[dict], settings: Settings, *, max_tokens: int, s
     except openai.APIStatusError as err:
         code = err.status_code
         if code in (401, 403):
-            raise _Fatal(f"API key 无效或缺失（HTTP {code}）{err.message}") from None
+            raise _Fatal(f"API key 无效或缺失（HTTP {code}）") from None
         if code == 404:
             raise _Fatal("接口地址或模型名不存在（HTTP 404）") from None
         if code == 429:

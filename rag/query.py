@@ -31,8 +31,8 @@ _ACTUAL = re.compile(r"(完成了|实现了|达到了|实际|取得了|去年|�
 _BACKREF = re.compile(r"(这个镇|那个镇|该镇|这个乡|该乡|这里|那里|它|其|其中|他们|同一|同期|这份|那份|这一年|当年|那一年|此外|另外|还有|呢[？?]?$|那么|那)")
 _DESC_VERBS = r"(?:提到|提及|说到|讲到|写到|写了|写着|含有|包含|涉及|引进|引入|有)"
 _DESCRIBED = re.compile(
-    r"(?P<a>[^，,。？?；;！!]{2,40}?)的(?:那个|那份|那篇|这个|这份|那一份)[\u4e00-\u9fff]{0,10}?(?:镇|乡|街道|报告|总结|文件|文档|材料)"
-    r"|(?:那份|那个|这份|那篇)(?P<b>[^，,。？?；;！!]{2,30}?)的[\u4e00-\u9fff]{0,10}?(?:镇|乡|街道|报告|总结)"
+    r"(?P<a>[^，,。？?；;！!]{2,40}?)的(?:那个|那份|那篇|这个|这份|那一份)[\u4e00-\u9fff]{0,10}(?:镇|乡|街道|报告|总结|文件|文档|材料)"
+    r"|(?:那份|那个|这份|那篇)(?P<b>[^，,。？?；;！!]{2,30}?)的[\u4e00-\u9fff]{0,10}(?:镇|乡|街道|报告|总结)"
     r"|(?P<c>[^，,。？?；;！!]{6,50}?)的(?:镇|乡)?(?:人民)?(?:政府)?(?:工作)?(?:报告|总结)"
 )
 QUESTION_WORDS = frozenset(
@@ -193,7 +193,7 @@ def find_description(question: str) -> tuple[str, str] | None:
         return None
     desc = next(g for g in (m.group("a"), m.group("b"), m.group("c")) if g)
     # "杜桥镇和引进…" -> "引进…": the description starts after the last conjunction
-    desc = re.split(r"[和与跟及、]", desc)[-1].strip()
+    desc = re.split(r"[和与跟]", desc)[-1].strip()
     desc = re.sub(r"^(请问|那么|那|这|在|里|中)", "", desc)
     if len(desc) < 2:
         return None
@@ -250,7 +250,10 @@ def analyse_question(
     elif _ACTUAL.search(q):
         intent = "actual"
 
-    names = towns + [_stem(t) for t in towns] + regions + [_stem(r) for r in regions] + unknown
+    # a region named beside a town is part of the topic ("桐城市级的典型"), alone it is the subject
+    names = towns + [_stem(t) for t in towns] + unknown
+    if not towns:
+        names += regions + [_stem(r) for r in regions]
     if described_phrase:
         names.append(described_phrase)
     topic = _topic(q, names)

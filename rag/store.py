@@ -206,7 +206,6 @@ class ReportStore:
         self.vector_store = ChromaVectorStore(chroma_collection=self.chunks)
         self._lock = threading.RLock()
         self._docs_cache: tuple[str, dict[str, DocRecord]] | None = None
-        self._stale_ids: set[str] = set()
         self._bm25: BM25Index | None = None
         self._text_cache: dict[str, str] = {}
         self._write_lock_path = settings.data_dir / "ingest.lock"
@@ -231,16 +230,9 @@ class ReportStore:
             version = self.version()
             if self._docs_cache and self._docs_cache[0] == version:
                 return self._docs_cache[1]
-            # a doc_id is a content hash: a known id's record only needs re-reading if this process
-            # rewrote it; list the ids (cheap) and fetch the metadata of the new ones only
-            known = dict(self._docs_cache[1]) if self._docs_cache else {}
-            for doc_id in self._stale_ids:
-                known.pop(doc_id, None)
-            self._stale_ids.clear()
-            ids = self.docs.get(include=[])["ids"]
-            records: dict[str, DocRecord] = {i: known[i] for i in ids if i in known}
-            new = [i for i in ids if i not in known]
-            got = self.docs.get(ids=new, include=["metadatas"]) if new else {"ids": [], "metadatas": []}
+            # re-read in full: a record can be rewritten in place (a newer pipeline), by any client
+            got = self.docs.get(include=["metadatas"])
+            records: dict[str, DocRecord] = {}
             for doc_id, md in zip(got["ids"], got["metadatas"]):
                 try:
                     records[doc_id] = _record_from_metadata(md)
@@ -309,7 +301,6 @@ class ReportStore:
         with self._lock:
             self.docs.upsert(ids=[meta.doc_id], embeddings=[[0.0]], documents=[clean_text], metadatas=[record_md])
             self._bump_version()
-            self._stale_ids.add(meta.doc_id)
 
     def remove_document(self, doc_id: str) -> bool:
         """Remove the catalogue record first (the document disappears at once), then its chunks."""
@@ -389,12 +380,16 @@ class ReportStore:
             return index
 
     def _rebuild_bm25(self, version: str, previous: BM25Index | None = None) -> BM25Index:
-        """Rows of the catalogued documents; only the chunks of documents new since ``previous``
-        are read from Chroma (a doc_id is a content hash, so its chunks never change)."""
+        """Rows of the catalogued documents. Rows of ``previous`` are kept for documents whose
+        catalogue record is unchanged (same ``ingested_at``); only the chunks of new or rewritten
+        documents are read from Chroma, so an ingest does not re-read the whole collection."""
         from rag.tokens import search_tokens
 
         records = self.records()
-        rows = [r for r in previous.rows if r["doc_id"] in records] if previous is not None else []
+        rows = []
+        if previous is not None:
+            rows = [r for r in previous.rows
+                    if r["doc_id"] in records and r.get("doc_rev") == records[r["doc_id"]].ingested_at]
         have = {r["doc_id"] for r in rows}
         missing = [d for d in records if d not in have]
         if previous is None:
@@ -410,7 +405,7 @@ class ReportStore:
             if tokens is None:
                 tokens = " ".join(search_tokens(text))
             row = {k: v for k, v in md.items() if not k.startswith("_") and k != "bm25_tokens"}
-            row.update(id=cid, text=text, tokens=tokens)
+            row.update(id=cid, text=text, tokens=tokens, doc_rev=records[md["doc_id"]].ingested_at)
             rows.append(row)
         rows.sort(key=lambda r: (r["doc_id"], r["chunk_index"]))
         return BM25Index.build(rows, version)
