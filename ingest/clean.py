@@ -102,6 +102,24 @@ def _is_breadcrumb(line: str) -> bool:
     return False
 
 
+_WIDGET_START = re.compile(r"^(扫一扫|扫码|分享到|打印本页|关闭窗口|返回顶部|收藏本页|设为首页|加入收藏|字号|【字号)")
+_MENU_SEP = re.compile(r"\s*[|｜丨·•/]\s*|\s{2,}")
+
+
+def _is_menu(line: str) -> bool:
+    """A navigation bar: several very short items separated by bars or wide gaps."""
+    parts = [p for p in _MENU_SEP.split(line) if p]
+    return len(parts) >= 3 and all(len(p) <= 6 for p in parts) and not _SENTENCE_END.search(line)
+
+
+def _is_bracket_widgets(line: str) -> bool:
+    """"【字号：大 中 小】【打印】【关闭】" — a row of bracketed controls."""
+    groups = re.findall(r"[【\[]([^】\]]{1,16})[】\]]", line)
+    rest = re.sub(r"[【\[][^】\]]{1,16}[】\]]", "", line).strip()
+    return bool(groups) and not rest and all(
+        re.search(_WIDGET_WORDS, g) for g in groups)
+
+
 def classify_line(line: str) -> str | None:
     """Return why a line is site furniture ("header", "widget", …) or None for body text."""
     s = line.strip()
@@ -109,8 +127,12 @@ def classify_line(line: str) -> str | None:
         return None
     if _HEADER_LINE.match(s) and len(s) <= 160:
         return "header"
-    if len(s) <= 60 and _WIDGET_LINE.match(s):
+    if len(s) <= 60 and (_WIDGET_LINE.match(s) or _is_bracket_widgets(s)):
         return "widget"
+    if len(s) <= 24 and _WIDGET_START.match(s):
+        return "widget"
+    if len(s) <= 80 and _is_menu(s):
+        return "menu"
     if _PREV_NEXT.match(s) and len(s) <= 80:
         return "navigation"
     if _is_breadcrumb(s):

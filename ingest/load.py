@@ -169,7 +169,9 @@ def _docx_to_text(data: bytes, *, file: str) -> str:
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
-            parts.append(" | ".join(cell.text.strip() for cell in row.cells))
+            cells = [cell.text.strip() for cell in row.cells if cell.text.strip()]
+            if cells:  # a table row reads as one sentence, so cleaning never mistakes it for a menu
+                parts.append("，".join(cells) + "。")
     return "\n".join(parts)
 
 
