@@ -309,47 +309,61 @@ class CitationBook:
         return self._key[key]
 
 
-def _list_continuation(s: Sentence, limit_chars: int = 360, max_sentences: int = 8) -> list[Sentence]:
-    """The sentences that follow ``s`` in its paragraph (a list introduced by "…：" or "一是…二是…")."""
-    p = s.passage
-    rest = p.text[s.end - p.start:]
-    # the list runs to the paragraph's end, or over following lines that are enumerated items
-    lines = rest.split("\n")
-    kept = [lines[0]]
+_ENUMERATED = re.compile(r"^\s*(?:[一二三四五六七八九十]是|\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十][)）])")
+
+
+def list_items_after(doc: str, pos: int, *, limit_chars: int = 360, max_items: int = 8) -> list[tuple[int, int]]:
+    """Spans (document offsets) of the list that follows position ``pos``: the short sentences
+    left in the paragraph, then the head sentence of each following enumerated line
+    ("一是…。", "2.…", "（三）…")."""
+    window = doc[pos: pos + 3000]
+    lines = window.split("\n")
+    spans: list[tuple[int, int]] = []
+    used = 0
+    for sp in split_sentences(lines[0]):
+        if used + (sp.end - sp.start) > limit_chars or len(spans) >= max_items or sp.end - sp.start > 90:
+            break
+        spans.append((pos + sp.start, pos + sp.end))
+        used += sp.end - sp.start
+    offset = pos + len(lines[0]) + 1
     for line in lines[1:]:
-        if re.match(r"^\s*(?:[一二三四五六七八九十]是|\d{1,2}[.、．]|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十][)）])", line):
-            kept.append(line)
-        else:
-            break
-    rest = "\n".join(kept)
-    out: list[Sentence] = []
-    used = len(s.text)
-    for sp in split_sentences(rest):
-        text = rest[sp.start: sp.end]
-        if used + len(text) > limit_chars or len(out) >= max_sentences or len(text) > 90:
-            break
-        out.append(Sentence(p, s.end + sp.start, s.end + sp.end, text))
-        used += len(text)
-    return out
+        if line.strip():
+            if not _ENUMERATED.match(line) or len(spans) >= max_items:
+                break
+            head = split_sentences(line)
+            if head:
+                spans.append((offset + head[0].start, offset + head[0].end))
+        offset += len(line) + 1
+    return spans
 
 
 def _introduces_list(s: Sentence) -> bool:
     return bool(re.search(r"[：:]|[“\"]?[一二三四五六七八九十两几]个[\u4e00-\u9fff]{1,4}[”\"]?[。：:]?$|如下|包括", s.text))
 
 
-def _render(picked: list[Sentence], terms, plan, book: CitationBook) -> str:
+def _render(picked: list[Sentence], terms, plan, book: CitationBook, doc_text=None) -> str:
     parts = []
     for s in picked:
+        p = s.passage
         if plan.wants_number and not plan.wants_list:
             a, b = trim_sentence(s, terms, True)
         else:
             a, b = s.start, s.end
+        quote = p.text[a - p.start: b - p.start].strip().rstrip("，,；;：:。!！")
         if plan.wants_list and _introduces_list(s):
-            tail = _list_continuation(s)
-            if tail:
-                b = tail[-1].end
-        quote = s.passage.text[a - s.passage.start: b - s.passage.start].strip().rstrip("，,；;：:。!！")
-        n = book.cite(s.passage, a, b)
+            doc = doc_text(p.doc_id) if doc_text else None
+            items = list_items_after(doc, s.end) if doc else [
+                (p.start + x, p.start + y) for x, y in list_items_after(p.text, s.end - p.start)]
+            if items:
+                b = items[-1][1]
+                source = doc if doc else None
+                heads = [(source[x:y] if source else p.text[x - p.start: y - p.start]).strip().rstrip("。；;")
+                         for x, y in items]
+                quote = quote.rstrip("，,；;：:") + "：" + "；".join(heads)
+                if b > p.end and doc:
+                    # the list runs past the retrieved chunk: cite the passage extended to it
+                    p = replace(p, end=b, text=doc[p.start:b])
+        n = book.cite(p, a, b)
         parts.append(f"{quote}[{n}]")
     if plan.wants_list and len(parts) > 1:
         return "\n".join(f"{i}. {p}" for i, p in enumerate(parts, 1))
@@ -369,7 +383,9 @@ def extractive_answer(
     index: BM25Index,
     metas: dict[str, DocMeta],
     policy: AnswerPolicy = AnswerPolicy(),
+    doc_text=None,
 ) -> Draft:
+    """``doc_text(doc_id) -> str`` lets a list run past the retrieved chunk (optional)."""
     book = CitationBook()
     terms = key_terms(plan, index)
     if plan.unknown_places:
@@ -423,7 +439,7 @@ def extractive_answer(
         real = [q for q in find_quantities(best.text) if not re.fullmatch(r"20\d\d", q.text)]
         if has_masked_number(best.text) and not real:
             return Draft(_masked_refusal(best, book, label), True, book.citations)
-    body = _render(picked, terms, plan, book)
+    body = _render(picked, terms, plan, book, doc_text)
     prefix = f"【{label}】" if label else ""
     if prefix and "\n" in body:
         prefix += "\n"

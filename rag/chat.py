@@ -91,6 +91,8 @@ class QAService:
             for d, m in metas.items():
                 if year in m.title:
                     scores[d] += 0.5
+                if int(year) in (m.period_reviewed, m.period_planned):
+                    scores[d] += 0.5
         if re.search(r"(xx|XX|××|打码|打了码|隐去|隐藏|匿名|马赛克|遮盖|代替)", description):
             for d in metas:
                 text = self.store.get_doc_text(d) or ""
@@ -141,7 +143,13 @@ class QAService:
         assert answer is not None
         return answer
 
-    def stream(
+    def stream(self, question: str, conversation: Conversation | None = None, **kwargs) -> Iterator[str | Answer]:
+        """Yield text deltas, then the final validated :class:`Answer` (one catalogue version
+        per question: the store checks for changes once, not at every lookup)."""
+        with self.store.pinned():
+            yield from self._stream(question, conversation, **kwargs)
+
+    def _stream(
         self,
         question: str,
         conversation: Conversation | None = None,
@@ -208,7 +216,7 @@ class QAService:
                 notices.append(f"大模型接口不可用（{err}），已改用离线抽取式回答。")
                 used_backend = "extractive (llm fallback)"
         if draft is None:
-            draft = extractive_answer(plan, evidence, index=index, metas=metas)
+            draft = extractive_answer(plan, evidence, index=index, metas=metas, doc_text=self.store.get_doc_text)
         timings["answer"] = (time.perf_counter() - t) * 1000
 
         passages_by_n = {c.n: _citation_passage(c) for c in draft.citations}

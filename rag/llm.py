@@ -262,6 +262,8 @@ def _comparison_rows(text: str, plan: QueryPlan) -> tuple[str, list[ComparisonRo
             if m and stem and stem in m.group(1):
                 cell = m.group(2).strip() or NOT_FOUND
                 break
+        if cell is None and stem:  # a table row or a sentence naming the side
+            cell = next((ln.strip("| ") for ln in lines if stem in ln), None)
         if cell is None:
             cell = NOT_FOUND
             text = text.rstrip() + f"\n{side.label}：{NOT_FOUND}"
@@ -288,7 +290,7 @@ def llm_answer(plan: QueryPlan, evidence: list[tuple[Side, list[Passage]]], *, s
     rows: list[ComparisonRow] = []
     if plan.comparison:
         text, rows = _comparison_rows(text, plan)
-        refused = all(r.answer.startswith(NOT_FOUND) for r in rows)
+        refused = all(NOT_FOUND in r.answer and not MARK.search(r.answer) for r in rows)
     else:
         refused = _is_refusal(text)
     text, citations = _renumber_by_use(text, context)

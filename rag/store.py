@@ -19,6 +19,7 @@ import os
 import shutil
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -205,6 +206,8 @@ class ReportStore:
 
         self.vector_store = ChromaVectorStore(chroma_collection=self.chunks)
         self._lock = threading.RLock()
+        self._pin = threading.local()  # a version pinned for the duration of one question
+        self._counts: tuple[str, int, int] | None = None  # (version, docs, chunks)
         self._docs_cache: tuple[str, dict[str, DocRecord]] | None = None
         self._bm25: BM25Index | None = None
         self._text_cache: dict[str, str] = {}
@@ -213,6 +216,25 @@ class ReportStore:
     # ------------------------------------------------------------------ catalogue
     def version(self) -> str:
         """Catalogue version: changes whenever a document is added or removed (by any client)."""
+        pinned = getattr(self._pin, "version", None)
+        if pinned is not None:
+            return pinned
+        return self._read_version()
+
+    @contextmanager
+    def pinned(self):
+        """Read the catalogue version once for the block (this thread): one question sees one
+        consistent catalogue, and pays for one version check instead of one per lookup."""
+        if getattr(self._pin, "version", None) is not None:
+            yield
+            return
+        self._pin.version = self._read_version()
+        try:
+            yield
+        finally:
+            self._pin.version = None
+
+    def _read_version(self) -> str:
         got = self.state.get(ids=[_VERSION_ID], include=["documents"])
         if got["ids"] and got["documents"] and got["documents"][0]:
             return got["documents"][0]
@@ -223,7 +245,18 @@ class ReportStore:
     def _bump_version(self) -> str:
         token = f"{time.time_ns():x}-{os.urandom(4).hex()}"
         self.state.upsert(ids=[_VERSION_ID], embeddings=[[0.0]], documents=[token])
+        if getattr(self._pin, "version", None) is not None:
+            self._pin.version = token
         return token
+
+    def _counted(self) -> tuple[int, int]:
+        """(documents, chunks) in Chroma, read once per catalogue version."""
+        version = self.version()
+        counts = self._counts
+        if counts is None or counts[0] != version:
+            counts = (version, self.docs.count(), self.chunks.count())
+            self._counts = counts
+        return counts[1], counts[2]
 
     def records(self) -> dict[str, DocRecord]:
         with self._lock:
@@ -271,7 +304,7 @@ class ReportStore:
         return [r for r in self.records().values() if r.meta.file == file]
 
     def is_empty(self) -> bool:
-        return self.docs.count() == 0
+        return self._counted()[0] == 0
 
     # ------------------------------------------------------------------ writes
     def add_document(
@@ -346,6 +379,7 @@ class ReportStore:
             if counts.get(doc_id, 0) != rec.n_chunks:
                 self.remove_document(doc_id)
                 done.append(f"删除不完整的文档 {rec.meta.file}，请重新导入")
+        self._counts = None
         self.invalidate_bm25()
         return done
 
@@ -412,26 +446,24 @@ class ReportStore:
 
     # ------------------------------------------------------------------ reads
     def dense_search(self, query_vec: np.ndarray, k: int, doc_ids: set[str] | None = None) -> list[tuple[str, float]]:
-        """(chunk_id, cosine similarity) through LlamaIndex's ChromaVectorStore."""
-        from llama_index.core.vector_stores.types import (
-            FilterOperator, MetadataFilter, MetadataFilters, VectorStoreQuery,
-        )
+        """(chunk_id, cosine similarity) from the Chroma collection LlamaIndex's ChromaVectorStore wrote.
 
+        Only ids and distances are fetched: the passages come from the BM25 side index, so
+        asking Chroma for documents and metadata (and parsing them into nodes) is wasted time,
+        and in server mode wasted bytes on the wire.
+        """
         if doc_ids is not None and not doc_ids:
             return []
-        filters = None
-        if doc_ids is not None:
-            filters = MetadataFilters(filters=[
-                MetadataFilter(key="doc_id", value=sorted(doc_ids), operator=FilterOperator.IN)
-            ])
-        n = self.chunks.count()
+        n = self._counted()[1]
         if n == 0:
             return []
-        query = VectorStoreQuery(query_embedding=np.asarray(query_vec).tolist(), similarity_top_k=min(k, n),
-                                 filters=filters)
-        result = self.vector_store.query(query)
-        # ChromaVectorStore reports exp(-distance); with cosine space distance = 1 - cos
-        return [(nid, 1.0 + float(np.log(max(s, 1e-12)))) for nid, s in zip(result.ids or [], result.similarities or [])]
+        where = {"doc_id": {"$in": sorted(doc_ids)}} if doc_ids is not None else None
+        result = self.chunks.query(query_embeddings=[np.asarray(query_vec, dtype=np.float32).tolist()],
+                                   n_results=min(k, n), where=where, include=["distances"])
+        ids = (result.get("ids") or [[]])[0]
+        distances = (result.get("distances") or [[]])[0]
+        # cosine space: distance = 1 - cos
+        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances)]
 
     def passages_by_id(self, chunk_ids: list[str]) -> dict[str, Passage]:
         bm = self.bm25()
