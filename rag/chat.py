@@ -87,12 +87,16 @@ class QAService:
             best[p.doc_id] = max(best.get(p.doc_id, 0.0), p.scores.get("bm25", 0.0))
         top = max(best.values(), default=0.0) or 1.0
         scores = {d: best.get(d, 0.0) / top for d in metas}
-        for year in re.findall(r"20\d\d", description):
+        for ym in re.finditer(r"20\d\d", description):
+            year, before = ym.group(0), description[max(0, ym.start() - 6): ym.start()]
+            role = ("title" if re.search(r"(标题|题目|写着|写的|名为)", before) else
+                    "reviewed" if re.search(r"(回顾|总结|过去|完成)", before) else
+                    "planned" if re.search(r"(计划|部署|安排|目标)", before) else "any")
             for d, m in metas.items():
-                if year in m.title:
-                    scores[d] += 0.5
-                if int(year) in (m.period_reviewed, m.period_planned):
-                    scores[d] += 0.5
+                hit = {"title": year in m.title, "reviewed": int(year) == m.period_reviewed,
+                       "planned": int(year) == m.period_planned,
+                       "any": year in m.title or int(year) in (m.period_reviewed, m.period_planned)}[role]
+                scores[d] += 0.5 if hit else 0.0
         if re.search(r"(xx|XX|××|打码|打了码|隐去|隐藏|匿名|马赛克|遮盖|代替)", description):
             for d in metas:
                 text = self.store.get_doc_text(d) or ""

@@ -163,14 +163,31 @@ def cmd_ask(args) -> int:
 
 
 def cmd_doctor(args) -> int:
-    from rag.store import ReportStore, StoreError
+    from rag.store import ReportStore, StoreCorruptError, StoreError, quarantine_chroma, sqlite_integrity
 
     settings = _settings(args)
-    try:
+    damage = sqlite_integrity(settings)  # damaged index files: nothing in them can be trusted
+    store = None
+    if not damage:
+        try:
+            store = ReportStore(settings)
+        except StoreCorruptError as err:
+            damage = [str(err)]
+        except StoreError as err:
+            print(f"错误：{err}")
+            return 2
+    if damage:
+        for p in damage:
+            print(f"问题：{p}")
+        if not args.repair:
+            print("索引文件损坏，其中的数据无法修复。运行 `govqa doctor --repair` 把损坏的索引移到一旁（不删除）并新建空索引，"
+                  "然后用 `govqa ingest <报告文件或目录>` 重新导入（向量来自缓存，很快）。")
+            return 2
+        moved = quarantine_chroma(settings)
         store = ReportStore(settings)
-    except StoreError as err:
-        print(f"错误：{err}")
-        return 2
+        print(f"修复：已将损坏的索引移到 {moved}，并新建了空索引。")
+        print("请运行 `govqa ingest <报告文件或目录>` 重新导入报告。")
+        return 0
     problems = store.check()
     if not problems:
         store.bm25()

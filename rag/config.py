@@ -107,6 +107,8 @@ class Settings:
     max_file_mb: float = 20.0
     max_text_chars: int = 1_000_000  # ≈ 11 min of embedding on 2 cores; larger files are refused
     allowed_suffixes: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+    lock_timeout_s: float = 30.0  # waiting for another process's lock on the database, then a clear error
+    ingest_lock_timeout_s: float = 900.0  # a second ingest waits this long for the running one
     # ui
     host: str = "127.0.0.1"
     port: int = 7860
@@ -150,6 +152,8 @@ class Settings:
             llm_timeout_s=_env_float("GOVQA_LLM_TIMEOUT", 60.0),
             max_file_mb=_env_float("GOVQA_MAX_FILE_MB", 20.0),
             max_text_chars=_env_int("GOVQA_MAX_TEXT_CHARS", 1_000_000),
+            lock_timeout_s=_env_float("GOVQA_LOCK_TIMEOUT", 30.0),
+            ingest_lock_timeout_s=_env_float("GOVQA_INGEST_LOCK_TIMEOUT", 900.0),
             host=_env("GOVQA_HOST", "127.0.0.1"),
             port=_env_int("GOVQA_PORT", 7860),
             auth=auth,

@@ -34,6 +34,111 @@ class StoreError(RuntimeError):
     """The data dir or the Chroma server cannot be used; the message says how to recover."""
 
 
+class StoreLockedError(StoreError):
+    """Another process holds the data dir's database (or ingest lock) longer than the timeout."""
+
+
+class StoreCorruptError(StoreError):
+    """The embedded index files are damaged; `govqa doctor --repair` moves them aside."""
+
+
+_CORRUPT_MARKERS = ("malformed", "not a database", "file is encrypted", "database corrupt", "PanicException")
+
+
+def chroma_sqlite_path(settings: Settings) -> Path:
+    return settings.data_dir / "chroma" / "chroma.sqlite3"
+
+
+def _sqlite_uri(path: Path, mode: str) -> str:
+    from urllib.parse import quote
+
+    return f"file:{quote(str(path.resolve()))}?mode={mode}"
+
+
+def _open_failure(settings: Settings, exc: BaseException) -> StoreError:
+    """A clear error (naming the path and the recovery command) for a store that failed to open."""
+    path = settings.data_dir / "chroma"
+    detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    if any(m in detail for m in _CORRUPT_MARKERS):
+        return StoreCorruptError(
+            f"数据目录 {path} 中的索引文件已损坏（{detail}）。运行 `govqa doctor --repair` 将其移到一旁并新建空索引，"
+            f"再用 `govqa ingest <报告文件或目录>` 重新导入。")
+    if "locked" in detail or "busy" in detail:
+        return StoreLockedError(
+            f"数据目录 {path} 被其他进程锁定（{detail}）。请先关闭正在使用它的 govqa 进程后重试；"
+            f"没有其他进程时运行 `govqa doctor` 检查。")
+    return StoreError(f"数据目录 {path} 无法打开（{detail}）。运行 `govqa doctor` 检查，或移走该目录后重新 `govqa ingest`。")
+
+
+def probe_data_dir(settings: Settings) -> None:
+    """Fail fast with a clear message when the embedded database is locked or not a database
+    (Chroma itself would wait forever on a lock, or panic on a damaged file)."""
+    import sqlite3
+
+    db = chroma_sqlite_path(settings)
+    if settings.chroma_host or not db.is_file():
+        return
+    try:
+        con = sqlite3.connect(_sqlite_uri(db, "rw"), uri=True, timeout=settings.lock_timeout_s)
+    except sqlite3.Error:
+        return  # e.g. a read-only data dir: let Chroma try and report
+    try:
+        con.execute("BEGIN IMMEDIATE")  # waits for (at most lock_timeout_s) any other writer
+        con.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        msg = str(exc)
+        if "locked" in msg or "busy" in msg:
+            raise StoreLockedError(
+                f"数据目录 {settings.data_dir} 被其他进程锁定：{db} 在 {settings.lock_timeout_s:g} 秒内一直被占用。"
+                f"请先关闭正在使用它的 govqa 进程（导入或网页界面）后重试；没有其他进程时运行 `govqa doctor` 检查。"
+            ) from exc
+        if any(m in msg for m in _CORRUPT_MARKERS):
+            raise _open_failure(settings, exc) from exc
+    except sqlite3.DatabaseError as exc:
+        raise _open_failure(settings, exc) from exc
+    finally:
+        con.close()
+
+
+def sqlite_integrity(settings: Settings) -> list[str]:
+    """`PRAGMA quick_check` of the embedded database (read-only); empty list when intact."""
+    import sqlite3
+
+    db = chroma_sqlite_path(settings)
+    if settings.chroma_host or not db.is_file():
+        return []
+    try:
+        con = sqlite3.connect(_sqlite_uri(db, "ro"), uri=True, timeout=settings.lock_timeout_s)
+        try:
+            rows = [r[0] for r in con.execute("PRAGMA quick_check").fetchall()]
+        finally:
+            con.close()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return []  # a lock is not damage; opening the store reports it
+        return [f"索引文件 {db} 无法检查：{exc}"]
+    except sqlite3.DatabaseError as exc:
+        return [f"索引文件 {db} 已损坏：{exc}"]
+    if rows == ["ok"]:
+        return []
+    first = " ".join(rows[0].split())[:160] if rows else "?"
+    return [f"索引文件 {db} 已损坏（SQLite 完整性检查：{first}）"]
+
+
+def quarantine_chroma(settings: Settings) -> Path:
+    """Move a damaged embedded index aside (nothing is deleted) so a new, empty one can be made."""
+    src = settings.data_dir / "chroma"
+    dest = settings.data_dir / f"chroma.broken-{time.strftime('%Y%m%d-%H%M%S')}"
+    n = 1
+    while dest.exists():
+        dest = settings.data_dir / f"chroma.broken-{time.strftime('%Y%m%d-%H%M%S')}-{n}"
+        n += 1
+    src.rename(dest)
+    for side in settings.data_dir.glob("bm25_*"):  # derived from the moved index
+        shutil.rmtree(side, ignore_errors=True)
+    return dest
+
+
 def open_chroma_client(settings: Settings):
     disable_phone_home()
     import chromadb
@@ -54,14 +159,14 @@ def open_chroma_client(settings: Settings):
                 f"无法连接 Chroma 服务器 {settings.chroma_host}:{settings.chroma_port}：{exc}"
             ) from exc
     path = settings.data_dir / "chroma"
+    probe_data_dir(settings)
     try:
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-    except Exception as exc:  # noqa: BLE001
-        raise StoreError(
-            f"数据目录 {path} 无法打开（{type(exc).__name__}: {exc}）。"
-            f"运行 `govqa doctor` 检查，或移走该目录后重新 `govqa ingest`。"
-        ) from exc
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - Chroma's Rust core panics (BaseException) on damaged files
+        raise _open_failure(settings, exc) from exc
 
 
 def meta_to_json(meta: DocMeta) -> str:
@@ -198,9 +303,12 @@ class ReportStore:
             self.state = self.client.get_or_create_collection(
                 name + "_state", embedding_function=None, metadata={"hnsw:space": "l2"}
             )
-        except Exception as exc:  # noqa: BLE001
-            where = (f"Chroma 服务器 {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host
-                     else f"数据目录 {settings.data_dir}")
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - includes the Rust core's PanicException
+            if not settings.chroma_host:
+                raise _open_failure(settings, exc) from exc
+            where = f"Chroma 服务器 {settings.chroma_host}:{settings.chroma_port}"
             raise StoreError(f"{where} 无法使用（{type(exc).__name__}: {exc}）。运行 `govqa doctor`。") from exc
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
