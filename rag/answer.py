@@ -376,6 +376,56 @@ def _masked_refusal(best: Sentence, book: CitationBook, label: str) -> str:
     return f"{NOT_FOUND}具体数字：{who}报告原文中该数据已被隐去（以 x 代替）[{n}]。"
 
 
+_ABOUT_LABEL = {"region": "所属地区", "reviewed": "回顾的年份", "planned": "部署工作的年份", "date": "日期",
+                "publisher": "发布单位"}
+
+
+def report_fact_answer(plan: QueryPlan, metas: dict[str, DocMeta], doc_text, book: CitationBook) -> Draft | None:
+    """Questions about a report itself ("道滘镇属于哪个市？", "这份报告回顾的是哪一年？"), answered from
+    its metadata and cited to the sentence the value was read from."""
+    ids = plan.doc_ids if plan.doc_ids is not None else frozenset()
+    if len(ids) != 1:
+        return None
+    meta = metas.get(next(iter(ids)))
+    text = doc_text(meta.doc_id) if meta else None
+    if not meta or not text:
+        return None
+    value = {"region": meta.region, "reviewed": meta.period_reviewed, "planned": meta.period_planned,
+             "date": meta.date, "publisher": meta.publisher}[plan.about_report]
+    if not value:
+        return None
+    needle = str(value)
+    if plan.about_report == "region":
+        needle = re.sub(r"(省|市|县|区)$", "", needle) if len(needle) > 2 else needle
+    key = {"reviewed": "period_reviewed", "planned": "period_planned"}.get(plan.about_report, plan.about_report)
+    source = meta.provenance.get(key, "")
+    pieces = [p for q in re.findall(r"“([^”]{4,})”", source) for p in re.split(r"[\s…]+", q) if len(p) >= 6]
+    pos = -1
+    for piece in sorted(pieces, key=len, reverse=True):  # the sentence the rule read
+        pos = text.find(piece)
+        if pos >= 0:
+            break
+    if pos < 0:
+        pos = text.find(needle)
+    if pos < 0:
+        return None
+    spans = split_sentences(text)
+    span = next((sp for sp in spans if sp.start <= pos < sp.end), None)
+    if span is None:
+        return None
+    passage = Passage(chunk_id=f"{meta.doc_id}:meta", doc_id=meta.doc_id, file=meta.file, title=meta.title,
+                      town=meta.town or "", region=meta.region or "", year=meta.year or 0, section="",
+                      text=text[span.start: span.end], start=span.start, end=span.end, chunk_index=-1)
+    n = book.cite(passage, span.start, span.end)
+    label = meta.town or (plan.sides[0].label if plan.sides and plan.sides[0].label else "该报告")
+    what = _ABOUT_LABEL[plan.about_report]
+    shown = f"{value}年" if plan.about_report in ("reviewed", "planned") else str(value)
+    quote = passage.text.strip().rstrip("。；;")
+    # the value is metadata read from the cited sentence (possibly inferred, e.g. from an
+    # anniversary), so it is shown as a label and the sentence is the evidence
+    return Draft(f"【{label}】{what}：【{shown}】，依据原文：{quote}[{n}]", False, book.citations)
+
+
 def extractive_answer(
     plan: QueryPlan,
     evidence: list[tuple[Side, list[Passage]]],
@@ -394,6 +444,10 @@ def extractive_answer(
         anon = sum(1 for m in metas.values() if not m.town)
         have = "、".join(known) + (f" 及 {anon} 份未署名的报告" if anon else "")
         return Draft(f"{NOT_FOUND}{names}：已导入的报告中没有关于{names}的报告（现有：{have}）。", True, [])
+    if plan.about_report and doc_text is not None:
+        draft = report_fact_answer(plan, metas, doc_text, book)
+        if draft is not None:
+            return draft
     if not terms:
         return Draft("请具体说明想了解的内容，例如“杜桥镇2019年工业产值是多少？”", True, [])
 

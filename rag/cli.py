@@ -184,6 +184,9 @@ def cmd_doctor(args) -> int:
                   "然后用 `govqa ingest <报告文件或目录>` 重新导入（向量来自缓存，很快）。")
             return 2
         moved = quarantine_chroma(settings)
+        from chromadb.api.client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()  # forget this process's handle on the moved files
         store = ReportStore(settings)
         print(f"修复：已将损坏的索引移到 {moved}，并新建了空索引。")
         print("请运行 `govqa ingest <报告文件或目录>` 重新导入报告。")

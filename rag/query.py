@@ -77,6 +77,7 @@ class QueryPlan:
     wants_list: bool = False
     wants_number: bool = False
     described: str = ""  # "提到京东区域总部的那个镇" -> "京东区域总部"
+    about_report: str = ""  # a question on the report itself: region | reviewed | planned | date | publisher
     period: str = ""  # "reviewed" (去年…) | "planned" (今年/明年…) | "" — relative to the report
     context_topic: str = ""  # a follow-up's previous topic ("同比增长多少？" after "…零售总额是多少？")
     followup: bool = False
@@ -185,6 +186,22 @@ def _label(meta: DocMeta) -> str:
     if meta.town:
         return meta.town
     return f"未署名报告《{meta.title[:16]}》"
+
+
+_ABOUT_REPORT = (
+    ("region", re.compile(r"(属于|位于|在)哪(个|一个)?(市|县|区|省|城市|地区|地方|里)|是哪里的|哪个(市|县|省)的")),
+    ("reviewed", re.compile(r"(回顾|总结)的?是?哪一?年|是哪一?年的(工作)?(报告|总结)|讲的是哪一?年")),
+    ("planned", re.compile(r"(部署|安排|计划)的?是?哪一?年")),
+    ("date", re.compile(r"(什么时候|哪天|何时|哪一天)(发布|印发|成文|公开|作的?报告|召开)")),
+    ("publisher", re.compile(r"(谁|哪个(单位|部门|机构))(发布|印发)")),
+)
+
+
+def _about_report(question: str) -> str:
+    for kind, pat in _ABOUT_REPORT:
+        if pat.search(question):
+            return kind
+    return ""
 
 
 def find_description(question: str) -> tuple[str, str] | None:
@@ -347,8 +364,10 @@ def analyse_question(
         question=q, standalone=standalone.strip(), topic=topic, towns=tuple(towns), regions=tuple(regions),
         years=tuple(years), unknown_places=tuple(unknown),
         doc_ids=frozenset(doc_ids) if doc_ids is not None else None, sides=tuple(sides), comparison=comparison,
-        intent=intent, wants_list=bool(_LIST.search(topic)), wants_number=bool(_NUMBER_Q.search(topic)),
-        described=described, followup=followup, period=period, context_topic=context_topic, notes=tuple(notes),
+        intent=intent, wants_list=bool(_LIST.search(topic)),
+        wants_number=bool(_NUMBER_Q.search(topic)) or bool(context_topic and _NUMBER_Q.search(context_topic)),
+        described=described, followup=followup, period=period, context_topic=context_topic,
+        about_report=_about_report(q), notes=tuple(notes),
     )
 
 

@@ -510,7 +510,7 @@ class ReportStore:
                 return self._bm25
             previous = self._bm25
             loaded = BM25Index.load(self._bm25_path)
-            if loaded is not None and loaded.version == version:
+            if loaded is not None and loaded.version == version and self._matches_catalogue(loaded):
                 self._bm25 = loaded
                 return loaded
             index = self._rebuild_bm25(version, previous or loaded)
@@ -520,6 +520,16 @@ class ReportStore:
                 pass  # a read-only data dir still serves from memory
             self._bm25 = index
             return index
+
+    def _matches_catalogue(self, index: BM25Index) -> bool:
+        """A saved index is used only if it holds exactly the catalogued documents, at their current
+        revision: a process killed between writing a record and bumping the version leaves the old
+        version token in place, and the saved index would silently lack (or keep) a document."""
+        records = self.records()
+        revs: dict[str, Any] = {}
+        for r in index.rows:
+            revs.setdefault(r["doc_id"], r.get("doc_rev"))
+        return revs.keys() == records.keys() and all(revs[d] == records[d].ingested_at for d in records)
 
     def _rebuild_bm25(self, version: str, previous: BM25Index | None = None) -> BM25Index:
         """Rows of the catalogued documents. Rows of ``previous`` are kept for documents whose

@@ -140,3 +140,13 @@ def test_cli_ask_json_contract(seeded_settings, capsys, monkeypatch):
         for c in obj["citations"]:
             assert {"n", "doc_id", "file", "title", "town", "year", "section", "text", "start", "end"} <= set(c)
     assert "109.7亿元" in lines[1]["answer"]
+
+
+def test_questions_about_the_report_itself(service):
+    region = service.ask("道滘镇属于哪个城市？")
+    assert not region.refused and "东莞" in region.answer
+    assert "东莞" in region.citations[0].quote
+    period = service.ask("提到京东区域总部的那个镇，这份报告回顾的是哪一年？")
+    assert not period.refused and "2019" in period.answer
+    # the reviewed year is inferred from the anniversary the cited sentence names
+    assert "70周年" in period.citations[0].quote
