@@ -138,6 +138,9 @@ def _dict_freq(word: str) -> int:
 def detect_town(text: str, header: str, title: str) -> tuple[str | None, bool, str]:
     """Return (town, anonymised, provenance)."""
     haystack = "\n".join([header, title, text])
+    m = re.match(rf"^\s*([{CJK}]{{2,4}}?(?:镇|乡|街道))(?:人民政府|政府|办事处)?[^。]{{0,12}}(?:报告|总结)", title)
+    if m and _stem_ok(re.sub(r"(镇|乡|街道)$", "", m.group(1))):
+        return m.group(1), False, f"标题：“{title}”"
     for pat, why in _STRONG_TOWN:
         for m in pat.finditer(haystack):
             name = m.group(1)
@@ -320,7 +323,7 @@ def detect_title(clean: CleanDoc, file: str) -> tuple[str, str]:
         s = line.strip()
         if 4 <= len(s) <= 80 and re.search(r"(报告|总结|工作|讲话|计划|思路)", s) and not re.match(
             r"^(索引号|发布|来源|日期|当前位置|>)", s
-        ):
+        ) and not re.search(r"[>＞»]", s):
             return s, "首个像标题的行"
     first = next((line.strip() for line in clean.text.split("\n") if line.strip()), "")
     if first and len(first) <= 80:
@@ -361,7 +364,9 @@ def detect_plan_start(text: str, sections: tuple[Section, ...]) -> tuple[int | N
     for s in sections:
         if s.level > 1:
             continue
-        opening = text[s.start: s.start + 120]
+        from rag.tokens import to_simplified
+
+        opening = to_simplified(text[s.start: s.start + 120])
         m = _PLAN_PART.search(opening)
         if m and s.start > 0:
             return s.start, f"第一个讲今后工作的部分：“{s.heading}”（含“{m.group(0)}”）"
@@ -373,11 +378,17 @@ def _context(text: str, start: int, end: int, width: int = 12) -> str:
 
 
 def extract_metadata(clean: CleanDoc, *, doc_id: str, file: str) -> DocMeta:
+    """Metadata of one report. Names and years are read from a simplified-Chinese copy (a
+    traditional-character report is recognised too; names are stored simplified, the form
+    users type); sections and offsets come from the text as stored."""
+    from rag.tokens import to_simplified
+
+    simple = CleanDoc(text=to_simplified(clean.text), removed=clean.removed, header=to_simplified(clean.header))
     title, title_src = detect_title(clean, file)
-    town, anonymised, town_src = detect_town(clean.text, clean.header, title)
-    region, region_src = detect_region(clean.text, clean.header, town)
-    years = detect_years(clean.text, title)
-    doc_type, type_src = detect_doc_type(title, clean.text)
+    town, anonymised, town_src = detect_town(simple.text, simple.header, to_simplified(title))
+    region, region_src = detect_region(simple.text, simple.header, town)
+    years = detect_years(simple.text, to_simplified(title))
+    doc_type, type_src = detect_doc_type(to_simplified(title), simple.text)
     page: dict[str, str | None] = {}
     provenance = {
         "title": title_src, "town": town_src, "region": region_src, "doc_type": type_src,

@@ -28,7 +28,7 @@ Status = Literal["ok", "replaced", "unchanged", "duplicate", "failed"]
 
 # Bump when cleaning, metadata or chunking rules change: documents ingested by an older
 # pipeline are then re-processed on the next ingest (their embeddings come from the cache).
-PIPELINE_VERSION = "5"
+PIPELINE_VERSION = "7"
 
 
 @dataclass
@@ -140,8 +140,22 @@ def ingest_lock(settings: Settings):
     import fcntl
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    with open(settings.data_dir / "ingest.lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+    lock_path = settings.data_dir / "ingest.lock"
+    with open(lock_path, "w") as fh:
+        deadline = time.monotonic() + settings.ingest_lock_timeout_s
+        while True:  # the kernel releases the lock of a killed process: a stale lock cannot block
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    from rag.store import StoreLockedError
+
+                    raise StoreLockedError(
+                        f"数据目录 {settings.data_dir} 正被另一个导入进程使用（{lock_path}），"
+                        f"等待 {settings.ingest_lock_timeout_s:g} 秒后仍未结束。请等它完成后重试"
+                        f"（GOVQA_INGEST_LOCK_TIMEOUT 可调整等待时间），之后可运行 `govqa doctor` 检查。") from None
+                time.sleep(0.2)
         try:
             yield
         finally:

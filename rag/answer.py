@@ -343,8 +343,11 @@ def _introduces_list(s: Sentence) -> bool:
 
 def _render(picked: list[Sentence], terms, plan, book: CitationBook, doc_text=None) -> str:
     parts = []
+    covered_until: dict[str, int] = {}
     for s in picked:
         p = s.passage
+        if s.end <= covered_until.get(p.doc_id, -1):
+            continue  # already quoted as part of a list above
         if plan.wants_number and not plan.wants_list:
             a, b = trim_sentence(s, terms, True)
         else:
@@ -356,13 +359,14 @@ def _render(picked: list[Sentence], terms, plan, book: CitationBook, doc_text=No
                 (p.start + x, p.start + y) for x, y in list_items_after(p.text, s.end - p.start)]
             if items:
                 b = items[-1][1]
-                source = doc if doc else None
-                heads = [(source[x:y] if source else p.text[x - p.start: y - p.start]).strip().rstrip("。；;")
+                heads = [(doc[x:y] if doc else p.text[x - p.start: y - p.start]).strip().rstrip("。；;")
                          for x, y in items]
-                quote = quote.rstrip("，,；;：:") + "：" + "；".join(heads)
+                joiner = "；" if re.search(r"[：:]", quote) else "："
+                quote = quote + joiner + "；".join(heads)
                 if b > p.end and doc:
                     # the list runs past the retrieved chunk: cite the passage extended to it
                     p = replace(p, end=b, text=doc[p.start:b])
+                covered_until[p.doc_id] = b
         n = book.cite(p, a, b)
         parts.append(f"{quote}[{n}]")
     if plan.wants_list and len(parts) > 1:
