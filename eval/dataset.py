@@ -1,0 +1,357 @@
+"""Eval datasets: loading with schema validation, evidence checks, and drafting candidates.
+
+A dataset is JSONL, one question per line (schema in ARCHITECTURE.md):
+``{"id", "type", "question", "turns"?, "answer", "must_include", "sources": [{"file", "evidence"}]}``.
+
+``validate_dataset`` checks the schema and that every evidence string is a verbatim substring
+of its file. ``draft_questions`` proposes candidate rows from the sentences of a report that
+carry figures; they are written out for a person to edit and carry a ``needs_review`` field
+that the validator rejects, so a draft can never enter a dataset without a human edit.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+TYPES = ("fact", "list", "comparison", "unanswerable", "disambiguation", "conversation")
+TYPE_LABELS = {"fact": "事实", "list": "列举", "comparison": "比较", "unanswerable": "无答案",
+               "disambiguation": "指代消歧", "conversation": "多轮对话"}
+KEYS = {"id", "type", "question", "turns", "answer", "must_include", "sources"}
+REVIEW_KEY = "needs_review"
+NOT_FOUND_PREFIX = "报告中未提及"
+
+
+class DatasetError(ValueError):
+    """The dataset cannot be used; ``problems`` lists every problem found (one line each)."""
+
+    def __init__(self, path: str, problems: list[str]):
+        super().__init__(f"{path}: {len(problems)} 个问题\n" + "\n".join(problems))
+        self.path = path
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class EvalItem:
+    id: str
+    type: str
+    question: str
+    answer: str
+    must_include: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    turns: tuple[str, ...] = ()
+    line: int = 0
+
+    @property
+    def all_turns(self) -> list[str]:
+        """The user turns to ask in order (a single question for non-conversation items)."""
+        return list(self.turns) if self.turns else [self.question]
+
+    @property
+    def expects_refusal(self) -> bool:
+        """Unanswerable items, and any item whose gold answer is itself a "not in the reports"."""
+        if self.type == "unanswerable":
+            return True
+        return not self.must_include and self.answer.strip().startswith(NOT_FOUND_PREFIX)
+
+    @property
+    def source_pairs(self) -> list[tuple[str, str]]:
+        return [(s.file, s.evidence) for s in self.sources]
+
+    @property
+    def source_files(self) -> list[str]:
+        return sorted({s.file for s in self.sources})
+
+    def to_dict(self) -> dict:
+        d = {"id": self.id, "type": self.type, "question": self.question}
+        if self.turns:
+            d["turns"] = list(self.turns)
+        d.update(answer=self.answer, must_include=list(self.must_include),
+                 sources=[{"file": s.file, "evidence": s.evidence} for s in self.sources])
+        return d
+
+
+def _is_str_list(value) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def check_row(row, where: str) -> list[str]:
+    """Schema problems of one parsed row (empty list = fine)."""
+    if not isinstance(row, dict):
+        return [f"{where}: 每行必须是一个 JSON 对象"]
+    problems = []
+    if REVIEW_KEY in row:
+        problems.append(f"{where}: 草稿条目（含 {REVIEW_KEY} 字段）——请人工核对问题、答案和证据后删除该字段")
+    unknown = sorted(set(row) - KEYS - {REVIEW_KEY})
+    if unknown:
+        problems.append(f"{where}: 未知字段 {', '.join(unknown)}")
+    for key in ("id", "question", "answer"):
+        if not isinstance(row.get(key), str) or not row.get(key, "").strip():
+            problems.append(f"{where}: 缺少或为空的字段 {key}（应为非空字符串）")
+    typ = row.get("type")
+    if typ not in TYPES:
+        problems.append(f"{where}: type={typ!r} 无效，应为 {'|'.join(TYPES)}")
+    if not _is_str_list(row.get("must_include")):
+        problems.append(f"{where}: must_include 应为字符串列表")
+    elif any(not t.strip() for t in row["must_include"]):
+        problems.append(f"{where}: must_include 中有空字符串")
+    elif typ == "unanswerable" and row["must_include"]:
+        problems.append(f"{where}: unanswerable 条目的 must_include 应为空")
+    sources = row.get("sources")
+    if not isinstance(sources, list):
+        problems.append(f"{where}: sources 应为列表")
+    else:
+        for i, s in enumerate(sources):
+            if not isinstance(s, dict) or set(s) != {"file", "evidence"} or not all(
+                isinstance(s.get(k), str) and s.get(k).strip() for k in ("file", "evidence")
+            ):
+                problems.append(f"{where}: sources[{i}] 应为 {{\"file\": 非空字符串, \"evidence\": 非空字符串}}")
+    turns = row.get("turns")
+    if typ == "conversation":
+        if not _is_str_list(turns) or len(turns) < 2:
+            problems.append(f"{where}: conversation 条目需要 turns（至少两轮用户提问）")
+        elif turns[-1] != row.get("question"):
+            problems.append(f"{where}: turns 的最后一轮必须与 question 相同")
+    elif turns is not None:
+        if not _is_str_list(turns) or not turns or turns[-1] != row.get("question"):
+            problems.append(f"{where}: turns 必须是字符串列表，且最后一轮与 question 相同")
+    return problems
+
+
+def _item_from_row(row: dict, line: int) -> EvalItem:
+    return EvalItem(
+        id=row["id"], type=row["type"], question=row["question"], answer=row["answer"],
+        must_include=tuple(row["must_include"]),
+        sources=tuple(Source(s["file"], s["evidence"]) for s in row["sources"]),
+        turns=tuple(row.get("turns") or ()), line=line,
+    )
+
+
+def read_rows(path: str | Path) -> tuple[list[tuple[int, object]], list[str]]:
+    """Parsed JSON rows with their line numbers, and JSON syntax problems."""
+    path = Path(path)
+    rows, problems = [], []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DatasetError(str(path), [f"{path}: 文件不存在"]) from None
+    except UnicodeDecodeError:
+        raise DatasetError(str(path), [f"{path}: 不是 UTF-8 编码"]) from None
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            rows.append((n, json.loads(line)))
+        except json.JSONDecodeError as err:
+            problems.append(f"第{n}行: JSON 格式错误（{err.msg}，第{err.colno}列）")
+    return rows, problems
+
+
+def schema_problems(path: str | Path) -> tuple[list[EvalItem], list[str]]:
+    rows, problems = read_rows(path)
+    items: list[EvalItem] = []
+    seen: dict[str, int] = {}
+    for n, row in rows:
+        where = f"第{n}行" + (f"（{row.get('id')}）" if isinstance(row, dict) and row.get("id") else "")
+        row_problems = check_row(row, where)
+        if isinstance(row, dict) and isinstance(row.get("id"), str):
+            if row["id"] in seen:
+                row_problems.append(f"{where}: id 与第{seen[row['id']]}行重复")
+            else:
+                seen[row["id"]] = n
+        problems.extend(row_problems)
+        if not row_problems:
+            items.append(_item_from_row(row, n))
+    if not rows and not problems:
+        problems.append(f"{path}: 数据集为空")
+    return items, problems
+
+
+def load_dataset(path: str | Path) -> list[EvalItem]:
+    """The dataset's items; raises :class:`DatasetError` listing every schema problem."""
+    items, problems = schema_problems(path)
+    if problems:
+        raise DatasetError(str(path), problems)
+    return items
+
+
+def find_source_file(name: str, docs_dirs: Iterable[Path]) -> Path | None:
+    for d in docs_dirs:
+        direct = Path(d) / name
+        if direct.is_file():
+            return direct
+        for cand in sorted(Path(d).rglob(name)) if Path(d).is_dir() else []:
+            if cand.is_file():
+                return cand
+    return None
+
+
+def evidence_problems(items: list[EvalItem], docs_dirs: Iterable[Path]) -> list[str]:
+    """Every evidence string must be a verbatim substring of its file's text."""
+    from ingest.clean import normalize_text
+    from ingest.load import LoadError, load_file
+
+    docs_dirs = list(docs_dirs)
+    texts: dict[str, str | None] = {}
+    problems = []
+    for item in items:
+        for i, s in enumerate(item.sources):
+            if s.file not in texts:
+                path = find_source_file(s.file, docs_dirs)
+                try:
+                    texts[s.file] = load_file(path).text if path else None
+                except LoadError as err:
+                    problems.append(f"{item.id}: 无法读取 {s.file}（{err.reason}）")
+                    texts[s.file] = None
+                    continue
+                if path is None:
+                    where = "、".join(str(d) for d in docs_dirs)
+                    problems.append(f"{item.id}: 找不到来源文件 {s.file}（在 {where} 中）")
+            text = texts[s.file]
+            if text is None:
+                continue
+            if s.evidence not in text:
+                hint = "（规范化字符后能找到：请照原文的全角/半角与标点抄写）" if (
+                    normalize_text(s.evidence) in normalize_text(text)) else ""
+                problems.append(f"{item.id}: sources[{i}] 的证据不是 {s.file} 原文的子串：{s.evidence[:40]!r}{hint}")
+    return problems
+
+
+def validate_dataset(path: str | Path, docs_dirs: Iterable[Path]) -> tuple[list[EvalItem], list[str]]:
+    items, problems = schema_problems(path)
+    problems += evidence_problems(items, docs_dirs)
+    return items, problems
+
+
+# ------------------------------------------------------------------ drafting candidates
+
+_CLAUSE = re.compile(r"[^，,；;：:。！？!?\n]+")
+_UNIT_AFTER = re.compile(r"(?:平方公里|平方米|平方|公里|千米|万元|亿元|[元个家项户人名位起件所座条辆只张次批台套处亩吨米倍])?")
+_LEAD = re.compile(r"^(?:其中|全年|今年|去年|共|累计|已|并|和|及|同时|另外|此外|全镇|我镇|全乡|我乡)+")
+_NOT_A_FIGURE_AFTER = re.compile(r"^(?:年|月|日|号|届|次会议|时|点)")
+_QUOTES = "\"'“”‘’「」『』"
+
+
+def find_in_raw(raw: str, clean_piece: str) -> str:
+    """``clean_piece`` (from the cleaned text) as written in the raw file, or "".
+
+    Cleaning only normalises characters (full-width digits and %, quotes, spaces), so the piece
+    is found with a pattern that accepts each character's raw forms.
+    """
+    if clean_piece in raw:
+        return clean_piece
+    parts = []
+    for ch in clean_piece:
+        if ch.isdigit():
+            parts.append(f"[{ch}{chr(0xFF10 + int(ch))}]")
+        elif ch == "%":
+            parts.append("[%％]")
+        elif ch == ".":
+            parts.append("[.．]")
+        elif ch in _QUOTES:
+            parts.append(f"[{re.escape(_QUOTES)}]")
+        elif ch == " ":
+            parts.append(r"\s+")
+        else:
+            parts.append(re.escape(ch))
+    m = re.search("".join(parts), raw)
+    return m.group(0) if m else ""
+
+
+@dataclass
+class DraftCandidate:
+    row: dict
+    sentence_start: int = 0
+    score: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+def _figure_with_unit(text: str, start: int, end: int) -> str:
+    m = _UNIT_AFTER.match(text, end)
+    return text[start: m.end() if m else end]
+
+
+def draft_questions(path: str | Path, n: int = 20) -> list[dict]:
+    """Candidate eval rows from the sentences of one report that carry figures.
+
+    Each candidate asks "…是多少？" about one clause with a figure (the words before the figure,
+    with the previous clause's words when they alone say too little); the evidence is that
+    clause as written in the file. Rows carry ``needs_review``: a person must rewrite the
+    question the way a user would ask it, check the answer, and delete the field.
+    """
+    from ingest.chunk import split_sentences
+    from ingest.clean import clean_report_text
+    from ingest.load import load_file
+    from ingest.meta import extract_metadata
+    from ingest.pipeline import doc_id_for
+    from rag.numbers import find_quantities
+
+    path = Path(path)
+    loaded = load_file(path)
+    clean = clean_report_text(loaded.text)
+    meta = extract_metadata(clean, doc_id=doc_id_for(clean.text), file=loaded.file)
+    who = meta.town or "这份报告中"
+    raw = loaded.text
+    text = clean.text
+    candidates: list[DraftCandidate] = []
+    for sp in split_sentences(text):
+        sentence = text[sp.start: sp.end]
+        prev_subject = ""
+        best: DraftCandidate | None = None
+        for m in _CLAUSE.finditer(sentence):
+            clause = m.group(0).strip()
+            figures = [q for q in find_quantities(clause)
+                       if not _NOT_A_FIGURE_AFTER.match(clause[q.end:])
+                       and (q.percent or _figure_with_unit(clause, q.start, q.end) != q.text
+                            or not q.text.isdigit())]
+            if not figures:
+                subject = re.sub(r"\d.*$", "", clause).strip()
+                prev_subject = subject if len(subject) >= 4 else prev_subject
+                continue
+            q = figures[0]
+            subject = _LEAD.sub("", clause[: q.start].strip()).strip()
+            own = len(re.findall(r"[\u4e00-\u9fff]", subject)) >= 4
+            if not own:
+                if not prev_subject:
+                    continue
+                subject = f"{_LEAD.sub('', prev_subject)}{subject}"
+            subject = re.sub(r"(达到|达|为|是|约|超过|超|突破|实现了|不低于|不少于)+$", "", subject)
+            if len(subject) < 4 or len(subject) > 30:
+                continue
+            figure = _figure_with_unit(clause, q.start, q.end)
+            evidence = find_in_raw(raw, clause) or find_in_raw(raw, figure)
+            if not evidence or len(evidence) < 4:
+                continue
+            row = {
+                "id": "", "type": "fact", "question": f"{who}{subject}是多少？",
+                "answer": sentence.strip(), "must_include": [figure],
+                "sources": [{"file": loaded.file, "evidence": evidence}],
+                REVIEW_KEY: "草稿：请改写成用户会问的说法，核对答案与 must_include，然后删除本字段",
+            }
+            score = len(figures) + (1.0 if own else 0.0) + min(len(subject), 12) / 100
+            if best is None or score > best.score:
+                best = DraftCandidate(row, sp.start, score)
+            prev_subject = subject
+        if best is not None:
+            candidates.append(best)
+    # spread the picks over the whole report rather than taking its first pages
+    if len(candidates) > n > 0:
+        step = len(candidates) / n
+        picked = [candidates[int(i * step)] for i in range(n)]
+    else:
+        picked = candidates[: max(n, 0)]
+    stem = re.sub(r"\W+", "_", path.stem)[:24]
+    rows = []
+    for i, c in enumerate(picked, start=1):
+        c.row["id"] = f"draft_{stem}_{i:03d}"
+        rows.append(c.row)
+    return rows
