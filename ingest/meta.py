@@ -366,7 +366,7 @@ def detect_plan_start(text: str, sections: tuple[Section, ...]) -> tuple[int | N
             continue
         from rag.tokens import to_simplified
 
-        opening = to_simplified(text[s.start: s.start + 120])
+        opening = to_simplified(text[s.start: min(s.end, s.start + 120)])
         m = _PLAN_PART.search(opening)
         if m and s.start > 0:
             return s.start, f"第一个讲今后工作的部分：“{s.heading}”（含“{m.group(0)}”）"
