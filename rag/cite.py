@@ -50,9 +50,11 @@ class ValidationReport:
                 "recited": self.recited, "dropped": self.dropped, "ok": self.ok}
 
 
-def _claim_numbers(claim: str) -> set[str]:
-    """Numbers a claim asserts (citation marks and list ordinals like "1." excluded)."""
+def _claim_numbers(claim: str, known_years: set[int] = frozenset()) -> set[str]:
+    """Numbers a claim asserts (citation marks, list ordinals like "1." and the years the cited
+    reports are about — "2019年…" over a passage that says "全年…" — excluded)."""
     body = MARK.sub(" ", claim)
+    body = re.sub(r"(?<!\d)(19|20)(\d\d)(?=\s*年)", lambda m: " " if int(m.group(0)) in known_years else m.group(0), body)
     body = re.sub(r"【[^】]*】", " ", body)  # labels naming the report are not claims
     body = re.sub(r"(^|\n)\s*\d{1,2}[.、)]\s*", " ", body)
     return {q.key() for q in find_quantities(body)}
@@ -81,7 +83,8 @@ def validate_answer(
             for m in bad:
                 claim = claim.replace(f"[{m}]", "")
             marks = [m for m in marks if m not in bad]
-        numbers = _claim_numbers(claim)
+        years = {y for m in marks for p in [passages_by_n[m]] if p.year for y in (p.year, p.year - 1)}
+        numbers = _claim_numbers(claim, years)
         report.numbers_checked += len(numbers)
         if not numbers or (not marks and not check_unmarked):
             out.append(claim)
