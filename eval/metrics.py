@@ -101,6 +101,7 @@ def answer_numbers(text: str) -> set[str]:
     the report's metadata rather than from the passage) are not figures.
     """
     body = _LIST_ORDINAL.sub(" ", strip_citation_marks(text))
+    body = re.sub(r"【[^】]*】", " ", body)  # labels naming the report (its title may hold a year)
     canon = _YEAR_TOKEN.sub("", canonical_numbers(body))
     return set(_VALUE_TOKEN.findall(canon))
 
