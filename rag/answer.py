@@ -70,12 +70,31 @@ def key_terms(plan: QueryPlan, index: BM25Index) -> list[KeyTerm]:
     return terms
 
 
+_TOPICAL_QUESTION_WORDS = frozenset("目标 计划 任务 完成 实现 成绩 成效 工作 重点 报告".split())
+_ASKS_QUANTITY = re.compile(r"(多少|几[个项家所人次年亿万%]|比例|占比|排名|第几|多大|多高|多长|最高|最多|最大|最低|最少|"
+                            r"更高|更多|更大|更低|更少|增长了?几|增速)")
+
+
+def real_quantities(text: str) -> list:
+    """Figures in a sentence other than calendar years."""
+    return [q for q in find_quantities(text) if not re.fullmatch(r"(19|20)\d\d", q.text)]
+
+
+def asks_quantity(plan: QueryPlan) -> bool:
+    """The question wants a figure, so a sentence without one cannot answer it."""
+    return bool(_ASKS_QUANTITY.search(plan.topic or plan.question))
+
+
 def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
     topic = to_simplified(text)
+    words = [t for t in search_tokens(topic, bigrams=False) if not re.fullmatch(r"[\d.%]+", t)]
     tokens = []
-    for t in search_tokens(topic, bigrams=False):
-        if t not in tokens and t not in QUESTION_WORDS and not re.fullmatch(r"[\d.%]+", t):
+    for t in words:
+        if t not in tokens and t not in QUESTION_WORDS:
             tokens.append(t)
+    if not tokens:
+        # "主要目标有哪些？": the question word *is* the topic
+        tokens = [t for t in dict.fromkeys(words) if t in _TOPICAL_QUESTION_WORDS]
     low = topic.lower()
     idfs = [index.idf(t) for t in tokens]
     known = [x for x in idfs if x > 0]
@@ -207,8 +226,10 @@ def score_sentences(
                     score += 0.4 if (plan_ctx or cue) else -0.2
                 elif meta.period_reviewed in plan.years and meta.period_planned not in plan.years:
                     score += -0.4 if plan_ctx else 0.2
-            if _HEADING_ONLY.match(s.text) and not plan.wants_list:
+            if _HEADING_ONLY.match(s.text):
                 score -= 0.5
+            if plan.wants_list and _introduces_list(s):
+                score += 0.3
             s.score, s.coverage, s.matched = score, coverage, matched
             out.append(s)
     out.sort(key=lambda s: -s.score)
@@ -265,12 +286,16 @@ def _side_label(side: Side, metas: dict[str, DocMeta], sentence: Sentence | None
 
 def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTerm],
                      policy: AnswerPolicy) -> list[Sentence]:
+    if asks_quantity(plan) and not plan.wants_list:
+        scored = [s for s in scored if real_quantities(s.text)]
     if not scored:
         return []
     best = scored[0]
     if best.coverage < policy.min_coverage:
         return []
     picked = [best]
+    if plan.wants_list and _introduces_list(best):
+        return picked  # the list that follows it is the answer
     limit = policy.list_items if plan.wants_list else policy.fact_sentences
     for s in scored[1:]:
         if len(picked) >= limit:
@@ -368,7 +393,8 @@ def _render(picked: list[Sentence], terms, plan, book: CitationBook, doc_text=No
                     p = replace(p, end=b, text=doc[p.start:b])
                 covered_until[p.doc_id] = b
         n = book.cite(p, a, b)
-        parts.append(f"{quote}[{n}]")
+        # every clause of the quote carries the mark (the validator checks clause by clause)
+        parts.append(re.sub(r"[；;](?=.)", f"[{n}]；", quote) + f"[{n}]")
     if plan.wants_list and len(parts) > 1:
         return "\n".join(f"{i}. {p}" for i, p in enumerate(parts, 1))
     return "；".join(parts)

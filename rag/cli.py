@@ -163,19 +163,25 @@ def cmd_ask(args) -> int:
 
 
 def cmd_doctor(args) -> int:
-    from rag.store import ReportStore, StoreCorruptError, StoreError, quarantine_chroma, sqlite_integrity
+    from rag.store import ReportStore, StoreCorruptError, explain_store_failure, quarantine_chroma, sqlite_integrity
 
     settings = _settings(args)
     damage = sqlite_integrity(settings)  # damaged index files: nothing in them can be trusted
-    store = None
+    store, problems = None, []
     if not damage:
         try:
             store = ReportStore(settings)
-        except StoreCorruptError as err:
+            problems = store.check()
+            store.chunks.get(include=["documents"])  # read every stored text once: damage surfaces here
+            store.docs.get(include=["documents"])
+        except Exception as exc:  # noqa: BLE001 - a damaged page can surface on open or on the first read
+            err = explain_store_failure(settings, exc)
+            if err is None:
+                raise
+            if not isinstance(err, StoreCorruptError):
+                print(f"错误：{err}")
+                return 2
             damage = [str(err)]
-        except StoreError as err:
-            print(f"错误：{err}")
-            return 2
     if damage:
         for p in damage:
             print(f"问题：{p}")
@@ -191,7 +197,6 @@ def cmd_doctor(args) -> int:
         print(f"修复：已将损坏的索引移到 {moved}，并新建了空索引。")
         print("请运行 `govqa ingest <报告文件或目录>` 重新导入报告。")
         return 0
-    problems = store.check()
     if not problems:
         store.bm25()
         print(f"一致：{len(store.list_docs())} 份报告，{store.chunks.count()} 个分块，BM25 已同步。")
@@ -282,6 +287,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a damaged page met by a query: explain it like a failed open
+        from rag.store import explain_store_failure
+
+        err = explain_store_failure(_settings(args), exc)
+        if err is None:
+            raise
+        print(f"错误：{err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

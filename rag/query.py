@@ -249,6 +249,8 @@ def analyse_question(
 
     described, described_phrase, described_doc = "", "", None
     found = find_description(q) if resolve_description is not None else None
+    if found and (towns or regions) and any(_stem(n) in found[0] for n in towns + regions):
+        found = None  # "临海的那个镇": a place the catalogue knows, not a description
     unknown = unknown_places(q.replace(found[1], " ") if found else q, catalogue, towns)
     if found:
         described, described_phrase = found

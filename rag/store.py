@@ -70,6 +70,17 @@ def _open_failure(settings: Settings, exc: BaseException) -> StoreError:
     return StoreError(f"数据目录 {path} 无法打开（{detail}）。运行 `govqa doctor` 检查，或移走该目录后重新 `govqa ingest`。")
 
 
+def explain_store_failure(settings: Settings, exc: BaseException) -> StoreError | None:
+    """A clear StoreError for an error raised while *using* the store (a damaged page found by a
+    query, a lock), or None when the error is not about the store's files."""
+    if isinstance(exc, StoreError):
+        return exc
+    detail = f"{type(exc).__name__}: {exc}"
+    if settings.chroma_host or not any(m in detail for m in (*_CORRUPT_MARKERS, "database is locked")):
+        return None
+    return _open_failure(settings, exc)
+
+
 def probe_data_dir(settings: Settings) -> None:
     """Fail fast with a clear message when the embedded database is locked or not a database
     (Chroma itself would wait forever on a lock, or panic on a damaged file)."""

@@ -1,0 +1,225 @@
+"""Event handlers: thin adapters from Gradio values to the rag / ingest functions.
+
+No question answering or ingestion logic lives here: chat calls ``QAService.stream``, uploads call
+``ingest.pipeline.iter_ingest``, the library reads and deletes through ``ReportStore``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+import gradio as gr
+
+from ingest.pipeline import FileResult, iter_ingest
+from rag.chat import Conversation, QAService
+from rag.config import Settings
+from rag.types import Answer
+from ui import render
+from ui.examples import FOLLOW_UP_SEPARATOR
+
+_LIST_SPLIT = re.compile(r"[,，、;；\s]+")
+
+
+def split_values(value: Any) -> list[str]:
+    """"杜桥镇,道滘镇" / ["杜桥镇"] / None -> list of non-empty strings."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        out: list[str] = []
+        for v in value:
+            out.extend(split_values(v))
+        return out
+    return [v for v in _LIST_SPLIT.split(str(value)) if v]
+
+
+def parse_years(value: Any) -> list[int]:
+    years = []
+    for v in split_values(value):
+        digits = v.rstrip("年")
+        if not digits.isdigit():
+            raise ValueError(f"年份“{v}”不是数字")
+        years.append(int(digits))
+    return years
+
+
+def history_questions(history: Any) -> list[str]:
+    """Earlier user questions from a history given as strings, [q, a] pairs or role/content messages."""
+    out: list[str] = []
+    for item in history or []:
+        if isinstance(item, str):
+            q = item
+        elif isinstance(item, dict):
+            if item.get("role", "user") != "user":
+                continue
+            q = item.get("content") or item.get("question") or ""
+        elif isinstance(item, (list, tuple)) and item:
+            q = item[0]
+        else:
+            continue
+        if isinstance(q, str) and q.strip():
+            out.append(q.strip())
+    return out
+
+
+class Handlers:
+    def __init__(self, service: QAService, settings: Settings):
+        self.service = service
+        self.settings = settings
+
+    @property
+    def store(self):
+        return self.service.store
+
+    # ------------------------------------------------------------------ chat
+    def chat(self, question, history, conversation, towns, years, backend, k, debug) -> Iterator[tuple]:
+        """Stream one turn. Outputs: chatbot, conversation, question box, debug panel, copy text."""
+        q = (question or "").strip()
+        history = list(history or [])
+        if not q:
+            yield history, conversation, "", gr.update(), gr.update()
+            return
+        conversation = conversation if isinstance(conversation, Conversation) else Conversation()
+        history.append({"role": "user", "content": render.user_html(q)})
+        history.append({"role": "assistant", "content": render.pending_html()})
+        yield history, conversation, "", gr.update(), gr.update()
+        partial = ""
+        answer: Answer | None = None
+        try:
+            for event in self.service.stream(
+                q, conversation, towns=tuple(split_values(towns)), years=tuple(parse_years(years)),
+                k=int(k) if k else None, backend=backend or None,
+            ):
+                if isinstance(event, Answer):
+                    answer = event
+                else:
+                    partial += event
+                    history[-1] = {"role": "assistant", "content": render.streaming_html(partial)}
+                    yield history, conversation, "", gr.update(), gr.update()
+        except Exception as exc:  # noqa: BLE001 - the page must survive any failure of one turn
+            history[-1] = {"role": "assistant", "content": render.error_html(f"{type(exc).__name__}: {exc}")}
+            yield history, conversation, "", gr.update(), gr.update()
+            return
+        assert answer is not None
+        history[-1] = {"role": "assistant", "content": render.answer_html(answer)}
+        yield (history, conversation, "", render.debug_html(answer) if debug else "",
+               render.answer_plain_text(answer))
+
+    def chat_example(self, evt: gr.SelectData, history, conversation, towns, years, backend, k, debug):
+        """A clicked example: one question, or a follow-up pair asked turn after turn."""
+        value = evt.value if isinstance(evt.value, dict) else {"text": str(evt.value)}
+        turns = [t for t in str(value.get("text", "")).split(FOLLOW_UP_SEPARATOR) if t.strip()]
+        last = (history, conversation, "", gr.update(), gr.update())
+        for turn in turns:
+            for last in self.chat(turn, history, conversation, towns, years, backend, k, debug):
+                yield last
+            history, conversation = last[0], last[1]
+
+    @staticmethod
+    def new_conversation():
+        return [], None, "", "", ""
+
+    # ------------------------------------------------------------------ library
+    def filter_choices(self) -> tuple[list[str], list[str]]:
+        docs = self.store.list_docs()
+        towns = sorted({m.town for m in docs if m.town})
+        years = sorted({str(m.year) for m in docs if m.year}, reverse=True)
+        return towns, years
+
+    def library_outputs(self, towns_value=None, years_value=None, note: str = "") -> tuple:
+        """library html, delete dropdown, town filter, year filter, delete note."""
+        records = sorted(self.store.records().values(), key=lambda r: r.meta.file)
+        towns, years = self.filter_choices()
+        docs = [(render.doc_option_label(r.meta), r.meta.doc_id) for r in records]
+        keep_towns = [t for t in split_values(towns_value) if t in towns]
+        keep_years = [y for y in split_values(years_value) if y in years]
+        return (
+            render.library_html(records),
+            gr.update(choices=docs, value=None),
+            gr.update(choices=towns, value=keep_towns),
+            gr.update(choices=years, value=keep_years),
+            note,
+        )
+
+    def refresh(self, towns_value=None, years_value=None):
+        return self.library_outputs(towns_value, years_value)
+
+    def delete_request(self, doc_id):
+        rec = self.store.get_doc(doc_id) if doc_id else None
+        if rec is None:
+            return gr.update(visible=False), "请先在下拉框中选择要删除的报告。"
+        return (gr.update(visible=True),
+                f"确认删除 {render.esc(rec.meta.file)}（{render.esc(rec.meta.display_town)} {rec.meta.year or ''}）？"
+                "删除后将无法在问答中检索到它。")
+
+    def delete_confirm(self, doc_id, towns_value, years_value):
+        rec = self.store.get_doc(doc_id) if doc_id else None
+        if rec is None:
+            note = "没有选择报告，未删除任何内容。"
+        else:
+            self.store.remove_document(doc_id)
+            self.store.bm25()  # rebuild the sparse index now, not on the next question
+            note = f"已删除 {render.esc(rec.meta.file)}。"
+        return (gr.update(visible=False), *self.library_outputs(towns_value, years_value, note))
+
+    @staticmethod
+    def delete_cancel():
+        return gr.update(visible=False), "已取消。"
+
+    # ------------------------------------------------------------------ upload
+    def check_upload(self, path: Path) -> str:
+        """Reason a file is refused before ingestion ('' when acceptable)."""
+        suffix = path.suffix.lower()
+        if suffix not in self.settings.allowed_suffixes:
+            allowed = "、".join(s.lstrip(".") for s in self.settings.allowed_suffixes)
+            return f"不支持的文件类型 {suffix or '（无扩展名）'}，仅支持 {allowed}"
+        size_mb = path.stat().st_size / 1048576
+        if size_mb > self.settings.upload_max_mb:
+            return f"文件过大（{size_mb:.1f} MB，上限 {self.settings.upload_max_mb:g} MB）"
+        return ""
+
+    def upload(self, files, towns_value, years_value):
+        """Ingest uploaded files. Outputs: status html, file box, then the library outputs."""
+        paths = [Path(f if isinstance(f, str) else getattr(f, "name", f)) for f in (files or [])]
+        keep = (gr.update(),) * 6
+        if not paths:
+            yield ('<div class="gq-ingest">请先选择或拖入报告文件。</div>', *keep)
+            return
+        results: list[FileResult] = []
+        sources: list[tuple[str, bytes]] = []
+        for p in paths:
+            reason = self.check_upload(p)
+            if reason:
+                results.append(FileResult(p.name, "failed", reason))
+            else:
+                sources.append((p.name, p.read_bytes()))
+        yield (render.ingest_status_html(0.0, f"准备导入 {len(sources)} 个文件…", results), *keep)
+        if sources:
+            try:
+                for event in iter_ingest(sources, settings=self.settings, store=self.store,
+                                         embedder=self.service.embedder):
+                    if event.result is not None:
+                        results.append(event.result)
+                    current = f"{event.file}：{render.stage_label(event.stage)} {event.detail}".strip()
+                    yield (render.ingest_status_html(event.fraction, current, results), *keep)
+                self.store.bm25()
+            except Exception as exc:  # noqa: BLE001 - keep what was ingested, report the rest
+                results.append(FileResult("（导入中断）", "failed", f"{type(exc).__name__}: {exc}"))
+        ok = sum(r.status in ("ok", "replaced") for r in results)
+        failed = sum(r.status == "failed" for r in results)
+        summary = f"完成：新导入/更新 {ok} 个，跳过 {len(results) - ok - failed} 个，失败 {failed} 个。"
+        lib = self.library_outputs(towns_value, years_value)
+        yield (render.ingest_status_html(1.0, summary, results), None, *lib[:4], "")
+
+    # ------------------------------------------------------------------ API
+    def api_ask(self, question: str, history: list | None = None, town: str | list | None = None,
+                year: str | int | list | None = None, k: int | None = None) -> dict:
+        """The `ask` API: same JSON as `govqa ask --json`; history = earlier questions of the conversation."""
+        towns = tuple(split_values(town))
+        years = tuple(parse_years(year))
+        conversation = Conversation()
+        for earlier in history_questions(history):
+            self.service.ask(earlier, conversation, towns=towns, years=years, k=k or None)
+        answer = self.service.ask(question or "", conversation, towns=towns, years=years, k=k or None)
+        return answer.to_json()
