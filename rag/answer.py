@@ -406,6 +406,43 @@ def _masked_refusal(best: Sentence, book: CitationBook, label: str) -> str:
     return f"{NOT_FOUND}具体数字：{who}报告原文中该数据已被隐去（以 x 代替）[{n}]。"
 
 
+_STRUCTURE_Q = re.compile(r"(重点工作|主要工作|工作重点|主要任务|重点任务|工作安排|工作部署|工作思路|哪几个方面|哪些方面|几个方面|"
+                          r"哪几方面|主要做法|哪些工作|做了哪些|主要成绩|哪些成绩|主要成效|哪些成效|抓哪些|抓什么)")
+_REVIEW_WORDS = re.compile(r"(成绩|成效|做法|做了|回顾|完成|取得)")
+
+
+def structure_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_text, book: CitationBook) -> Draft | None:
+    """"杜桥镇今年的重点工作有哪些？": a report answers this with its own section headings
+    (（一）… （二）…) of the plan part — or of the review part for 成绩/做法 questions."""
+    if not (plan.wants_list and _STRUCTURE_Q.search(plan.topic) and doc_text and len(evidence) == 1):
+        return None
+    side, passages = evidence[0]
+    ids = set(side.doc_ids) or {p.doc_id for p in passages[:1]}
+    if len(ids) != 1:
+        return None
+    meta = metas.get(next(iter(ids)))
+    text = doc_text(meta.doc_id) if meta else None
+    if not meta or not text or meta.plan_start is None:
+        return None
+    review = bool(_REVIEW_WORDS.search(plan.topic)) or plan.period == "reviewed" or (
+        bool(plan.years) and meta.period_reviewed in plan.years and meta.period_planned not in plan.years)
+    lo, hi = (0, meta.plan_start) if review else (meta.plan_start, len(text))
+    heads = [sec for sec in meta.sections if lo <= sec.start < hi and sec.level == 2]
+    if len(heads) < 2:
+        return None
+    lines = []
+    for sec in heads[:10]:
+        end = sec.start + len(sec.heading)
+        passage = Passage(chunk_id=f"{meta.doc_id}:h{sec.start}", doc_id=meta.doc_id, file=meta.file,
+                          title=meta.title, town=meta.town or "", region=meta.region or "", year=meta.year or 0,
+                          section=sec.path, text=text[sec.start:end], start=sec.start, end=end, chunk_index=-1)
+        n = book.cite(passage, sec.start, end)
+        lines.append(f"{len(lines) + 1}. {sec.heading}[{n}]")
+    label = meta.town or side.label or "该报告"
+    part = "回顾部分" if review else "部署部分"
+    return Draft(f"【{label}】报告{part}分为以下几个方面：\n" + "\n".join(lines), False, book.citations)
+
+
 _ABOUT_LABEL = {"region": "所属地区", "reviewed": "回顾的年份", "planned": "部署工作的年份", "date": "日期",
                 "publisher": "发布单位"}
 
@@ -476,6 +513,10 @@ def extractive_answer(
         return Draft(f"{NOT_FOUND}{names}：已导入的报告中没有关于{names}的报告（现有：{have}）。", True, [])
     if plan.about_report and doc_text is not None:
         draft = report_fact_answer(plan, metas, doc_text, book)
+        if draft is not None:
+            return draft
+    if not plan.comparison:
+        draft = structure_answer(plan, evidence, metas, doc_text, book)
         if draft is not None:
             return draft
     if not terms:

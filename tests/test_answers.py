@@ -150,3 +150,17 @@ def test_questions_about_the_report_itself(service):
     assert not period.refused and "2019" in period.answer
     # the reviewed year is inferred from the anniversary the cited sentence names
     assert "70周年" in period.citations[0].quote
+
+
+def test_work_priorities_answered_with_the_reports_own_headings(service):
+    answer = service.ask("大关镇2023年的重点工作有哪些？")
+    assert not answer.refused
+    lines = [x for x in answer.answer.splitlines() if re.match(r"^\d+\. ", x)]
+    assert len(lines) >= 3
+    doc = service.store.get_doc_text(answer.citations[0].doc_id)
+    meta = next(m for m in service.catalogue() if m.doc_id == answer.citations[0].doc_id)
+    # every cited heading belongs to the part of the report that plans the year ahead
+    for c in answer.citations:
+        assert c.span_start >= meta.plan_start
+        assert doc[c.span_start: c.span_end] == c.quote
+        assert re.match(r"^[（(][一二三四五六七八九十]+[)）]", c.quote)
