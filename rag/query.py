@@ -8,7 +8,7 @@ then stands for all its towns). Follow-ups inherit the previous turn's reports a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 from rag.tokens import search_tokens, to_simplified
@@ -82,10 +82,6 @@ class QueryPlan:
     context_topic: str = ""  # a follow-up's previous topic ("同比增长多少？" after "…零售总额是多少？")
     followup: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def side_labels(self) -> list[str]:
-        return [s.label for s in self.sides]
 
 
 def _stem(name: str) -> str:
@@ -371,7 +367,3 @@ def analyse_question(
         described=described, followup=followup, period=period, context_topic=context_topic,
         about_report=_about_report(q), notes=tuple(notes),
     )
-
-
-def with_doc_filter(plan: QueryPlan, doc_ids: set[str]) -> QueryPlan:
-    return replace(plan, doc_ids=frozenset(doc_ids))
