@@ -42,7 +42,8 @@ class StoreCorruptError(StoreError):
     """The embedded index files are damaged; `govqa doctor --repair` moves them aside."""
 
 
-_CORRUPT_MARKERS = ("malformed", "not a database", "file is encrypted", "database corrupt", "PanicException")
+_CORRUPT_MARKERS = ("malformed", "not a database", "file is encrypted", "database corrupt", "PanicException",
+                    "Failed to pull logs")  # the last: Chroma's write-ahead log (in the SQLite file) is unreadable
 
 
 def chroma_sqlite_path(settings: Settings) -> Path:
@@ -594,14 +595,6 @@ class ReportStore:
         # cosine space: distance = 1 - cos
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances)]
 
-    def passages_by_id(self, chunk_ids: list[str]) -> dict[str, Passage]:
-        bm = self.bm25()
-        out = {}
-        for cid in chunk_ids:
-            i = bm.row_of.get(cid)
-            if i is not None:
-                out[cid] = row_to_passage(bm.rows[i])
-        return out
 
 
 def row_to_passage(row: dict[str, Any]) -> Passage:
