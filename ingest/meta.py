@@ -123,9 +123,14 @@ _REGION_BAD_FIRST = set("在和与及的为是到从对向把让将由于等了�
 
 
 def _stem_ok(stem: str) -> bool:
+    from rag.tokens import is_function_word
+
     if any(stem.endswith(g) for g in _GENERIC_STEM_ENDINGS) or re.search(r"[xX×*]", stem):
         return False
-    return _dict_freq(stem) <= 1000  # everyday words ("按照", "全面") are not place names
+    if any(ch in _NOT_FIRST for ch in stem):
+        return False  # "日在青石": a particle inside is a sentence, not a name
+    # "按照镇党委", "其中镇本级": function words stand before 镇 but never name a town ("山河镇" does)
+    return not is_function_word(stem) and not is_function_word(stem[:2])
 
 
 def _dict_freq(word: str) -> int:
@@ -146,9 +151,10 @@ def detect_town(text: str, header: str, title: str) -> tuple[str | None, bool, s
         for m in pat.finditer(haystack):
             name = m.group(1)
             stem = re.sub(r"(镇|乡|街道)$", "", name)
-            # trim a leading verb/particle swallowed by the pattern ("在杜桥镇")
-            while len(stem) > 2 and stem[0] in _REGION_BAD_FIRST:
-                stem = stem[1:]
+            # the name starts after the last particle swallowed by the pattern ("日在青石镇")
+            stem = re.split(r"[在的是对向从到把让将于给经和与及]", stem)[-1]
+            if len(stem) < 2:
+                continue
             if _stem_ok(stem):
                 suffix = name[len(re.sub(r"(镇|乡|街道)$", "", name)):]
                 return stem + suffix, False, f"{why}：“{_context(haystack, m.start(), m.end())}”"

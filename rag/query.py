@@ -142,12 +142,10 @@ def unknown_places(question: str, catalogue: list[DocMeta], known: list[str]) ->
 
 
 def _is_common_word(word: str) -> bool:
-    """Everyday vocabulary ("其中", "全国") is not a place name (jieba's dictionary frequency)."""
-    import jieba
+    """Function words ("其中镇本级", "这个镇") are not place names; nouns such as 山河 can be."""
+    from rag.tokens import is_function_word
 
-    if not jieba.dt.initialized:
-        jieba.dt.initialize()
-    return (jieba.dt.FREQ.get(word, 0) or 0) > 1000
+    return is_function_word(word)
 
 
 def _years(question: str) -> list[int]:

@@ -85,3 +85,16 @@ def search_tokens(text: str, *, keep_stopwords: bool = False, bigrams: bool = Tr
         else:
             out.append(piece)
     return out
+
+
+_FUNCTION_TAGS = frozenset("p c u d r ad m q f t y e o uj ul uv uz ug ud zg mq rr rz".split())
+
+
+def is_function_word(word: str) -> bool:
+    """Prepositions, pronouns, adverbs, numerals… (jieba's part-of-speech dictionary): words
+    that can stand before 镇 in a sentence ("按照镇党委", "其中镇本级") but never name a town."""
+    import jieba.posseg as pseg
+
+    _jieba()
+    tag = pseg.dt.word_tag_tab.get(word)
+    return tag in _FUNCTION_TAGS

@@ -164,3 +164,10 @@ def test_work_priorities_answered_with_the_reports_own_headings(service):
         assert c.span_start >= meta.plan_start
         assert doc[c.span_start: c.span_end] == c.quote
         assert re.match(r"^[（(][一二三四五六七八九十]+[)）]", c.quote)
+
+
+def test_unknown_town_named_with_an_ordinary_word_is_not_substituted(service):
+    # "山河" is an ordinary noun; the question names a town the corpus does not have
+    answer = service.ask("山河镇的固定资产投资是多少？")
+    assert answer.refused and "山河镇" in answer.answer
+    assert not answer.citations

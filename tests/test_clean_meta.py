@@ -150,3 +150,14 @@ def test_town_named_only_by_stem():
 def test_years_from_plan_heading():
     years = detect_years("刚刚过去的2022年，我们迎难而上。\n2023年工作安排\n2023年是关键之年。", "报告")
     assert years["period_reviewed"][0] == 2022 and years["period_planned"][0] == 2023
+
+
+@pytest.mark.parametrize("text, town", [
+    ("报告\n——2024年1月10日在青石镇第一届人民代表大会上\n各位代表：全镇上下团结奋进。", "青石镇"),
+    ("山河镇2023年工作总结\n一、2023年工作回顾\n山河镇全年完成投资8.8亿元。山河镇新增企业15家。", "山河镇"),
+    ("工作报告\n一、2022年回顾\n负载测试镇全年实现产值10亿元。负载测试镇获评先进。", "负载测试镇"),
+    ("总结\n认真按照镇党委部署，全镇实现产值。按照镇党委要求。", None),
+])
+def test_town_names_in_other_phrasings(text, town):
+    meta = extract_metadata(clean_report_text(text), doc_id="t", file="x.txt")
+    assert meta.town == town
