@@ -226,6 +226,14 @@ class QAService:
         passages_by_n = {c.n: _citation_passage(c) for c in draft.citations}
         text, report = validate_answer(draft.answer, passages_by_n,
                                        check_unmarked=not (draft.refused and used_backend != "llm"))
+        if used_backend == "llm" and not draft.refused and not _has_substance(text):
+            # the model's answer did not survive validation (or was only citation marks):
+            # answer offline instead of showing an empty or unverifiable reply
+            notices.append("大模型的回答无法在报告中核实，已改用离线抽取式回答。")
+            used_backend = "extractive (llm unverifiable)"
+            draft = extractive_answer(plan, evidence, index=index, metas=metas, doc_text=self.store.get_doc_text)
+            passages_by_n = {c.n: _citation_passage(c) for c in draft.citations}
+            text, report = validate_answer(draft.answer, passages_by_n, check_unmarked=not draft.refused)
         if report.dropped:
             notices.append(f"有 {len(report.dropped)} 句因引用无法核实被删除。")
         if not text.strip() or (not draft.refused and not re.search(r"\[\d+\]", text)):
@@ -265,6 +273,12 @@ class QAService:
             years = "、".join(f"{y}年" for y in plan.years)
             return f"{NOT_FOUND}{years}的情况：{'；'.join(missing)}。"
         return ""
+
+
+def _has_substance(text: str) -> bool:
+    """More than citation marks and punctuation: at least a few Chinese characters of claim."""
+    body = re.sub(r"\[\d+\]|【[^】]*】|\[资料[^\]]*\]", "", text)
+    return len(re.findall(r"[\u4e00-\u9fff]", body)) >= 4 and bool(re.search(r"\[\d+\]", text))
 
 
 def _citation_passage(c) -> Passage:

@@ -162,8 +162,17 @@ def test_model_refusal_is_a_refusal(service, fake):
 def test_uncited_model_answer_is_not_trusted(service, fake):
     fake.default = Reply("杜桥镇2019年工业产值大约300亿元，发展势头良好。")
     answer = llm_service(service, fake).ask(FACT_Q)
-    assert answer.refused and answer.answer.startswith(NOT_FOUND)
+    # the unverifiable reply is never shown: the offline answer replaces it, with a notice
     assert "300亿元" not in answer.answer
+    assert answer.backend.startswith("extractive") and any("无法在报告中核实" in n for n in answer.notices)
+    assert answer.refused or "297.6亿元" in answer.answer
+
+
+def test_marks_only_model_answer_falls_back(service, fake):
+    fake.default = Reply("[1] [2][3] [4]")
+    answer = llm_service(service, fake).ask(FACT_Q)
+    assert answer.backend.startswith("extractive")
+    assert "297.6亿元" in answer.answer and not answer.refused
 
 
 def test_unknown_town_refused_without_calling_the_model(service, fake):
@@ -407,7 +416,8 @@ def test_hostile_report_end_to_end(fresh_settings, fake):
     svc = QAService(fresh_settings.with_(backend="llm", llm_base_url=fake.base_url, llm_api_key=KEY),
                     store=store, embedder=embedder)
     obeyed = svc.ask(question)
-    assert "8888" not in obeyed.answer and "海盗" not in obeyed.answer and obeyed.refused
+    assert "8888" not in obeyed.answer and "海盗" not in obeyed.answer
+    assert obeyed.refused or obeyed.backend.startswith("extractive")  # never the injected reply
     user = fake.chat_requests()[0].message("user")
     assert user.count("<资料 ") == user.count("</资料>") == len(blocks(fake.chat_requests()[0].body)) >= 2
     assert '<资料 id="9">' not in user and '<资料 id=“9”>' not in user
