@@ -217,7 +217,8 @@ def detect_region(text: str, header: str, town: str | None) -> tuple[str | None,
 
     counts: Counter[str] = Counter()
     shown: dict[str, str] = {}
-    for word, flag in pseg.cut("\n".join([header, text])):
+    # dictionary place words only (HMM off): regions are known places, and it is 5x faster
+    for word, flag in pseg.cut("\n".join([header, text]), HMM=False):
         if flag != "ns" or not 2 <= len(word) <= 6 or word in _NOT_REGIONS:
             continue
         stem = re.sub(r"(省|市|县|区|自治州|自治县)$", "", word) if len(word) > 2 else word
@@ -423,6 +424,8 @@ def extract_metadata(clean: CleanDoc, *, doc_id: str, file: str) -> DocMeta:
             provenance["date"] = f"开头的日期：“{_context(clean.text, m.start(), m.end())}”"
     sections = extract_sections(clean.text)
     plan_start, provenance["plan_start"] = detect_plan_start(clean.text, sections)
+    masked = len(re.findall(r"[xX×]{2,}|[xX]\.[xX]", clean.text))
+    provenance["masked_per_1000"] = f"{masked * 1000 / max(len(clean.text), 1):.1f}（以 x 代替的数字或名称，每千字）"
     return DocMeta(
         doc_id=doc_id, file=file, title=title, town=town, town_anonymised=anonymised, region=region,
         year=years["year"][0], period_reviewed=years["period_reviewed"][0],

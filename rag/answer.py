@@ -541,6 +541,13 @@ def extractive_answer(
                 rows.append(ComparisonRow(label, NOT_FOUND, []))
             lines.append(f"【{label}】{rows[-1].answer}")
         refused = all(r.answer == NOT_FOUND for r in rows)
+        if len(rows) > 6 and not refused:
+            # a question over many reports lists those that answer, and counts the silent ones
+            silent = sum(r.answer == NOT_FOUND for r in rows)
+            keep = [i for i, r in enumerate(rows) if r.answer != NOT_FOUND]
+            rows, lines = [rows[i] for i in keep], [lines[i] for i in keep]
+            if silent:
+                lines.append(f"（另有 {silent} 份报告未提及）")
         if refused:
             return Draft(f"{NOT_FOUND}：各份报告都没有关于“{plan.topic}”的内容。", True, [], rows)
         return Draft("\n".join(lines), False, book.citations, rows)

@@ -48,6 +48,7 @@ class Conversation:
         return [(t.question, t.answer.answer) for t in self.turns[-limit:]]
 
 
+MAX_SEPARATE_SIDES = 6  # above this many sides, one pooled retrieval instead of one per side
 _ONLY_PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 _HAS_LETTER = re.compile(r"[^\W\d_]")  # any letter or CJK character
@@ -98,10 +99,14 @@ class QAService:
                        "any": year in m.title or int(year) in (m.period_reviewed, m.period_planned)}[role]
                 scores[d] += 0.5 if hit else 0.0
         if re.search(r"(xx|XX|××|打码|打了码|隐去|隐藏|匿名|马赛克|遮盖|代替)", description):
-            for d in metas:
-                text = self.store.get_doc_text(d) or ""
-                masked = len(re.findall(r"[xX×]{2,}|[xX]\.[xX]", text)) / max(len(text) / 1000, 1.0)
-                scores[d] += min(masked / 5.0, 1.0)
+            for d, m in metas.items():
+                density = m.provenance.get("masked_per_1000")
+                if density is None:  # reports ingested before this was recorded
+                    text = self.store.get_doc_text(d) or ""
+                    value = len(re.findall(r"[xX×]{2,}|[xX]\.[xX]", text)) * 1000 / max(len(text), 1)
+                else:
+                    value = float(density.split("（")[0])
+                scores[d] += min(value / 5.0, 1.0)
         doc_id, score = max(scores.items(), key=lambda kv: kv[1])
         return doc_id if score > 0.2 else None
 
@@ -131,6 +136,16 @@ class QAService:
         )
 
     def gather(self, plan: QueryPlan, *, k: int, config: RetrievalConfig) -> list[tuple[Side, list[Passage]]]:
+        """Evidence per side: one retrieval per side, so each gets its own passages — or, for a
+        question over many reports ("哪个镇…最高"), one retrieval over all, grouped by report."""
+        if plan.comparison and len(plan.sides) > MAX_SEPARATE_SIDES:
+            pool = set().union(*(s.doc_ids for s in plan.sides))
+            result = retrieve(plan.topic or plan.standalone, store=self.store, embedder=self.embedder,
+                              k=min(4 * MAX_SEPARATE_SIDES, 40), doc_ids=pool, config=config)
+            by_doc: dict[str, list[Passage]] = {}
+            for p in result.passages:
+                by_doc.setdefault(p.doc_id, []).append(p)
+            return [(side, [p for d in side.doc_ids for p in by_doc.get(d, [])][:k]) for side in plan.sides]
         evidence = []
         for side in plan.sides:
             ids = side.doc_ids if side.doc_ids else plan.doc_ids
