@@ -88,33 +88,26 @@ def _stem(name: str) -> str:
     return re.sub(r"(镇|乡|街道|省|市|县|区)$", "", name) if len(name) > 2 else name
 
 
-def find_towns(question: str, catalogue: list[DocMeta]) -> list[tuple[int, str]]:
-    """(position, town) for each catalogue town named in the question, in order of mention."""
+def find_names(question: str, names: set[str]) -> list[tuple[int, str]]:
+    """(position, name) for each catalogue name (a town, a region) the question mentions, with or
+    without its 镇/乡/街道/市/县/区 suffix ("杜桥" -> 杜桥镇), in order of mention."""
     q = to_simplified(question)
     found: dict[str, int] = {}
-    for meta in catalogue:
-        if not meta.town:
-            continue
-        for name in (meta.town, _stem(meta.town)):
+    for full in names:
+        for name in (full, _stem(full)):
             pos = q.find(to_simplified(name))
             if len(name) >= 2 and pos >= 0:
-                found[meta.town] = min(found.get(meta.town, pos), pos)
+                found[full] = min(found.get(full, pos), pos)
                 break
-    return sorted((p, t) for t, p in found.items())
+    return sorted((p, n) for n, p in found.items())
+
+
+def find_towns(question: str, catalogue: list[DocMeta]) -> list[tuple[int, str]]:
+    return find_names(question, {m.town for m in catalogue if m.town})
 
 
 def find_regions(question: str, catalogue: list[DocMeta]) -> list[tuple[int, str]]:
-    q = to_simplified(question)
-    found: dict[str, int] = {}
-    for meta in catalogue:
-        if not meta.region:
-            continue
-        for name in (meta.region, _stem(meta.region)):
-            pos = q.find(to_simplified(name))
-            if len(name) >= 2 and pos >= 0:
-                found[meta.region] = min(found.get(meta.region, pos), pos)
-                break
-    return sorted((p, r) for r, p in found.items())
+    return find_names(question, {m.region for m in catalogue if m.region})
 
 
 def unknown_places(question: str, catalogue: list[DocMeta], known: list[str]) -> list[str]:
