@@ -255,9 +255,7 @@ class QAService:
             text, refused = f"{NOT_FOUND}（回答中的内容无法在报告中核实）。", True
         else:
             refused = draft.refused
-        text, citations = renumber(text, draft.citations)
-        for row in draft.comparison:
-            row.citations = [c.n for c in citations if f"[{c.n}]" in row.answer]
+        text, citations = renumber(text, draft.citations, also=draft.comparison)
         if used_backend == "extractive" or used_backend.startswith("extractive"):
             yield text
         timings["total"] = (time.perf_counter() - t0) * 1000

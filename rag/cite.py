@@ -109,8 +109,9 @@ def validate_answer(
     return text, report
 
 
-def renumber(answer: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
-    """Keep only cited citations, numbered 1..k in order of first use."""
+def renumber(answer: str, citations: list[Citation], *, also: list | None = None) -> tuple[str, list[Citation]]:
+    """Keep only cited citations, numbered 1..k in order of first use. ``also``: comparison rows
+    whose ``answer`` and ``citations`` are renumbered the same way."""
     order: list[int] = []
     for m in MARK.findall(answer):
         n = int(m)
@@ -118,7 +119,13 @@ def renumber(answer: str, citations: list[Citation]) -> tuple[str, list[Citation
             order.append(n)
     by_n = {c.n: c for c in citations}
     mapping = {old: new for new, old in enumerate((n for n in order if n in by_n), start=1)}
-    text = MARK.sub(lambda m: f"[{mapping[int(m.group(1))]}]" if int(m.group(1)) in mapping else "", answer)
+    def remap(s: str) -> str:
+        return MARK.sub(lambda m: f"[{mapping[int(m.group(1))]}]" if int(m.group(1)) in mapping else "", s)
+
+    text = remap(answer)
+    for row in also or ():
+        row.answer = remap(row.answer)
+        row.citations = [mapping[n] for n in row.citations if n in mapping]
     kept = []
     for old, new in mapping.items():
         c = by_n[old]
