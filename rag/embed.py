@@ -12,9 +12,11 @@ running the test-suite never embeds the same passage twice.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
@@ -25,6 +27,7 @@ from pydantic import PrivateAttr
 
 from rag.config import Settings
 
+logger = logging.getLogger(__name__)
 _MODELS: dict[int, Any] = {}
 _MODEL_LOCK = threading.Lock()
 
@@ -49,11 +52,26 @@ class EmbeddingCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._local = threading.local()
+        try:
+            self._create()
+        except sqlite3.DatabaseError as exc:
+            # it is only a cache: a damaged file is moved aside (kept for inspection) and rebuilt
+            aside = path.with_name(f"{path.name}.broken-{int(time.time())}")
+            logger.warning("embedding cache %s unusable (%s); moved to %s and starting afresh", path, exc, aside)
+            self._local = threading.local()
+            for suffix in ("", "-wal", "-shm"):
+                src = Path(str(path) + suffix)
+                if src.exists():
+                    src.rename(Path(str(aside) + suffix))
+            self._create()
+
+    def _create(self) -> None:
         with self._conn() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS emb (model TEXT, key TEXT, vec BLOB, PRIMARY KEY (model, key))"
             )
+            conn.execute("SELECT count(*) FROM emb WHERE 0").fetchall()
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -69,6 +87,13 @@ class EmbeddingCache:
     def get_many(self, model: str, texts: list[str]) -> dict[str, np.ndarray]:
         keys = list({self.key(t) for t in texts})
         found: dict[str, np.ndarray] = {}
+        try:
+            self._read(model, keys, found)
+        except sqlite3.DatabaseError as exc:  # a cache read never fails an ingest: it is a miss
+            logger.warning("embedding cache %s read failed (%s); embedding instead", self.path, exc)
+        return found
+
+    def _read(self, model: str, keys: list[str], found: dict[str, np.ndarray]) -> None:
         conn = self._conn()
         for i in range(0, len(keys), 500):
             part = keys[i: i + 500]
@@ -78,9 +103,14 @@ class EmbeddingCache:
             ).fetchall()
             for key, blob in rows:
                 found[key] = np.frombuffer(blob, dtype=np.float32)
-        return found
 
     def put_many(self, model: str, items: list[tuple[str, np.ndarray]]) -> None:
+        try:
+            self._write(model, items)
+        except sqlite3.DatabaseError as exc:  # a failed cache write only costs a re-embedding later
+            logger.warning("embedding cache %s write failed (%s)", self.path, exc)
+
+    def _write(self, model: str, items: list[tuple[str, np.ndarray]]) -> None:
         conn = self._conn()
         with conn:
             conn.executemany(

@@ -188,7 +188,15 @@ def kill_setup(tmp_path, embed_cache_dir):
     cache.mkdir()
     shared = embed_cache_dir / "embeddings.sqlite"
     if shared.exists():  # a private copy: a killed worker never touches the shared cache
-        shutil.copy(shared, cache / "embeddings.sqlite")
+        # through SQLite's backup API: copying the file with shutil while this process has it open
+        # would close a descriptor on it and so drop the process's POSIX locks (SQLite's known hazard)
+        import sqlite3
+
+        src, dst = sqlite3.connect(shared), sqlite3.connect(cache / "embeddings.sqlite")
+        with dst:
+            src.backup(dst)
+        src.close()
+        dst.close()
     settings = make_settings(tmp_path / "data", cache)
     return settings, folder
 
