@@ -2,8 +2,8 @@
 
 `python app.py` runs as a subprocess on a free loopback port over a temp data dir that was
 ingested from seeds/ with the shared embedding cache. Each test drives the page like a user and
-saves screenshots under its tmp dir; the chat page with an expanded citation is kept in
-docs/screenshot.png.
+saves screenshots under its tmp dir; with GOVQA_UPDATE_SCREENSHOT=1 the chat page with an
+expanded citation is also written to docs/screenshot.png (the README's picture).
 """
 
 from __future__ import annotations
@@ -253,7 +253,8 @@ def test_chat_answer_with_expandable_citation_and_follow_up(ui, app_server):
     assert len(passage) > len(highlighted), "the highlighted span sits inside its passage"
     assert "章节" in cite.inner_text() and "004_11da55a498f1e884.txt" in cite.inner_text()
     shot = ui.shot("03-citation-expanded")
-    page.screenshot(path=str(ROOT / "docs" / "screenshot.png"))
+    if os.environ.get("GOVQA_UPDATE_SCREENSHOT"):  # refresh the README's picture on request only
+        page.screenshot(path=str(ROOT / "docs" / "screenshot.png"))
     assert shot.stat().st_size > 10_000
 
     # copy answer puts the plain answer text (not HTML) on the clipboard
