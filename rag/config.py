@@ -8,7 +8,7 @@ which must run before the libraries that phone home are imported.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -114,7 +114,6 @@ class Settings:
     port: int = 7860
     auth: tuple[str, str] | None = None
     upload_max_mb: float = 20.0
-    extra: dict = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":

@@ -331,7 +331,6 @@ class ReportStore:
         self._docs_cache: tuple[str, dict[str, DocRecord]] | None = None
         self._bm25: BM25Index | None = None
         self._text_cache: dict[str, str] = {}
-        self._write_lock_path = settings.data_dir / "ingest.lock"
 
     # ------------------------------------------------------------------ catalogue
     def version(self) -> str:
