@@ -559,7 +559,7 @@ def extractive_answer(
     if not picked:
         what = f"【{label}】" if label else ""
         hint = ""
-        if scored and scored[0].coverage >= 0.25:
+        if scored and scored[0].coverage >= 0.4:
             s = scored[0]
             n = book.cite(s.passage, s.start, s.end)
             hint = f"相关内容：{s.text.rstrip('。；;')}[{n}]。"
