@@ -520,7 +520,7 @@ def extractive_answer(
         if draft is not None:
             return draft
     if not terms:
-        return Draft("请具体说明想了解的内容，例如“杜桥镇2019年工业产值是多少？”", True, [])
+        return Draft("请具体说明想了解的内容，例如“某镇去年的工业产值是多少？”", True, [])
 
     if plan.comparison and len(evidence) >= 2:
         rows: list[ComparisonRow] = []
