@@ -8,11 +8,7 @@ side index, which must follow the server's catalogue (new documents, deletions).
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -25,45 +21,14 @@ pytestmark = [pytest.mark.server, pytest.mark.slow]
 DEV = ROOT / "eval" / "datasets" / "dev.jsonl"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
     """A real Chroma server (the `chroma` CLI installed with chromadb in the venv)."""
-    exe = Path(sys.executable).with_name("chroma")
-    assert exe.exists(), f"chroma CLI not found next to {sys.executable}"
-    path = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
-    log = open(path / "server.log", "w")
-    proc = subprocess.Popen(
-        [str(exe), "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, ANONYMIZED_TELEMETRY="False"),
-    )
-    try:
-        deadline = time.time() + 90
-        while True:
-            assert proc.poll() is None, f"chroma run exited: {(path / 'server.log').read_text()[-2000:]}"
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.time() < deadline, "chroma server did not answer its heartbeat"
-            time.sleep(0.2)
-        yield "127.0.0.1", port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-        log.close()
+    from benchmarks.common import chroma_server as run_chroma
+
+    assert Path(sys.executable).with_name("chroma").exists(), f"chroma CLI not found next to {sys.executable}"
+    with run_chroma(tmp_path_factory.mktemp("chroma-server") / "db") as (host, port, _pid):
+        yield host, port
 
 
 def _client(tmp_path_factory, embed_cache_dir, server, name, **over):
@@ -215,9 +180,10 @@ def test_token_header_is_accepted(tmp_path_factory, embed_cache_dir, chroma_serv
 
 
 def test_unreachable_server_gives_a_clear_error(tmp_path, embed_cache_dir):
+    from benchmarks.common import free_port
     from rag.store import ReportStore, StoreError
 
-    port = _free_port()
+    port = free_port()
     settings = make_settings(tmp_path / "data", embed_cache_dir, chroma_host="127.0.0.1", chroma_port=port)
     with pytest.raises(StoreError) as err:
         ReportStore(settings)
