@@ -20,7 +20,7 @@ from ingest.load import LoadError, load_bytes, load_file
 from ingest.meta import extract_metadata
 from rag.config import Settings
 from rag.embed import GovEmbedding
-from rag.store import ReportStore
+from rag.store import PendingDoc, ReportStore
 from rag.tokens import search_tokens
 from rag.types import Chunk, DocMeta, LoadedDocument
 
@@ -162,6 +162,51 @@ def ingest_lock(settings: Settings):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+@dataclass
+class _Queued:
+    doc: PendingDoc
+    older: list  # catalogue records of earlier versions of the same file, removed after the write
+    name: str
+    index: int
+    fraction: float
+
+
+def _flush(pending: list[_Queued], store: ReportStore, times: StageTimes, total: int) -> Iterator[IngestEvent]:
+    """Write the queued reports in one batch (Chroma's per-add indexing cost is mostly per call),
+    then remove the versions they replace, and report each file."""
+    if not pending:
+        return
+    batch = list(pending)
+    pending.clear()
+    for q in batch:
+        yield IngestEvent("write", q.name, q.index, total, q.fraction - 0.05 / max(total, 1))
+    try:
+        with times.time("write"):
+            store.add_documents([q.doc for q in batch])
+    except Exception as exc:  # noqa: BLE001 - reported per file; earlier versions are untouched
+        for q in batch:
+            result = FileResult(q.name, "failed", f"写入失败：{type(exc).__name__}: {exc}")
+            yield IngestEvent("done", q.name, q.index, total, q.fraction, result)
+        return
+    for q in batch:
+        meta = q.doc.meta
+        note = ""
+        try:
+            with times.time("write"):
+                for old in q.older:  # a changed file replaces its previous version
+                    if old.meta.doc_id != meta.doc_id:
+                        store.remove_document(old.meta.doc_id)
+        except Exception as exc:  # noqa: BLE001 - the new version is in; the old one is still listed
+            note = f"旧版本未能删除（{type(exc).__name__}: {exc}），可用 govqa rm 删除"
+        times.chars += len(q.doc.clean_text)
+        times.chunks += len(q.doc.chunks)
+        times.docs += 1
+        replaced = any(o.meta.doc_id != meta.doc_id for o in q.older)
+        result = FileResult(q.name, "replaced" if replaced else "ok", note, meta.doc_id, len(q.doc.chunks),
+                            meta.town or ("匿名" if meta.town_anonymised else ""), meta.year)
+        yield IngestEvent("done", q.name, q.index, total, q.fraction, result)
+
+
 def iter_ingest(
     sources: list[Path] | list[tuple[str, bytes]],
     *,
@@ -173,6 +218,7 @@ def iter_ingest(
     """Ingest files (paths, or (name, bytes) pairs from an upload), yielding progress events."""
     times = times or StageTimes()
     total = len(sources)
+    pending: list[_Queued] = []  # embedded reports waiting to be written together
     with ingest_lock(settings):
         for n, src in enumerate(sources):
             name = src[0] if isinstance(src, tuple) else Path(src).name
@@ -197,6 +243,17 @@ def iter_ingest(
                 yield IngestEvent("done", name, n, total, base + step, result)
                 continue
             meta = prepared.meta
+            queued = next((q for q in pending if q.doc.meta.doc_id == meta.doc_id), None)
+            if queued is not None:  # the same text twice in this run, not written yet
+                same_file = queued.doc.meta.file == meta.file
+                result = FileResult(name, "unchanged" if same_file else "duplicate",
+                                    "" if same_file else f"与已导入的 {queued.doc.meta.file} 内容相同",
+                                    doc_id=meta.doc_id, chunks=len(prepared.chunks), town=meta.town or "",
+                                    year=meta.year)
+                yield IngestEvent("done", name, n, total, base + step, result)
+                continue
+            if any(q.doc.meta.file == meta.file for q in pending):
+                yield from _flush(pending, store, times, total)  # a second version of a queued file
             existing = store.get_doc(meta.doc_id)
             if existing is not None and existing.pipeline_version != PIPELINE_VERSION and existing.meta.file == meta.file:
                 existing = None  # processed by older rules: redo it in place
@@ -221,26 +278,18 @@ def iter_ingest(
             try:
                 with times.time("embed"):
                     vectors = embedder.embed_passages([c.embed_text for c in prepared.chunks], progress=on_progress)
-                yield from progress_events
-                yield IngestEvent("write", name, n, total, base + step * 0.95)
-                with times.time("write"):
-                    store.add_document(meta, prepared.clean_text, prepared.chunks, vectors, prepared.tokens,
-                                       content_hash=prepared.loaded.content_hash, fmt=prepared.loaded.fmt,
-                                       pipeline_version=PIPELINE_VERSION)
-                    for old in older:  # a changed file replaces its previous version
-                        if old.meta.doc_id != meta.doc_id:
-                            store.remove_document(old.meta.doc_id)
             except Exception as exc:  # noqa: BLE001
-                result = FileResult(name, "failed", f"写入失败：{type(exc).__name__}: {exc}")
+                result = FileResult(name, "failed", f"嵌入失败：{type(exc).__name__}: {exc}")
                 yield IngestEvent("done", name, n, total, base + step, result)
                 continue
-            times.chars += len(prepared.clean_text)
-            times.chunks += len(prepared.chunks)
-            times.docs += 1
-            replaced = any(o.meta.doc_id != meta.doc_id for o in older)
-            result = FileResult(name, "replaced" if replaced else "ok", "", meta.doc_id, len(prepared.chunks),
-                                meta.town or ("匿名" if meta.town_anonymised else ""), meta.year)
-            yield IngestEvent("done", name, n, total, base + step, result)
+            yield from progress_events
+            pending.append(_Queued(
+                PendingDoc(meta, prepared.clean_text, prepared.chunks, vectors, prepared.tokens,
+                           prepared.loaded.content_hash, prepared.loaded.fmt, PIPELINE_VERSION),
+                older, name, n, base + step))
+            if sum(len(q.doc.chunks) for q in pending) >= settings.write_batch_chunks:
+                yield from _flush(pending, store, times, total)
+        yield from _flush(pending, store, times, total)
         store.invalidate_bm25()
 
 
@@ -254,11 +303,14 @@ def ingest_paths(
     times: StageTimes | None = None,
 ) -> list[FileResult]:
     files, results = collect_files(paths, settings)
+    done: list[tuple[int, FileResult]] = []
     for event in iter_ingest(files, settings=settings, store=store, embedder=embedder, times=times):
         if on_event:
             on_event(event)
         if event.result:
-            results.append(event.result)
+            done.append((event.index, event.result))
+    # writes are batched, so files can finish out of order: report them in input order
+    results.extend(r for _, r in sorted(done, key=lambda x: x[0]))
     store.bm25()  # rebuild the sparse index once, after the batch
     return results
 

@@ -84,6 +84,9 @@ class Settings:
     embed_cache_dir: Path | None = None
     # chunking
     chunk_tokens: int = 256
+    # chunks written to Chroma per add: Chroma indexes every add (full text, metadata), and 12-chunk
+    # adds cost ≈8× more per chunk than 192-chunk ones (benchmarks/RESULTS.md §0b)
+    write_batch_chunks: int = 192
     chunk_overlap_tokens: int = 32
     tokenizer_encoding: str = "cl100k_base"
     # retrieval
@@ -143,6 +146,7 @@ class Settings:
             embed_threads=_env_int("GOVQA_EMBED_THREADS", 2),
             embed_cache_dir=Path(_env("GOVQA_EMBED_CACHE")) if _env("GOVQA_EMBED_CACHE") else None,
             chunk_tokens=_env_int("GOVQA_CHUNK_TOKENS", 256),
+            write_batch_chunks=max(1, _env_int("GOVQA_WRITE_BATCH_CHUNKS", 192)),
             top_k=_env_int("GOVQA_TOP_K", 6),
             backend=backend,
             llm_base_url=llm_base,

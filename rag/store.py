@@ -297,6 +297,20 @@ def _record_from_metadata(md: dict) -> DocRecord:
     )
 
 
+@dataclass
+class PendingDoc:
+    """One prepared report waiting to be written (see ReportStore.add_documents)."""
+
+    meta: DocMeta
+    clean_text: str
+    chunks: list[Chunk]
+    embeddings: np.ndarray
+    tokens: list[list[str]]
+    content_hash: str
+    fmt: str
+    pipeline_version: str = ""
+
+
 class ReportStore:
     """All reads and writes of the indexed reports go through this object."""
 
@@ -430,28 +444,45 @@ class ReportStore:
         self, meta: DocMeta, clean_text: str, chunks: list[Chunk], embeddings: np.ndarray,
         tokens: list[list[str]], *, content_hash: str, fmt: str, pipeline_version: str = "",
     ) -> None:
-        """Write chunks, then the catalogue record (the commit point)."""
+        """Write one report: its chunks, then its catalogue record (the commit point)."""
+        self.add_documents([PendingDoc(meta, clean_text, chunks, embeddings, tokens, content_hash, fmt,
+                                       pipeline_version)])
+
+    def add_documents(self, docs: list["PendingDoc"]) -> None:
+        """Write several reports with one Chroma add for all their chunks, then all their catalogue
+        records, then one version bump. A report becomes visible only with its record, and the
+        records are written after every chunk, so a crash leaves at most chunks without a record
+        (cleared by the next attempt and by `govqa doctor --repair`), never a half-written report."""
         from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
-        self.chunks.delete(where={"doc_id": meta.doc_id})  # leftovers of an interrupted attempt
+        if not docs:
+            return
+        ids = [d.meta.doc_id for d in docs]
+        if len(set(ids)) != len(ids):
+            raise ValueError("add_documents: the same report twice in one batch")
+        # leftovers of an interrupted attempt
+        self.chunks.delete(where={"doc_id": ids[0]} if len(ids) == 1 else {"doc_id": {"$in": ids}})
         nodes = []
-        for chunk, vec, toks in zip(chunks, embeddings, tokens):
-            md = chunk.metadata(meta)
-            md["bm25_tokens"] = " ".join(toks)
-            nodes.append(TextNode(
-                id_=chunk.chunk_id, text=chunk.text, embedding=np.asarray(vec, dtype=np.float32).tolist(),
-                metadata=md, excluded_embed_metadata_keys=list(md), excluded_llm_metadata_keys=list(md),
-                # LlamaIndex stores the source node id as doc_id/ref_doc_id: make it ours
-                relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=meta.doc_id)},
-            ))
+        for d in docs:
+            for chunk, vec, toks in zip(d.chunks, d.embeddings, d.tokens):
+                md = chunk.metadata(d.meta)
+                md["bm25_tokens"] = " ".join(toks)
+                nodes.append(TextNode(
+                    id_=chunk.chunk_id, text=chunk.text, embedding=np.asarray(vec, dtype=np.float32).tolist(),
+                    metadata=md, excluded_embed_metadata_keys=list(md), excluded_llm_metadata_keys=list(md),
+                    # LlamaIndex stores the source node id as doc_id/ref_doc_id: make it ours
+                    relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=d.meta.doc_id)},
+                ))
         if nodes:
             self.vector_store.add(nodes)
-        record_md = {
-            "meta_json": meta_to_json(meta), "file": meta.file, "content_hash": content_hash,
-            "n_chunks": len(chunks), "ingested_at": time.time(), "fmt": fmt, "pipeline_version": pipeline_version,
-        }
+        now = time.time()
+        records = [{
+            "meta_json": meta_to_json(d.meta), "file": d.meta.file, "content_hash": d.content_hash,
+            "n_chunks": len(d.chunks), "ingested_at": now, "fmt": d.fmt, "pipeline_version": d.pipeline_version,
+        } for d in docs]
         with self._lock:
-            self.docs.upsert(ids=[meta.doc_id], embeddings=[[0.0]], documents=[clean_text], metadatas=[record_md])
+            self.docs.upsert(ids=ids, embeddings=[[0.0]] * len(docs), documents=[d.clean_text for d in docs],
+                             metadatas=records)
             self._bump_version()
 
     def remove_document(self, doc_id: str) -> bool:
