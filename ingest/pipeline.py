@@ -20,7 +20,7 @@ from ingest.load import LoadError, load_bytes, load_file
 from ingest.meta import extract_metadata
 from rag.config import Settings
 from rag.embed import GovEmbedding
-from rag.store import PendingDoc, ReportStore
+from rag.store import DocRecord, PendingDoc, ReportStore
 from rag.tokens import search_tokens
 from rag.types import Chunk, DocMeta, LoadedDocument
 
@@ -165,7 +165,7 @@ def ingest_lock(settings: Settings):
 @dataclass
 class _Queued:
     doc: PendingDoc
-    older: list  # catalogue records of earlier versions of the same file, removed after the write
+    older: list[DocRecord]  # catalogue records of earlier versions of the same file, removed after the write
     name: str
     index: int
     fraction: float

@@ -311,6 +311,24 @@ class PendingDoc:
     pipeline_version: str = ""
 
 
+def chunk_nodes(docs: list[PendingDoc]) -> list:
+    """The LlamaIndex TextNodes (vector, text, metadata incl. BM25 tokens) of the reports' chunks."""
+    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+
+    nodes = []
+    for d in docs:
+        for chunk, vec, toks in zip(d.chunks, d.embeddings, d.tokens):
+            md = chunk.metadata(d.meta)
+            md["bm25_tokens"] = " ".join(toks)
+            nodes.append(TextNode(
+                id_=chunk.chunk_id, text=chunk.text, embedding=np.asarray(vec, dtype=np.float32).tolist(),
+                metadata=md, excluded_embed_metadata_keys=list(md), excluded_llm_metadata_keys=list(md),
+                # LlamaIndex stores the source node id as doc_id/ref_doc_id: make it ours
+                relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=d.meta.doc_id)},
+            ))
+    return nodes
+
+
 class ReportStore:
     """All reads and writes of the indexed reports go through this object."""
 
@@ -440,21 +458,11 @@ class ReportStore:
         return self._counted()[0] == 0
 
     # ------------------------------------------------------------------ writes
-    def add_document(
-        self, meta: DocMeta, clean_text: str, chunks: list[Chunk], embeddings: np.ndarray,
-        tokens: list[list[str]], *, content_hash: str, fmt: str, pipeline_version: str = "",
-    ) -> None:
-        """Write one report: its chunks, then its catalogue record (the commit point)."""
-        self.add_documents([PendingDoc(meta, clean_text, chunks, embeddings, tokens, content_hash, fmt,
-                                       pipeline_version)])
-
-    def add_documents(self, docs: list["PendingDoc"]) -> None:
+    def add_documents(self, docs: list[PendingDoc]) -> None:
         """Write several reports with one Chroma add for all their chunks, then all their catalogue
         records, then one version bump. A report becomes visible only with its record, and the
         records are written after every chunk, so a crash leaves at most chunks without a record
         (cleared by the next attempt and by `govqa doctor --repair`), never a half-written report."""
-        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
-
         if not docs:
             return
         ids = [d.meta.doc_id for d in docs]
@@ -462,17 +470,7 @@ class ReportStore:
             raise ValueError("add_documents: the same report twice in one batch")
         # leftovers of an interrupted attempt
         self.chunks.delete(where={"doc_id": ids[0]} if len(ids) == 1 else {"doc_id": {"$in": ids}})
-        nodes = []
-        for d in docs:
-            for chunk, vec, toks in zip(d.chunks, d.embeddings, d.tokens):
-                md = chunk.metadata(d.meta)
-                md["bm25_tokens"] = " ".join(toks)
-                nodes.append(TextNode(
-                    id_=chunk.chunk_id, text=chunk.text, embedding=np.asarray(vec, dtype=np.float32).tolist(),
-                    metadata=md, excluded_embed_metadata_keys=list(md), excluded_llm_metadata_keys=list(md),
-                    # LlamaIndex stores the source node id as doc_id/ref_doc_id: make it ours
-                    relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=d.meta.doc_id)},
-                ))
+        nodes = chunk_nodes(docs)
         if nodes:
             self.vector_store.add(nodes)
         now = time.time()

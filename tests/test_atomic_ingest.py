@@ -268,7 +268,7 @@ def test_orphan_chunks_of_an_interrupted_write_are_invisible_and_repaired(fresh_
     from rag.chat import QAService
     from rag.embed import GovEmbedding
     from rag.retrieve import RetrievalConfig, retrieve
-    from rag.store import ReportStore
+    from rag.store import PendingDoc, ReportStore, chunk_nodes
 
     settings = fresh_settings
     store = ReportStore(settings)
@@ -278,16 +278,10 @@ def test_orphan_chunks_of_an_interrupted_write_are_invisible_and_repaired(fresh_
     partial.write_text(report_text(1, "竹园"), encoding="utf-8")
     assert [r.status for r in ingest_paths([done], settings=settings, store=store, embedder=embedder)] == ["ok"]
 
-    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
-
     prepared = prepare_document(load_file(partial), settings)
     vectors = embedder.embed_passages([c.embed_text for c in prepared.chunks])
-    nodes = []
-    for chunk, vec, toks in zip(prepared.chunks, vectors, prepared.tokens):
-        md = chunk.metadata(prepared.meta)
-        md["bm25_tokens"] = " ".join(toks)
-        nodes.append(TextNode(id_=chunk.chunk_id, text=chunk.text, embedding=[float(x) for x in vec], metadata=md,
-                              relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=prepared.meta.doc_id)}))
+    nodes = chunk_nodes([PendingDoc(prepared.meta, prepared.clean_text, prepared.chunks, vectors, prepared.tokens,
+                                    prepared.loaded.content_hash, prepared.loaded.fmt)])
     store.vector_store.add(nodes[: max(1, len(nodes) - 1)])  # killed before the last chunk and the record
     orphan = prepared.meta.doc_id
 
