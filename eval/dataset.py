@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from rag.text.cues import NOT_FOUND
+
 TYPES = ("fact", "list", "comparison", "unanswerable", "disambiguation", "conversation")
 TYPE_LABELS = {"fact": "事实", "list": "列举", "comparison": "比较", "unanswerable": "无答案",
                "disambiguation": "指代消歧", "conversation": "多轮对话"}
 KEYS = {"id", "type", "question", "turns", "answer", "must_include", "sources"}
 REVIEW_KEY = "needs_review"
-NOT_FOUND_PREFIX = "报告中未提及"
+NOT_FOUND_PREFIX = NOT_FOUND
 
 
 class DatasetError(ValueError):
@@ -66,10 +68,6 @@ class EvalItem:
     @property
     def source_pairs(self) -> list[tuple[str, str]]:
         return [(s.file, s.evidence) for s in self.sources]
-
-    @property
-    def source_files(self) -> list[str]:
-        return sorted({s.file for s in self.sources})
 
     def to_dict(self) -> dict:
         d = {"id": self.id, "type": self.type, "question": self.question}
@@ -197,7 +195,7 @@ def find_source_file(name: str, docs_dirs: Iterable[Path]) -> Path | None:
 
 def evidence_problems(items: list[EvalItem], docs_dirs: Iterable[Path]) -> list[str]:
     """Every evidence string must be a verbatim substring of its file's text."""
-    from ingest.clean import normalize_text
+    from rag.text.normalize import normalize_text
     from ingest.load import LoadError, load_file
 
     docs_dirs = list(docs_dirs)
@@ -288,12 +286,12 @@ def draft_questions(path: str | Path, n: int = 20) -> list[dict]:
     clause as written in the file. Rows carry ``needs_review``: a person must rewrite the
     question the way a user would ask it, check the answer, and delete the field.
     """
-    from ingest.chunk import split_sentences
+    from rag.text.sentences import split_sentences
     from ingest.clean import clean_report_text
     from ingest.load import load_file
     from ingest.meta import extract_metadata
     from ingest.pipeline import doc_id_for
-    from rag.numbers import find_quantities
+    from rag.text.numbers import find_quantities
 
     path = Path(path)
     loaded = load_file(path)

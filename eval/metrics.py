@@ -19,15 +19,16 @@ import unicodedata
 from collections import Counter
 from typing import Iterable, Sequence
 
-from ingest.clean import normalize_text
-from rag.numbers import cn_to_number, find_quantities
-from rag.tokens import to_simplified
+from rag.text.cues import CITATION_MARK
+from rag.text.normalize import normalize_text
+from rag.text.numbers import cn_to_number, find_quantities
+from rag.text.tokens import to_simplified
 
 # ------------------------------------------------------------------ folding and numbers
 
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
 _DECIMAL = re.compile(r"(?<=\d)[.．·](?=\d)")
-_CITATION_MARK = re.compile(r"\[\d{1,3}\]")
+_CITATION_MARK = CITATION_MARK
 _LIST_ORDINAL = re.compile(r"(?m)^\s*\d{1,2}[.、)）]\s*")
 _KEEP = {"%", "‰"}
 # Chinese numerals followed by a counter/unit ("三个", "十二项", "第十三位", "两万元").
@@ -110,12 +111,6 @@ def strip_citation_marks(text: str) -> str:
     return _CITATION_MARK.sub("", text or "")
 
 
-def contains_evidence(passage: str, evidence: str) -> bool:
-    """True when ``evidence`` occurs in ``passage`` after folding both (empty evidence: False)."""
-    needle = fold_text(evidence)
-    return bool(needle) and needle in fold_text(passage)
-
-
 def includes_term(answer: str, term: str) -> bool:
     """must_include check: ``term`` occurs in ``answer`` with figures compared by value."""
     needle = canonical_numbers(term)
@@ -175,7 +170,7 @@ def source_recall(passages: Sequence[tuple[str, str]], sources: Sequence[tuple[s
 # ------------------------------------------------------------------ answer text overlap
 
 def _tokens(text: str) -> list[str]:
-    from rag.tokens import _jieba
+    from rag.text.tokens import _jieba
 
     folded = canonical_numbers(strip_citation_marks(text))
     return [t for t in _jieba().lcut(folded, HMM=True) if t.strip() and t not in "\u27e6\u27e7"]
@@ -292,3 +287,24 @@ def percentile(values: Sequence[float], q: float) -> float | None:
 def mean(values: Iterable[float | None]) -> float | None:
     xs = [v for v in values if v is not None]
     return sum(xs) / len(xs) if xs else None
+
+
+# metric key -> (label, higher is better); the order is the order of the report's rows
+METRICS: dict[str, tuple[str, bool]] = {
+    "answer_accuracy": ("回答准确率", True),
+    "must_include": ("要点命中率 must_include", True),
+    "token_f1": ("词 F1（jieba）", True),
+    "rouge_l": ("ROUGE-L", True),
+    "hit_at_k": ("检索命中 hit@k", True),
+    "mrr_at_k": ("检索 MRR@k", True),
+    "source_recall": ("多来源召回", True),
+    "citation_precision": ("引用精确率", True),
+    "citation_recall": ("引用召回率", True),
+    "faithfulness": ("数字忠实度", True),
+    "refusal": ("拒答率（无答案题）", True),
+    "false_refusal": ("误拒率（有答案题）", False),
+    "judge_faithfulness": ("LLM 评审：忠实度", True),
+    "judge_correctness": ("LLM 评审：正确性", True),
+}
+GATED = [m for m in METRICS if not m.startswith("judge_")]
+STAGES = ("analyse", "retrieve", "answer", "total")

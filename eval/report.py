@@ -13,7 +13,7 @@ import io
 from pathlib import Path
 
 from eval.dataset import TYPE_LABELS
-from eval.run import METRICS, STAGES
+from eval.metrics import METRICS, STAGES
 
 HEADLINE = ["answer_accuracy", "must_include", "hit_at_k", "mrr_at_k", "citation_precision", "citation_recall",
             "faithfulness", "refusal", "false_refusal"]
@@ -48,7 +48,7 @@ def markdown_summary(results: dict) -> str:
         if any(vals):
             rows.append(f"| 延迟 {stage} p50/p95 (ms) | " + " | ".join(
                 f"{v['p50']:.0f}/{v['p95']:.0f}" if v else "—" for v in vals) + " |")
-    rows.append(f"| 用时 (s) | " + " | ".join(f"{c['seconds']:.1f}" for c in configs) + " |")
+    rows.append("| 用时 (s) | " + " | ".join(f"{c['seconds']:.1f}" for c in configs) + " |")
     first = configs[0]
     rows += ["", f"按题型（{first['name']}）：回答准确率 / hit@k", ""]
     rows.append("| 题型 | n | 准确率 | hit@k |")

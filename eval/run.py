@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from eval import metrics as M
+from eval.metrics import GATED, METRICS, STAGES
 from eval.configs import (
     CONFIGS, DEFAULT_CONFIG, ConfigError, EvalConfig, ServicePool, resolve_configs,
 )
@@ -31,25 +32,6 @@ from rag.config import Settings, disable_phone_home
 BASELINE_PATH = Path(__file__).resolve().parent / "baseline.json"
 DEFAULT_TOLERANCE = 0.03
 
-# metric key -> (label, higher is better); the order is the order of the report's rows
-METRICS: dict[str, tuple[str, bool]] = {
-    "answer_accuracy": ("回答准确率", True),
-    "must_include": ("要点命中率 must_include", True),
-    "token_f1": ("词 F1（jieba）", True),
-    "rouge_l": ("ROUGE-L", True),
-    "hit_at_k": ("检索命中 hit@k", True),
-    "mrr_at_k": ("检索 MRR@k", True),
-    "source_recall": ("多来源召回", True),
-    "citation_precision": ("引用精确率", True),
-    "citation_recall": ("引用召回率", True),
-    "faithfulness": ("数字忠实度", True),
-    "refusal": ("拒答率（无答案题）", True),
-    "false_refusal": ("误拒率（有答案题）", False),
-    "judge_faithfulness": ("LLM 评审：忠实度", True),
-    "judge_correctness": ("LLM 评审：正确性", True),
-}
-GATED = [m for m in METRICS if not m.startswith("judge_")]
-STAGES = ("analyse", "retrieve", "answer", "total")
 
 
 # ------------------------------------------------------------------ scoring one item

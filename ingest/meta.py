@@ -123,7 +123,7 @@ _REGION_BAD_FIRST = set("在和与及的为是到从对向把让将由于等了�
 
 
 def _stem_ok(stem: str) -> bool:
-    from rag.tokens import is_function_word
+    from rag.text.tokens import is_function_word
 
     if any(stem.endswith(g) for g in _GENERIC_STEM_ENDINGS) or re.search(r"[xX×*]", stem):
         return False
@@ -382,7 +382,7 @@ def detect_plan_start(text: str, sections: tuple[Section, ...]) -> tuple[int | N
     for s in sections:
         if s.level > 1:
             continue
-        from rag.tokens import to_simplified
+        from rag.text.tokens import to_simplified
 
         opening = to_simplified(text[s.start: min(s.end, s.start + 120)])
         m = _PLAN_PART.search(opening)
@@ -399,7 +399,7 @@ def extract_metadata(clean: CleanDoc, *, doc_id: str, file: str) -> DocMeta:
     """Metadata of one report. Names and years are read from a simplified-Chinese copy (a
     traditional-character report is recognised too; names are stored simplified, the form
     users type); sections and offsets come from the text as stored."""
-    from rag.tokens import to_simplified
+    from rag.text.tokens import to_simplified
 
     simple = CleanDoc(text=to_simplified(clean.text), removed=clean.removed, header=to_simplified(clean.header))
     title, title_src = detect_title(clean, file)

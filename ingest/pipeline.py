@@ -21,7 +21,7 @@ from ingest.meta import extract_metadata
 from rag.config import Settings
 from rag.embed import GovEmbedding
 from rag.store import DocRecord, PendingDoc, ReportStore
-from rag.tokens import search_tokens
+from rag.text.tokens import search_tokens
 from rag.types import Chunk, DocMeta, LoadedDocument
 
 Status = Literal["ok", "replaced", "unchanged", "duplicate", "failed"]

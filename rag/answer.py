@@ -12,17 +12,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from ingest.chunk import split_sentences
-from rag.lexicon import SYNONYMS
-from rag.numbers import find_quantities, has_masked_number
+from rag.text import cues
+from rag.text.sentences import split_sentences
+from rag.text.lexicon import SYNONYMS
+from rag.text.numbers import find_quantities, has_masked_number
 from rag.query import QUESTION_WORDS, QueryPlan, Side
 from rag.store import BM25Index
-from rag.tokens import search_tokens, to_simplified
+from rag.text.tokens import search_tokens, to_simplified
 from rag.types import Citation, ComparisonRow, DocMeta, Passage
 
-NOT_FOUND = "报告中未提及"
-_PLAN_SECTION = re.compile(r"(安排|计划|打算|思路|目标|部署|下阶段|下一步|下一阶段|今年|明年|\d{4}年工作)")
-_TARGET_CUE = re.compile(r"(力争|目标|计划|预计|确保|争取|拟|预期|将要|将实现|将达到|将于|将在)")
+NOT_FOUND = cues.NOT_FOUND
 _HEADING_ONLY = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])[^。；;]{0,30}[。]?$")
 _CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
 _YEAR_IN = re.compile(r"(20\d\d)年")
@@ -71,8 +70,6 @@ def key_terms(plan: QueryPlan, index: BM25Index) -> list[KeyTerm]:
 
 
 _TOPICAL_QUESTION_WORDS = frozenset("目标 计划 任务 完成 实现 成绩 成效 工作 重点 报告".split())
-_ASKS_QUANTITY = re.compile(r"(多少|几[个项家所人次年亿万%]|比例|占比|排名|第几|多大|多高|多长|最高|最多|最大|最低|最少|"
-                            r"更高|更多|更大|更低|更少|增长了?几|增速)")
 
 
 def real_quantities(text: str) -> list:
@@ -82,7 +79,7 @@ def real_quantities(text: str) -> list:
 
 def asks_quantity(plan: QueryPlan) -> bool:
     """The question wants a figure, so a sentence without one cannot answer it."""
-    return bool(_ASKS_QUANTITY.search(plan.topic or plan.question))
+    return bool(cues.ASKS_QUANTITY.search(plan.topic or plan.question))
 
 
 def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
@@ -150,12 +147,12 @@ def _is_plan_context(s: Sentence, meta: DocMeta | None) -> bool:
     """Is the sentence in the part of the report that plans the year ahead?"""
     if meta is not None and meta.plan_start is not None:
         return s.start >= meta.plan_start
-    return bool(_PLAN_SECTION.search(s.passage.section.split(" > ")[0] if s.passage.section else ""))
+    return bool(cues.PLAN_SECTION.search(s.passage.section.split(" > ")[0] if s.passage.section else ""))
 
 
 def states_target(text: str) -> bool:
     """A target or plan ("力争…", "目标是…"), not an achievement ("完成三年目标")."""
-    for m in _TARGET_CUE.finditer(text):
+    for m in cues.TARGET_IN_TEXT.finditer(text):
         if not re.search(r"(完成|实现|超额|达到|达成|提前|圆满)[^，。；;]{0,14}$", text[max(0, m.start() - 16): m.start()]):
             return True
     return False
@@ -406,15 +403,12 @@ def _masked_refusal(best: Sentence, book: CitationBook, label: str) -> str:
     return f"{NOT_FOUND}具体数字：{who}报告原文中该数据已被隐去（以 x 代替）[{n}]。"
 
 
-_STRUCTURE_Q = re.compile(r"(重点工作|主要工作|工作重点|主要任务|重点任务|工作安排|工作部署|工作思路|哪几个方面|哪些方面|几个方面|"
-                          r"哪几方面|主要做法|哪些工作|做了哪些|主要成绩|哪些成绩|主要成效|哪些成效|抓哪些|抓什么)")
-_REVIEW_WORDS = re.compile(r"(成绩|成效|做法|做了|回顾|完成|取得)")
 
 
 def structure_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_text, book: CitationBook) -> Draft | None:
     """"杜桥镇今年的重点工作有哪些？": a report answers this with its own section headings
     (（一）… （二）…) of the plan part — or of the review part for 成绩/做法 questions."""
-    if not (plan.wants_list and _STRUCTURE_Q.search(plan.topic) and doc_text and len(evidence) == 1):
+    if not (plan.wants_list and cues.STRUCTURE.search(plan.topic) and doc_text and len(evidence) == 1):
         return None
     side, passages = evidence[0]
     ids = set(side.doc_ids) or {p.doc_id for p in passages[:1]}
@@ -424,7 +418,7 @@ def structure_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_t
     text = doc_text(meta.doc_id) if meta else None
     if not meta or not text or meta.plan_start is None:
         return None
-    review = bool(_REVIEW_WORDS.search(plan.topic)) or plan.period == "reviewed" or (
+    review = bool(cues.REVIEW_WORDS.search(plan.topic)) or plan.period == "reviewed" or (
         bool(plan.years) and meta.period_reviewed in plan.years and meta.period_planned not in plan.years)
     lo, hi = (0, meta.plan_start) if review else (meta.plan_start, len(text))
     heads = [sec for sec in meta.sections if lo <= sec.start < hi and sec.level == 2]

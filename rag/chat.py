@@ -8,7 +8,6 @@ then the final Answer (the token stream and its sources together).
 from __future__ import annotations
 
 import re
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -20,7 +19,8 @@ from rag.embed import GovEmbedding
 from rag.query import QueryPlan, Side, analyse_question
 from rag.retrieve import RetrievalConfig, retrieve
 from rag.store import ReportStore
-from rag.tokens import count_tokens, truncate_tokens
+from rag.text.cues import CITATION_MARK
+from rag.text.tokens import count_tokens, truncate_tokens
 from rag.types import Answer, DocMeta, Passage
 
 
@@ -66,7 +66,6 @@ class QAService:
         self.settings = settings
         self.store = store or ReportStore(settings)
         self.embedder = embedder or GovEmbedding.from_settings(settings)
-        self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ catalogue
     def catalogue(self) -> list[DocMeta]:
@@ -251,7 +250,7 @@ class QAService:
             text, report = validate_answer(draft.answer, passages_by_n, check_unmarked=not draft.refused)
         if report.dropped:
             notices.append(f"有 {len(report.dropped)} 句因引用无法核实被删除。")
-        if not text.strip() or (not draft.refused and not re.search(r"\[\d+\]", text)):
+        if not text.strip() or (not draft.refused and not CITATION_MARK.search(text)):
             text, refused = f"{NOT_FOUND}（回答中的内容无法在报告中核实）。", True
         else:
             refused = draft.refused
@@ -290,8 +289,8 @@ class QAService:
 
 def _has_substance(text: str) -> bool:
     """More than citation marks and punctuation: at least a few Chinese characters of claim."""
-    body = re.sub(r"\[\d+\]|【[^】]*】|\[资料[^\]]*\]", "", text)
-    return len(re.findall(r"[\u4e00-\u9fff]", body)) >= 4 and bool(re.search(r"\[\d+\]", text))
+    body = re.sub(r"\[\d{1,3}\]|【[^】]*】|\[资料[^\]]*\]", "", text)
+    return len(re.findall(r"[\u4e00-\u9fff]", body)) >= 4 and bool(CITATION_MARK.search(text))
 
 
 def _citation_passage(c) -> Passage:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag.numbers import find_quantities, quantity_keys
+from rag.text.cues import CITATION_MARK
+from rag.text.numbers import find_quantities, quantity_keys
 from rag.types import Citation, Passage
 
-MARK = re.compile(r"\[(\d{1,2})\]")
+MARK = CITATION_MARK
 _CLAIM = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+(?:\s*\[\d{1,2}\])*|\n|$)")
 
 

@@ -27,17 +27,9 @@ def disable_phone_home() -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    if "TIKTOKEN_CACHE_DIR" not in os.environ:
-        try:
-            import importlib.util
+    from rag.text.tokens import offline_tiktoken_cache
 
-            spec = importlib.util.find_spec("llama_index.core")
-            if spec and spec.submodule_search_locations:
-                cache = Path(list(spec.submodule_search_locations)[0]) / "_static" / "tiktoken_cache"
-                if cache.is_dir():
-                    os.environ["TIKTOKEN_CACHE_DIR"] = str(cache)
-        except Exception:  # pragma: no cover - the tokenizer module reports it properly
-            pass
+    offline_tiktoken_cache()
 
 
 def _env(name: str, default: str | None = None) -> str | None:

@@ -31,7 +31,8 @@ from rag.cite import MARK, citation_from_passage
 from rag.config import Settings
 from rag.prompts import render_prompt
 from rag.query import QueryPlan, Side
-from rag.tokens import count_tokens, truncate_tokens
+from rag.text import cues
+from rag.text.tokens import count_tokens, truncate_tokens
 from rag.types import Citation, ComparisonRow, Passage
 
 log = logging.getLogger("govqa.llm")
@@ -106,13 +107,6 @@ def escape_data(text: str) -> str:
 
 # Sentences addressed to an AI rather than to a congress of deputies. A second line of defence
 # behind the fences: the model never sees them at all (the citation still shows the full passage).
-_INSTRUCTION = re.compile(
-    r"(忽略|无视|忘记|忘掉|不要理会|不要遵守|跳过)[^。！？\n]{0,8}(以上|上述|之前|前面|先前|所有|全部|一切|系统)[^。！？\n]{0,8}"
-    r"(指令|指示|提示|规则|要求|设定|命令)"
-    r"|你现在(是|扮演|作为)|从现在起你|你的新(任务|指令|身份)|系统提示|系统指令|提示词"
-    r"|(?i:ignore\s+(all\s+|any\s+)?(previous|prior|above)|disregard\s+(all\s+)?(previous|prior|above)"
-    r"|system\s*prompt|you\s+are\s+now|<\|im_(start|end)\|>|\[/?INST\])"
-)
 _SENTENCE = re.compile(r"[^。！？!?\n]*[。！？!?\n]?")
 INSTRUCTION_PLACEHOLDER = "［此处原文疑似包含对人工智能的指令，已隐去］"
 
@@ -122,7 +116,7 @@ def defuse_instructions(text: str) -> tuple[str, int]:
     out, hits = [], 0
     for m in _SENTENCE.finditer(text):
         sentence = m.group(0)
-        if sentence and _INSTRUCTION.search(sentence):
+        if sentence and cues.INSTRUCTION.search(sentence):
             hits += 1
             out.append(INSTRUCTION_PLACEHOLDER + ("\n" if sentence.endswith("\n") else ""))
         else:
@@ -167,12 +161,22 @@ def build_context(evidence: list[tuple[Side, list[Passage]]], *, budget_tokens: 
     ranked = _interleave(evidence)
     chosen: list[tuple[int, Passage]] = []
     used = 0
+    # a comparison shares the budget: no side's passage may take more than its share, so every
+    # side that has evidence gets at least its best passage in
+    share = budget_tokens // max(1, len(evidence)) - 30 if comparison else budget_tokens
     for side_i, p in ranked:
         label = evidence[side_i][0].label if comparison else ""
         cost = count_tokens(render_passage(99, p, label), encoding) + 1
+        if cost > share and share - 60 >= 40:
+            text, _ = truncate_tokens(p.text, share - 60, encoding)
+            p = Passage(**{**p.to_dict(), "text": text, "end": p.start + len(text)})
+            cost = count_tokens(render_passage(99, p, label), encoding) + 1
         if used + cost > budget_tokens:
             room = budget_tokens - used - 60
-            if chosen or room < 40:
+            side_missing = comparison and all(si != side_i for si, _ in chosen)
+            if (chosen and not side_missing) or room < 40:
+                if comparison:
+                    continue  # another side's passage may still fit
                 break
             # a single passage larger than the whole budget: keep its beginning
             text, _ = truncate_tokens(p.text, room, encoding)

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from rag.tokens import search_tokens, to_simplified
+from rag.text import cues
+from rag.text.tokens import search_tokens, to_simplified
 from rag.types import DocMeta
 
 Intent = Literal["target", "actual", "any"]
@@ -22,14 +23,6 @@ _GENERIC_PLACE_WORDS = re.compile(
     r"村|小|集|重点|特色|示范|卫生|文明|森林|园林|百强|千强|两|三|几|各个|一个|这两个|那两个|"
     r"哪一个|任何|同一|它|他们|其)$"
 )
-_COMPARISON = re.compile(
-    r"(分别|相比|比较|对比|异同|区别|差异|哪个镇|哪个乡|哪个街道|哪份|哪一个|谁|更高|更多|更大|更快|更低|更少|"
-    r"最高|最多|最大|最快|最低|最少|各自|两个镇|几个镇|两份|各镇|这些镇|都提到)"
-)
-_TARGET = re.compile(r"(目标|计划|力争|预计|打算|安排|部署|将要|要实现|争取|确保|预期|任务|思路|重点工作|明年|今年要)")
-_ACTUAL = re.compile(r"(完成了|实现了|达到了|实际|取得了|去年|前年|过去一年|上一年|回顾|成绩|成效)")
-_BACKREF = re.compile(r"(这个镇|那个镇|该镇|这个乡|该乡|这里|那里|它|其|其中|他们|同一|同期|这份|那份|这一年|当年|那一年|此外|另外|还有|呢[？?]?$|那么|那)")
-_DESC_VERBS = r"(?:提到|提及|说到|讲到|写到|写了|写着|含有|包含|涉及|引进|引入|有)"
 _DESCRIBED = re.compile(
     r"(?P<a>[^，,。？?；;！!]{2,40}?)的(?:那个|那份|那篇|这个|这份|那一份)[\u4e00-\u9fff]{0,10}(?:镇|乡|街道|报告|总结|文件|文档|材料)"
     r"|(?:那份|那个|这份|那篇)(?P<b>[^，,。？?；;！!]{2,30}?)的[\u4e00-\u9fff]{0,10}(?:镇|乡|街道|报告|总结)"
@@ -44,13 +37,7 @@ QUESTION_WORDS = frozenset(
     "面积 数量 人数 个数 金额 件数 户数 多大 多高 多长 比 少 多 少了 多了 这件 "
     "那份 这份 那个 这个 报告 政府 工作 工作报告 里 中 提到 提出 说 讲 写 年底 年末 拿到 拿 搞 做 干 派 去 来 给 帮 让 被 把".split()
 )
-_REVIEWED_WORDS = re.compile(r"(去年|上年|上一年|过去一年|过去的一年|一年来|前年)")
-_PLANNED_WORDS = re.compile(r"(今年|明年|下一步|下阶段|下一阶段|新的一年|接下来|未来一年)")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年?")
-_LIST = re.compile(r"(哪些|有什么|有哪|包括|包含|几项|几个方面|哪几|哪[一二三四五六七八九十两]+[个项条方]|指什么|指的是|"
-                   r"分别是什么|措施|举措|做法|列举|都有|主要有|重点|任务)")
-_NUMBER_Q = re.compile(r"(多少|几|比例|占比|增长|增速|同比|总额|总量|规模|金额|数量|排名|第几|百分|率|收入|产值|总值|投资|"
-                       r"面积|多大|多高|多长|更大|更多|更高|更快|更低|更少|最高|最多|最大|最低|最少)")
 
 
 @dataclass(frozen=True)
@@ -136,7 +123,7 @@ def unknown_places(question: str, catalogue: list[DocMeta], known: list[str]) ->
 
 def _is_common_word(word: str) -> bool:
     """Function words ("其中镇本级", "这个镇") are not place names; nouns such as 山河 can be."""
-    from rag.tokens import is_function_word
+    from rag.text.tokens import is_function_word
 
     return is_function_word(word)
 
@@ -228,7 +215,7 @@ def analyse_question(
     """
     q = question.strip()
     by_id = {m.doc_id: m for m in catalogue}
-    period = "reviewed" if _REVIEWED_WORDS.search(q) else ("planned" if _PLANNED_WORDS.search(q) else "")
+    period = "reviewed" if cues.REVIEWED.search(q) else ("planned" if cues.PLANNED.search(q) else "")
     towns = [t for _, t in find_towns(q, catalogue)]
     regions = [r for _, r in find_regions(q, catalogue) if not any(_stem(r) in t for t in towns)]
     years = _years(q)
@@ -249,12 +236,12 @@ def analyse_question(
             described, described_phrase = "", ""
 
     n_subjects = len(towns) + (1 if described_doc else 0)
-    comparison = bool(_COMPARISON.search(q)) or n_subjects >= 2 or (
+    comparison = bool(cues.COMPARISON.search(q)) or n_subjects >= 2 or (
         len(years) >= 2 and bool(re.search(r"(和|与|相比|比|到)", q)))
     intent: Intent = "any"
-    if _TARGET.search(q):
+    if cues.TARGET.search(q):
         intent = "target"
-    elif _ACTUAL.search(q):
+    elif cues.ACTUAL.search(q):
         intent = "actual"
 
     # a region named beside a town is part of the topic ("桐城市级的典型"), alone it is the subject
@@ -277,7 +264,7 @@ def analyse_question(
             years = years or list(previous.years)
             period = period or previous.period
             inherited_doc_ids = previous.doc_ids
-            if previous.comparison and not _COMPARISON.search(q) and len(previous.sides) >= 2:
+            if previous.comparison and not cues.COMPARISON.search(q) and len(previous.sides) >= 2:
                 comparison, inherited_sides = True, previous.sides
         if not content_tokens(topic):
             # "道滘镇呢？" — the previous question about another subject
@@ -290,7 +277,7 @@ def analyse_question(
             # "同比增长多少？", "农村的呢？", "那财政收入呢？": the new words lead, the previous topic
             # stays as context (weighted lower when answering)
             context_topic = previous.topic
-            if intent == "any" and not _TARGET.search(q) and previous.intent != "any":
+            if intent == "any" and not cues.TARGET.search(q) and previous.intent != "any":
                 intent = previous.intent
 
     if town_filter:
@@ -353,8 +340,8 @@ def analyse_question(
         question=q, standalone=standalone.strip(), topic=topic, towns=tuple(towns), regions=tuple(regions),
         years=tuple(years), unknown_places=tuple(unknown),
         doc_ids=frozenset(doc_ids) if doc_ids is not None else None, sides=tuple(sides), comparison=comparison,
-        intent=intent, wants_list=bool(_LIST.search(topic)),
-        wants_number=bool(_NUMBER_Q.search(topic)) or bool(context_topic and _NUMBER_Q.search(context_topic)),
+        intent=intent, wants_list=bool(cues.LIST.search(topic)),
+        wants_number=bool(cues.ASKS_NUMBER.search(topic)) or bool(context_topic and cues.ASKS_NUMBER.search(context_topic)),
         described=described, followup=followup, period=period, context_topic=context_topic,
         about_report=_about_report(q), notes=tuple(notes),
     )

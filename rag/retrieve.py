@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rag.embed import GovEmbedding
-from rag.lexicon import expand_terms
+from rag.text.lexicon import expand_terms
 from rag.store import ReportStore, row_to_passage
-from rag.tokens import search_tokens
+from rag.text.tokens import search_tokens
 from rag.types import Passage
 
 

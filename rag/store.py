@@ -445,12 +445,6 @@ class ReportStore:
         self._text_cache[doc_id] = text
         return text
 
-    def find_by_hash(self, content_hash: str) -> DocRecord | None:
-        for rec in self.records().values():
-            if rec.content_hash == content_hash:
-                return rec
-        return None
-
     def find_by_file(self, file: str) -> list[DocRecord]:
         return [r for r in self.records().values() if r.meta.file == file]
 
@@ -575,7 +569,7 @@ class ReportStore:
         """Rows of the catalogued documents. Rows of ``previous`` are kept for documents whose
         catalogue record is unchanged (same ``ingested_at``); only the chunks of new or rewritten
         documents are read from Chroma, so an ingest does not re-read the whole collection."""
-        from rag.tokens import search_tokens
+        from rag.text.tokens import search_tokens
 
         records = self.records()
         rows = []

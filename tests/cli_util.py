@@ -1,4 +1,4 @@
-"""Run `govqa …` in-process (rag.cli.main) against a test's data dir, capturing its output."""
+"""Run `govqa …` in-process (cli.main) against a test's data dir, capturing its output."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def cli_env(monkeypatch, settings: Settings) -> None:
 
 
 def run_cli(monkeypatch, capsys, settings: Settings, *args: str) -> tuple[int, str, str]:
-    from rag.cli import main
+    from cli import main
 
     cli_env(monkeypatch, settings)
     capsys.readouterr()

@@ -126,7 +126,7 @@ def test_number_not_in_cited_passage_is_caught():
 
 
 def test_cli_ask_json_contract(seeded_settings, capsys, monkeypatch):
-    from rag.cli import main
+    from cli import main
 
     monkeypatch.setenv("GOVQA_DATA_DIR", str(seeded_settings.data_dir))
     monkeypatch.setenv("GOVQA_EMBED_CACHE", str(seeded_settings.cache_dir))

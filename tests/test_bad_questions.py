@@ -13,7 +13,7 @@ import re
 import pytest
 
 from rag.chat import Conversation
-from rag.tokens import count_tokens
+from rag.text.tokens import count_tokens
 from rag.types import Answer
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -59,7 +59,7 @@ def _cli_subprocess(settings, *args: str, extra_env: dict | None = None, timeout
     for var in ("GOVQA_CHROMA_HOST", "OPENAI_API_KEY", "OPENAI_BASE_URL", "GOVQA_LLM_BASE_URL", "GOVQA_LLM_API_KEY"):
         env.pop(var, None)
     env.update(extra_env or {})
-    return subprocess.run([sys.executable, "-m", "rag.cli", *args], cwd=str(ROOT), env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=str(ROOT), env=env, capture_output=True,
                           text=True, timeout=timeout)
 
 

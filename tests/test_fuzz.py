@@ -24,7 +24,7 @@ from ingest.chunk import chunk_document
 from ingest.clean import clean_report_text, normalize_text
 from ingest.meta import extract_metadata
 from rag.cite import MARK, _claim_numbers, split_claims, validate_answer
-from rag.numbers import find_quantities, normalize_digits, quantity_keys
+from rag.text.numbers import find_quantities, normalize_digits, quantity_keys
 from rag.types import Passage
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,4 +1,4 @@
-"""The ingest behaviours (issue 2) through `govqa` (rag.cli.main) and the pipeline on real files:
+"""The ingest behaviours (issue 2) through `govqa` (cli.main) and the pipeline on real files:
 docs/stats on the seeded index, idempotent re-ingest, a changed file replacing its old version,
 HTML and PDF reports written by the test, and `govqa rm`.
 """

@@ -25,7 +25,7 @@ from rag.llm import (INSTRUCTION_PLACEHOLDER, LLMError, build_context, chat_comp
                      normalise_marks, redact)
 from rag.prompts import render_prompt
 from rag.query import QueryPlan, Side
-from rag.tokens import count_tokens
+from rag.text.tokens import count_tokens
 from rag.types import Answer, Passage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -338,7 +338,7 @@ def test_cli_never_prints_the_key(seeded_settings, fake):
     env = {**os.environ, "OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": fake.base_url, "GOVQA_LLM_TIMEOUT": "2",
            "GOVQA_DATA_DIR": str(seeded_settings.data_dir), "GOVQA_EMBED_CACHE": str(seeded_settings.cache_dir),
            "GOVQA_SEEDS_DIR": str(seeded_settings.seeds_dir), "OPENAI_LOG": "debug"}
-    proc = subprocess.run([sys.executable, "-m", "rag.cli", "ask", FACT_Q, "--json", "--backend", "llm"],
+    proc = subprocess.run([sys.executable, "-m", "cli", "ask", FACT_Q, "--json", "--backend", "llm"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     row = json.loads(proc.stdout.strip().splitlines()[-1])

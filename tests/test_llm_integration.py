@@ -21,7 +21,7 @@ import pytest
 
 from rag.cite import MARK, validate_answer
 from rag.chat import Conversation, QAService
-from rag.numbers import find_quantities, quantity_keys
+from rag.text.numbers import find_quantities, quantity_keys
 
 BASE_URL = os.environ.get("GOVQA_TEST_LLM_BASE_URL")
 pytestmark = [

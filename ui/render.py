@@ -13,9 +13,10 @@ import re
 import time
 from typing import Iterable
 
-from rag.types import Answer, Citation, ComparisonRow, DocMeta, Passage
+from rag.text.cues import NOT_FOUND
+from rag.types import Answer, Citation, ComparisonRow, DocMeta
 
-NOT_MENTIONED = "报告中未提及"
+NOT_MENTIONED = NOT_FOUND
 _CITE_MARK = re.compile(r"\[(\d+)\]")
 _CONTEXT_CHARS = 360  # passage context kept either side of the cited span
 

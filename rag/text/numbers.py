@@ -97,10 +97,3 @@ def quantity_keys(text: str) -> set[str]:
 def has_masked_number(text: str) -> bool:
     return bool(MASKED.search(text))
 
-
-def contains_quantity(haystack: str, needle: str) -> bool:
-    """True when every number of ``needle`` occurs (normalised) in ``haystack``."""
-    need = quantity_keys(needle)
-    if not need:
-        return normalize_digits(needle).replace(",", "") in normalize_digits(haystack).replace(",", "")
-    return need <= quantity_keys(haystack)

@@ -6,7 +6,6 @@ import functools
 import os
 import re
 
-from rag.config import disable_phone_home
 
 _WORD = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+|\d+(?:\.\d+)?%?")
 STOPWORDS = frozenset(
@@ -20,9 +19,22 @@ STOPWORDS = frozenset(
 )
 
 
+def offline_tiktoken_cache() -> None:
+    """Point tiktoken at the encoding files shipped inside llama-index-core (never a download)."""
+    if "TIKTOKEN_CACHE_DIR" in os.environ:
+        return
+    import importlib.util
+
+    spec = importlib.util.find_spec("llama_index.core")
+    if spec and spec.submodule_search_locations:
+        cache = os.path.join(list(spec.submodule_search_locations)[0], "_static", "tiktoken_cache")
+        if os.path.isdir(cache):
+            os.environ["TIKTOKEN_CACHE_DIR"] = cache
+
+
 @functools.lru_cache(maxsize=4)
 def _encoding(name: str):
-    disable_phone_home()
+    offline_tiktoken_cache()
     import tiktoken
 
     cache = os.environ.get("TIKTOKEN_CACHE_DIR")
