@@ -10,36 +10,10 @@
 from __future__ import annotations
 
 import hashlib
-import re
-from dataclasses import dataclass
 
-from rag.tokens import count_tokens, to_simplified
+from rag.text.sentences import CLAUSE, Span, split_sentences
+from rag.text.tokens import count_tokens, to_simplified
 from rag.types import Chunk, DocMeta, Section
-
-_SENTENCE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’\"'」』)）]*|\n|$)")
-_CLAUSE = re.compile(r"[^，,、：:]*(?:[，,、：:]|$)")
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-
-
-def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
-    """Sentence spans (offsets into ``text``) between start and end, whitespace trimmed."""
-    end = len(text) if end is None else end
-    spans: list[Span] = []
-    for m in _SENTENCE.finditer(text, start, end):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            spans.append(Span(s, e))
-    return spans
-
 
 def _split_long(text: str, span: Span, max_tokens: int, encoding: str) -> list[Span]:
     """Split an overlong sentence at commas; as a last resort by characters (not in a number).
@@ -52,7 +26,7 @@ def _split_long(text: str, span: Span, max_tokens: int, encoding: str) -> list[S
     parts: list[Span] = []
     cur_start = span.start
     last_ok = None
-    for m in _CLAUSE.finditer(text, span.start, span.end):
+    for m in CLAUSE.finditer(text, span.start, span.end):
         if m.end() == m.start():
             continue
         if count_tokens(text[cur_start: m.end()], encoding) > max_tokens and last_ok:
@@ -121,11 +95,10 @@ def chunk_document(
 def _make_chunk(text: str, meta: DocMeta, start: int, end: int, index: int, section: str) -> Chunk:
     body = text[start:end]
     chunk_id = hashlib.sha1(f"{meta.doc_id}:{index}:{start}:{end}".encode()).hexdigest()[:20]
-    prefix = meta.title if not section else f"{meta.title}｜{section}"
-    where = "，".join(x for x in (meta.region or "", meta.town or "") if x)
-    if where:
-        prefix = f"{where}｜{prefix}"
+    # the embedded text is the section path and the passage: metadata that a later rule may read
+    # differently (issuer, title) stays out of the vector, so re-reading metadata never re-embeds
+    embed_text = f"{section}\n{body}" if section else body
     return Chunk(
         chunk_id=chunk_id, doc_id=meta.doc_id, chunk_index=index, text=body, start=start, end=end,
-        section=section, embed_text=to_simplified(f"{prefix}\n{body}"),
+        section=section, embed_text=to_simplified(embed_text),
     )
