@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ingest.identity import read_identity
 from rag.types import CleanDoc, DocMeta, Section
 
 CJK = r"\u4e00-\u9fff"
@@ -402,34 +403,48 @@ def extract_metadata(clean: CleanDoc, *, doc_id: str, file: str) -> DocMeta:
     from rag.text.tokens import to_simplified
 
     simple = CleanDoc(text=to_simplified(clean.text), removed=clean.removed, header=to_simplified(clean.header))
-    title, title_src = detect_title(clean, file)
-    town, anonymised, town_src = detect_town(simple.text, simple.header, to_simplified(title))
-    region, region_src = detect_region(simple.text, simple.header, town)
-    years = detect_years(simple.text, to_simplified(title))
+    old_title, _ = detect_title(clean, file)
+    town_guess = detect_town(simple.text, simple.header, to_simplified(old_title))
+    years = detect_years(simple.text, to_simplified(old_title))
+    sections = extract_sections(clean.text)
+    headings = [to_simplified(x.heading) for x in sections if x.level <= 1]
+    ident = read_identity(simple.text, simple.header, to_simplified(file), years=years, fallback_town=town_guess,
+                          headings=headings)
+    title = ident.title
+    town = ident.entity if ident.level == "township" else None
+    anonymised = ident.anonymised or (ident.entity is None and town_guess[1])
+    if ident.parent:
+        region, region_src = ident.parent[-1], ident.provenance.get("parent", "")
+    elif ident.level in (None, "township"):
+        region, region_src = detect_region(simple.text, simple.header, town)
+    else:
+        region, region_src = None, "上级不详"
     doc_type, type_src = detect_doc_type(to_simplified(title), simple.text)
     page: dict[str, str | None] = {}
     provenance = {
-        "title": title_src, "town": town_src, "region": region_src, "doc_type": type_src,
-        "year": years["year"][1], "period_reviewed": years["period_reviewed"][1],
-        "period_planned": years["period_planned"][1],
+        **ident.provenance, "town": ident.provenance.get("entity", town_guess[2]), "region": region_src,
+        "doc_type": type_src, "year": ident.provenance.get("report_year", years["year"][1]),
     }
     for key, pat in _PAGE_FIELDS.items():
         m = pat.search(clean.header) or pat.search(clean.text[:300])
         page[key] = m.group(1) if m else None
         provenance[key] = f"页面字段：“{m.group(0)}”" if m else "页面未列出"
+    if ident.date:
+        page["date"] = ident.date
     if not page["date"]:
         m = _DATE_IN_TEXT.search(clean.text[:600])
         if m:
             page["date"] = m.group(0)
             provenance["date"] = f"开头的日期：“{_context(clean.text, m.start(), m.end())}”"
-    sections = extract_sections(clean.text)
     plan_start, provenance["plan_start"] = detect_plan_start(clean.text, sections)
     masked = len(re.findall(r"[xX×]{2,}|[xX]\.[xX]", clean.text))
     provenance["masked_per_1000"] = f"{masked * 1000 / max(len(clean.text), 1):.1f}（以 x 代替的数字或名称，每千字）"
     return DocMeta(
         doc_id=doc_id, file=file, title=title, town=town, town_anonymised=anonymised, region=region,
-        year=years["year"][0], period_reviewed=years["period_reviewed"][0],
-        period_planned=years["period_planned"][0], doc_type=doc_type, publisher=page["publisher"],
+        year=ident.report_year, period_reviewed=ident.period_reviewed,
+        period_planned=ident.period_planned, doc_type=doc_type, publisher=page["publisher"],
         date=page["date"], index_no=page["index_no"], plan_start=plan_start, provenance=provenance,
-        sections=sections,
+        sections=sections, entity=ident.entity, level=ident.level, parent=ident.parent,
+        reviewed_span=ident.reviewed_span, planned_span=ident.planned_span, speaker=ident.speaker,
+        session=ident.session,
     )

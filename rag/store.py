@@ -188,7 +188,11 @@ def meta_to_json(meta: DocMeta) -> str:
 def meta_from_json(raw: str) -> DocMeta:
     d = json.loads(raw)
     d.pop("period", None)
+    d.pop("report_year", None)
     d["sections"] = tuple(Section(**s) for s in d.get("sections", []))
+    d["parent"] = tuple(d.get("parent") or ())
+    for key in ("reviewed_span", "planned_span"):
+        d[key] = tuple(d[key]) if d.get(key) else None
     return DocMeta(**d)
 
 

@@ -45,6 +45,9 @@ class Field:
         return {"value": self.value, "source": self.source}
 
 
+LEVEL_LABELS = {"national": "国家", "province": "省级", "city": "市级", "county": "区县级", "township": "乡镇街道"}
+
+
 @dataclass(frozen=True)
 class DocMeta:
     doc_id: str
@@ -63,6 +66,19 @@ class DocMeta:
     plan_start: int | None = None  # offset where the plan part (the year ahead) begins
     provenance: dict[str, str] = field(default_factory=dict)
     sections: tuple[Section, ...] = ()
+    # report identity (issue: every level): the issuer, its level and place in the division tree
+    entity: str | None = None  # 国务院, 广东省, 深圳市, 南山区, 大鹏新区, 杜桥镇 … (None: unknown/anonymised)
+    level: str | None = None  # national | province | city | county | township
+    parent: tuple[str, ...] = ()  # from the top: ("广东省", "深圳市")
+    reviewed_span: tuple[int, int] | None = None  # a five-year period reviewed ("十三五": 2016–2020)
+    planned_span: tuple[int, int] | None = None  # a five-year period opened
+    speaker: str | None = None
+    session: str | None = None  # 第十四届人民代表大会第二次会议
+
+    @property
+    def report_year(self) -> int | None:
+        """The year the report was delivered (``year`` under its older name)."""
+        return self.year
 
     @property
     def period(self) -> str:
@@ -75,11 +91,25 @@ class DocMeta:
 
     @property
     def display_town(self) -> str:
-        return self.town or ("（匿名镇）" if self.town_anonymised else "（未知）")
+        return self.display_entity
+
+    @property
+    def display_entity(self) -> str:
+        """The issuer as shown to users: its name, or what is known of an unnamed one."""
+        if self.entity:
+            return self.entity
+        if self.town_anonymised:
+            return "（匿名镇）" if self.level in (None, "township") else "（匿名单位）"
+        return "（未知）"
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS.get(self.level or "", "")
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["period"] = self.period
+        d["report_year"] = self.year
         return d
 
 
@@ -102,6 +132,8 @@ class Chunk:
             "title": meta.title,
             "town": meta.town or "",
             "region": meta.region or "",
+            "entity": meta.entity or "",
+            "level": meta.level or "",
             "year": int(meta.year or 0),
             "period": meta.period,
             "period_reviewed": int(meta.period_reviewed or 0),

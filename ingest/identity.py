@@ -1,0 +1,374 @@
+"""Report identity: who issued a report, at which level, and which years it covers.
+
+A government work report says who it is in a few fixed places, and this module reads them in
+order of trust, keeping the rule and the words that decided every field:
+
+1. the dateline under the title: "——2024年1月25日在XX市第十六届人民代表大会第二次会议上"
+   (delivery date, session, and the congress's place = the issuer);
+2. the title line: "2026年上海市政府工作报告", "关于XX街道办事处2022年工作情况的报告";
+3. the opening: "我代表XX人民政府/管理委员会/国务院" (sometimes only "我代表省人民政府":
+   then the level is known and the name comes from a later source);
+4. the page's metadata fields (发布机构, 发布单位);
+5. the file name ("2023年南山区政府工作报告_2023.txt");
+6. the body: which level the report calls itself ("全省", "全区", "全镇"…) and, for the name,
+   the division of that level it names most.
+Places named in the body are never the issuer when a higher source names one; a town mentioned in
+a district's report is inside that district, not its author. Anonymised issuers ("xx镇") stay
+unknown. Names are resolved with the division gazetteer (rag.text.places): level and parent chain.
+
+Years: the dateline gives the delivery year; otherwise the year the report reviews ("一、2020年
+工作回顾") read by ingest.meta; a report delivered in year N reviews N-1 and plans N. A five-year
+plan period ("十三五"时期) reviewed or opened by the report gives the span.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rag.text.numbers import cn_to_number
+from rag.text.places import gazetteer, level_of_name, pick, strip_suffix
+
+CJK = r"\u4e00-\u9fff"
+_CN_NUM = r"[一二三四五六七八九十]{1,4}"
+_ISSUER_TAIL = r"(?:人民政府|管理委员会|管委会|办事处|政府)"
+
+_DATELINE = re.compile(
+    rf"(?:(?P<y>\d{{4}})\s*年\s*(?P<mo>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})"
+    rf"|(?P<ycn>[〇零一二三四五六七八九]{{4}})年(?P<mocn>[一二三四五六七八九十]{{1,3}})月(?P<dcn>[一二三四五六七八九十]{{1,3}}))"
+    rf"\s*日\s*在\s*"
+    rf"(?P<session>(?P<place>[{CJK}]{{0,20}}?)第?(?P<n>{_CN_NUM})届(?P<congress>[{CJK}]{{0,8}}?)"
+    rf"人民代表大会(?:常务委员会)?第(?P<m>{_CN_NUM})次(?:全体)?会议)"
+)
+_TITLE_KIND = re.compile(r"(政府工作报告|工作报告|工作总结|工作情况的?报告|年度工作总结)")
+_TITLE_NAME = re.compile(
+    rf"^(?:\d{{4}}年)?(?:关于)?(?P<name>[{CJK}]{{2,16}}?){_ISSUER_TAIL}?(?:\d{{4}}年度?)?"
+    rf"(?:政府)?(?:工作报告|工作总结|工作情况)"
+)
+_TITLE_REPORT_YEAR = re.compile(r"(\d{4})年(?:度)?[^\d年]{0,16}?政府工作报告|政府工作报告[（(](\d{4})[)）]")
+_TITLE_REVIEW_YEAR = re.compile(r"(\d{4})年(?:度)?(?:工作总结|工作情况)")
+_REPRESENT = re.compile(rf"我(?:谨)?代表(?P<who>国务院|[{CJK}]{{0,16}}?){_ISSUER_TAIL}?(?=[，,、向。在]|$)")
+_PAGE_ISSUER = re.compile(rf"(?:发布机构|发布单位|发文机关|来源|信息来源)\s*[:：]\s*(?P<name>[{CJK}]{{2,20}}?){_ISSUER_TAIL}?\s*$",
+                          re.M)
+_FILE_NAME = re.compile(rf"(?P<name>[{CJK}]{{2,12}}?(?:特别行政区|自治区|自治州|自治县|省|市|新区|区|县|旗|镇|乡|街道))")
+_SPEAKER = re.compile(
+    rf"(?:总理|省长|市长|区长|县长|旗长|州长|镇长|乡长|主席|主任)[\s\u3000]*"
+    rf"(?P<name>[{CJK}](?:[\s\u3000]{{0,2}}[{CJK}]){{1,3}}(?:·[{CJK}]{{1,8}})?)\s*$", re.M)
+_SELF_LEVEL = (
+    ("national", re.compile(r"全国各族人民|我国|全国")),
+    ("province", re.compile(r"全省|我省|全区各族|全自治区")),
+    ("city", re.compile(r"全市|我市")),
+    ("county", re.compile(r"全区|我区|全县|我县|全旗|新区")),
+    ("township", re.compile(r"全镇|我镇|本镇|全乡|我乡|全街道|街道党工委")),
+)
+_ANON = re.compile(r"(?:[xX×＊*]{2,}|某|〇〇)(?:镇|乡|街道|县|市|区)")
+_FYP = re.compile(r"十([一二三四五六七八九])五")
+_PAST_FIVE = re.compile(r"过去五年|五年来")
+_NATIONAL_NAMES = ("国务院", "全国", "中央", "国家")
+_REVIEW_HEADING = re.compile(r"(回顾|成绩|总结|过去|成就|主要工作$|工作情况)")
+_PLAN_HEADING = re.compile(r"(任务|安排|打算|思路|目标|要求|部署|建议|计划|重点|取向)")
+
+
+@dataclass(frozen=True)
+class Identity:
+    entity: str | None
+    level: str | None
+    parent: tuple[str, ...]
+    anonymised: bool
+    report_year: int | None
+    period_reviewed: int | None
+    period_planned: int | None
+    reviewed_span: tuple[int, int] | None
+    planned_span: tuple[int, int] | None
+    title: str
+    date: str | None
+    speaker: str | None
+    session: str | None
+    provenance: dict[str, str] = field(default_factory=dict)
+
+
+def five_year_plan_span(n: int) -> tuple[int, int]:
+    """The years of the n-th five-year plan (the 3rd began in 1966 after an adjustment period)."""
+    start = 1953 + 5 * (n - 1) if n <= 2 else 1966 + 5 * (n - 3)
+    return start, start + 4
+
+
+def _head(text: str, lines: int = 14, chars: int = 1500) -> str:
+    out = []
+    for line in text[:chars].split("\n"):
+        if line.strip():
+            out.append(line.strip())
+        if len(out) >= lines:
+            break
+    return "\n".join(out)
+
+
+def _issuer_name(raw: str) -> str:
+    """"上海市" from "2026年上海市"; particles and years at the start are not part of a name."""
+    raw = re.sub(r"^.*?\d{4}年度?", "", raw)
+    raw = re.sub(r"^(关于|在|对)", "", raw)
+    return raw.strip()
+
+
+def _clean_title_line(line: str) -> str:
+    line = re.sub(r"(?<=[\u4e00-\u9fff])[\s\u3000]+(?=[\u4e00-\u9fff])", "", line.strip())
+    return re.split(r"[—─]{1,2}|\s*[（(]\d{4}年\d{1,2}月", line)[0].strip(" ：:")
+
+
+def _title(head: str) -> tuple[str, str] | None:
+    """The first line of the opening that is a report's title (it ends with 报告/总结…)."""
+    for line in head.split("\n"):
+        cand = _clean_title_line(line)
+        if not 4 <= len(cand) <= 60 or re.search(r"(我代表|各位代表|新华社|记者|摄|^现在|当前位置|[>＞»])", cand):
+            continue
+        if re.match(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）])", cand):  # a section heading
+            continue
+        if _TITLE_KIND.search(cand) and re.search(r"(报告|总结|思路|计划)$", cand):
+            return cand, line
+    return None
+
+
+def _level_from_self(text: str) -> tuple[str | None, str]:
+    counts = {lvl: len(pat.findall(text)) for lvl, pat in _SELF_LEVEL}
+    # "全国" occurs in every report; it names the issuer only when no lower self-reference does
+    lower = {k: v for k, v in counts.items() if k != "national" and v}
+    if lower:
+        lvl = max(lower, key=lower.get)
+        return lvl, f"正文自称以“{_SELF_LEVEL[[k for k, _ in _SELF_LEVEL].index(lvl)][1].pattern.split('|')[0]}”等为主（{lower[lvl]}次）"
+    if counts["national"]:
+        return "national", f"正文以“全国”自称（{counts['national']}次）"
+    return None, "正文无自称"
+
+
+def _most_named(text: str, level: str) -> tuple[str, int] | None:
+    """The division of ``level`` the text names most (full or short name), for reports that
+    name only their level in the opening ("我代表省人民政府")."""
+    g = gazetteer()
+    counts: Counter[str] = Counter()
+    if level in ("province", "city"):
+        for p in g.places:
+            if p.level == level and len(p.alias) >= 2:
+                n = text.count(p.alias)
+                if n:
+                    counts[p.name] += n
+    else:
+        for m in _FILE_NAME.finditer(text):
+            name = m.group("name")
+            for cut in range(0, max(1, len(name) - 2)):
+                cand = name[cut:]
+                if any(c.level == level for c in g.by_name.get(cand, ())):
+                    counts[cand] += 1
+                    break
+    if not counts:
+        return None
+    return counts.most_common(1)[0]
+
+
+def _resolve(entity: str, level_hint: str | None, context: str) -> tuple[str | None, tuple[str, ...], str]:
+    """(level, parents, provenance) of an issuer name, through the gazetteer."""
+    if entity in _NATIONAL_NAMES:
+        return "national", (), "国务院/全国"
+    g = gazetteer()
+    suffix_level = level_of_name(entity)
+    cands = g.by_name.get(entity, [])
+    if suffix_level and not cands:
+        # a functional area or a renamed division: 坪山新区 -> 坪山区 (same short name, same level)
+        cands = [c for c in g.by_alias.get(strip_suffix(entity), ()) if c.level == (level_hint or suffix_level)]
+        if cands:
+            c = pick(cands, context)
+            return suffix_level, c.parents, f"区划库：同简称的“{c.name}”位于{''.join(c.parents)}"
+        return suffix_level or level_hint, (), "区划库中未找到，级别按名称后缀"
+    if not cands:
+        return level_hint, (), "区划库中未找到"
+    c = pick(cands, context)
+    level = c.level
+    if entity in ("北京市", "上海市", "天津市", "重庆市"):
+        level = "province"
+    where = "".join(c.parents) or "（省级）"
+    more = f"（同名{len(cands)}处，按正文提到的上级地名选定）" if len(cands) > 1 else ""
+    return level, c.parents, f"区划库：{where}{c.name}{more}"
+
+
+def _reviewed_from_headings(headings: list[str]) -> tuple[int, str] | None:
+    """The reviewed year named by a top-level review heading ("一、2020年工作回顾",
+    "“十三五”时期发展成就和2020年主要工作"): the first top-level heading that names a year and
+    looks back."""
+    for h in headings:
+        m = re.search(r"(20\d\d)年", h)
+        if m and _REVIEW_HEADING.search(h) and not _PLAN_HEADING.search(h):
+            return int(m.group(1)), f"回顾部分的标题：“{h}”"
+    return None
+
+
+def read_identity(text: str, header: str, file: str, *, years: dict, fallback_town: tuple,
+                  headings: list[str] = ()) -> Identity:
+    """The identity of one report. ``text``/``header`` are simplified Chinese; ``years`` is
+    ingest.meta's reading of the reviewed/planned year from the body; ``fallback_town`` is
+    (town, anonymised, provenance) from the township rules, used when no stronger source names
+    the issuer."""
+    head = _head(text)
+    top = "\n".join([header, head])
+    prov: dict[str, str] = {}
+    entity: str | None = None
+    level_hint: str | None = None
+    date = session = speaker = None
+    report_year: int | None = None
+
+    # a dateline may be broken over lines by the page ("第十四届\n人民代表大会")
+    dl = _DATELINE.search(top.replace("\n", "")) or _DATELINE.search(text[:3000].replace("\n", ""))
+    if dl:
+        if dl.group("y"):
+            y, mo, d = int(dl.group("y")), int(dl.group("mo")), int(dl.group("d"))
+        else:
+            y = int("".join(str("〇一二三四五六七八九".index(c)) if c != "零" else "0" for c in dl.group("ycn")))
+            mo, d = int(cn_to_number(dl.group("mocn")) or 0), int(cn_to_number(dl.group("dcn")) or 0)
+        report_year = y
+        date = f"{y:04d}-{mo:02d}-{d:02d}"
+        session = re.sub(r"\s+", "", dl.group("session"))
+        place = _issuer_name(dl.group("place") or "")
+        if "全国" in (dl.group("congress") or ""):
+            entity, level_hint = "国务院", "national"
+        elif place and level_of_name(place):
+            entity = place
+        prov["date"] = prov["session"] = prov["report_year"] = f"题注：“{dl.group(0)}”"
+        if entity:
+            prov["entity"] = f"题注：“{dl.group(0)}”"
+
+    title_hit = _title(top)
+    title = title_hit[0] if title_hit else ""
+    if title_hit:
+        prov["title"] = f"标题行：“{title_hit[1][:60]}”"
+        m = _TITLE_NAME.search(title)
+        name = _issuer_name(m.group("name")) if m else ""
+        if not entity and name and (level_of_name(name) or gazetteer().is_division(name)) and not _ANON.search(title):
+            entity = name
+            prov["entity"] = f"标题：“{title}”"
+        ym = _TITLE_REPORT_YEAR.search(title)
+        if ym and not report_year:
+            report_year = int(ym.group(1) or ym.group(2))
+            prov["report_year"] = f"标题：“{title}”"
+
+    rep = _REPRESENT.search(text[:4000])
+    if rep:
+        who = _issuer_name(rep.group("who"))
+        if who == "国务院":
+            level_hint = "national"
+            if not entity:
+                entity, prov["entity"] = "国务院", f"开场：“{rep.group(0)}”"
+        elif who in ("省", "自治区", "市", "区", "县", "旗", "镇", "乡", "街道", "新区") or not who:
+            level_hint = level_hint or level_of_name("某" + who) if who else level_hint
+            prov["level"] = f"开场：“{rep.group(0)}”"
+        elif not entity and not _ANON.search(who + "镇") and (level_of_name(who) or gazetteer().is_division(who)):
+            entity, prov["entity"] = who, f"开场：“{rep.group(0)}”"
+
+    if not entity:
+        m = _PAGE_ISSUER.search(header)
+        if m and (level_of_name(m.group("name")) or gazetteer().is_division(m.group("name"))):
+            entity, prov["entity"] = m.group("name"), f"页面字段：“{m.group(0).strip()}”"
+
+    stem = re.sub(r"\.[A-Za-z0-9]+$", "", file)
+    if not entity:
+        for seg in re.split(r"[\d_\-\s.()（）年]+", stem):
+            if seg.startswith("国务院"):
+                entity, prov["entity"] = "国务院", f"文件名：“{file}”"
+                break
+            m = _FILE_NAME.match(seg)
+            if m and not _ANON.search(m.group("name")):
+                entity, prov["entity"] = m.group("name"), f"文件名：“{file}”"
+                break
+
+    self_level, self_src = _level_from_self(text)
+    if not entity and level_hint in ("province", "city"):
+        best = _most_named(text, level_hint)
+        if best:
+            entity, prov["entity"] = best[0], f"开场只写明级别，正文提到最多的{best[0]}（{best[1]}次）"
+
+    anonymised = False
+    town, town_anon, town_src = fallback_town
+    if not entity:
+        if town and (level_hint in (None, "township")) and self_level in (None, "township"):
+            entity, prov["entity"] = town, town_src
+        elif town_anon:
+            anonymised = True
+            prov["entity"] = town_src
+
+    level = None
+    parent: tuple[str, ...] = ()
+    if entity:
+        context = "\n".join([file, header, text[:20000]])
+        level, parent, prov["parent"] = _resolve(entity, level_hint, context)
+        prov.setdefault("level", prov["parent"])
+    if not level:
+        level = level_hint or self_level
+        prov["level"] = prov.get("level") or self_src
+
+    # ---- years: the dateline or title first; then the section headings; then what the body
+    # says (ingest.meta); then the file name
+    reviewed, rev_src = years["period_reviewed"]
+    planned, plan_src = years["period_planned"]
+    anchored = "与此矛盾" in rev_src  # an anchor that contradicts the year written beside it
+    heading_year = _reviewed_from_headings(headings)
+    if anchored and not date:
+        # a dated national event ("新中国成立70周年") contradicts the years the page states: the
+        # event is right (ingest.meta reads it); a scraped page's year is not
+        report_year = planned or (reviewed + 1 if reviewed else None)
+        prov["report_year"] = rev_src
+    elif heading_year and not date:
+        # the review part's own heading ("一、2021年工作回顾") beats a title year, which portals
+        # use both for the year reviewed and for the year delivered ("青山镇2021年政府工作报告")
+        reviewed, rev_src = heading_year
+        planned, plan_src = reviewed + 1, f"回顾{reviewed}年的报告部署次年"
+        report_year = reviewed + 1
+        prov["report_year"] = f"回顾{reviewed}年的报告，于次年作出"
+    elif report_year:
+        # a report delivered in year N reviews N-1 and plans N
+        reviewed, rev_src = report_year - 1, f"{report_year}年作的报告回顾上一年"
+        planned, plan_src = report_year, f"{report_year}年作的报告部署当年"
+    elif reviewed:
+        report_year = reviewed + 1
+        prov["report_year"] = f"回顾{reviewed}年的报告，于次年作出"
+    else:
+        fy = re.search(r"(?<!\d)((?:19|20)\d\d)(?!\d)", stem)
+        ty = _TITLE_REVIEW_YEAR.search(title)
+        if ty:
+            reviewed = int(ty.group(1))
+            report_year, planned = reviewed + 1, reviewed + 1
+            rev_src = plan_src = prov["report_year"] = f"标题：“{title}”"
+        elif fy:
+            report_year = int(fy.group(1))
+            reviewed, planned = report_year - 1, report_year
+            rev_src = plan_src = prov["report_year"] = f"文件名：“{file}”"
+    prov["period_reviewed"], prov["period_planned"] = rev_src, plan_src
+
+    reviewed_span = planned_span = None
+    for m in _FYP.finditer(text):
+        n = 10 + int(cn_to_number(m.group(1)) or 0)
+        span = five_year_plan_span(n)
+        if reviewed and span[1] == reviewed and not reviewed_span:
+            reviewed_span = span
+            prov["reviewed_span"] = f"回顾“十{m.group(1)}五”时期：“{m.group(0)}”"
+        if planned and span[0] == planned and not planned_span:
+            planned_span = span
+            prov["planned_span"] = f"部署“十{m.group(1)}五”时期：“{m.group(0)}”"
+    if not reviewed_span and reviewed and _PAST_FIVE.search(head + text[:600]):
+        reviewed_span = (reviewed - 4, reviewed)
+        prov["reviewed_span"] = "开场回顾“过去五年”"
+
+    sp = _SPEAKER.search(top)
+    if sp:
+        speaker = re.sub(r"\s", "", sp.group("name"))
+        prov["speaker"] = f"署名：“{sp.group(0).strip()}”"
+
+    if not title:
+        if re.search(r"(工作报告|工作总结)", stem):
+            title = re.sub(r"[_\-](?:\d{4})年?$", "", stem)
+            prov["title"] = f"正文无标题行，取文件名“{file}”"
+        else:
+            title = "政府工作报告"
+            prov["title"] = "正文无标题行，按惯例"
+    return Identity(
+        entity=entity, level=level, parent=tuple(parent), anonymised=anonymised, report_year=report_year,
+        period_reviewed=reviewed, period_planned=planned, reviewed_span=reviewed_span, planned_span=planned_span,
+        title=title, date=date, speaker=speaker, session=session, provenance=prov,
+    )
