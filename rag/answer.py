@@ -501,10 +501,12 @@ def extractive_answer(
     terms = key_terms(plan, index)
     if plan.unknown_places:
         names = "、".join(plan.unknown_places)
-        known = sorted({m.town for m in metas.values() if m.town})
-        anon = sum(1 for m in metas.values() if not m.town)
-        have = "、".join(known) + (f" 及 {anon} 份未署名的报告" if anon else "")
-        return Draft(f"{NOT_FOUND}{names}：已导入的报告中没有关于{names}的报告（现有：{have}）。", True, [])
+        known = sorted({m.entity for m in metas.values() if m.entity})
+        anon = sum(1 for m in metas.values() if not m.entity)
+        shown = "、".join(known[:30]) + (f" 等 {len(known)} 个地区/单位" if len(known) > 30 else "")
+        have = shown + (f" 及 {anon} 份未署名的报告" if anon else "")
+        return Draft(f"{NOT_FOUND}{names}：已导入的报告中没有{names}的报告，不能用其他地区的数字代替（现有：{have}）。",
+                     True, [])
     if plan.about_report and doc_text is not None:
         draft = report_fact_answer(plan, metas, doc_text, book)
         if draft is not None:

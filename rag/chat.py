@@ -276,7 +276,7 @@ class QAService:
             return ""
         missing = []
         for town in plan.towns:
-            docs = [m for m in metas.values() if m.town == town]
+            docs = [m for m in metas.values() if m.entity == town]
             covered = {y for m in docs for y in (m.year, m.period_reviewed, m.period_planned) if y}
             if docs and not covered & set(plan.years):
                 spans = "、".join(sorted({f"回顾{m.period_reviewed}年/部署{m.period_planned}年" for m in docs}))

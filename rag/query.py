@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from rag.text import cues
+from rag.text import cues, places
 from rag.text.tokens import search_tokens, to_simplified
 from rag.types import DocMeta
 
@@ -55,7 +55,8 @@ class QueryPlan:
     topic: str  # the question minus the names of places and years (what is asked about)
     towns: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
-    years: tuple[int, ...] = ()
+    years: tuple[int, ...] = ()  # the years the data asked about refers to
+    report_years: tuple[int, ...] = ()  # years naming the report itself ("2024年政府工作报告")
     unknown_places: tuple[str, ...] = ()
     doc_ids: frozenset[str] | None = None  # None = the whole corpus
     sides: tuple[Side, ...] = ()
@@ -75,33 +76,67 @@ def _stem(name: str) -> str:
     return re.sub(r"(镇|乡|街道|省|市|县|区)$", "", name) if len(name) > 2 else name
 
 
+def _glued(q: str, pos: int, name: str) -> bool:
+    """A short place name glued into a longer word of the question ("深圳湾", "上海浦东新区"):
+    the word, not the place, is what is asked about."""
+    for word, start, end in _word_spans(q):
+        if start <= pos and pos + len(name) <= end and (end - start) > len(name):
+            return not places.level_of_name(word)
+    return False
+
+
+def _word_spans(q: str) -> list[tuple[str, int, int]]:
+    import jieba
+
+    return [(w, a, b) for w, a, b in jieba.tokenize(q, HMM=False)]
+
+
 def find_names(question: str, names: set[str]) -> list[tuple[int, str]]:
-    """(position, name) for each catalogue name (a town, a region) the question mentions, with or
-    without its 镇/乡/街道/市/县/区 suffix ("杜桥" -> 杜桥镇), in order of mention."""
+    """(position, name) for each catalogue name (an issuer, a region) the question mentions, with
+    or without its suffix ("杜桥" -> 杜桥镇, "深圳" -> 深圳市, "内蒙古" -> 内蒙古自治区), in order of
+    mention. A short name inside a longer word ("深圳湾") is not a mention of the place."""
     q = to_simplified(question)
     found: dict[str, int] = {}
     for full in names:
-        for name in (full, _stem(full)):
-            pos = q.find(to_simplified(name))
+        for name in (full, places.strip_suffix(full), _stem(full)):
+            name = to_simplified(name)
+            pos = q.find(name)
             if len(name) >= 2 and pos >= 0:
+                if name != full and _glued(q, pos, name):
+                    continue
                 found[full] = min(found.get(full, pos), pos)
                 break
     return sorted((p, n) for n, p in found.items())
 
 
+_NATIONAL = re.compile(r"(国务院|中央政府|全国)")
+
+
 def find_towns(question: str, catalogue: list[DocMeta]) -> list[tuple[int, str]]:
-    return find_names(question, {m.town for m in catalogue if m.town})
+    """Issuers of ingested reports named in the question (any level: 国务院, 广东省, 南山区, 杜桥镇).
+    "全国"/"国务院"/"中央政府" name the national reports when no other issuer is named."""
+    entities = {m.entity for m in catalogue if m.entity and m.entity != "国务院"}
+    found = find_names(question, entities)
+    if not found and any(m.entity == "国务院" for m in catalogue):
+        m = _NATIONAL.search(to_simplified(question))
+        if m:
+            found = [(m.start(), "国务院")]
+    return found
 
 
 def find_regions(question: str, catalogue: list[DocMeta]) -> list[tuple[int, str]]:
-    return find_names(question, {m.region for m in catalogue if m.region})
+    """Places above the issuers (临海市 for 杜桥镇, 深圳市 for 南山区) named in the question, when
+    they issued no report themselves: they stand for all their reports."""
+    issuers = {m.entity for m in catalogue if m.entity}
+    names = {p for m in catalogue for p in (*m.parent, m.region or "") if p and p not in issuers}
+    return find_names(question, names)
 
 
 def unknown_places(question: str, catalogue: list[DocMeta], known: list[str]) -> list[str]:
     """Places named like a town ("XX镇") that no ingested report is about."""
     q = to_simplified(question)
-    stems = {_stem(t) for t in known} | {_stem(m.town) for m in catalogue if m.town}
-    regions = {_stem(m.region) for m in catalogue if m.region}
+    stems = {_stem(t) for t in known} | {_stem(m.entity) for m in catalogue if m.entity}
+    regions = {_stem(r) for m in catalogue for r in (m.region, *m.parent) if r}
     out = []
     for m in _PLACE.finditer(q):
         name = m.group(1)
@@ -121,6 +156,51 @@ def unknown_places(question: str, catalogue: list[DocMeta], known: list[str]) ->
     return out
 
 
+# what may follow a place's short name when the place is the subject ("珠海2023年…", "珠海的…",
+# "珠海和…", "珠海政府…"); anything else glued to it makes a word of its own ("北京冬奥会")
+_SUBJECT_AFTER = re.compile(r"^(?:\d{4}|[今去明前上]年|的|政府|人民政府|全[省市区县]|和|与|跟|及|、|，|,|\s|？|\?|$)")
+
+
+def unknown_divisions(question: str, known: set[str]) -> list[str]:
+    """Administrative divisions the question names (by the gazetteer: "东莞麻涌镇", "珠海市",
+    "珠海2023年…") that are not among ``known`` (the library's issuers, their parents and short
+    names). Each is given with its parents ("广东省东莞市麻涌镇") so the user sees which place
+    was understood."""
+    g = places.gazetteer()
+    q = to_simplified(question)
+    for name in sorted(known, key=len, reverse=True):  # what the library has is not unknown
+        if len(name) >= 2:
+            q = q.replace(name, " " * len(name))
+    out: list[str] = []
+    i = 0
+    while i < len(q):
+        hit = ""
+        for size in range(min(12, len(q) - i), 1, -1):
+            w = q[i: i + size]
+            full = len(w) >= 3 and w in g.by_name and len(places.strip_suffix(w)) >= 2
+            short = (w in g.by_alias and _SUBJECT_AFTER.match(q[i + size:]) is not None
+                     and not (places.level_of_name(w) and len(places.strip_suffix(w)) < 2))
+            if full or short:
+                hit = w
+                break
+        if not hit:
+            i += 1
+            continue
+        if hit not in known and places.strip_suffix(hit) not in known:
+            # read the places written just before it too ("东莞" in "东莞麻涌镇") to name it fully
+            place = None
+            for j in range(max(0, i - 8), i + 1):
+                cand = g.resolve(q[j: i + len(hit)])
+                if cand is not None and cand.name in (hit, *[c.name for c in g.lookup(hit)]):
+                    place = cand
+                    break
+            label = place.full if place is not None else hit
+            if not any(label.endswith(o) or o.endswith(label) for o in out):
+                out.append(label)
+        i += len(hit)
+    return out
+
+
 def _is_common_word(word: str) -> bool:
     """Function words ("其中镇本级", "这个镇") are not place names; nouns such as 山河 can be."""
     from rag.text.tokens import is_function_word
@@ -128,8 +208,20 @@ def _is_common_word(word: str) -> bool:
     return is_function_word(word)
 
 
-def _years(question: str) -> list[int]:
-    return [int(y) for y in _YEAR.findall(question)]
+# a year that dates the report itself, not the data: "2016年国务院政府工作报告里，2015年…",
+# "深圳市2024年政府工作报告说…", "2023年的报告中"
+_REPORT_YEAR = re.compile(r"(20\d\d)\s*年(?:的|度)?[\u4e00-\u9fff]{0,10}?(?:政府工作报告|工作报告|报告|总结)")
+
+
+def _years(question: str) -> tuple[list[int], list[int]]:
+    """(data years, report years) named in the question."""
+    report = [int(m.group(1)) for m in _REPORT_YEAR.finditer(question)]
+    data = []
+    for m in _YEAR.finditer(question):
+        if any(r.start() == m.start() for r in _REPORT_YEAR.finditer(question)):
+            continue
+        data.append(int(m.group(1)))
+    return data, report
 
 
 def _topic(question: str, names: list[str]) -> str:
@@ -143,22 +235,24 @@ def _topic(question: str, names: list[str]) -> str:
     return re.sub(r"\s+", " ", topic).strip()
 
 
-def docs_for(catalogue: list[DocMeta], *, towns=(), regions=(), years=()) -> set[str]:
+def docs_for(catalogue: list[DocMeta], *, towns=(), regions=(), years=(), report_years=()) -> set[str]:
     ids = set()
     for m in catalogue:
-        if towns and m.town not in towns:
+        if towns and m.entity not in towns:
             continue
-        if regions and m.region not in regions:
+        if regions and m.region not in regions and not set(regions) & set(m.parent):
             continue
         if years and not {m.year, m.period_reviewed, m.period_planned} & set(years):
+            continue
+        if report_years and m.year not in report_years:
             continue
         ids.add(m.doc_id)
     return ids
 
 
 def _label(meta: DocMeta) -> str:
-    if meta.town:
-        return meta.town
+    if meta.entity:
+        return meta.entity
     return f"未署名报告《{meta.title[:16]}》"
 
 
@@ -218,14 +312,22 @@ def analyse_question(
     period = "reviewed" if cues.REVIEWED.search(q) else ("planned" if cues.PLANNED.search(q) else "")
     towns = [t for _, t in find_towns(q, catalogue)]
     regions = [r for _, r in find_regions(q, catalogue) if not any(_stem(r) in t for t in towns)]
-    years = _years(q)
+    years, report_years = _years(q)
     notes: list[str] = []
 
     described, described_phrase, described_doc = "", "", None
     found = find_description(q) if resolve_description is not None else None
     if found and (towns or regions) and any(_stem(n) in found[0] for n in towns + regions):
         found = None  # "临海的那个镇": a place the catalogue knows, not a description
-    unknown = unknown_places(q.replace(found[1], " ") if found else q, catalogue, towns)
+    asked = q.replace(found[1], " ") if found else q
+    unknown = unknown_places(asked, catalogue, towns)
+    known = {n for m in catalogue for n in (m.entity, m.region, *m.parent) if n}
+    known |= {places.strip_suffix(n) for n in known}
+    for place in unknown_divisions(asked, known):
+        if not any(place.endswith(u) or u.endswith(place) or u in place for u in unknown):
+            unknown.append(place)
+        else:  # the town-like name found above, now with its parents
+            unknown = [place if (place.endswith(u) or u in place) else u for u in unknown]
     if found:
         described, described_phrase = found
         exclude = docs_for(catalogue, towns=towns) if towns else set()
@@ -245,9 +347,9 @@ def analyse_question(
         intent = "actual"
 
     # a region named beside a town is part of the topic ("桐城市级的典型"), alone it is the subject
-    names = towns + [_stem(t) for t in towns] + unknown
+    names = towns + [_stem(t) for t in towns] + [places.strip_suffix(t) for t in towns] + unknown
     if not towns:
-        names += regions + [_stem(r) for r in regions]
+        names += regions + [_stem(r) for r in regions] + [places.strip_suffix(r) for r in regions]
     if described_phrase:
         names.append(described_phrase)
     topic = _topic(q, names)
@@ -262,6 +364,7 @@ def analyse_question(
             followup = True
             towns, regions = list(previous.towns), list(previous.regions)
             years = years or list(previous.years)
+            report_years = report_years or list(previous.report_years)
             period = period or previous.period
             inherited_doc_ids = previous.doc_ids
             if previous.comparison and not cues.COMPARISON.search(q) and len(previous.sides) >= 2:
@@ -291,12 +394,17 @@ def analyse_question(
         doc_ids = {described_doc}
     elif towns or regions:
         doc_ids = docs_for(catalogue, towns=towns, regions=regions)
-        if years:  # several reports of one town: the year picks
-            doc_ids = docs_for(catalogue, towns=towns, regions=regions, years=years) or doc_ids
+        if report_years:  # "2024年政府工作报告": that report or none — never another year's
+            doc_ids = docs_for(catalogue, towns=towns, regions=regions, report_years=report_years)
+        if years:  # several reports of one issuer: the year picks
+            doc_ids = docs_for(catalogue, towns=towns, regions=regions, years=years,
+                               report_years=report_years) or doc_ids
         if described_doc:
             doc_ids.add(described_doc)
     elif inherited_doc_ids is not None:
         doc_ids = set(inherited_doc_ids)
+    elif report_years:
+        doc_ids = docs_for(catalogue, report_years=report_years)
     if year_filter:
         doc_ids = (doc_ids if doc_ids is not None else set(by_id)) & docs_for(catalogue, years=year_filter)
     if town_filter and not towns:
@@ -338,7 +446,7 @@ def analyse_question(
 
     return QueryPlan(
         question=q, standalone=standalone.strip(), topic=topic, towns=tuple(towns), regions=tuple(regions),
-        years=tuple(years), unknown_places=tuple(unknown),
+        years=tuple(years), report_years=tuple(report_years), unknown_places=tuple(unknown),
         doc_ids=frozenset(doc_ids) if doc_ids is not None else None, sides=tuple(sides), comparison=comparison,
         intent=intent, wants_list=bool(cues.LIST.search(topic)),
         wants_number=bool(cues.ASKS_NUMBER.search(topic)) or bool(context_topic and cues.ASKS_NUMBER.search(context_topic)),

@@ -1,0 +1,87 @@
+"""Question routing at every level — table-driven: question -> resolved issuers, years, reports.
+
+A catalogue of DocMeta written here (no index needed): the State Council, a province, a city,
+two districts of it, a functional new area, and a town whose county also has no report.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.query import analyse_question
+from rag.types import DocMeta
+
+
+def _meta(doc_id, entity, level, parent, year, town=None):
+    return DocMeta(doc_id=doc_id, file=f"{doc_id}.txt", title="政府工作报告", town=town, town_anonymised=False,
+                   region=parent[-1] if parent else None, year=year, period_reviewed=year - 1,
+                   period_planned=year, doc_type="政府工作报告", entity=entity, level=level, parent=tuple(parent))
+
+
+CATALOGUE = [
+    _meta("gwy2016", "国务院", "national", [], 2016),
+    _meta("gwy2017", "国务院", "national", [], 2017),
+    _meta("gd2021", "广东省", "province", [], 2021),
+    _meta("sz2023", "深圳市", "city", ["广东省"], 2023),
+    _meta("sz2024", "深圳市", "city", ["广东省"], 2024),
+    _meta("ns2023", "南山区", "county", ["广东省", "深圳市"], 2023),
+    _meta("yt2023", "盐田区", "county", ["广东省", "深圳市"], 2023),
+    _meta("dp2023", "大鹏新区", "county", ["广东省", "深圳市"], 2023),
+    _meta("dj2023", "道滘镇", "township", ["广东省", "东莞市"], 2023, town="道滘镇"),
+    _meta("nmg2026", "内蒙古自治区", "province", [], 2026),
+]
+
+CASES = [
+    # question, expected issuers (plan.towns), data years, report years, expected doc_ids (None = all)
+    ("深圳市2024年政府工作报告说GDP增长多少？", ["深圳市"], [], [2024], {"sz2024"}),
+    ("深圳2023年的地区生产总值是多少？", ["深圳市"], [2023], [], {"sz2023", "sz2024"}),
+    ("盐田区2022年规上工业增加值增长多少？", ["盐田区"], [2022], [], {"yt2023"}),
+    ("盐田去年的财政收入", ["盐田区"], [], [], {"yt2023"}),
+    ("大鹏新区的旅游收入", ["大鹏新区"], [], [], {"dp2023"}),
+    ("内蒙古的粮食产量", ["内蒙古自治区"], [], [], {"nmg2026"}),
+    ("2016年国务院政府工作报告里，2015年GDP增长了多少？", ["国务院"], [2015], [2016], {"gwy2016"}),
+    ("全国2016年的经济增长目标", ["国务院"], [2016], [], {"gwy2016", "gwy2017"}),
+    ("深圳湾的建设进展", [], [], [], None),  # a word, not the city
+    ("美国中期选举对外贸有什么影响？", [], [], [], None),
+    ("亚洲杯在哪里举办？", [], [], [], None),
+    ("南山区和盐田区的GDP分别是多少？", ["南山区", "盐田区"], [], [], {"ns2023", "yt2023"}),
+    ("东莞的镇有哪些新举措", [], [], [], {"dj2023"}),  # a parent stands for its reports
+    ("深圳市2019年政府工作报告提到什么", ["深圳市"], [], [2019], set()),  # that year's report is absent
+]
+
+
+@pytest.mark.parametrize("question,issuers,years,report_years,docs", CASES, ids=[c[0][:14] for c in CASES])
+def test_question_routes_to_the_named_issuer(question, issuers, years, report_years, docs):
+    plan = analyse_question(question, CATALOGUE)
+    assert list(plan.towns) == issuers
+    assert list(plan.years) == years
+    assert list(plan.report_years) == report_years
+    assert plan.unknown_places == ()
+    if docs is None:
+        assert plan.doc_ids is None
+    else:
+        assert set(plan.doc_ids) == docs
+
+
+@pytest.mark.parametrize("question,unknown", [
+    ("东莞麻涌镇2022年的工业总产值是多少？", "广东省东莞市麻涌镇"),
+    ("珠海市2023年GDP是多少？", "广东省珠海市"),
+    ("珠海2023年GDP是多少？", "广东省珠海市"),
+    ("福田区的财政收入", "广东省深圳市福田区"),
+])
+def test_a_real_place_not_in_the_library_is_named_never_substituted(question, unknown):
+    plan = analyse_question(question, CATALOGUE)
+    assert unknown in plan.unknown_places
+
+
+def test_place_as_topic_does_not_filter():
+    plan = analyse_question("北京冬奥会期间深圳市做了哪些保障？", CATALOGUE)
+    assert plan.towns == ("深圳市",) and plan.unknown_places == ()
+
+
+def test_follow_up_keeps_the_issuer_and_report():
+    first = analyse_question("南山区2023年政府工作报告中GDP是多少？", CATALOGUE)
+    second = analyse_question("这个区的财政收入呢？", CATALOGUE, previous=first)
+    assert second.towns == ("南山区",) and set(second.doc_ids) == {"ns2023"}
+    third = analyse_question("盐田区呢？", CATALOGUE, previous=second)
+    assert third.towns == ("盐田区",) and set(third.doc_ids) == {"yt2023"}
