@@ -2,9 +2,14 @@
 
 A dataset is JSONL, one question per line (schema in ARCHITECTURE.md):
 ``{"id", "type", "question", "turns"?, "answer", "must_include", "sources": [{"file", "evidence"}]}``.
+Report-level sets add optional fields: ``level`` (national|province|city|county|township),
+``entity`` (a name, a list of names or a "、"-joined string), ``report_year`` (a year or a list),
+``paraphrased`` (bool), ``distractor`` (``{"file", "evidence", "note"?}``: the figure an
+unanswerable item tempts one to give) and ``split`` (tune|check, added by the builder). A
+conversation item may leave out ``question``: its last turn is the question.
 
-``validate_dataset`` checks the schema and that every evidence string is a verbatim substring
-of its file. ``draft_questions`` proposes candidate rows from the sentences of a report that
+``validate_dataset`` checks the schema and that every evidence string (distractors' too) is a
+verbatim substring of its file. ``draft_questions`` proposes candidate rows from the sentences of a report that
 carry figures; they are written out for a person to edit and carry a ``needs_review`` field
 that the validator rejects, so a draft can never enter a dataset without a human edit.
 """
@@ -19,10 +24,15 @@ from typing import Iterable
 
 from rag.text.cues import NOT_FOUND
 
-TYPES = ("fact", "list", "comparison", "unanswerable", "disambiguation", "conversation")
+TYPES = ("fact", "list", "comparison", "unanswerable", "disambiguation", "conversation", "target_vs_actual")
 TYPE_LABELS = {"fact": "事实", "list": "列举", "comparison": "比较", "unanswerable": "无答案",
-               "disambiguation": "指代消歧", "conversation": "多轮对话"}
-KEYS = {"id", "type", "question", "turns", "answer", "must_include", "sources"}
+               "disambiguation": "指代消歧", "conversation": "多轮对话", "target_vs_actual": "目标与实际"}
+LEVELS = ("national", "province", "city", "county", "township")
+LEVEL_LABELS = {"national": "国家", "province": "省", "city": "市", "county": "县区", "township": "乡镇街道"}
+SPLITS = ("tune", "check")
+KEYS = {"id", "type", "question", "turns", "answer", "must_include", "sources",
+        "level", "entity", "report_year", "paraphrased", "distractor", "split"}
+YEAR_RANGE = (1949, 2100)
 REVIEW_KEY = "needs_review"
 NOT_FOUND_PREFIX = NOT_FOUND
 
@@ -43,6 +53,15 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Distractor:
+    """What an unanswerable item tempts one to answer with (another year's or place's figure)."""
+
+    file: str
+    evidence: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class EvalItem:
     id: str
     type: str
@@ -52,6 +71,29 @@ class EvalItem:
     sources: tuple[Source, ...] = ()
     turns: tuple[str, ...] = ()
     line: int = 0
+    level: str | None = None
+    entity: str | tuple[str, ...] | None = None
+    report_year: int | tuple[int, ...] | None = None
+    paraphrased: bool | None = None
+    distractor: Distractor | None = None
+    split: str | None = None
+
+    @property
+    def entities(self) -> tuple[str, ...]:
+        """The entity names (a list, or a "、"-joined string, gives several)."""
+        if self.entity is None:
+            return ()
+        if isinstance(self.entity, tuple):
+            return self.entity
+        return tuple(e.strip() for e in self.entity.split("、") if e.strip())
+
+    @property
+    def files(self) -> list[str]:
+        """Every report file the item refers to: its sources' and its distractor's."""
+        out = [s.file for s in self.sources]
+        if self.distractor is not None:
+            out.append(self.distractor.file)
+        return list(dict.fromkeys(out))
 
     @property
     def all_turns(self) -> list[str]:
@@ -75,6 +117,14 @@ class EvalItem:
             d["turns"] = list(self.turns)
         d.update(answer=self.answer, must_include=list(self.must_include),
                  sources=[{"file": s.file, "evidence": s.evidence} for s in self.sources])
+        for key in ("level", "entity", "report_year", "paraphrased", "split"):
+            value = getattr(self, key)
+            if value is not None:
+                d[key] = list(value) if isinstance(value, tuple) else value
+        if self.distractor is not None:
+            d["distractor"] = {"file": self.distractor.file, "evidence": self.distractor.evidence}
+            if self.distractor.note:
+                d["distractor"]["note"] = self.distractor.note
         return d
 
 
@@ -92,10 +142,12 @@ def check_row(row, where: str) -> list[str]:
     unknown = sorted(set(row) - KEYS - {REVIEW_KEY})
     if unknown:
         problems.append(f"{where}: 未知字段 {', '.join(unknown)}")
-    for key in ("id", "question", "answer"):
+    typ = row.get("type")
+    # a conversation's question is its last turn, so it may be left out
+    required = ("id", "answer") if typ == "conversation" and "question" not in row else ("id", "question", "answer")
+    for key in required:
         if not isinstance(row.get(key), str) or not row.get(key, "").strip():
             problems.append(f"{where}: 缺少或为空的字段 {key}（应为非空字符串）")
-    typ = row.get("type")
     if typ not in TYPES:
         problems.append(f"{where}: type={typ!r} 无效，应为 {'|'.join(TYPES)}")
     if not _is_str_list(row.get("must_include")):
@@ -104,6 +156,8 @@ def check_row(row, where: str) -> list[str]:
         problems.append(f"{where}: must_include 中有空字符串")
     elif typ == "unanswerable" and row["must_include"]:
         problems.append(f"{where}: unanswerable 条目的 must_include 应为空")
+    elif typ == "target_vs_actual" and not row["must_include"]:
+        problems.append(f"{where}: target_vs_actual 条目的 must_include 不能为空（目标与实际的数字）")
     sources = row.get("sources")
     if not isinstance(sources, list):
         problems.append(f"{where}: sources 应为列表")
@@ -115,22 +169,64 @@ def check_row(row, where: str) -> list[str]:
                 problems.append(f"{where}: sources[{i}] 应为 {{\"file\": 非空字符串, \"evidence\": 非空字符串}}")
     turns = row.get("turns")
     if typ == "conversation":
-        if not _is_str_list(turns) or len(turns) < 2:
-            problems.append(f"{where}: conversation 条目需要 turns（至少两轮用户提问）")
-        elif turns[-1] != row.get("question"):
+        if not _is_str_list(turns) or len(turns) < 2 or any(not t.strip() for t in turns):
+            problems.append(f"{where}: conversation 条目需要 turns（至少两轮非空的用户提问）")
+        elif "question" in row and turns[-1] != row.get("question"):
             problems.append(f"{where}: turns 的最后一轮必须与 question 相同")
     elif turns is not None:
         if not _is_str_list(turns) or not turns or turns[-1] != row.get("question"):
             problems.append(f"{where}: turns 必须是字符串列表，且最后一轮与 question 相同")
+    problems += _report_field_problems(row, where, typ)
+    return problems
+
+
+def _is_year(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and YEAR_RANGE[0] <= value <= YEAR_RANGE[1]
+
+
+def _report_field_problems(row: dict, where: str, typ) -> list[str]:
+    """The optional fields of report-level sets: each, when present, must be well formed."""
+    problems = []
+    if "level" in row and row["level"] not in LEVELS:
+        problems.append(f"{where}: level={row['level']!r} 无效，应为 {'|'.join(LEVELS)}")
+    if "entity" in row:  # "" = a report that does not name its place (anonymised)
+        entity = row["entity"]
+        if not (isinstance(entity, str) or (_is_str_list(entity) and entity and all(e.strip() for e in entity))):
+            problems.append(f"{where}: entity 应为字符串（报告未署名时为空串）或非空字符串列表")
+    if "report_year" in row:
+        year = row["report_year"]
+        if not (_is_year(year) or (isinstance(year, list) and year and all(_is_year(y) for y in year))):
+            problems.append(f"{where}: report_year 应为年份整数（{YEAR_RANGE[0]}–{YEAR_RANGE[1]}）或年份整数列表")
+    if "paraphrased" in row and not isinstance(row["paraphrased"], bool):
+        problems.append(f"{where}: paraphrased 应为 true 或 false")
+    if "split" in row and row["split"] not in SPLITS:
+        problems.append(f"{where}: split={row['split']!r} 无效，应为 {'|'.join(SPLITS)}")
+    if "distractor" in row:
+        d = row["distractor"]
+        if typ != "unanswerable":
+            problems.append(f"{where}: distractor 只用于 unanswerable 条目")
+        if not isinstance(d, dict) or not {"file", "evidence"} <= set(d) or set(d) - {"file", "evidence", "note"} or not all(
+            isinstance(d.get(k), str) and d.get(k).strip() for k in ("file", "evidence")
+        ) or not isinstance(d.get("note", ""), str):
+            problems.append(f"{where}: distractor 应为 {{\"file\": 非空字符串, \"evidence\": 非空字符串, \"note\"?: 字符串}}")
     return problems
 
 
 def _item_from_row(row: dict, line: int) -> EvalItem:
+    turns = tuple(row.get("turns") or ())
+    entity = row.get("entity")
+    year = row.get("report_year")
+    d = row.get("distractor")
     return EvalItem(
-        id=row["id"], type=row["type"], question=row["question"], answer=row["answer"],
+        id=row["id"], type=row["type"], question=row.get("question") or turns[-1], answer=row["answer"],
         must_include=tuple(row["must_include"]),
         sources=tuple(Source(s["file"], s["evidence"]) for s in row["sources"]),
-        turns=tuple(row.get("turns") or ()), line=line,
+        turns=turns, line=line, level=row.get("level"),
+        entity=tuple(entity) if isinstance(entity, list) else entity,
+        report_year=tuple(year) if isinstance(year, list) else year,
+        paraphrased=row.get("paraphrased"),
+        distractor=Distractor(d["file"], d["evidence"], d.get("note", "")) if d else None,
+        split=row.get("split"),
     )
 
 
@@ -182,6 +278,15 @@ def load_dataset(path: str | Path) -> list[EvalItem]:
     return items
 
 
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_docs_dirs(seeds_dir: Path | None = None) -> list[Path]:
+    """The report library: ``<repo>/../shared/corpus`` and the seeds, each when present."""
+    dirs = [REPO_ROOT.parent / "shared" / "corpus", Path(seeds_dir or REPO_ROOT / "seeds")]
+    return [d for d in dirs if d.is_dir()]
+
+
 def find_source_file(name: str, docs_dirs: Iterable[Path]) -> Path | None:
     for d in docs_dirs:
         direct = Path(d) / name
@@ -194,7 +299,7 @@ def find_source_file(name: str, docs_dirs: Iterable[Path]) -> Path | None:
 
 
 def evidence_problems(items: list[EvalItem], docs_dirs: Iterable[Path]) -> list[str]:
-    """Every evidence string must be a verbatim substring of its file's text."""
+    """Every evidence string (a distractor's too) must be a verbatim substring of its file's text."""
     from rag.text.normalize import normalize_text
     from ingest.load import LoadError, load_file
 
@@ -202,7 +307,10 @@ def evidence_problems(items: list[EvalItem], docs_dirs: Iterable[Path]) -> list[
     texts: dict[str, str | None] = {}
     problems = []
     for item in items:
-        for i, s in enumerate(item.sources):
+        checked = [(f"sources[{i}]", s) for i, s in enumerate(item.sources)]
+        if item.distractor is not None:
+            checked.append(("distractor", item.distractor))
+        for label, s in checked:
             if s.file not in texts:
                 path = find_source_file(s.file, docs_dirs)
                 try:
@@ -220,7 +328,7 @@ def evidence_problems(items: list[EvalItem], docs_dirs: Iterable[Path]) -> list[
             if s.evidence not in text:
                 hint = "（规范化字符后能找到：请照原文的全角/半角与标点抄写）" if (
                     normalize_text(s.evidence) in normalize_text(text)) else ""
-                problems.append(f"{item.id}: sources[{i}] 的证据不是 {s.file} 原文的子串：{s.evidence[:40]!r}{hint}")
+                problems.append(f"{item.id}: {label} 的证据不是 {s.file} 原文的子串：{s.evidence[:40]!r}{hint}")
     return problems
 
 
