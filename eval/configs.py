@@ -104,13 +104,19 @@ def variant_settings(settings: Settings, name: str, variants_dir: Path | None = 
     return settings.with_(data_dir=base / name, embed_cache_dir=settings.cache_dir, chroma_host=None, **changes)
 
 
-def sync_index(settings: Settings, store: ReportStore, embedder: GovEmbedding, docs_dir: Path) -> None:
-    """Make ``store`` hold exactly the report files of ``docs_dir`` (incremental, idempotent)."""
+def _dirs(docs: Path | list[Path]) -> list[Path]:
+    return [Path(d) for d in docs] if isinstance(docs, (list, tuple)) else [Path(docs)]
+
+
+def sync_index(settings: Settings, store: ReportStore, embedder: GovEmbedding, docs_dir: Path | list[Path],
+               *, remove_others: bool = True) -> None:
+    """Make ``store`` hold the report files of ``docs_dir`` (one folder or several; incremental,
+    idempotent); with ``remove_others`` also drop every other report."""
     from ingest.pipeline import collect_files, ingest_paths
 
-    files, _ = collect_files([docs_dir], settings)
+    files, _ = collect_files(_dirs(docs_dir), settings)
     names = {f.name for f in files}
-    for meta in store.list_docs():
+    for meta in store.list_docs() if remove_others else []:
         if meta.file not in names:
             store.remove_document(meta.doc_id)
     results = ingest_paths(files, settings=settings, store=store, embedder=embedder)
@@ -122,7 +128,8 @@ def sync_index(settings: Settings, store: ReportStore, embedder: GovEmbedding, d
 class LlamaIndexBaseline:
     """LlamaIndex defaults over the raw files: SentenceSplitter() + VectorStoreIndex(Chroma)."""
 
-    def __init__(self, settings: Settings, embedder: GovEmbedding, docs_dir: Path, variants_dir: Path | None = None):
+    def __init__(self, settings: Settings, embedder: GovEmbedding, docs_dir: Path | list[Path],
+                 variants_dir: Path | None = None):
         import chromadb
         from chromadb.config import Settings as ChromaSettings
         from llama_index.core import Document, StorageContext, VectorStoreIndex
@@ -133,7 +140,7 @@ class LlamaIndexBaseline:
         from ingest.pipeline import collect_files
 
         self.settings = variant_settings(settings, BASELINE, variants_dir)
-        files, _ = collect_files([docs_dir], self.settings)
+        files, _ = collect_files(_dirs(docs_dir), self.settings)
         docs = []
         digest = hashlib.sha256(f"{embedder.model_name}|SentenceSplitter()".encode())
         for f in files:
@@ -208,19 +215,31 @@ class ServicePool:
     """One service per index, all sharing one embedder (so query vectors are computed once)."""
 
     settings: Settings
-    docs_dir: Path
+    docs_dir: Path | list[Path]  # one folder of report files, or several
     embedder: GovEmbedding
     variants_dir: Path | None = None  # default: <data dir>/eval-variants
     services: dict[str, QAService] = field(default_factory=dict)
     build_notes: list[str] = field(default_factory=list)
+    needed_files: frozenset[str] = frozenset()  # report files the dataset refers to
 
     def main(self) -> QAService:
         if "main" not in self.services:
             service = QAService(self.settings, embedder=self.embedder)
+            where = "、".join(str(d) for d in _dirs(self.docs_dir))
             if service.store.is_empty():
                 t = time.perf_counter()
                 sync_index(self.settings, service.store, self.embedder, self.docs_dir)
-                self.build_notes.append(f"主索引为空，已导入 {self.docs_dir}（{time.perf_counter() - t:.1f} 秒）")
+                self.build_notes.append(f"主索引为空，已导入 {where}（{time.perf_counter() - t:.1f} 秒）")
+            elif missing := self.needed_files - {m.file for m in service.store.list_docs()}:
+                # an index holding other reports (the seeds, say): add what the dataset needs, keep the rest
+                t = time.perf_counter()
+                sync_index(self.settings, service.store, self.embedder, self.docs_dir, remove_others=False)
+                self.build_notes.append(f"主索引缺少数据集引用的 {len(missing)} 份报告，已从 {where} 增量导入"
+                                        f"（{time.perf_counter() - t:.1f} 秒）")
+            still = sorted(self.needed_files - {m.file for m in service.store.list_docs()})
+            if still:
+                self.build_notes.append(f"索引中仍没有数据集引用的 {len(still)} 份报告：{'、'.join(still[:10])}"
+                                        + ("…" if len(still) > 10 else ""))
             self.services["main"] = service
         return self.services["main"]
 

@@ -255,6 +255,16 @@ def answer_correct(*, refused: bool, expects_refusal: bool, answer: str, must_in
     return 1.0 if all(includes_term(answer, t) for t in must_include) else 0.0
 
 
+def distractor_answered(answer: str, distractor_evidence: str) -> float | None:
+    """1.0 when the answer states a figure (by value) of an unanswerable item's distractor evidence
+    — the other year's / other place's number it tempts one to give — else 0.0; ``None`` when the
+    distractor evidence has no figures. The whole answer counts, refusal text included."""
+    figures = answer_numbers(distractor_evidence)
+    if not figures:
+        return None
+    return 1.0 if figures & answer_numbers(answer) else 0.0
+
+
 def refusal_rate(refused: Sequence[bool]) -> float | None:
     return sum(refused) / len(refused) if refused else None
 
@@ -303,6 +313,7 @@ METRICS: dict[str, tuple[str, bool]] = {
     "faithfulness": ("数字忠实度", True),
     "refusal": ("拒答率（无答案题）", True),
     "false_refusal": ("误拒率（有答案题）", False),
+    "distractor_answered": ("答出干扰数字（无答案题）", False),
     "judge_faithfulness": ("LLM 评审：忠实度", True),
     "judge_correctness": ("LLM 评审：正确性", True),
 }

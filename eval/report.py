@@ -12,11 +12,15 @@ import html
 import io
 from pathlib import Path
 
-from eval.dataset import TYPE_LABELS
+from eval.dataset import LEVEL_LABELS, TYPE_LABELS
 from eval.metrics import METRICS, STAGES
 
 HEADLINE = ["answer_accuracy", "must_include", "hit_at_k", "mrr_at_k", "citation_precision", "citation_recall",
-            "faithfulness", "refusal", "false_refusal"]
+            "faithfulness", "refusal", "false_refusal", "distractor_answered"]
+# the columns of the per-split / per-level tables
+SPLIT_METRICS = ["answer_accuracy", "hit_at_k", "citation_precision", "faithfulness", "refusal", "false_refusal",
+                 "distractor_answered"]
+SPLIT_LABELS = {"tune": "tune（调参）", "check": "check（检验）"}
 ITEM_MARKS = [("answer_accuracy", "准确"), ("must_include", "要点"), ("hit_at_k", "命中"), ("citation_precision", "引P"),
               ("citation_recall", "引R"), ("faithfulness", "忠实")]
 
@@ -55,10 +59,51 @@ def markdown_summary(results: dict) -> str:
     rows.append("|---|---:|---:|---:|")
     for t, s in first["by_type"].items():
         rows.append(f"| {t} | {s['n']} | {_fmt(s['answer_accuracy'])} | {_fmt(s['hit_at_k'])} |")
+    if first.get("by_split"):
+        rows += _markdown_splits(first)
     errors = sum(c["errors"] for c in configs)
     if errors:
         rows.append(f"\n注意：{errors} 个条目运行出错（见 results.json 的 error 字段）。")
     return "\n".join(rows)
+
+
+def _level_label(level: str) -> str:
+    return f"{LEVEL_LABELS[level]}（{level}）" if level in LEVEL_LABELS else level
+
+
+def _markdown_splits(res: dict) -> list[str]:
+    """Per split (all, then each level), per type × split, and paraphrased vs literal."""
+    keys = [k for k in SPLIT_METRICS if any(
+        s["summary"].get(f"{k}_n") for s in res["by_split"].values())]
+    rows = ["", f"按划分与层级（{res['name']}）", "",
+            "| 划分 | 层级 | n | " + " | ".join(METRICS[k][0] for k in keys) + " |",
+            "|---|---|---:|" + "---:|" * len(keys)]
+
+    def line(split: str, level: str, s: dict) -> str:
+        return f"| {split} | {level} | {s['n']} | " + " | ".join(
+            _fmt(s.get(k)) + (f" ({s[f'{k}_n']})" if k in ("refusal", "distractor_answered") and s.get(k) is not None
+                              else "") for k in keys) + " |"
+
+    for split, block in res["by_split"].items():
+        rows.append(line(f"**{split}**", "**全部**", block["summary"]))
+        for level, s in block["by_level"].items():
+            rows.append(line(split, level, s))
+    splits = list(res["by_split"])
+    rows += ["", "按题型 × 划分：回答准确率（n）", "",
+             "| 题型 | " + " | ".join(splits) + " | 全部 |", "|---|" + "---:|" * (len(splits) + 1)]
+    for t, s in res["by_type"].items():
+        cells = []
+        for split in splits:
+            st = res["by_split"][split]["by_type"].get(t)
+            cells.append(f"{_fmt(st['answer_accuracy'])} ({st['n']})" if st else "—")
+        rows.append(f"| {t} | " + " | ".join(cells) + f" | {_fmt(s['answer_accuracy'])} ({s['n']}) |")
+    if res.get("by_paraphrased"):
+        parts = [f"{'改写问法' if k == 'paraphrased' else '原文问法'} {_fmt(s['answer_accuracy'])}（{s['n']} 题）"
+                 for k, s in res["by_paraphrased"].items()]
+        rows += ["", "问法：" + "；".join(parts)]
+    if any(s["summary"].get("distractor_answered") is not None for s in res["by_split"].values()):
+        rows += ["", "答出干扰数字：无答案题的回答中出现干扰证据（另一年份/地区的同类数字）中数字的比例，越低越好；括号内为题数。"]
+    return rows
 
 
 # ------------------------------------------------------------------ chart
@@ -184,6 +229,48 @@ def _by_type_table(configs: list[dict]) -> str:
     return "\n".join(out)
 
 
+def _split_table(configs: list[dict]) -> str:
+    """Rows: each split (all, then each level); columns: the main config's metrics, then the
+    answer accuracy of every other config."""
+    main, others = configs[0], configs[1:]
+    keys = [k for k in SPLIT_METRICS if any(s["summary"].get(f"{k}_n") for s in main["by_split"].values())]
+    out = ["<table><tr><th>划分</th><th>层级</th><th>n</th>"
+           + "".join(f"<th>{_e(METRICS[k][0])}</th>" for k in keys)
+           + "".join(f"<th>{_e(c['name'])} 准确率</th>" for c in others) + "</tr>"]
+    for split, block in main["by_split"].items():
+        groups = [("全部", block["summary"])] + list(block["by_level"].items())
+        for j, (level, s) in enumerate(groups):
+            first = f"<td rowspan='{len(groups)}'>{_e(SPLIT_LABELS.get(split, split))}</td>" if j == 0 else ""
+            label = "<b>全部</b>" if level == "全部" else _e(_level_label(level))
+            cells = "".join(
+                f"<td class='num'>{_fmt(s.get(k))}<span class='small'> n={s.get(f'{k}_n', 0)}</span></td>"
+                if k in ("refusal", "distractor_answered") and s.get(k) is not None
+                else f"<td class='num'>{_fmt(s.get(k))}</td>" for k in keys)
+            for c in others:
+                ob = c.get("by_split", {}).get(split, {})
+                os_ = ob.get("summary") if level == "全部" else ob.get("by_level", {}).get(level)
+                cells += f"<td class='num'>{_fmt((os_ or {}).get('answer_accuracy'))}</td>"
+            out.append(f"<tr>{first}<td>{label}</td><td class='num'>{s['n']}</td>{cells}</tr>")
+    out.append("</table>")
+    splits = list(main["by_split"])
+    out.append("<table><tr><th>题型</th>" + "".join(f"<th>{_e(SPLIT_LABELS.get(x, x))}</th>" for x in splits)
+               + "<th>全部</th></tr>")
+    for t, s in main["by_type"].items():
+        cells = ""
+        for split in splits:
+            st = main["by_split"][split]["by_type"].get(t)
+            cells += f"<td class='num'>{_fmt(st['answer_accuracy'])} <span class='small'>n={st['n']}</span></td>" if st \
+                else "<td>—</td>"
+        out.append(f"<tr><td>{_e(_type_label(t))}</td>{cells}<td class='num'>{_fmt(s['answer_accuracy'])} "
+                   f"<span class='small'>n={s['n']}</span></td></tr>")
+    out.append("</table>")
+    if main.get("by_paraphrased"):
+        parts = [f"{'改写问法' if k == 'paraphrased' else '原文问法'} {_fmt(s['answer_accuracy'])}（{s['n']} 题）"
+                 for k, s in main["by_paraphrased"].items()]
+        out.append(f"<p class='small'>回答准确率按问法：{_e('；'.join(parts))}</p>")
+    return "\n".join(out)
+
+
 def _item_rows(configs: list[dict]) -> str:
     main = configs[0]
     others = configs[1:]
@@ -223,7 +310,13 @@ def _item_rows(configs: list[dict]) -> str:
                 mark = _mark(o["metrics"].get("answer_accuracy"))
                 parts.append(f"<details><summary>{_e(c['name'])} {mark}</summary><div class='ans small'>{_e(o['answer'])}</div></details>")
             other = f"<td>{''.join(parts)}</td>"
-        rows.append(f"<tr class='{'pass' if ok else 'fail'}'><td>{_e(r['id'])}<div class='small'>{_e(r['type'])}</div></td>"
+        where = " · ".join(_e(r[k]) for k in ("split", "level") if r.get(k))
+        where = f"<div class='small'>{where}</div>" if where else ""
+        if r.get("distractor"):
+            d = r["distractor"]
+            gold += (f"<div class='small'>干扰：{_e(d['file'])}「{_e(d['evidence'])}」"
+                     f"{_mark(1 - r['metrics']['distractor_answered']) if r['metrics'].get('distractor_answered') is not None else ''}</div>")
+        rows.append(f"<tr class='{'pass' if ok else 'fail'}'><td>{_e(r['id'])}<div class='small'>{_e(r['type'])}</div>{where}</td>"
                     f"<td>{q}</td><td>{gold}</td><td>{answer}</td>{marks}<td>{cited}</td>{other}</tr>")
     rows.append("</table>")
     return "\n".join(rows)
@@ -242,6 +335,11 @@ def render_report(results: dict) -> str:
         else:
             gate = "<p class='gate-bad'>回归门禁未通过：</p><ul>" + "".join(f"<li>{_e(x)}</li>" for x in g["regressions"]) + "</ul>"
     notes = "".join(f"<li>{_e(n)}</li>" for n in results.get("build_notes", []))
+    splits = ""
+    if main.get("by_split"):
+        splits = (f"<h2>按划分与层级（{_e(main['name'])}；本次 split={_e(results.get('split', 'all'))}）</h2>\n"
+                  f"{_split_table(configs)}\n<p class='small'>tune 的报告用于调参；check 的报告调参时不看，用来检验。"
+                  "答出干扰数字：无答案题的回答（含拒答说明）中出现其干扰证据（另一年份或地区的同类数字）里数字的比例，越低越好。</p>\n")
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>政报问答评测报告</title><style>{_CSS}</style></head>
 <body>
@@ -255,7 +353,7 @@ def render_report(results: dict) -> str:
 检索指标：段落在规范化后包含参考证据即为相关。引用精确率：引用段落含参考证据或含回答中的数字；数字忠实度：回答中的数字出现在所引段落中的比例（不计年份）。</p>
 <p class="small">延迟：查询向量在各配置间共享、只计算一次，所以第一个配置的检索延迟包含查询向量的计算，其余配置的不包含。</p>
 {('<ul class="small">' + notes + '</ul>') if notes else ''}
-<h2>按题型</h2>
+{splits}<h2>按题型</h2>
 <img class="chart" alt="按题型的回答准确率与检索命中率" src="data:image/png;base64,{png}">
 <details><summary>按题型的全部指标（表格）</summary>
 {_by_type_table(configs)}

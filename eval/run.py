@@ -1,13 +1,16 @@
 """`govqa eval`: run a question set through the QA pipeline, score it, report it, gate it.
 
     govqa eval DATASET.jsonl [--config NAME ...] [--backend extractive|llm] [-k N] [--out DIR]
-                             [--check | --write-baseline] [--docs DIR] [--limit N]
-    govqa eval validate DATASET.jsonl [--docs DIR]
+                             [--check | --write-baseline] [--baseline PATH] [--docs DIR ...]
+                             [--split tune|check|all] [--limit N]
+    govqa eval validate DATASET.jsonl ... [--docs DIR ...]
     govqa eval draft REPORT_FILE [-n N] [--out FILE]
 
 Every item goes through ``QAService.ask`` — the function the UI and ``govqa ask`` call — with
 all turns of a conversation item asked in order in one ``Conversation`` and the last scored.
 Writes ``results.json`` and ``report.html`` into the output dir and prints a markdown summary.
+Datasets whose items carry ``split`` / ``level`` (the report-level dev set) are summarised per
+split, per level within each split, and per type; ``--split`` runs one half only.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ from eval.metrics import GATED, METRICS, STAGES
 from eval.configs import (
     CONFIGS, DEFAULT_CONFIG, ConfigError, EvalConfig, ServicePool, resolve_configs,
 )
-from eval.dataset import DatasetError, EvalItem, load_dataset, validate_dataset
+from eval.dataset import (
+    LEVELS, SPLITS, DatasetError, EvalItem, default_docs_dirs, find_source_file, load_dataset, validate_dataset,
+)
 from rag.config import Settings, disable_phone_home
 
 BASELINE_PATH = Path(__file__).resolve().parent / "baseline.json"
@@ -64,9 +69,17 @@ def score_item(item: EvalItem, answer, k: int) -> dict:
     m["faithfulness"] = M.number_faithfulness(answer.answer, [c.text for c in answer.citations])
     if item.expects_refusal:
         m["refusal"] = 1.0 if answer.refused else 0.0
+        if item.distractor is not None:
+            m["distractor_answered"] = M.distractor_answered(answer.answer, item.distractor.evidence)
     else:
         m["false_refusal"] = 1.0 if answer.refused else 0.0
     return m
+
+
+def item_fields(item: EvalItem) -> dict:
+    """The report-level fields an item carries (split, level, entity, …), for its record."""
+    d = item.to_dict()
+    return {k: d[k] for k in ("split", "level", "entity", "report_year", "paraphrased", "distractor") if k in d}
 
 
 def item_record(item: EvalItem, answer, metrics: dict, earlier: list[dict], sources) -> dict:
@@ -88,6 +101,7 @@ def item_record(item: EvalItem, answer, metrics: dict, earlier: list[dict], sour
         "earlier_turns": earlier,
         "metrics": metrics,
         "error": None,
+        **item_fields(item),
     }
 
 
@@ -102,6 +116,7 @@ def error_record(item: EvalItem, exc: BaseException) -> dict:
         "answer": "", "refused": False, "backend": "", "standalone_question": "", "notices": [],
         "validation": {}, "citations": [], "passages": [], "timings_ms": {}, "earlier_turns": [],
         "metrics": metrics, "error": f"{type(exc).__name__}: {exc}",
+        **item_fields(item),
     }
 
 
@@ -222,10 +237,42 @@ def run_config(config: EvalConfig, items: list[EvalItem], pool: ServicePool, opt
         "summary": summarise(records),
         "by_type": {t: summarise([r for r in records if r["type"] == t])
                     for t in sorted({r["type"] for r in records})},
+        **breakdowns(records),
         "latency_ms": latency(records),
         "errors": sum(1 for r in records if r["error"]),
         "items": records,
     }
+
+
+def _ordered(values: set, order: tuple) -> list:
+    return [v for v in order if v in values] + sorted((v for v in values if v not in order), key=str)
+
+
+def breakdowns(records: list[dict]) -> dict:
+    """Per split (overall, per level, per type), per level and per phrasing — for datasets that
+    carry those fields (none of these keys for a dataset without them)."""
+    out: dict = {}
+
+    def by(key: str, sel: list[dict], order: tuple) -> dict:
+        return {v if v is not None else "none": summarise([r for r in sel if r.get(key) == v])
+                for v in _ordered({r.get(key) for r in sel}, order)}
+
+    if any(r.get("split") for r in records):
+        out["by_split"] = {}
+        for split in _ordered({r.get("split") for r in records}, SPLITS):
+            sel = [r for r in records if r.get("split") == split]
+            out["by_split"][split or "none"] = {
+                "summary": summarise(sel),
+                "by_level": by("level", sel, LEVELS) if any(r.get("level") for r in sel) else {},
+                "by_type": {t: summarise([r for r in sel if r["type"] == t]) for t in sorted({r["type"] for r in sel})},
+            }
+    if any(r.get("level") for r in records):
+        out["by_level"] = by("level", records, LEVELS)
+    if any(r.get("paraphrased") is not None for r in records):
+        out["by_paraphrased"] = {name: summarise([r for r in records if r.get("paraphrased") is flag])
+                                 for name, flag in (("paraphrased", True), ("literal", False))
+                                 if any(r.get("paraphrased") is flag for r in records)}
+    return out
 
 
 def summarise(records: list[dict]) -> dict:
@@ -248,17 +295,43 @@ def latency(records: list[dict]) -> dict:
     return out
 
 
-def run_eval(dataset: str | Path, *, settings: Settings, configs: list[EvalConfig], docs_dir: Path | None = None,
-             opts: RunOptions | None = None, limit: int | None = None, variants_dir: Path | None = None) -> dict:
+def resolve_docs_dirs(items: list[EvalItem], settings: Settings, docs: Path | list[Path] | None) -> list[Path]:
+    """``--docs`` as given; by default the seeds when they hold every file the dataset refers to
+    (the seed dev set: its index, and so its baseline, stay as they were), else the library
+    (``<repo>/../shared/corpus`` + the seeds)."""
+    if docs:
+        return [Path(d) for d in docs] if isinstance(docs, (list, tuple)) else [Path(docs)]
+    seeds = Path(settings.seeds_dir)
+    if all(find_source_file(f, [seeds]) for it in items for f in it.files):
+        return [seeds]
+    return default_docs_dirs(seeds) or [seeds]
+
+
+def select_split(items: list[EvalItem], split: str | None, dataset) -> list[EvalItem]:
+    if not split or split == "all":
+        return items
+    if split not in SPLITS:
+        raise DatasetError(str(dataset), [f"--split={split!r} 无效，应为 {'|'.join(SPLITS)}|all"])
+    if not any(it.split for it in items):
+        raise DatasetError(str(dataset), [f"数据集没有 split 字段，不能只跑 {split}（用 --split all）"])
+    return [it for it in items if it.split == split]
+
+
+def run_eval(dataset: str | Path, *, settings: Settings, configs: list[EvalConfig],
+             docs_dir: Path | list[Path] | None = None, opts: RunOptions | None = None, limit: int | None = None,
+             variants_dir: Path | None = None, split: str | None = None) -> dict:
     """Run ``configs`` over the dataset; returns the results document (what results.json holds)."""
     from rag.embed import GovEmbedding
 
     opts = opts or RunOptions()
     items = load_dataset(dataset)
+    has_splits = any(it.split for it in items)
+    items = select_split(items, split, dataset)
     if limit:
         items = items[:limit]
-    docs_dir = Path(docs_dir or settings.seeds_dir)
-    pool = ServicePool(settings, docs_dir, GovEmbedding.from_settings(settings), variants_dir)
+    docs_dirs = resolve_docs_dirs(items, settings, docs_dir)
+    pool = ServicePool(settings, docs_dirs, GovEmbedding.from_settings(settings), variants_dir,
+                       needed_files=frozenset(f for it in items for f in it.files))
     use_judge = settings.llm_configured if opts.judge is None else opts.judge
     if use_judge and not settings.llm_configured:
         raise ConfigError("--judge 需要大模型接口：请设置 OPENAI_BASE_URL / OPENAI_API_KEY")
@@ -281,9 +354,11 @@ def run_eval(dataset: str | Path, *, settings: Settings, configs: list[EvalConfi
     return {
         "dataset": str(dataset),
         "items": len(items),
+        **({"split": split or "all"} if has_splits else {}),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "data_dir": str(settings.data_dir),
-        "docs_dir": str(docs_dir),
+        "docs_dir": "、".join(str(d) for d in docs_dirs),
+        "docs_dirs": [str(d) for d in docs_dirs],
         "documents": [m.file for m in main_docs],
         "build_notes": pool.build_notes,
         "judge": {"model": settings.llm_model, "errors": judge.errors[:20]} if judge else None,
@@ -298,6 +373,7 @@ def baseline_document(results: dict, config: str = DEFAULT_CONFIG, tolerance: fl
     return {
         "dataset": Path(results["dataset"]).as_posix(),
         "items": results["items"],
+        **({"split": results["split"]} if "split" in results else {}),
         "config": config,
         "backend": res["backend"],
         "k": res["k"],
@@ -361,10 +437,14 @@ def _run_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", choices=["extractive", "llm"], default=None, help="回答后端（默认取设置）")
     p.add_argument("-k", type=int, default=None, help="检索段落数（默认取设置 top_k）")
     p.add_argument("--out", default=None, help="输出目录（默认 eval/out/<数据集名>）")
-    p.add_argument("--docs", default=None, help="报告文件目录（默认 seeds/）：用于变体索引与基线")
+    p.add_argument("--docs", action="append", default=None,
+                   help="报告文件目录（可重复；默认：数据集只引用 seeds/ 时为 seeds/，否则 ../shared/corpus 与 seeds/）："
+                        "索引为空或缺少数据集引用的报告时从这里导入，也用于变体索引与基线")
+    p.add_argument("--split", choices=[*SPLITS, "all"], default="all",
+                   help="只跑数据集的这一半（tune|check；默认 all），按 split 字段")
     p.add_argument("--data-dir", default=None, help="数据目录（默认 GOVQA_DATA_DIR 或 ./.govqa）")
     p.add_argument("--variants-dir", default=None, help="变体索引目录（默认 <数据目录>/eval-variants）")
-    p.add_argument("--check", action="store_true", help="与 eval/baseline.json 比较，指标下降超过容差时返回非零")
+    p.add_argument("--check", action="store_true", help="与基线（--baseline，默认 eval/baseline.json）比较，指标下降超过容差时返回非零")
     p.add_argument("--write-baseline", action="store_true", help="用本次结果重写 eval/baseline.json")
     p.add_argument("--baseline", default=str(BASELINE_PATH), help="基线文件路径")
     p.add_argument("--tolerance", type=float, default=None, help=f"门禁容差（默认取基线文件，{DEFAULT_TOLERANCE}）")
@@ -408,7 +488,7 @@ def cmd_run(argv: list[str], settings: Settings | None) -> int:
         results = run_eval(args.dataset, settings=settings, configs=configs, docs_dir=args.docs,
                            opts=RunOptions(k=args.k, backend=args.backend, judge=args.judge,
                                            progress=not args.quiet),
-                           limit=args.limit, variants_dir=args.variants_dir)
+                           limit=args.limit, variants_dir=args.variants_dir, split=args.split)
     except DatasetError as err:
         print(f"错误：数据集不合格 —— {err}", file=sys.stderr)
         return 2
@@ -427,6 +507,9 @@ def cmd_run(argv: list[str], settings: Settings | None) -> int:
         tol = baseline.get("tolerance", DEFAULT_TOLERANCE) if args.tolerance is None else args.tolerance
         if baseline.get("items") not in (None, results["items"]):
             gate_lines.append(f"基线有 {baseline['items']} 题，本次数据集 {results['items']} 题：请确认数据集或重写基线")
+            code = 1
+        if baseline.get("split", "all") != results.get("split", "all"):
+            gate_lines.append(f"基线是 split={baseline.get('split', 'all')} 的结果，本次是 split={results.get('split', 'all')}")
             code = 1
         regressions = check_against_baseline(main_summary, baseline, tol)
         gate_lines += regressions
@@ -462,29 +545,42 @@ def cmd_run(argv: list[str], settings: Settings | None) -> int:
 
 def cmd_validate(argv: list[str], settings: Settings | None) -> int:
     p = argparse.ArgumentParser(prog="govqa eval validate",
-                                description="检查数据集格式，以及每条证据是否为其文件原文的子串。")
-    p.add_argument("dataset")
-    p.add_argument("--docs", action="append", default=None, help="报告文件目录（可重复；默认 seeds/）")
+                                description="检查数据集格式，以及每条证据（含干扰证据）是否为其文件原文的子串。")
+    p.add_argument("dataset", nargs="+", help="一个或多个 JSONL 数据集（多个时还检查 id 在文件间不重复）")
+    p.add_argument("--docs", action="append", default=None,
+                   help="报告文件目录（可重复；默认 ../shared/corpus 与 seeds/ 中存在的）")
     args = p.parse_args(argv)
     settings = settings or Settings.from_env()
-    docs = [Path(d) for d in (args.docs or [settings.seeds_dir])]
-    try:
-        items, problems = validate_dataset(args.dataset, docs)
-    except DatasetError as err:
-        print(f"错误：{err}")
-        return 2
-    counts = {}
-    for it in items:
-        counts[it.type] = counts.get(it.type, 0) + 1
-    summary = "，".join(f"{t} {n}" for t, n in sorted(counts.items()))
-    if problems:
-        print(f"{args.dataset}：发现 {len(problems)} 个问题")
-        for line in problems:
-            print(f"  - {line}")
-        return 1
-    n_sources = sum(len(it.sources) for it in items)
-    print(f"{args.dataset}：{len(items)} 题（{summary}），{n_sources} 条证据均为原文子串。通过。")
-    return 0
+    docs = [Path(d) for d in args.docs] if args.docs else (default_docs_dirs(settings.seeds_dir) or [settings.seeds_dir])
+    code = 0
+    first_seen: dict[str, str] = {}
+    for dataset in args.dataset:
+        try:
+            items, problems = validate_dataset(dataset, docs)
+        except DatasetError as err:
+            print(f"错误：{err}")
+            code = 2
+            continue
+        for it in items:
+            if it.id in first_seen:
+                problems.append(f"{it.id}: id 与 {first_seen[it.id]} 中的条目重复")
+            else:
+                first_seen[it.id] = dataset
+        counts = {}
+        for it in items:
+            counts[it.type] = counts.get(it.type, 0) + 1
+        summary = "，".join(f"{t} {n}" for t, n in sorted(counts.items()))
+        if problems:
+            print(f"{dataset}：发现 {len(problems)} 个问题")
+            for line in problems:
+                print(f"  - {line}")
+            code = max(code, 1)
+            continue
+        n_sources = sum(len(it.sources) for it in items)
+        n_distractors = sum(1 for it in items if it.distractor is not None)
+        extra = f"（另有 {n_distractors} 条干扰证据）" if n_distractors else ""
+        print(f"{dataset}：{len(items)} 题（{summary}），{n_sources} 条证据{extra}均为原文子串。通过。")
+    return code
 
 
 def cmd_draft(argv: list[str], settings: Settings | None) -> int:
