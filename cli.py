@@ -143,12 +143,78 @@ def _print_answer(answer) -> None:
     print()
 
 
+def _batch_request(line: str, n: int) -> tuple[dict, str | None]:
+    """One line of `ask --batch`: a JSON string, {"question": …} or {"turns": [...]} (or plain text).
+
+    Returns ({"id"?, "turns"}, None), or ({"id"?}, the reason the line is bad)."""
+    text = line.strip()
+    if text[:1] in ('"', "{", "["):
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as err:
+            return {}, f"line {n}: invalid JSON ({err.msg}, column {err.colno})"
+    else:
+        value = text  # a plain-text question
+    if isinstance(value, str):
+        return ({"turns": [value]}, None) if value.strip() else ({}, f"line {n}: empty question")
+    if not isinstance(value, dict):
+        return {}, f"line {n}: expected a question string or an object with \"question\" or \"turns\""
+    req = {"id": value["id"]} if "id" in value else {}
+    if "turns" in value:
+        turns = value["turns"]
+        if not isinstance(turns, list) or not turns or not all(isinstance(t, str) and t.strip() for t in turns):
+            return req, f"line {n}: \"turns\" must be a non-empty list of non-empty strings"
+        return {**req, "turns": turns}, None
+    if "question" in value:
+        q = value["question"]
+        if not isinstance(q, str) or not q.strip():
+            return req, f"line {n}: \"question\" must be a non-empty string"
+        return {**req, "turns": [q]}, None
+    return req, f"line {n}: object has neither \"question\" nor \"turns\""
+
+
+def cmd_ask_batch(args, service) -> int:
+    """`ask --batch FILE`: independent lines, one JSON object out per line (bad lines too)."""
+    from rag.chat import Conversation
+
+    try:
+        lines = (sys.stdin.read() if args.batch == "-" else Path(args.batch).read_text(encoding="utf-8-sig")).splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        print(f"错误：无法读取 {args.batch}（{err}）", file=sys.stderr)
+        return 2
+    failed = 0
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        req, problem = _batch_request(line, n)
+        out = {"id": req["id"]} if "id" in req else {}
+        if problem is None:
+            try:
+                conversation = Conversation()  # one per line: the turns of a line share it, lines do not
+                for turn in req["turns"]:
+                    answer = service.ask(turn, conversation, towns=tuple(args.town or ()), years=tuple(args.year or ()),
+                                         k=args.k, backend=args.backend)
+                out.update(answer.to_json(include_passages=args.debug))
+            except Exception as exc:  # noqa: BLE001 - one failing line is reported, the rest go on
+                problem = f"line {n}: {type(exc).__name__}: {exc}"
+        if problem is not None:
+            out["error"] = problem
+            failed += 1
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+    return 1 if failed else 0
+
+
 def cmd_ask(args) -> int:
     from rag.chat import Conversation
 
+    if bool(args.batch) == bool(args.questions):
+        print("错误：请给出问题，或用 --batch FILE 批量提问（二者选一）。", file=sys.stderr)
+        return 2
     settings = _settings(args)
     service = _service(settings)
     _ensure_seeded(settings, service.store, service.embedder)
+    if args.batch:
+        return cmd_ask_batch(args, service)
     conversation = Conversation()
     for question in args.questions:
         answer = service.ask(question, conversation, towns=tuple(args.town or ()), years=tuple(args.year or ()),
@@ -250,8 +316,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("ask", help="提问（多个问题构成一次对话）")
-    p.add_argument("questions", nargs="+")
-    p.add_argument("--json", action="store_true", help="每轮输出一行 JSON")
+    p.add_argument("questions", nargs="*")
+    p.add_argument("--batch", metavar="FILE", help="批量提问：每行一个问题字符串、{\"question\": …} 或 {\"turns\": […]}"
+                   "（一次对话，输出最后一轮）；各行互相独立，每行输出一个 JSON 对象（- 为标准输入）")
+    p.add_argument("--json", action="store_true", help="每轮输出一行 JSON（--batch 总是输出 JSON）")
     p.add_argument("--town", action="append", help="只在这个镇的报告中检索（可重复）")
     p.add_argument("--year", action="append", type=int, help="只在这一年的报告中检索（可重复）")
     p.add_argument("-k", type=int, default=None, help="检索段落数")
