@@ -21,6 +21,7 @@ changes:
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -106,6 +107,18 @@ def variant_settings(settings: Settings, name: str, variants_dir: Path | None = 
 
 def _dirs(docs: Path | list[Path]) -> list[Path]:
     return [Path(d) for d in docs] if isinstance(docs, (list, tuple)) else [Path(docs)]
+
+
+def docs_label(docs: Path | list[Path]) -> str:
+    """Folders as they are; loose files summed up under their common folder."""
+    paths = _dirs(docs)
+    files = [p for p in paths if p.is_file()]
+    parts = [str(p) for p in paths if p not in files]
+    if len(files) > 3:
+        parts.insert(0, f"{os.path.commonpath([str(f.parent) for f in files])} 中的 {len(files)} 个文件")
+    else:
+        parts = [str(p) for p in paths]
+    return "、".join(parts)
 
 
 def sync_index(settings: Settings, store: ReportStore, embedder: GovEmbedding, docs_dir: Path | list[Path],
@@ -225,7 +238,7 @@ class ServicePool:
     def main(self) -> QAService:
         if "main" not in self.services:
             service = QAService(self.settings, embedder=self.embedder)
-            where = "、".join(str(d) for d in _dirs(self.docs_dir))
+            where = docs_label(self.docs_dir)
             if service.store.is_empty():
                 t = time.perf_counter()
                 sync_index(self.settings, service.store, self.embedder, self.docs_dir)

@@ -27,10 +27,11 @@ from pathlib import Path
 from eval import metrics as M
 from eval.metrics import GATED, METRICS, STAGES
 from eval.configs import (
-    CONFIGS, DEFAULT_CONFIG, ConfigError, EvalConfig, ServicePool, resolve_configs,
+    CONFIGS, DEFAULT_CONFIG, ConfigError, EvalConfig, ServicePool, docs_label, resolve_configs,
 )
 from eval.dataset import (
-    LEVELS, SPLITS, DatasetError, EvalItem, default_docs_dirs, find_source_file, load_dataset, validate_dataset,
+    LEVELS, SPLITS, DatasetError, EvalItem, default_docs_dirs, find_source_file, library_paths, load_dataset,
+    validate_dataset,
 )
 from rag.config import Settings, disable_phone_home
 
@@ -296,15 +297,15 @@ def latency(records: list[dict]) -> dict:
 
 
 def resolve_docs_dirs(items: list[EvalItem], settings: Settings, docs: Path | list[Path] | None) -> list[Path]:
-    """``--docs`` as given; by default the seeds when they hold every file the dataset refers to
-    (the seed dev set: its index, and so its baseline, stay as they were), else the library
-    (``<repo>/../shared/corpus`` + the seeds)."""
+    """What to index: ``--docs`` as given; by default the seeds when they hold every file the
+    dataset refers to (the seed dev set: its index, and so its baseline, stay as they were), else
+    the library (``<repo>/../shared/corpus/**/*.txt`` + the seeds)."""
     if docs:
         return [Path(d) for d in docs] if isinstance(docs, (list, tuple)) else [Path(docs)]
     seeds = Path(settings.seeds_dir)
     if all(find_source_file(f, [seeds]) for it in items for f in it.files):
         return [seeds]
-    return default_docs_dirs(seeds) or [seeds]
+    return library_paths(seeds) or [seeds]
 
 
 def select_split(items: list[EvalItem], split: str | None, dataset) -> list[EvalItem]:
@@ -357,7 +358,7 @@ def run_eval(dataset: str | Path, *, settings: Settings, configs: list[EvalConfi
         **({"split": split or "all"} if has_splits else {}),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "data_dir": str(settings.data_dir),
-        "docs_dir": "、".join(str(d) for d in docs_dirs),
+        "docs_dir": docs_label(docs_dirs),
         "docs_dirs": [str(d) for d in docs_dirs],
         "documents": [m.file for m in main_docs],
         "build_notes": pool.build_notes,
@@ -438,7 +439,7 @@ def _run_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=None, help="检索段落数（默认取设置 top_k）")
     p.add_argument("--out", default=None, help="输出目录（默认 eval/out/<数据集名>）")
     p.add_argument("--docs", action="append", default=None,
-                   help="报告文件目录（可重复；默认：数据集只引用 seeds/ 时为 seeds/，否则 ../shared/corpus 与 seeds/）："
+                   help="报告文件或目录（可重复；默认：数据集只引用 seeds/ 时为 seeds/，否则 ../shared/corpus/**/*.txt 与 seeds/）："
                         "索引为空或缺少数据集引用的报告时从这里导入，也用于变体索引与基线")
     p.add_argument("--split", choices=[*SPLITS, "all"], default="all",
                    help="只跑数据集的这一半（tune|check；默认 all），按 split 字段")

@@ -319,10 +319,12 @@ def test_default_docs_keep_the_seed_dev_set_on_the_seeds(seeded_settings):
     items = load_dataset(DEV)
     assert eval_run.resolve_docs_dirs(items, seeded_settings, None) == [seeded_settings.seeds_dir]
     report_items = load_dataset(REPORTS_DEV)
-    dirs = eval_run.resolve_docs_dirs(report_items, seeded_settings, None)
-    assert dirs[-1] == seeded_settings.seeds_dir
+    paths = eval_run.resolve_docs_dirs(report_items, seeded_settings, None)
+    assert paths[-1] == seeded_settings.seeds_dir
     corpus = ROOT.parent / "shared" / "corpus"
-    assert (corpus in dirs) == corpus.is_dir()
+    files = paths[:-1]  # the corpus's reports, never its SOURCES.md
+    assert bool(files) == corpus.is_dir()
+    assert all(f.suffix == ".txt" and corpus in f.parents for f in files)
     assert eval_run.resolve_docs_dirs(items, seeded_settings, ["a", "b"]) == [Path("a"), Path("b")]
 
 
