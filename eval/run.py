@@ -446,7 +446,7 @@ def _run_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", default=None, help="数据目录（默认 GOVQA_DATA_DIR 或 ./.govqa）")
     p.add_argument("--variants-dir", default=None, help="变体索引目录（默认 <数据目录>/eval-variants）")
     p.add_argument("--check", action="store_true", help="与基线（--baseline，默认 eval/baseline.json）比较，指标下降超过容差时返回非零")
-    p.add_argument("--write-baseline", action="store_true", help="用本次结果重写 eval/baseline.json")
+    p.add_argument("--write-baseline", action="store_true", help="用本次结果重写基线（--baseline，默认 eval/baseline.json）")
     p.add_argument("--baseline", default=str(BASELINE_PATH), help="基线文件路径")
     p.add_argument("--tolerance", type=float, default=None, help=f"门禁容差（默认取基线文件，{DEFAULT_TOLERANCE}）")
     p.add_argument("--limit", type=int, default=None, help="只跑前 N 题（试跑用）")
