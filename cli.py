@@ -86,7 +86,8 @@ def cmd_docs(args) -> int:
         rec = store.get_doc(m.doc_id)
         print(f"{m.doc_id}  {m.file}")
         print(f"    标题：{m.title}")
-        print(f"    镇：{m.display_town}  地区：{m.region or '—'}  年份：{m.year or '—'}  "
+        print(f"    地区/单位：{m.display_entity}（{m.level_label or '级别不详'}）  上级：{' > '.join(m.parent) or '—'}  "
+              f"年份：{m.year or '—'}  "
               f"时期：{m.period or '—'}  类型：{m.doc_type}  分块：{rec.n_chunks if rec else '?'}")
         extra = [f"{k}：{v}" for k, v in (("发布单位", m.publisher), ("日期", m.date), ("索引号", m.index_no)) if v]
         if extra:
@@ -125,8 +126,8 @@ def cmd_stats(args) -> int:
     where = f"Chroma 服务器 {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.data_dir)
     print(f"存储：{where}  集合：{settings.collection_name}")
     print(f"报告：{len(docs)}  分块：{chunks}  字符：{chars}  BM25 版本：{store.bm25().version}")
-    towns = sorted({m.town for m in docs if m.town})
-    print(f"镇：{'、'.join(towns) or '—'}；匿名报告：{sum(1 for m in docs if not m.town)}")
+    entities = sorted({m.entity for m in docs if m.entity})
+    print(f"地区/单位：{'、'.join(entities) or '—'}；未署名报告：{sum(1 for m in docs if not m.entity)}")
     return 0
 
 
@@ -137,7 +138,7 @@ def _print_answer(answer) -> None:
     if answer.citations:
         print("\n来源：")
         for c in answer.citations:
-            where = " · ".join(x for x in (c.town or "未署名", f"{c.year}年报告" if c.year else "", c.section) if x)
+            where = " · ".join(x for x in (c.town or "未署名报告", f"{c.year}年报告" if c.year else "", c.section) if x)
             print(f"  [{c.n}] {c.file}｜{where}")
             print(f"      “{c.quote or c.text[:120]}”")
     print()
@@ -320,7 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", metavar="FILE", help="批量提问：每行一个问题字符串、{\"question\": …} 或 {\"turns\": […]}"
                    "（一次对话，输出最后一轮）；各行互相独立，每行输出一个 JSON 对象（- 为标准输入）")
     p.add_argument("--json", action="store_true", help="每轮输出一行 JSON（--batch 总是输出 JSON）")
-    p.add_argument("--town", action="append", help="只在这个镇的报告中检索（可重复）")
+    p.add_argument("--town", action="append", help="只在这个地区/单位的报告中检索（可重复），如 杜桥镇、南山区、广东省")
     p.add_argument("--year", action="append", type=int, help="只在这一年的报告中检索（可重复）")
     p.add_argument("-k", type=int, default=None, help="检索段落数")
     p.add_argument("--backend", choices=["extractive", "llm"], default=None)

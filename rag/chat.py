@@ -272,6 +272,16 @@ class QAService:
     @staticmethod
     def _year_not_covered(plan: QueryPlan, metas: dict[str, DocMeta]) -> str:
         """A named town whose reports cover none of the years asked: say so (never substitute)."""
+        if plan.report_years:
+            # "XX 2019年政府工作报告": that report is in the library, or the answer says it is not
+            have = [m for m in metas.values() if m.year in plan.report_years
+                    and (not plan.towns or m.entity in plan.towns)]
+            if not have:
+                who = "、".join(plan.towns) or "所问地区"
+                years = "、".join(f"{y}年" for y in plan.report_years)
+                present = sorted({m.year for m in metas.values() if m.year and (not plan.towns or m.entity in plan.towns)})
+                listed = "、".join(f"{y}年" for y in present) or "无"
+                return f"{NOT_FOUND}：库中没有{who}{years}的报告（现有年份：{listed}），不能用其他年份的报告代替。"
         if not plan.years or not plan.towns:
             return ""
         missing = []

@@ -158,7 +158,7 @@ def unknown_places(question: str, catalogue: list[DocMeta], known: list[str]) ->
 
 # what may follow a place's short name when the place is the subject ("珠海2023年…", "珠海的…",
 # "珠海和…", "珠海政府…"); anything else glued to it makes a word of its own ("北京冬奥会")
-_SUBJECT_AFTER = re.compile(r"^(?:\d{4}|[今去明前上]年|的|政府|人民政府|全[省市区县]|和|与|跟|及|、|，|,|\s|？|\?|$)")
+_SUBJECT_AFTER = re.compile(r"^(?:\d{4}|[今去明前上]年|的|政府|人民政府|全[省市区县]|和|与|跟|及|、)")
 
 
 def unknown_divisions(question: str, known: set[str]) -> list[str]:
@@ -179,7 +179,7 @@ def unknown_divisions(question: str, known: set[str]) -> list[str]:
             w = q[i: i + size]
             full = len(w) >= 3 and w in g.by_name and len(places.strip_suffix(w)) >= 2
             short = (w in g.by_alias and _SUBJECT_AFTER.match(q[i + size:]) is not None
-                     and not (places.level_of_name(w) and len(places.strip_suffix(w)) < 2))
+                     and _is_place_word(w) and any(p.level != "township" for p in g.by_alias[w]))
             if full or short:
                 hit = w
                 break
@@ -199,6 +199,18 @@ def unknown_divisions(question: str, known: set[str]) -> list[str]:
                 out.append(label)
         i += len(hit)
     return out
+
+
+def _is_place_word(word: str) -> bool:
+    """A short name that is a place word in jieba's dictionary (珠海, 东莞), not an ordinary word
+    that a division happens to be named after (建设, 公园, 经济). Town-level short names are never
+    taken alone: a town is named with its 镇/乡/街道."""
+    import jieba.posseg
+
+    tags = jieba.posseg.dt.word_tag_tab
+    if not tags:
+        jieba.posseg.dt.initialize()
+    return tags.get(word) == "ns"
 
 
 def _is_common_word(word: str) -> bool:
@@ -317,8 +329,19 @@ def analyse_question(
 
     described, described_phrase, described_doc = "", "", None
     found = find_description(q) if resolve_description is not None else None
-    if found and (towns or regions) and any(_stem(n) in found[0] for n in towns + regions):
-        found = None  # "临海的那个镇": a place the catalogue knows, not a description
+    if found and (towns or regions):
+        rest = found[0]
+        for n in sorted(towns + regions, key=len, reverse=True):
+            for form in (n, places.strip_suffix(n), _stem(n)):
+                rest = rest.replace(form, "")
+        if len(re.findall(r"[\u4e00-\u9fff]", rest)) < 2:
+            found = None  # "临海的那个镇": a place the catalogue knows, not a description
+        else:  # "引进京东浙江区域总部的那个镇": the place words belong to the description
+            towns = [t for t in towns if t not in found[0] and places.strip_suffix(t) not in found[0]]
+            regions = [r for r in regions if r not in found[0] and places.strip_suffix(r) not in found[0]
+                       and _stem(r) not in found[0]]
+    if found:  # years inside a description describe the report, they do not date the data
+        years, report_years = _years(q.replace(found[1], " "))
     asked = q.replace(found[1], " ") if found else q
     unknown = unknown_places(asked, catalogue, towns)
     known = {n for m in catalogue for n in (m.entity, m.region, *m.parent) if n}

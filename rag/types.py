@@ -130,7 +130,8 @@ class Chunk:
             "doc_id": self.doc_id,
             "file": meta.file,
             "title": meta.title,
-            "town": meta.town or "",
+            # "town" is the issuer shown in citations (any level), kept under its contract name
+            "town": meta.entity or meta.town or "",
             "region": meta.region or "",
             "entity": meta.entity or "",
             "level": meta.level or "",

@@ -42,13 +42,14 @@ def test_docs_shows_town_year_and_period_for_the_seeds(seeded_settings, monkeypa
         doc_id, file = head.split(None, 1)
         by_file[file.strip()] = block
         assert "标题：" in block
-        m = re.search(r"镇：(\S+)\s+地区：(\S+)\s+年份：(\d{4})\s+时期：回顾(\d{4})，计划(\d{4})", block)
+        m = re.search(r"地区/单位：(\S+)（(\S+)）\s+上级：(.+?)\s+年份：(\d{4})\s+时期：回顾(\d{4})，计划(\d{4})", block)
         assert m, block
-        year, reviewed, planned = int(m.group(3)), int(m.group(4)), int(m.group(5))
+        assert m.group(2) == "乡镇街道"
+        year, reviewed, planned = int(m.group(4)), int(m.group(5)), int(m.group(6))
         assert planned == year and reviewed == year - 1
         assert re.search(r"分块：\d+", block)
     assert sorted(by_file) == _seed_files()
-    towns = re.findall(r"镇：(\S+)", out)
+    towns = re.findall(r"地区/单位：(\S+?)（", out)
     for town in ("道滘镇", "大关镇", "杜桥镇"):
         assert town in towns
     assert "年份：2023" in by_file["001_10a2659bde270cd6.txt"]
@@ -60,6 +61,13 @@ def test_docs_shows_town_year_and_period_for_the_seeds(seeded_settings, monkeypa
     for r in rows:
         assert r["year"] and r["period"].startswith("回顾")
         assert "sections" not in r
+        # report identity fields (every level), beside the older ones
+        assert r["level"] == "township" and r["report_year"] == r["year"]
+        assert r["period_reviewed"] == r["report_year"] - 1 and r["period_planned"] == r["report_year"]
+        assert isinstance(r["parent"], list) and "entity" in r
+    named = {r["file"]: r for r in rows}
+    assert named["004_11da55a498f1e884.txt"]["entity"] == "杜桥镇"
+    assert named["004_11da55a498f1e884.txt"]["parent"] == ["浙江省", "台州市", "临海市"]
 
 
 def test_stats_prints_counts(seeded_settings, monkeypatch, capsys):
@@ -73,7 +81,7 @@ def test_stats_prints_counts(seeded_settings, monkeypatch, capsys):
     assert int(m.group(1)) == len(_seed_files())
     assert int(m.group(2)) == store.chunks.count() == sum(store.chunk_doc_counts().values())
     assert int(m.group(3)) == sum(len(store.get_doc_text(d.doc_id)) for d in store.list_docs())
-    assert "道滘镇" in out and "匿名报告：" in out
+    assert "道滘镇" in out and "未署名报告：" in out
 
 
 def test_reingest_of_the_seeds_is_a_no_op(seeded_settings, monkeypatch, capsys):

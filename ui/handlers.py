@@ -123,7 +123,7 @@ class Handlers:
     # ------------------------------------------------------------------ library
     def filter_choices(self) -> tuple[list[str], list[str]]:
         docs = self.store.list_docs()
-        towns = sorted({m.town for m in docs if m.town})
+        towns = sorted({m.entity for m in docs if m.entity})
         years = sorted({str(m.year) for m in docs if m.year}, reverse=True)
         return towns, years
 

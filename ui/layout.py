@@ -47,7 +47,7 @@ def build_demo(handlers: Handlers, examples: list[Example]) -> gr.Blocks:
                             label="对话", height=600, render_markdown=False, sanitize_html=True,
                             latex_delimiters=[], allow_tags=False, feedback_options=None, buttons=[],
                             elem_id="gq-chatbot", autoscroll=True,
-                            placeholder="<b>请提问</b>：可以问单个数据、比较不同镇或年份，也可以接着追问。"
+                            placeholder="<b>请提问</b>：可以问单个数据、比较不同地区/单位或年份，也可以接着追问。"
                                         "下面是几个示例，点击即可提问。",
                             examples=[e.as_chatbot_example() for e in examples],
                         )
@@ -62,8 +62,8 @@ def build_demo(handlers: Handlers, examples: list[Example]) -> gr.Blocks:
                         copy_text = gr.Textbox(visible=False, elem_id="gq-copy-text")
                     with gr.Column(scale=1, min_width=260):
                         gr.HTML("<b>检索范围</b>（不选则检索全部报告）")
-                        towns = gr.Dropdown(label="镇", multiselect=True, choices=[], elem_id="gq-towns",
-                                            info="只在这些镇的报告中检索")
+                        towns = gr.Dropdown(label="地区/单位", multiselect=True, choices=[], elem_id="gq-towns",
+                                            info="只在这些地区/单位的报告中检索（括号内为级别）")
                         years = gr.Dropdown(label="报告年份", multiselect=True, choices=[], elem_id="gq-years")
                         with gr.Accordion("设置", open=False, elem_id="gq-settings"):
                             backend = gr.Radio(_backend_choices(settings), label="回答方式",

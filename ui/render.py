@@ -64,7 +64,7 @@ def cited_span(c: Citation) -> tuple[int, int] | None:
 
 
 def citation_label(c: Citation) -> str:
-    parts = [c.town or "未署名镇", f"{c.year}年报告" if c.year else "", f"《{c.title}》" if c.title else ""]
+    parts = [c.town or "未署名报告", f"{c.year}年报告" if c.year else "", f"《{c.title}》" if c.title else ""]
     return " · ".join(p for p in parts if p)
 
 
@@ -159,14 +159,14 @@ def debug_html(answer: Answer | None) -> str:
     timings = "，".join(f"{esc(k)} {v:.0f} ms" for k, v in answer.timings_ms.items())
     return (
         f'<div class="gq-debug"><b>检索调试</b>（检索问题：{esc(answer.standalone_question or answer.question)}；{timings}）'
-        '<table><thead><tr><th>#</th><th>镇</th><th>年份</th><th>章节</th><th>稠密</th><th>BM25</th><th>融合</th>'
+        '<table><thead><tr><th>#</th><th>地区/单位</th><th>年份</th><th>章节</th><th>稠密</th><th>BM25</th><th>融合</th>'
         f'<th>名次 稠密/BM25</th><th>段落</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
     )
 
 
 # ---------------------------------------------------------------------------- library
 _FIELDS = (
-    ("title", "标题"), ("town", "镇"), ("region", "地区"), ("year", "报告年份"), ("period_reviewed", "回顾年份"),
+    ("title", "标题"), ("town", "地区/单位"), ("level", "级别"), ("parent", "上级"), ("region", "所属地区"), ("year", "报告年份"), ("period_reviewed", "回顾年份"),
     ("period_planned", "计划年份"), ("doc_type", "类型"), ("publisher", "发布单位"), ("date", "日期"),
     ("index_no", "索引号"),
 )
@@ -185,7 +185,11 @@ def library_html(records: Iterable) -> str:
         for key, label in _FIELDS:
             value = getattr(m, key)
             if key == "town":
-                value = m.display_town
+                value = m.display_entity
+            elif key == "level":
+                value = m.level_label or None
+            elif key == "parent":
+                value = " > ".join(m.parent) or None
             shown = "—" if value in (None, "") else value
             source = m.provenance.get(key, "")
             rows.append(f'<tr><th>{label}</th><td>{esc(shown)}</td><td class="gq-prov">{esc(source)}</td></tr>')
@@ -217,7 +221,7 @@ def ingest_status_html(fraction: float, current: str, results: list) -> str:
         label, cls = _STATUS.get(r.status, (r.status, "skip"))
         detail = ""
         if r.status in ("ok", "replaced"):
-            detail = f"{r.town or '未署名镇'} {r.year or ''} · {r.chunks} 块"
+            detail = f"{r.town or '未署名报告'} {r.year or ''} · {r.chunks} 块"
         reason = f"（{esc(r.reason)}）" if r.reason else ""
         lines.append(f'<li class="gq-st-{cls}" data-status="{esc(r.status)}"><span class="gq-badge">{label}</span> '
                      f'<b>{esc(r.file)}</b>{reason} {esc(detail)}</li>')
