@@ -81,6 +81,7 @@ _FIGURE = re.compile(
     rf"(?:\s?(?P<dash>[-—–~～－‒―]{{1,2}}|至|到)\s?(?P<b>{_NUM})\s?(?P<ub>{_UNIT}))?"
 )
 _AFTER_FIGURE_BAD = re.compile(r"百分点|次|/|每|年|倍|多万|亩|平方|公里|千瓦|件|户|家|项|辆|名|岁|台阶|大关|关口|级")
+_OF_NOUN = re.compile(r"的(?!基础|水平|较|低|高|目标|预期|增长|增速|任务)[\u4e00-\u9fff]")
 _AFTER_QUAL = re.compile(r"\s?(左右|上下|以上|以内|以下|之内)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?!代)")
 _PLAN = re.compile(r"[“\"]?(十[一二三四五六]五)[”\"]?(规划)?(时期|期间|以来|末期|末)?")
@@ -380,6 +381,8 @@ def extract_indicators(text: str, *, report_year: int | None, plan_start: int | 
             end = m.end("ua")
         unit = ub or ua
         q = _AFTER_QUAL.match(t, end)
+        if _OF_NOUN.match(t, q.end() if q else end):
+            continue          # "经济总量超500亿元的县域": the figure describes another noun
         figs.append(_Fig(m.start(), end, q.end() if q else end, _num(m.group("a")), b, unit, ua or unit,
                          q.group(1) if q else ""))
     name_starts = [n[0] for n in names]
