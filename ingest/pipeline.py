@@ -63,7 +63,7 @@ class IngestEvent:
 @dataclass
 class StageTimes:
     seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(
-        ("load", "clean", "meta", "chunk", "tokens", "embed", "write"), 0.0))
+        ("load", "clean", "meta", "chunk", "tokens", "indicators", "embed", "write"), 0.0))
     chars: int = 0
     chunks: int = 0
     docs: int = 0
@@ -111,6 +111,7 @@ class PreparedDoc:
     clean_text: str
     chunks: list[Chunk]
     tokens: list[list[str]]
+    indicators: list | None = None  # rows of the indicator table (None: extraction switched off)
 
 
 def prepare_document(loaded: LoadedDocument, settings: Settings, times: StageTimes | None = None) -> PreparedDoc:
@@ -131,7 +132,16 @@ def prepare_document(loaded: LoadedDocument, settings: Settings, times: StageTim
                                 overlap_tokens=settings.chunk_overlap_tokens, encoding=settings.tokenizer_encoding)
     with times.time("tokens"):
         tokens = [search_tokens(f"{meta.town or ''} {c.section} {c.text}") for c in chunks]
-    return PreparedDoc(loaded, meta, clean.text, chunks, tokens)
+    with times.time("indicators"):
+        indicators = indicator_rows(meta, clean.text)
+    return PreparedDoc(loaded, meta, clean.text, chunks, tokens, indicators)
+
+
+def indicator_rows(meta: DocMeta, clean_text: str) -> list | None:
+    """The report's rows of the indicator table (rag/indicators_table.py), or None when switched off."""
+    from rag import indicators_table
+
+    return indicators_table.extract_rows(meta, clean_text) if indicators_table.enabled() else None
 
 
 @contextmanager
@@ -285,7 +295,8 @@ def iter_ingest(
             yield from progress_events
             pending.append(_Queued(
                 PendingDoc(meta, prepared.clean_text, prepared.chunks, vectors, prepared.tokens,
-                           prepared.loaded.content_hash, prepared.loaded.fmt, PIPELINE_VERSION),
+                           prepared.loaded.content_hash, prepared.loaded.fmt, PIPELINE_VERSION,
+                           prepared.indicators),
                 older, name, n, base + step))
             if sum(len(q.doc.chunks) for q in pending) >= settings.write_batch_chunks:
                 yield from _flush(pending, store, times, total)

@@ -313,6 +313,7 @@ class PendingDoc:
     content_hash: str
     fmt: str
     pipeline_version: str = ""
+    indicators: list | None = None  # rows of the indicator table (rag/indicators_table.py); None: extracted at write
 
 
 def chunk_nodes(docs: list[PendingDoc]) -> list:
@@ -471,6 +472,9 @@ class ReportStore:
         nodes = chunk_nodes(docs)
         if nodes:
             self.vector_store.add(nodes)
+        from rag.indicators_table import write_rows
+
+        write_rows(self, docs)  # the indicator rows, like the chunks, before the commit point
         now = time.time()
         records = [{
             "meta_json": meta_to_json(d.meta), "file": d.meta.file, "content_hash": d.content_hash,
@@ -488,6 +492,9 @@ class ReportStore:
             self.docs.delete(ids=[doc_id])
             self._bump_version()
         self.chunks.delete(where={"doc_id": doc_id})
+        from rag.indicators_table import delete_rows
+
+        delete_rows(self, doc_id)
         return existed
 
     # ------------------------------------------------------------------ consistency
