@@ -19,6 +19,7 @@ from rag.embed import GovEmbedding
 from rag.query import QueryPlan, Side, analyse_question
 from rag.retrieve import RetrievalConfig, retrieve
 from rag.store import ReportStore
+from rag.table_answer import answer_from_table
 from rag.text.cues import CITATION_MARK
 from rag.text.tokens import count_tokens, truncate_tokens
 from rag.types import Answer, DocMeta, Passage
@@ -192,6 +193,14 @@ class QAService:
             msg = _message(q, "还没有导入任何报告：请先上传报告或运行 `govqa ingest seeds/`。")
             yield msg.answer
             yield msg
+            return
+        table = answer_from_table(q, self.store, towns=tuple(towns), years=tuple(years))
+        if table is not None:  # a ranking/filter/set across reports, or a target beside its outcome
+            table.notices[:0] = notices
+            if conversation is not None:
+                conversation.turns.append(Turn(q, None, table))
+            yield table.answer
+            yield table
             return
         timings: dict[str, float] = {}
         t = time.perf_counter()
