@@ -584,7 +584,7 @@ def judge(indicator: str, target: IndicatorRow, outcome: IndicatorRow) -> tuple[
         rule = f"实际{'达到或超过' if ok else '低于'}目标{'下限' if target.value_high is not None else ''}"
         if not ok and target.qualifier == "左右":
             unit = "个百分点" if target.unit == "%" else target.unit
-            rule += f"（目标为“左右”，差{gap:.10g}{unit}）"
+            rule += f"，目标为“左右”，差{gap:.10g}{unit}"
     return ("met" if ok else "not met"), rule
 
 
