@@ -1,4 +1,4 @@
-"""`govqa` command line: ingest | docs | rm | stats | ask | eval | serve | doctor.
+"""`govqa` command line: ingest | docs | rm | stats | ask | indicators | eval | serve | doctor.
 
 Argument parsing and printing only; the work is done by ingest/, rag/ and eval/.
 """
@@ -280,6 +280,81 @@ def cmd_doctor(args) -> int:
     return 1
 
 
+def cmd_indicators(args) -> int:
+    from rag.indicators_export import (
+        VS_COLUMNS, filter_rows, resolve_names, text_table, to_csv, to_json_lines, vs_records, write_csv, write_xlsx,
+    )
+    from rag.indicators_table import table_for
+    from rag.store import ReportStore
+    from rag.table_answer import targets_vs_outcomes
+    from rag.types import LEVEL_LABELS
+
+    fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "table")
+    if fmt not in ("table", "csv", "xlsx", "json"):
+        print(f"错误：不支持的格式 {fmt}（table|csv|xlsx|json）", file=sys.stderr)
+        return 2
+    if fmt == "xlsx" and not args.out:
+        print("错误：--format xlsx 需要 --out 文件名", file=sys.stderr)
+        return 2
+    snap = table_for(ReportStore(_settings(args))).snapshot()
+    if args.indicator and not resolve_names(args.indicator):
+        print(f"错误：不认识的指标 {'、'.join(args.indicator)}（可用名称或常用说法，如 地区生产总值增长、GDP增速、财政收入）",
+              file=sys.stderr)
+        return 2
+    filters = dict(entities=args.entity or (), indicators=args.indicator or (), years=args.year or (),
+                   kinds=args.kind or (), levels=args.level or ())
+    rows = filter_rows(snap, **filters)
+    pairs = None
+    if args.vs:
+        pairs = targets_vs_outcomes(snap, entities=args.entity or None,
+                                    indicators=resolve_names(args.indicator) if args.indicator else None,
+                                    years=args.year or None)
+    out = Path(args.out) if args.out else None
+    if fmt == "xlsx":
+        write_xlsx(rows, out, vs=pairs)
+    elif fmt == "csv":
+        if pairs is not None:
+            import csv
+            import io
+
+            buf = io.StringIO()
+            w = csv.DictWriter(buf, fieldnames=VS_COLUMNS)
+            w.writeheader()
+            w.writerows(vs_records(pairs))
+            text = buf.getvalue()
+        else:
+            text = to_csv(rows)
+        if out:
+            out.write_text(text, encoding="utf-8-sig") if pairs is not None else write_csv(rows, out)
+        else:
+            sys.stdout.write(text)
+    elif fmt == "json":
+        text = (json.dumps(vs_records(pairs), ensure_ascii=False, indent=1) + "\n") if pairs is not None \
+            else to_json_lines(rows)
+        if out:
+            out.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    else:
+        if pairs is not None:
+            recs = vs_records(pairs)
+            text = text_table(VS_COLUMNS, [[r[h] for h in VS_COLUMNS] for r in recs], limit=36)
+            summary = f"{len(recs)} 组目标与实际"
+        else:
+            headers = ["地区/单位", "级别", "报告年份", "指标", "类型", "数据年份", "原文数值", "原文"]
+            text = text_table(headers, [[r.entity, LEVEL_LABELS.get(r.level, r.level), r.report_year, r.indicator,
+                                         r.kind_label, r.year, r.raw, r.passage] for r in rows], limit=36)
+            summary = f"{len(rows)} 行（{len({r.doc_id for r in rows})} 份报告）"
+        if out:
+            out.write_text(text + "\n", encoding="utf-8")
+        else:
+            print(text)
+        print(summary, file=sys.stderr)
+    if out:
+        print(f"已写入 {out}（{len(rows) if pairs is None or fmt == 'xlsx' else len(pairs)} 行）", file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args) -> int:
     import app
 
@@ -331,6 +406,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("doctor", help="检查并修复存储一致性")
     p.add_argument("--repair", action="store_true")
     p.set_defaults(func=cmd_doctor)
+
+    p = sub.add_parser("indicators", help="指标库：各报告的指标数值（可筛选、导出 CSV/Excel/JSON）")
+    p.add_argument("--entity", action="append", help="地区/单位（可重复），如 广东省、深圳市")
+    p.add_argument("--indicator", action="append", help="指标名称或常用说法（可重复），如 地区生产总值增长、GDP增速、财政收入")
+    p.add_argument("--year", action="append", type=int, help="数据所属年份（可重复）")
+    p.add_argument("--kind", action="append", choices=["actual", "target", "expected", "plan-period", "实际", "目标", "预计",
+                                                       "规划期"], help="类型（可重复）")
+    p.add_argument("--level", action="append", help="级别（可重复）：national|province|city|county|township 或 省级/市级…")
+    p.add_argument("--vs", action="store_true", help="目标与实际对照：N年目标（N年报告）与N年实际（N+1年报告）")
+    p.add_argument("--format", choices=["table", "csv", "xlsx", "json"], default=None,
+                   help="输出格式（默认按 --out 的扩展名，否则 table）")
+    p.add_argument("--out", help="写入文件（xlsx 必须指定）")
+    p.set_defaults(func=cmd_indicators)
 
     p = sub.add_parser("serve", help="启动网页界面（同 python app.py）")
     p.set_defaults(func=cmd_serve)
