@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gradio as gr
 
+from ui import indicators_tab
 from ui.examples import Example
 from ui.handlers import Handlers
 
@@ -92,6 +93,8 @@ def build_demo(handlers: Handlers, examples: list[Example]) -> gr.Blocks:
                     confirm = gr.Button("确认删除", variant="stop", elem_id="gq-delete-confirm")
                     cancel = gr.Button("取消", elem_id="gq-delete-cancel")
                 delete_note = gr.HTML("", elem_id="gq-delete-note")
+            with gr.Tab("指标", id="indicators") as ind_tab:
+                indicators_tab.build(handlers, ind_tab)
 
         library_outputs = [library, doc_pick, towns, years, delete_note]
         chat_inputs = [question, chatbot, conversation, towns, years, backend, top_k, debug]
