@@ -54,6 +54,14 @@ class IndicatorsView:
     def snapshot(self):
         return table_for(self.store).snapshot()
 
+    def warm(self) -> None:
+        """Read the table once in the background at start: the first table answer (in the chat or
+        this tab) then only reads what changed since."""
+        try:
+            self.snapshot()
+        except Exception:  # noqa: BLE001 - only a warm-up; the first use reads it again
+            pass
+
     # ------------------------------------------------------------------ choices
     def choices(self) -> dict[str, list]:
         snap = self.snapshot()
@@ -252,6 +260,7 @@ class IndicatorsView:
 def build(handlers, tab) -> IndicatorsView:
     """The tab's components and events (called inside ``with gr.Tab("指标") as tab``)."""
     view = IndicatorsView(handlers)
+    threading.Thread(target=view.warm, name="indicator-table-warm", daemon=True).start()
     gr.HTML('<b>指标库</b>：各报告中每个指标数值一行，均可点开查看原文；目标（当年报告）与实际（次年报告）分列对照。')
     with gr.Row():
         entity = gr.Dropdown(label="地区/单位", multiselect=True, choices=[], elem_id="gq-ind-entity", scale=2)
