@@ -6,9 +6,9 @@ import csv
 import re
 
 import pytest
+from cli_util import run_cli
 from lxml import etree
 
-from cli_util import run_cli
 from rag.types import Answer, Citation, ComparisonRow
 
 QUESTIONS = ["杜桥镇2019年的工业产值是多少？", "那社会消费品零售总额呢？", "杜桥镇和道滘镇的社会消费品零售总额各是多少？",
@@ -89,7 +89,12 @@ def test_docx_comparison_table_has_every_row(answers, tmp_path):
 def test_xlsx_holds_every_answer_row_and_every_citation(answers, tmp_path):
     from openpyxl import load_workbook
 
-    from ui.export import ANSWER_HEADERS, CITATION_HEADERS, answer_rows, export_conversation
+    from ui.export import (
+        ANSWER_HEADERS,
+        CITATION_HEADERS,
+        answer_rows,
+        export_conversation,
+    )
 
     wb = load_workbook(export_conversation(answers, "xlsx", tmp_path / "t.xlsx"))
     assert wb.sheetnames == ["回答", "来源"]
@@ -141,18 +146,19 @@ def test_report_text_stays_data_in_every_format(tmp_path):
     quote = '=HYPERLINK("http://example.invalid","点我")'
     c = Citation(n=1, doc_id="d", file="青山镇.txt", title="青山镇政府工作报告", town="青山镇", year=2024,
                  section="一、回顾", text=f"前文。{quote}后文", start=0, end=40, quote=quote)
-    a = Answer(question="=1+1", answer="![x](http://example.invalid/a.png)<script>x</script>数据[1]", refused=False,
+    a = Answer(question="=1+1\x00\x07", answer="![x](http://example.invalid/a.png)<script>x</script>数据[1]", refused=False,
                citations=[c], backend="extractive", comparison=[ComparisonRow("青山镇", "-5%[1]", [1])])
     ws = load_workbook(export_conversation([a], "xlsx", tmp_path / "x.xlsx"))["来源"]
     cell = ws.cell(row=2, column=9)
     assert cell.value == quote and cell.data_type == "s"
     with export_conversation([a], "csv", tmp_path / "x.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
-    assert rows[1][1] == "'=1+1" and rows[1][3] == "'-5%[1]"
+    assert rows[1][1] == "'=1+1\x00\x07" and rows[1][3] == "'-5%[1]"
     md = export_conversation([a], "md", tmp_path / "x.md").read_text(encoding="utf-8")
     assert "![x](" not in md and not re.search(r"(?<!\\)<", md) and "数据[1]" in md  # escaped: shown as text
     doc = Document(str(export_conversation([a], "docx", tmp_path / "x.docx")))
     assert any(quote in text for text in _footnotes(doc).values())
+    assert doc.paragraphs[2].text == "1. =1+1"  # characters XML cannot hold are dropped, not a crash
 
 
 def test_unknown_format_is_refused(answers, tmp_path):

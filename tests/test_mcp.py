@@ -17,11 +17,10 @@ import types
 
 import anyio
 import pytest
+from conftest import ROOT
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.shared.memory import create_connected_server_and_client_session
-
-from conftest import ROOT
 
 FACT = "杜桥镇2019年的工业产值是多少？"
 FOLLOW = "那社会消费品零售总额呢？"

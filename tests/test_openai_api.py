@@ -18,7 +18,6 @@ import time
 import httpx
 import openai
 import pytest
-
 from conftest import ROOT
 
 KEY = "test-key-0123456789"

@@ -18,17 +18,31 @@ from __future__ import annotations
 import csv
 import re
 import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from rag.types import Answer, Citation
-from ui.cited_text import (answer_markdown, citation_entity, citation_line, citation_quote, citation_source,
-                           md_escape, md_escape_keep_marks, sources_markdown)
+from ui.cited_text import (
+    answer_markdown,
+    citation_entity,
+    citation_line,
+    citation_quote,
+    citation_source,
+    md_escape,
+    md_escape_keep_marks,
+    sources_markdown,
+)
 
 FORMATS = ("md", "docx", "csv", "xlsx")
 TITLE = "政报问答 · 对话记录"
 _MARK = re.compile(r"\[(\d{1,3})\]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not allowed in XML 1.0
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text or "")
 
 ANSWER_HEADERS = ["轮次", "问题", "对象", "回答", "引用", "来源", "引用原文"]
 CITATION_HEADERS = ["轮次", "问题", "编号", "发布单位", "报告年份", "标题", "文件", "章节", "引用原文", "doc_id",
@@ -181,7 +195,7 @@ def _run(text: str = "", *, bold: bool = False, superscript: bool = False, size_
     if text:
         t = OxmlElement("w:t")
         t.set(qn("xml:space"), "preserve")
-        t.text = text
+        t.text = _xml_text(text)
         r.append(t)
     return r
 
@@ -260,7 +274,7 @@ class _CitedWriter:
         for i, piece in enumerate(pieces):
             if i % 2 == 0:
                 if piece:
-                    paragraph.add_run(piece)
+                    paragraph.add_run(_xml_text(piece))
                 continue
             n = int(piece)
             c = cites.get(n)
@@ -311,7 +325,7 @@ def write_docx(answers: Sequence[Answer], path: str | Path, *, title: str = TITL
     stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(when or time.time()))
     doc.add_paragraph(f"导出时间：{stamp}；共 {len(answers)} 轮。回答中的每个引用见页下脚注：报告（发布单位、年份、标题）、章节与原文。")
     for turn, answer in enumerate(answers, 1):
-        doc.add_heading(f"{turn}. {answer.question}", level=2)
+        doc.add_heading(_xml_text(f"{turn}. {answer.question}"), level=2)
         cites = _by_n(answer)
         for line in answer.answer.split("\n"):
             if line.strip():
@@ -323,10 +337,10 @@ def write_docx(answers: Sequence[Answer], path: str | Path, *, title: str = TITL
                 cell.paragraphs[0].add_run(label).bold = True
             for row in answer.comparison:
                 cells = table.add_row().cells
-                cells[0].text = row.side
+                cells[0].text = _xml_text(row.side)
                 writer.write(cells[1].paragraphs[0], row.answer, turn, cites)
         for note in answer.notices:
-            doc.add_paragraph().add_run(f"提示：{note}").italic = True
+            doc.add_paragraph().add_run(_xml_text(f"提示：{note}")).italic = True
         unused = [c for c in answer.citations if (turn, c.n) not in writer.placed]
         if unused:  # cited by the answer's data but not marked in its text: still listed, as footnotes
             p = doc.add_paragraph("另见：")

@@ -23,9 +23,10 @@ import importlib.util
 import inspect
 import os
 import sys
+from collections.abc import Callable
 from functools import partial
 from io import TextIOWrapper
-from typing import Annotated, Any, Callable
+from typing import Annotated, Any
 
 import anyio
 from mcp.server.fastmcp import FastMCP
@@ -290,16 +291,20 @@ def build_server(service: QAService, *, host: str = "127.0.0.1", port: int = 800
     return server
 
 
-async def _serve_stdio(server: FastMCP) -> None:
-    """stdio with a clean protocol channel: the JSON-RPC stream gets its own copy of fd 1, and
-    everything else that writes to stdout (prints, C libraries) goes to stderr instead."""
-    from mcp.server.stdio import stdio_server
-
+def _protocol_stdout():
+    """A clean channel for stdio: the JSON-RPC stream gets its own copy of fd 1, and everything else
+    that writes to stdout (prints, C libraries) goes to stderr instead."""
     protocol_fd = os.dup(sys.stdout.fileno())
     sys.stdout.flush()
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr
-    out = anyio.wrap_file(TextIOWrapper(open(protocol_fd, "wb", buffering=0), encoding="utf-8", write_through=True))
+    raw = open(protocol_fd, "wb", buffering=0)  # noqa: SIM115 - open for the life of the process
+    return anyio.wrap_file(TextIOWrapper(raw, encoding="utf-8", write_through=True))
+
+
+async def _serve_stdio(server: FastMCP, out) -> None:
+    from mcp.server.stdio import stdio_server
+
     low = server._mcp_server  # FastMCP's protocol server (what FastMCP.run_stdio_async runs)
     async with stdio_server(stdout=out) as (read_stream, write_stream):
         await low.run(read_stream, write_stream, low.create_initialization_options())
@@ -308,6 +313,6 @@ async def _serve_stdio(server: FastMCP) -> None:
 def serve(service: QAService, *, http_port: int | None = None) -> None:
     """Run until the client disconnects (stdio) or Ctrl+C (HTTP on 127.0.0.1)."""
     if http_port is None:
-        anyio.run(_serve_stdio, build_server(service))
+        anyio.run(_serve_stdio, build_server(service), _protocol_stdout())
     else:
         build_server(service, host="127.0.0.1", port=http_port).run("streamable-http")

@@ -34,9 +34,10 @@ import json
 import re
 import time
 import uuid
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, AsyncIterator
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -122,9 +123,8 @@ def _filters(body: dict) -> tuple[tuple[str, ...], tuple[int, ...], int | None]:
     except ValueError as err:
         raise APIError(400, f"years: {err}", param="years") from None
     k = body.get("k", body.get("top_k"))
-    if k is not None:
-        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
-            raise APIError(400, f"k must be an integer between 1 and {MAX_K}.", param="k")
+    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K):
+        raise APIError(400, f"k must be an integer between 1 and {MAX_K}.", param="k")
     return tuple(towns), tuple(years), k
 
 
