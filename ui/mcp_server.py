@@ -71,10 +71,17 @@ def report_year(m: DocMeta) -> int | None:
     return getattr(m, "report_year", None) or m.year
 
 
+_NOT_IDENTITY = {"sections", "provenance", "plan_start"}
+
+
 def report_record(m: DocMeta) -> dict:
-    """The identity fields a report has (``entity`` / ``report_year`` fall back to town / year)."""
+    """The identity fields a report has (``entity`` / ``report_year`` fall back to town / year), then any
+    other field the catalogue keeps (speaker, session … as it grows), minus sections and provenance."""
     out: dict[str, Any] = {}
-    for name in REPORT_FIELDS:
+    names = list(REPORT_FIELDS) + [f.name for f in dataclasses.fields(m) if f.name not in REPORT_FIELDS]
+    for name in names:
+        if name in _NOT_IDENTITY:
+            continue
         value = getattr(m, name, None)
         if name == "entity":
             value = report_entity(m)
@@ -82,7 +89,8 @@ def report_record(m: DocMeta) -> dict:
             value = report_year(m)
         if isinstance(value, tuple):
             value = list(value)
-        out[name] = value
+        if isinstance(value, (str, int, float, bool, list, type(None))):
+            out[name] = value
     out["period"] = m.period
     return out
 
