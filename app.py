@@ -64,6 +64,23 @@ def warm_up_server(url: str) -> None:
         _print(f"（预热请求失败，不影响使用：{type(exc).__name__}: {exc}）")
 
 
+def launch(demo, service, settings: Settings) -> None:
+    """Serve the page and, on the same server (host, port, process, service), the OpenAI-compatible
+    API of ui/openai_api.py (its routes are handed to Gradio's FastAPI app before it starts)."""
+    from ui.openai_api import openai_routes
+    from ui.style import CSS, make_theme
+
+    demo.launch(
+        server_name=settings.host, server_port=settings.port, auth=settings.auth,
+        auth_message="请输入账号和密码" if settings.auth else None,
+        # hard cap against runaway uploads; files over upload_max_mb but under it get a clear Chinese message
+        theme=make_theme(), css=CSS, max_file_size=int(settings.upload_max_mb * UPLOAD_HARD_CAP * 1048576),
+        show_error=False, ssr_mode=False, footer_links=["api"], inbrowser=False, quiet=True,
+        enable_monitoring=False, prevent_thread_lock=True,
+        app_kwargs={"routes": openai_routes(service, settings, workers=CONCURRENCY)},
+    )
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="app.py", description="政报问答网页界面")
     parser.add_argument("--host", help="监听地址（默认 GOVQA_HOST 或 127.0.0.1）")
@@ -89,21 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     from ui.examples import compute_examples
     from ui.handlers import Handlers
     from ui.layout import build_demo
-    from ui.style import CSS, make_theme
 
     _print("正在准备示例问题并预热模型 …")
     examples = compute_examples(service)
     demo = build_demo(Handlers(service, settings), examples)
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=200)
-    _print(f"准备用时 {time.perf_counter() - t0:.1f} s；地址 http://{settings.host}:{settings.port}")
-    demo.launch(
-        server_name=settings.host, server_port=settings.port, auth=settings.auth,
-        auth_message="请输入账号和密码" if settings.auth else None,
-        # hard cap against runaway uploads; files over upload_max_mb but under it get a clear Chinese message
-        theme=make_theme(), css=CSS, max_file_size=int(settings.upload_max_mb * UPLOAD_HARD_CAP * 1048576),
-        show_error=False, ssr_mode=False, footer_links=["api"], inbrowser=False, quiet=True,
-        enable_monitoring=False, prevent_thread_lock=True,
-    )
+    _print(f"准备用时 {time.perf_counter() - t0:.1f} s；地址 http://{settings.host}:{settings.port}"
+           f"（OpenAI 兼容接口：http://{settings.host}:{settings.port}/v1）")
+    launch(demo, service, settings)
     if not settings.auth:
         warm_up_server(f"http://127.0.0.1:{settings.port}/" if settings.host in ("0.0.0.0", "::") else demo.local_url)
     _print("已就绪。按 Ctrl+C 停止。")

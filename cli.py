@@ -1,4 +1,4 @@
-"""`govqa` command line: ingest | docs | rm | stats | ask | eval | serve | doctor.
+"""`govqa` command line: ingest | docs | rm | stats | ask | export | eval | serve | mcp | doctor.
 
 Argument parsing and printing only; the work is done by ingest/, rag/ and eval/.
 """
@@ -229,6 +229,43 @@ def cmd_ask(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from rag.chat import Conversation
+    from ui.export import FORMATS, export_conversation
+
+    out = Path(args.out)
+    fmt = args.format or out.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        print(f"错误：无法确定导出格式（--format {'|'.join(FORMATS)}，或用这些扩展名作 --out）。", file=sys.stderr)
+        return 2
+    settings = _settings(args)
+    service = _service(settings)
+    _ensure_seeded(settings, service.store, service.embedder)
+    conversation = Conversation()
+    for question in args.questions:
+        service.ask(question, conversation, towns=tuple(args.town or ()), years=tuple(args.year or ()), k=args.k,
+                    backend=args.backend)
+    answers = [turn.answer for turn in conversation.turns]
+    if out.parent and not out.parent.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+    export_conversation(answers, fmt, out)
+    cited = sum(len(a.citations) for a in answers)
+    print(f"已导出 {len(answers)} 轮问答、{cited} 条引用到 {out}（{fmt}）。")
+    return 0
+
+
+def cmd_mcp(args) -> int:
+    from ui.mcp_server import serve
+
+    settings = _settings(args)
+    service = _service(settings)
+    _ensure_seeded(settings, service.store, service.embedder)
+    if args.http:
+        print(f"MCP（streamable HTTP）：http://127.0.0.1:{args.http}/mcp  按 Ctrl+C 停止。", file=sys.stderr)
+    serve(service, http_port=args.http)
+    return 0
+
+
 def cmd_doctor(args) -> int:
     from rag.store import ReportStore, StoreCorruptError, explain_store_failure, quarantine_chroma, sqlite_integrity
 
@@ -327,6 +364,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", choices=["extractive", "llm"], default=None)
     p.add_argument("--debug", action="store_true", help="JSON 中附带检索到的段落及得分")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("export", help="提问并导出对话（Markdown / Word，回答与对比表 CSV / Excel）")
+    p.add_argument("questions", nargs="+", help="一个或多个问题（构成一次对话）")
+    p.add_argument("--out", required=True, help="输出文件，如 对话.docx")
+    p.add_argument("--format", choices=["md", "docx", "csv", "xlsx"], default=None,
+                   help="导出格式（默认按 --out 的扩展名）")
+    p.add_argument("--town", action="append", help="只在这个镇/单位的报告中检索（可重复）")
+    p.add_argument("--year", action="append", type=int, help="只在这一年的报告中检索（可重复）")
+    p.add_argument("-k", type=int, default=None, help="检索段落数")
+    p.add_argument("--backend", choices=["extractive", "llm"], default=None)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("mcp", help="MCP 服务器（默认 stdio；--http PORT 为 127.0.0.1 上的 streamable HTTP）")
+    p.add_argument("--http", type=int, metavar="PORT", default=None, help="改用 streamable HTTP，监听 127.0.0.1:PORT/mcp")
+    p.set_defaults(func=cmd_mcp)
 
     p = sub.add_parser("doctor", help="检查并修复存储一致性")
     p.add_argument("--repair", action="store_true")

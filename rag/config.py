@@ -109,6 +109,9 @@ class Settings:
     port: int = 7860
     auth: tuple[str, str] | None = None
     upload_max_mb: float = 20.0
+    # OpenAI-compatible endpoint: bearer key (required when set; with auth on and no key, the
+    # UI's "user:password" is the key)
+    api_key: str | None = None
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -153,6 +156,7 @@ class Settings:
             port=_env_int("GOVQA_PORT", 7860),
             auth=auth,
             upload_max_mb=_env_float("GOVQA_UPLOAD_MAX_MB", 20.0),
+            api_key=_env("GOVQA_API_KEY"),
         )
         values.update(overrides)
         return cls(**values)

@@ -6,7 +6,7 @@ No question answering or ingestion logic lives here: chat calls ``QAService.stre
 
 from __future__ import annotations
 
-import re
+import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -18,30 +18,7 @@ from rag.config import Settings
 from rag.types import Answer
 from ui import render
 from ui.examples import FOLLOW_UP_SEPARATOR
-
-_LIST_SPLIT = re.compile(r"[,，、;；\s]+")
-
-
-def split_values(value: Any) -> list[str]:
-    """"杜桥镇,道滘镇" / ["杜桥镇"] / None -> list of non-empty strings."""
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        out: list[str] = []
-        for v in value:
-            out.extend(split_values(v))
-        return out
-    return [v for v in _LIST_SPLIT.split(str(value)) if v]
-
-
-def parse_years(value: Any) -> list[int]:
-    years = []
-    for v in split_values(value):
-        digits = v.rstrip("年")
-        if not digits.isdigit():
-            raise ValueError(f"年份“{v}”不是数字")
-        years.append(int(digits))
-    return years
+from ui.filters import parse_years, split_values  # noqa: F401 - also imported from here
 
 
 def history_questions(history: Any) -> list[str]:
@@ -119,6 +96,21 @@ class Handlers:
     @staticmethod
     def new_conversation():
         return [], None, "", "", ""
+
+    # ------------------------------------------------------------------ export
+    @staticmethod
+    def export_file(conversation, fmt):
+        """The download button's file: the current conversation in the chosen format (a fresh file
+        after every turn, so one click downloads it); nothing to download before the first answer."""
+        from ui.export import export_conversation, export_filename
+
+        turns = conversation.turns if isinstance(conversation, Conversation) else []
+        if not turns:
+            return gr.update(value=None, interactive=False)
+        fmt = fmt or "docx"
+        path = Path(tempfile.mkdtemp(prefix="govqa-export-")) / export_filename(fmt)
+        export_conversation([t.answer for t in turns], fmt, path)
+        return gr.update(value=str(path), interactive=True)
 
     # ------------------------------------------------------------------ library
     def filter_choices(self) -> tuple[list[str], list[str]]:
