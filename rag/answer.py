@@ -9,6 +9,7 @@ A comparison answers one line per side, each cited, "报告中未提及" for a s
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -36,6 +37,7 @@ class Sentence:
     score: float = 0.0
     coverage: float = 0.0
     matched: frozenset[str] = frozenset()
+    features: dict = field(default_factory=dict)  # what was measured (eval/fit_answer_weights.py)
 
 
 @dataclass
@@ -183,51 +185,86 @@ def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: boo
     return True
 
 
+def _weights_path():
+    from pathlib import Path
+
+    return Path(__file__).with_name("answer_weights.json")
+
+
+@functools.lru_cache(maxsize=1)
+def sentence_weights() -> dict[str, float]:
+    """The weight of every sentence feature: data fitted on the dev set's `tune` half by
+    eval/fit_answer_weights.py (see that script for how), not set by hand."""
+    import json
+
+    return json.loads(_weights_path().read_text(encoding="utf-8"))["weights"]
+
+
+def sentence_features(plan: QueryPlan, s: Sentence, rank: int, meta: DocMeta | None, coverage: float,
+                      plan_ctx: bool, cue: bool, next_has_number: bool) -> dict[str, float]:
+    """What is measured of one candidate sentence; the score is the weighted sum."""
+    f: dict[str, float] = {"coverage": coverage, "rank_prior": 1.0 / (1 + rank)}
+    has_number = bool(real_quantities(s.text))
+    if plan.wants_number:
+        f["number_present" if has_number else "number_missing"] = 1.0
+        if not has_number and next_has_number:
+            f["restates_before_figure"] = 1.0  # the figure comes in the next sentence
+    if plan.intent == "target":
+        f["target_in_plan" if (plan_ctx or cue) else "target_outside_plan"] = 1.0
+    elif plan.intent == "actual":
+        f["actual_in_plan" if plan_ctx else "actual_in_review"] = 1.0
+    if plan.years and meta:
+        mentioned = {int(y) for y in _YEAR_IN.findall(s.text)}
+        if mentioned & set(plan.years):
+            f["year_named"] = 1.0
+        elif mentioned:
+            f["other_year_named"] = 1.0
+        if meta.period_planned in plan.years and meta.period_reviewed not in plan.years:
+            f["planned_year_in_plan" if (plan_ctx or cue) else "planned_year_in_review"] = 1.0
+        elif meta.period_reviewed in plan.years and meta.period_planned not in plan.years:
+            f["reviewed_year_in_plan" if plan_ctx else "reviewed_year_in_review"] = 1.0
+    if _HEADING_ONLY.match(s.text):
+        f["heading_only"] = 1.0
+    if plan.wants_list and _introduces_list(s):
+        f["list_intro"] = 1.0
+    dense = s.passage.scores.get("dense") if s.passage.scores else None
+    if dense is not None:
+        f["passage_dense"] = float(dense)
+    return f
+
+
 def score_sentences(
     plan: QueryPlan, passages: list[Passage], terms: list[KeyTerm], metas: dict[str, DocMeta]
 ) -> list[Sentence]:
+    weights = sentence_weights()
     total = sum(t.weight for t in terms) or 1.0
     out: list[Sentence] = []
     for rank, p in enumerate(passages):
         meta = metas.get(p.doc_id)
         prev_low = ""
-        for s in split_passage(p):
+        sentences = split_passage(p)
+        for i, s in enumerate(sentences):
             low = to_simplified(s.text).lower()
             if len(s.text) < 6:
                 prev_low = low
                 continue
+            if cues.INSTRUCTION.search(s.text):
+                prev_low = low
+                continue  # report text addressing the reader with instructions is data, never an answer
             # words of the sentence before count at 0.7: "台风利奇马…。…派出3000多人" answers both
             credits = {t.token: max(_credit(t, low), 0.7 * _credit(t, prev_low)) for t in terms}
             prev_low = low
             matched = frozenset(k for k, v in credits.items() if v >= 0.5)
             coverage = sum(t.weight * credits[t.token] for t in terms) / total
-            score = 3.0 * coverage + 0.25 / (1 + rank)
-            quantities = [q for q in find_quantities(s.text) if not re.fullmatch(r"20\d\d", q.text)]
-            if plan.wants_number:
-                score += 0.6 if quantities else -0.4
             plan_ctx = _is_plan_context(s, meta)
             cue = states_target(_paragraph_lead(s))
             if not _fits_period(plan, meta, plan_ctx, cue, s.text):
                 continue
-            if plan.intent == "target":
-                score += 0.5 if (plan_ctx or cue) else -0.3
-            elif plan.intent == "actual":
-                score += -0.5 if plan_ctx else 0.2
-            if plan.years and meta:
-                mentioned = {int(y) for y in _YEAR_IN.findall(s.text)}
-                if mentioned & set(plan.years):
-                    score += 0.3
-                elif mentioned:
-                    score -= 0.4
-                if meta.period_planned in plan.years and meta.period_reviewed not in plan.years:
-                    score += 0.4 if (plan_ctx or cue) else -0.2
-                elif meta.period_reviewed in plan.years and meta.period_planned not in plan.years:
-                    score += -0.4 if plan_ctx else 0.2
-            if _HEADING_ONLY.match(s.text):
-                score -= 0.5
-            if plan.wants_list and _introduces_list(s):
-                score += 0.3
-            s.score, s.coverage, s.matched = score, coverage, matched
+            nxt = sentences[i + 1].text if i + 1 < len(sentences) else ""
+            feats = sentence_features(plan, s, rank, meta, coverage, plan_ctx, cue, bool(real_quantities(nxt)))
+            s.features = feats
+            s.score = sum(weights.get(k, 0.0) * v for k, v in feats.items())
+            s.coverage, s.matched = coverage, matched
             out.append(s)
     out.sort(key=lambda s: -s.score)
     return out
