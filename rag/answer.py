@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from rag.text import cues
 from rag.text.sentences import split_sentences
-from rag.text.lexicon import SYNONYMS
+from rag.text.lexicon import all_synonyms
 from rag.text.numbers import find_quantities, has_masked_number
 from rag.query import QUESTION_WORDS, QueryPlan, Side
 from rag.store import BM25Index
@@ -101,7 +101,7 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
     terms = []
     for t, idf in zip(tokens, idfs):
         alts = {t}
-        for key, syns in SYNONYMS.items():
+        for key, syns in all_synonyms().items():
             if key in low and (t in key or key in t):
                 alts.update(to_simplified(s).lower() for s in syns)
         if len(t) == 1 and t not in alts - {t}:
