@@ -28,6 +28,11 @@ def seed_if_empty(service) -> None:
     from ingest.pipeline import ensure_seeded
 
     if not service.store.is_empty():
+        from ingest.pipeline import upgrade_outdated
+
+        redone = upgrade_outdated(settings=service.settings, store=service.store, embedder=service.embedder)
+        if redone:
+            _print(f"已按新版规则重新处理 {len(redone)} 份报告（地区/单位、年份等）。")
         return
     _print(f"首次启动：正在导入示例报告 {service.settings.seeds_dir} …")
     last = {"line": ""}

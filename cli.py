@@ -40,13 +40,15 @@ def _progress_bar(total_hint: str):
 
 
 def cmd_ingest(args) -> int:
-    from ingest.pipeline import ingest_paths
+    from ingest.pipeline import ingest_paths, upgrade_outdated
     from rag.embed import GovEmbedding
     from rag.store import ReportStore
 
     settings = _settings(args)
     store = ReportStore(settings)
     embedder = GovEmbedding.from_settings(settings)
+    for r in upgrade_outdated(settings=settings, store=store, embedder=embedder):
+        print(r.line())
     bar, on_event = _progress_bar("导入")
     results = ingest_paths(args.paths, settings=settings, store=store, embedder=embedder, on_event=on_event)
     bar.close()
@@ -61,6 +63,13 @@ def cmd_ingest(args) -> int:
 def _ensure_seeded(settings: Settings, store, embedder) -> None:
     from ingest.pipeline import ensure_seeded
 
+    if not store.is_empty():
+        from ingest.pipeline import upgrade_outdated
+
+        redone = upgrade_outdated(settings=settings, store=store, embedder=embedder)
+        if redone:
+            print(f"已按新版规则重新处理 {len(redone)} 份报告。", file=sys.stderr)
+        return
     if store.is_empty():
         print("首次使用：正在导入示例报告 seeds/ …", file=sys.stderr)
         bar, on_event = _progress_bar("导入示例报告")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Literal
 
@@ -22,7 +22,7 @@ from rag.config import Settings
 from rag.embed import GovEmbedding
 from rag.store import DocRecord, PendingDoc, ReportStore
 from rag.text.tokens import search_tokens
-from rag.types import Chunk, DocMeta, LoadedDocument
+from rag.types import Chunk, CleanDoc, DocMeta, LoadedDocument
 
 Status = Literal["ok", "replaced", "unchanged", "duplicate", "failed"]
 
@@ -130,7 +130,7 @@ def prepare_document(loaded: LoadedDocument, settings: Settings, times: StageTim
         chunks = chunk_document(clean.text, meta, max_tokens=settings.chunk_tokens,
                                 overlap_tokens=settings.chunk_overlap_tokens, encoding=settings.tokenizer_encoding)
     with times.time("tokens"):
-        tokens = [search_tokens(f"{meta.town or ''} {c.section} {c.text}") for c in chunks]
+        tokens = [search_tokens(f"{meta.entity or meta.town or ''} {c.section} {c.text}") for c in chunks]
     return PreparedDoc(loaded, meta, clean.text, chunks, tokens)
 
 
@@ -203,7 +203,7 @@ def _flush(pending: list[_Queued], store: ReportStore, times: StageTimes, total:
         times.docs += 1
         replaced = any(o.meta.doc_id != meta.doc_id for o in q.older)
         result = FileResult(q.name, "replaced" if replaced else "ok", note, meta.doc_id, len(q.doc.chunks),
-                            meta.town or ("匿名" if meta.town_anonymised else ""), meta.year)
+                            meta.entity or ("匿名" if meta.town_anonymised else ""), meta.year)
         yield IngestEvent("done", q.name, q.index, total, q.fraction, result)
 
 
@@ -312,6 +312,41 @@ def ingest_paths(
     # writes are batched, so files can finish out of order: report them in input order
     results.extend(r for _, r in sorted(done, key=lambda x: x[0]))
     store.bm25()  # rebuild the sparse index once, after the batch
+    return results
+
+
+def upgrade_outdated(*, settings: Settings, store: ReportStore, embedder: GovEmbedding) -> list[FileResult]:
+    """Redo the reports processed by older rules (another pipeline version) from their stored
+    text, so a rule change reaches reports whose files are no longer at hand: identity, chunks and
+    index entries are rebuilt; the vectors come from the embedding cache when the chunk text is
+    unchanged. Page fields read from the page header, which is not stored, are kept."""
+    outdated = [r for r in store.records().values() if r.pipeline_version != PIPELINE_VERSION]
+    if not outdated:
+        return []
+    results: list[FileResult] = []
+    with ingest_lock(settings):
+        batch: list[PendingDoc] = []
+        for rec in outdated:
+            text = store.get_doc_text(rec.meta.doc_id)
+            if not text:
+                results.append(FileResult(rec.meta.file, "failed", "库中没有该报告的正文，请重新导入原文件"))
+                continue
+            meta = extract_metadata(CleanDoc(text=text, removed=(), header=""), doc_id=rec.meta.doc_id,
+                                    file=rec.meta.file)
+            meta = replace(meta, publisher=meta.publisher or rec.meta.publisher, date=meta.date or rec.meta.date,
+                           index_no=meta.index_no or rec.meta.index_no)
+            chunks = chunk_document(text, meta, max_tokens=settings.chunk_tokens,
+                                    overlap_tokens=settings.chunk_overlap_tokens, encoding=settings.tokenizer_encoding)
+            tokens = [search_tokens(f"{meta.entity or meta.town or ''} {c.section} {c.text}") for c in chunks]
+            vectors = embedder.embed_passages([c.embed_text for c in chunks])
+            batch.append(PendingDoc(meta, text, chunks, vectors, tokens, rec.content_hash, rec.fmt, PIPELINE_VERSION))
+            results.append(FileResult(rec.meta.file, "replaced", "按新版规则重新处理", meta.doc_id, len(chunks),
+                                      meta.entity or "", meta.year))
+            if sum(len(d.chunks) for d in batch) >= settings.write_batch_chunks:
+                store.add_documents(batch)
+                batch = []
+        store.add_documents(batch)
+        store.invalidate_bm25()
     return results
 
 
