@@ -28,7 +28,7 @@ Status = Literal["ok", "replaced", "unchanged", "duplicate", "failed"]
 
 # Bump when cleaning, metadata or chunking rules change: documents ingested by an older
 # pipeline are then re-processed on the next ingest (their embeddings come from the cache).
-PIPELINE_VERSION = "13"
+PIPELINE_VERSION = "14"
 
 
 @dataclass

@@ -170,10 +170,18 @@ def _paragraph_lead(s: Sentence) -> str:
 
 def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: bool, sentence_text: str) -> bool:
     """Never answer a year's figure with another year's: a question about the reviewed year skips
-    the plan part of the report, a question about the planned year (or a target) skips the review."""
-    if not meta or not plan.wants_number:
+    the plan part of the report, a question about the planned year (or a target) skips the review.
+    The outcome of a report's own planned year is not in it (it is in the next year's report), nor
+    is the target of the year it reviews."""
+    if not meta:
         return True
     years = set(plan.years)
+    if years and plan.intent == "actual" and meta.period_planned in years and meta.period_reviewed not in years:
+        return False
+    if years and plan.intent == "target" and meta.period_reviewed in years and meta.period_planned not in years:
+        return False
+    if not plan.wants_number:
+        return True
     asks_reviewed = (meta.period_reviewed in years and meta.period_planned not in years) or (
         not years and plan.period == "reviewed")
     asks_planned = (meta.period_planned in years and meta.period_reviewed not in years) or (
@@ -559,9 +567,16 @@ def extractive_answer(
         rows: list[ComparisonRow] = []
         lines = []
         for side, passages in evidence:
-            scored = score_sentences(plan, passages, terms, metas)
-            picked = choose_sentences(plan, scored, terms, AnswerPolicy(policy.min_coverage, 2, 1))
+            side_plan = plan
+            if side.years or side.intent:  # a year's side asks for that year (and a target or an outcome)
+                side_plan = replace(plan, years=side.years or plan.years, intent=side.intent or plan.intent)
+            scored = score_sentences(side_plan, passages, terms, metas)
+            picked = choose_sentences(side_plan, scored, terms, AnswerPolicy(policy.min_coverage, 2, 1))
             label = _side_label(side, metas, scored[0] if scored else None)
+            if side.missing:
+                rows.append(ComparisonRow(label, f"{NOT_FOUND}（{side.missing}）", []))
+                lines.append(f"【{label}】{rows[-1].answer}")
+                continue
             if picked and plan.wants_number and has_masked_number(picked[0].text) and not [
                 q for q in find_quantities(picked[0].text) if not re.fullmatch(r"20\d\d", q.text)
             ]:

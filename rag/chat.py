@@ -148,6 +148,9 @@ class QAService:
             return [(side, [p for d in side.doc_ids for p in by_doc.get(d, [])][:k]) for side in plan.sides]
         evidence = []
         for side in plan.sides:
+            if side.missing:  # no report for this side: nothing to retrieve, never another report's text
+                evidence.append((side, []))
+                continue
             ids = side.doc_ids if side.doc_ids else plan.doc_ids
             text = plan.standalone if not plan.comparison else f"{side.label} {plan.topic}"
             result = retrieve(text, store=self.store, embedder=self.embedder, k=k, doc_ids=ids, config=config)

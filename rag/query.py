@@ -46,6 +46,9 @@ class Side:
 
     label: str
     doc_ids: frozenset[str]
+    years: tuple[int, ...] = ()  # the year this side asks about, when sides are years
+    intent: str = ""  # "target" | "actual" when the side asks for one of them (target vs outcome)
+    missing: str = ""  # why this side has no report ("库中没有…") — never filled from another report
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,12 @@ def _is_common_word(word: str) -> bool:
 _REPORT_YEAR = re.compile(r"(20\d\d)\s*年(?:的|度)?[\u4e00-\u9fff]{0,10}?(?:政府工作报告|工作报告|报告|总结)")
 
 
+_REPORT_REF = re.compile(r"(?:据|根据|按照|看)?(?:的)?(?:政府工作报告|管委会工作报告|工作报告|工作总结|报告)"
+                         r"(?:里|中|上|说|讲|提到|提出|指出|显示|称|写道|所说|定的|提的)*[，,：:]?")
+# a question that asks for a target and for what came of it ("目标是多少？实际完成了多少？")
+_OUTCOME_AFTER_TARGET = re.compile(r"(目标|计划|预期|打算|原计划|定的)[^。]*?(实际|完成了?|最后|结果|实现了?|达到了?|做到了?)")
+
+
 def _years(question: str) -> tuple[list[int], list[int]]:
     """(data years, report years) named in the question."""
     report = [int(m.group(1)) for m in _REPORT_YEAR.finditer(question)]
@@ -242,9 +251,38 @@ def _topic(question: str, names: list[str]) -> str:
         if name:
             topic = topic.replace(name, " ")
     topic = _YEAR.sub(" ", topic)
+    # the report named as the source is not what is asked about ("政府工作报告里，…", "据…报告说")
+    topic = _REPORT_REF.sub(" ", topic)
     # relative time words are about the year, not the topic ("比前年少了多少" -> "少了多少")
     topic = re.sub(r"(去年|前年|今年|明年|上年|上一年|当年|同期|年底|年末|全年|一年来|过去一年)", " ", topic)
     return re.sub(r"\s+", " ", topic).strip()
+
+
+def _year_side(catalogue: list[DocMeta], doc_ids: set[str], year: int, intent: str) -> Side:
+    """A comparison side for one year: its outcome is in the report that reviews it, its target
+    in the report that plans it (one or the other, never a neighbour year's report)."""
+    metas = [m for m in catalogue if m.doc_id in doc_ids]
+    if intent == "target":
+        ids = {m.doc_id for m in metas if m.period_planned == year}
+    else:
+        ids = {m.doc_id for m in metas if m.period_reviewed == year} or (
+            {m.doc_id for m in metas if m.period_planned == year} if intent != "actual" else set())
+    missing = "" if ids else f"库中没有{'部署' if intent == 'target' else '回顾'}{year}年的报告"
+    return Side(f"{year}年", frozenset(ids), years=(year,), intent=intent if intent != "any" else "", missing=missing)
+
+
+def _target_outcome_sides(catalogue: list[DocMeta], entity: str, year: int) -> list[Side]:
+    """"2023年GDP增长目标是多少，实际完成了多少？": the target from the plan part of the report
+    delivered in that year, the outcome from the review part of the next year's report."""
+    own = [m for m in catalogue if m.entity == entity]
+    plan_ids = frozenset(m.doc_id for m in own if m.period_planned == year)
+    review_ids = frozenset(m.doc_id for m in own if m.period_reviewed == year)
+    return [
+        Side(f"{year}年目标", plan_ids, years=(year,), intent="target",
+             missing="" if plan_ids else f"库中没有{entity}{year}年的政府工作报告（目标在该年报告中）"),
+        Side(f"{year}年实际", review_ids, years=(year,), intent="actual",
+             missing="" if review_ids else f"库中没有{entity}{year + 1}年的政府工作报告（{year}年的完成情况在该报告中）"),
+    ]
 
 
 def docs_for(catalogue: list[DocMeta], *, towns=(), regions=(), years=(), report_years=()) -> set[str]:
@@ -363,6 +401,7 @@ def analyse_question(
     n_subjects = len(towns) + (1 if described_doc else 0)
     comparison = bool(cues.COMPARISON.search(q)) or n_subjects >= 2 or (
         len(years) >= 2 and bool(re.search(r"(和|与|相比|比|到)", q)))
+    target_vs_outcome = bool(_OUTCOME_AFTER_TARGET.search(q))
     intent: Intent = "any"
     if cues.TARGET.search(q):
         intent = "target"
@@ -443,12 +482,18 @@ def analyse_question(
             if described_doc:
                 sides.append(Side(f"{described}的报告", frozenset({described_doc})))
         elif len(years) >= 2 and doc_ids is not None:
-            sides = [Side(f"{y}年", frozenset(doc_ids)) for y in years]
+            sides = [_year_side(catalogue, doc_ids, y, intent) for y in years]
+        elif len(report_years) >= 2 and doc_ids is not None:
+            sides = [Side(f"{y}年报告", frozenset(d for d in doc_ids if by_id[d].year == y),
+                          missing="" if any(by_id[d].year == y for d in doc_ids) else f"库中没有{y}年的报告")
+                     for y in report_years]
         elif doc_ids is None or len(doc_ids) >= 2:
             pool = doc_ids if doc_ids is not None else set(by_id)
             sides = [Side(_label(by_id[d]), frozenset({d})) for d in sorted(pool, key=lambda d: _label(by_id[d]))]
         if len(sides) < 2:
             comparison, sides = False, []
+    if not sides and target_vs_outcome and len(towns) == 1 and (years or report_years):
+        comparison, sides = True, _target_outcome_sides(catalogue, towns[0], (years or report_years)[0])
     if not sides:
         if towns:
             label = "、".join(towns)
