@@ -253,6 +253,10 @@ def _topic(question: str, names: list[str]) -> str:
     topic = _YEAR.sub(" ", topic)
     # the report named as the source is not what is asked about ("政府工作报告里，…", "据…报告说")
     topic = _REPORT_REF.sub(" ", topic)
+    topic = re.sub(r"^\s*(?:据|根据|按照|看|在)\s", " ", topic)
+    # what is left of a list of places: "吉林、安徽、四川三省…" -> "…"
+    topic = re.sub(r"[一二三四五六七八九十两几各]+个?(?:省|市|区|县|镇|地)(?![\u4e00-\u9fff]{0,1}(?:长|委|级|内))", " ", topic)
+    topic = re.sub(r"(?:^|\s)[、，,和与及跟]+(?=\s)", " ", topic)
     # relative time words are about the year, not the topic ("比前年少了多少" -> "少了多少")
     topic = re.sub(r"(去年|前年|今年|明年|上年|上一年|当年|同期|年底|年末|全年|一年来|过去一年)", " ", topic)
     return re.sub(r"\s+", " ", topic).strip()
@@ -368,7 +372,8 @@ def analyse_question(
     described, described_phrase, described_doc = "", "", None
     found = find_description(q) if resolve_description is not None else None
     if found and (towns or regions):
-        rest = found[0]
+        rest = _YEAR.sub("", found[0])
+        rest = re.sub(r"^(?:据|根据|按照|看|在)", "", rest)
         for n in sorted(towns + regions, key=len, reverse=True):
             for form in (n, places.strip_suffix(n), _stem(n)):
                 rest = rest.replace(form, "")

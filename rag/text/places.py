@@ -61,7 +61,9 @@ def strip_suffix(name: str) -> str:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             stem = name[: -len(suffix)]
             # 宁夏回族自治区 -> 宁夏: a minority name between the place and 自治区/自治州/自治县 goes too
-            stem = re.sub(r"(?:[\u4e00-\u9fff]{1,6}族|维吾尔)+$", "", stem) if suffix.startswith("自治") else stem
+            if suffix.startswith("自治"):
+                m = re.match(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族|维吾尔)+$", stem)
+                stem = m.group(1) if m else stem
             return stem if len(stem) >= 2 else name
     return name
 
