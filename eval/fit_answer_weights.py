@@ -115,10 +115,53 @@ def fit(data, w0: np.ndarray, l2: float = 0.05, steps: int = 600, lr: float = 0.
     return w
 
 
+def accuracy(service: QAService, items: list[dict]) -> float:
+    """Answer accuracy of the whole pipeline (a refusal when none is expected, else every
+    must_include term present)."""
+    from eval.metrics import answer_correct
+
+    hits, refusals = [], []
+    for item in items:
+        turns = item.get("turns") or [item["question"]]
+        conv = Conversation()
+        for turn in turns:
+            answer = service.ask(turn, conv)
+        hits.append(answer_correct(refused=answer.refused, expects_refusal=item["type"] == "unanswerable",
+                                   answer=answer.answer, must_include=item.get("must_include") or []))
+        if item["type"] == "unanswerable":
+            refusals.append(answer.refused)
+    return (float(np.mean(hits)) if hits else 0.0), (float(np.mean(refusals)) if refusals else 1.0)
+
+
+def fit_refusal(service: QAService, rows: list[dict], grid=(0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55)):
+    """The refusal threshold (best sentence coverage below it: 报告中未提及) with the best tune
+    accuracy; check accuracy printed beside it, not used."""
+    import rag.answer as A
+
+    table = []
+    for t in grid:
+        A._fitted_doc.cache_clear()
+        doc = A._fitted_doc()
+        doc.setdefault("policy", {})["min_coverage"] = t
+        (a, ra), (b, rb) = (accuracy(service, [r for r in rows if r.get("split") == h]) for h in ("tune", "check"))
+        table.append((t, a, b, ra, rb))
+    A._fitted_doc.cache_clear()
+    print("\n| min_coverage | tune accuracy | tune refusal | check accuracy | check refusal |\n|---:|---:|---:|---:|---:|")
+    for t, a, b, ra, rb in table:
+        print(f"| {t:.2f} | {a:.3f} | {ra:.3f} | {b:.3f} | {rb:.3f} |")
+    # check figures are printed, never used
+    # an unanswerable question answered with a figure is worse than a refusal: it counts once more
+    share = sum(r["type"] == "unanswerable" for r in rows if r.get("split") == "tune") / max(
+        1, sum(r.get("split") == "tune" for r in rows))
+    return max(table, key=lambda r: (round(r[1] - (1 - r[3]) * share, 4), -abs(r[0] - 0.5)))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dataset", default=str(ROOT / "eval" / "datasets" / "reports_dev.jsonl"))
     ap.add_argument("--write", action="store_true", help="write the fitted weights to rag/answer_weights.json")
+    ap.add_argument("--refusal", action="store_true", help="also fit the refusal threshold (runs the whole pipeline "
+                                                            "over the dev set once per candidate value)")
     args = ap.parse_args(argv)
     rows = [json.loads(line) for line in Path(args.dataset).read_text(encoding="utf-8").splitlines() if line.strip()]
     answerable = [r for r in rows if r["type"] not in ("unanswerable", "comparison") and r.get("must_include")]
@@ -135,9 +178,20 @@ def main(argv: list[str] | None = None) -> int:
     print("\n| feature | before | after |\n|---|---:|---:|")
     for n, a, b in zip(names, w0, w):
         print(f"| {n} | {a:+.3f} | {b:+.3f} |")
+    threshold = None
+    if args.refusal:
+        import rag.answer as A
+
+        A._fitted_doc.cache_clear()
+        A._fitted_doc()["weights"] = {n: float(x) for n, x in zip(names, w)}
+        threshold = fit_refusal(service, rows)
+        print(f"\nrefusal threshold: {threshold[0]:.2f} (tune {threshold[1]:.3f}, check {threshold[2]:.3f})")
     if args.write:
         doc = json.loads(WEIGHTS.read_text(encoding="utf-8"))
         doc["weights"] = {n: round(float(x), 4) for n, x in zip(names, w)}
+        if threshold is not None:
+            doc["policy"] = {"min_coverage": threshold[0], "tune_accuracy": round(threshold[1], 3),
+                             "check_accuracy": round(threshold[2], 3)}
         doc["fitted_on"] = {"dataset": Path(args.dataset).name, "split": "tune", "questions": len(data["tune"]),
                             "top1_tune": [round(top1(data["tune"], w0), 3), round(top1(data["tune"], w), 3)],
                             "top1_check": [round(top1(data["check"], w0), 3), round(top1(data["check"], w), 3)]}

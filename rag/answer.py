@@ -176,9 +176,9 @@ def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: boo
     if not meta:
         return True
     years = set(plan.years)
-    if years and plan.intent == "actual" and meta.period_planned in years and meta.period_reviewed not in years:
+    if years and plan.explicit_intent == "actual" and meta.period_planned in years and meta.period_reviewed not in years:
         return False
-    if years and plan.intent == "target" and meta.period_reviewed in years and meta.period_planned not in years:
+    if years and plan.explicit_intent == "target" and meta.period_reviewed in years and meta.period_planned not in years:
         return False
     if not plan.wants_number:
         return True
@@ -200,12 +200,16 @@ def _weights_path():
 
 
 @functools.lru_cache(maxsize=1)
+def _fitted_doc() -> dict:
+    import json
+
+    return json.loads(_weights_path().read_text(encoding="utf-8"))
+
+
 def sentence_weights() -> dict[str, float]:
     """The weight of every sentence feature: data fitted on the dev set's `tune` half by
     eval/fit_answer_weights.py (see that script for how), not set by hand."""
-    import json
-
-    return json.loads(_weights_path().read_text(encoding="utf-8"))["weights"]
+    return _fitted_doc()["weights"]
 
 
 def sentence_features(plan: QueryPlan, s: Sentence, rank: int, meta: DocMeta | None, coverage: float,
@@ -311,9 +315,14 @@ def trim_sentence(s: Sentence, terms: list[KeyTerm], wants_number: bool) -> tupl
 
 @dataclass(frozen=True)
 class AnswerPolicy:
-    min_coverage: float = 0.5
+    min_coverage: float = 0.5  # below it the best sentence does not answer: 报告中未提及 (fitted: answer_weights.json)
     list_items: int = 4
     fact_sentences: int = 2
+
+    @classmethod
+    def fitted(cls) -> "AnswerPolicy":
+        """The policy with the refusal threshold fitted on the tune half (eval/fit_answer_weights.py)."""
+        return cls(min_coverage=float(_fitted_doc().get("policy", {}).get("min_coverage", cls.min_coverage)))
 
 
 def _side_label(side: Side, metas: dict[str, DocMeta], sentence: Sentence | None) -> str:
@@ -326,10 +335,24 @@ def _side_label(side: Side, metas: dict[str, DocMeta], sentence: Sentence | None
     return ""
 
 
+def fits_figure_asked(plan: QueryPlan, text: str) -> bool:
+    """The figure asked for is the kind the sentence gives: a growth or a rate is a per cent (or
+    倍/个百分点); an amount or a level is a number that is not a per cent."""
+    question = plan.topic or plan.question
+    quantities = real_quantities(text)
+    rate = bool(cues.ASKS_RATE.search(question))
+    amount = bool(cues.ASKS_AMOUNT.search(question))
+    if rate and not amount:
+        return any(q.percent for q in quantities) or bool(re.search(r"\d\s*(?:倍|个百分点)", text))
+    if amount and not rate:
+        return any(not q.percent for q in quantities)
+    return True
+
+
 def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTerm],
                      policy: AnswerPolicy) -> list[Sentence]:
     if asks_quantity(plan) and not plan.wants_list:
-        scored = [s for s in scored if real_quantities(s.text)]
+        scored = [s for s in scored if real_quantities(s.text) and fits_figure_asked(plan, s.text)]
     if not scored:
         return []
     best = scored[0]
@@ -538,10 +561,11 @@ def extractive_answer(
     *,
     index: BM25Index,
     metas: dict[str, DocMeta],
-    policy: AnswerPolicy = AnswerPolicy(),
+    policy: AnswerPolicy | None = None,
     doc_text=None,
 ) -> Draft:
     """``doc_text(doc_id) -> str`` lets a list run past the retrieved chunk (optional)."""
+    policy = policy or AnswerPolicy.fitted()
     book = CitationBook()
     terms = key_terms(plan, index)
     if plan.unknown_places:
@@ -569,7 +593,8 @@ def extractive_answer(
         for side, passages in evidence:
             side_plan = plan
             if side.years or side.intent:  # a year's side asks for that year (and a target or an outcome)
-                side_plan = replace(plan, years=side.years or plan.years, intent=side.intent or plan.intent)
+                side_plan = replace(plan, years=side.years or plan.years, intent=side.intent or plan.intent,
+                                    explicit_intent=side.intent or plan.explicit_intent)
             scored = score_sentences(side_plan, passages, terms, metas)
             picked = choose_sentences(side_plan, scored, terms, AnswerPolicy(policy.min_coverage, 2, 1))
             label = _side_label(side, metas, scored[0] if scored else None)

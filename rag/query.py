@@ -65,6 +65,7 @@ class QueryPlan:
     sides: tuple[Side, ...] = ()
     comparison: bool = False
     intent: Intent = "any"
+    explicit_intent: str = ""  # "target" | "actual" only when the question says so outright (目标/实际…)
     wants_list: bool = False
     wants_number: bool = False
     described: str = ""  # "提到京东区域总部的那个镇" -> "京东区域总部"
@@ -231,7 +232,8 @@ _REPORT_YEAR = re.compile(r"(20\d\d)\s*年(?:的|度)?[\u4e00-\u9fff]{0,10}?(?:�
 _REPORT_REF = re.compile(r"(?:据|根据|按照|看)?(?:的)?(?:政府工作报告|管委会工作报告|工作报告|工作总结|报告)"
                          r"(?:里|中|上|说|讲|提到|提出|指出|显示|称|写道|所说|定的|提的)*[，,：:]?")
 # a question that asks for a target and for what came of it ("目标是多少？实际完成了多少？")
-_OUTCOME_AFTER_TARGET = re.compile(r"(目标|计划|预期|打算|原计划|定的)[^。]*?(实际|完成了?|最后|结果|实现了?|达到了?|做到了?)")
+_OUTCOME_AFTER_TARGET = re.compile(r"(目标|计划|预期|打算|原计划|定的)[^。？?]*?[，,？?。；;]\s*[^。]*?"
+                                   r"(实际|完成了|最后|结果|实现了|达到了|做到了|完成情况)|目标[和与及跟]实际")
 
 
 def _years(question: str) -> tuple[list[int], list[int]]:
@@ -260,6 +262,15 @@ def _topic(question: str, names: list[str]) -> str:
     # relative time words are about the year, not the topic ("比前年少了多少" -> "少了多少")
     topic = re.sub(r"(去年|前年|今年|明年|上年|上一年|当年|同期|年底|年末|全年|一年来|过去一年)", " ", topic)
     return re.sub(r"\s+", " ", topic).strip()
+
+
+def _explicit_intent(question: str) -> str:
+    target, outcome = cues.ASKS_TARGET.search(question), cues.ASKS_OUTCOME.search(question)
+    if target and not outcome:
+        return "target"
+    if outcome and not target:
+        return "actual"
+    return ""
 
 
 def _year_side(catalogue: list[DocMeta], doc_ids: set[str], year: int, intent: str) -> Side:
@@ -521,7 +532,7 @@ def analyse_question(
         question=q, standalone=standalone.strip(), topic=topic, towns=tuple(towns), regions=tuple(regions),
         years=tuple(years), report_years=tuple(report_years), unknown_places=tuple(unknown),
         doc_ids=frozenset(doc_ids) if doc_ids is not None else None, sides=tuple(sides), comparison=comparison,
-        intent=intent, wants_list=bool(cues.LIST.search(topic)),
+        intent=intent, explicit_intent=_explicit_intent(q), wants_list=bool(cues.LIST.search(topic)),
         wants_number=bool(cues.ASKS_NUMBER.search(topic)) or bool(context_topic and cues.ASKS_NUMBER.search(context_topic)),
         described=described, followup=followup, period=period, context_topic=context_topic,
         about_report=_about_report(q), notes=tuple(notes),
