@@ -399,36 +399,96 @@ class CitationBook:
         return self._key[key]
 
 
-_ENUMERATED = re.compile(r"^\s*(?:[一二三四五六七八九十]是|\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十][)）])")
 
 
-def list_items_after(doc: str, pos: int, *, limit_chars: int = 360, max_items: int = 8) -> list[tuple[int, int]]:
-    """Spans (document offsets) of the list that follows position ``pos``: the short sentences
-    left in the paragraph, then the head sentence of each following enumerated line
-    ("一是…。", "2.…", "（三）…")."""
-    window = doc[pos: pos + 3000]
+_ITEM_START = re.compile(r"^\s*(?:[一二三四五六七八九十]是|[一二三四五六七八九十]要|第[一二三四五六七八九十]{1,2}[，,、]|首先|其次|"
+                         r"[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十]{1,2}[)）]|\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）])")
+
+
+def _item_head(seg: str) -> str:
+    """An enumerated item by its head: up to its first comma when that says something
+    ("一是深化改革难度不断加大，…" -> "一是深化改革难度不断加大"), else its first 80 characters."""
+    m = re.search(r"[，,；;。]", seg)
+    if m and m.start() >= 6:
+        return seg[: m.start()]
+    return seg[:80]
+
+
+def list_items_after(doc: str, pos: int, *, limit_chars: int = 900, max_items: int = 12) -> list[tuple[int, int]]:
+    """Spans (document offsets) of the list that follows position ``pos``: what is left of the
+    paragraph (its enumerated items by their heads — "一是…；二是…" — or its short sentences),
+    then the head of each following enumerated line ("一是…。", "2.…", "（三）…")."""
+    window = doc[pos: pos + 20000]
     lines = window.split("\n")
     spans: list[tuple[int, int]] = []
     used = 0
+    inline_style = None
     for sp in split_sentences(lines[0]):
-        if used + (sp.end - sp.start) > limit_chars or len(spans) >= max_items or sp.end - sp.start > 90:
+        seg = lines[0][sp.start: sp.end]
+        kind = _item_style(seg)
+        if kind is not None and (inline_style is None or kind == inline_style):
+            inline_style = kind
+            seg = _item_head(seg)
+        elif inline_style is not None:
+            continue  # the body of the item above
+        elif len(seg) > 150:
             break
-        spans.append((pos + sp.start, pos + sp.end))
-        used += sp.end - sp.start
+        if used + len(seg) > limit_chars or len(spans) >= max_items:
+            break
+        spans.append((pos + sp.start, pos + sp.start + len(seg)))
+        used += len(seg)
+    # items on their own lines share one numbering style ("（一）" … "（十）"); the body text under
+    # an item belongs to it; a heading of a higher level ("二、" under "（一）" items) ends the list
     offset = pos + len(lines[0]) + 1
+    style = inline_style
     for line in lines[1:]:
         if line.strip():
-            if not _ENUMERATED.match(line) or len(spans) >= max_items:
+            kind = _item_style(line)
+            if style is None:
+                if kind is None:
+                    break
+                style = kind
+            if kind is not None and kind != style and _STYLE_RANK.get(kind, 9) < _STYLE_RANK.get(style, 9):
                 break
-            head = split_sentences(line)
-            if head:
-                spans.append((offset + head[0].start, offset + head[0].end))
+            if kind == style:
+                if len(spans) >= max_items or used > limit_chars:
+                    break
+                head = split_sentences(line)
+                if head:
+                    seg = _item_head(line[head[0].start: head[0].end])
+                    spans.append((offset + head[0].start, offset + head[0].start + len(seg)))
+                    used += len(seg)
         offset += len(line) + 1
     return spans
 
 
+# numbering styles of enumerated items, higher levels first
+_STYLES = (
+    ("一、", re.compile(r"^\s*[一二三四五六七八九十]{1,2}、")),
+    ("（一）", re.compile(r"^\s*[（(][一二三四五六七八九十]{1,2}[)）]")),
+    ("一是", re.compile(r"^\s*[一二三四五六七八九十]是")),
+    ("一要", re.compile(r"^\s*[一二三四五六七八九十]要")),
+    ("第一", re.compile(r"^\s*(?:第[一二三四五六七八九十]{1,2}[，,、]|首先|其次)")),
+    ("1.", re.compile(r"^\s*\d{1,2}[.、．](?!\d)")),
+    ("（1）", re.compile(r"^\s*[（(]\d{1,2}[)）]")),
+)
+_STYLE_RANK = {name: i for i, (name, _) in enumerate(_STYLES)}
+
+
+def _item_style(line: str) -> str | None:
+    for name, pat in _STYLES:
+        if pat.match(line):
+            return name
+    return None
+
+
 def _introduces_list(s: Sentence) -> bool:
-    return bool(re.search(r"[：:]|[“\"]?[一二三四五六七八九十两几]个[\u4e00-\u9fff]{1,4}[”\"]?[。：:]?$|如下|包括", s.text))
+    """The sentence introduces a list: by a colon or "包括/如下", by "X个Y", or because what
+    follows it is enumerated ("…还面临不少问题和挑战。一是…")."""
+    if re.search(r"[：:]|[“\"]?[一二三四五六七八九十两几]个[\u4e00-\u9fff]{1,4}[”\"]?[。：:]?$|如下|包括", s.text):
+        return True
+    after = s.passage.text[s.end - s.passage.start: s.end - s.passage.start + 40].lstrip()
+    return bool(_ITEM_START.match(after))
 
 
 def _render(picked: list[Sentence], terms, plan, book: CitationBook, doc_text=None) -> str:
@@ -443,7 +503,9 @@ def _render(picked: list[Sentence], terms, plan, book: CitationBook, doc_text=No
         else:
             a, b = s.start, s.end
         quote = p.text[a - p.start: b - p.start].strip().rstrip("，,；;：:。!！")
-        if plan.wants_list and _introduces_list(s):
+        # a list question, or a colon list that runs on over "；" ("主要预期目标是：…；…；…")
+        runs_on = bool(re.search(r"[：:]", s.text)) and s.text.rstrip()[-1:] in "；;"
+        if (plan.wants_list and _introduces_list(s)) or runs_on:
             doc = doc_text(p.doc_id) if doc_text else None
             items = list_items_after(doc, s.end) if doc else [
                 (p.start + x, p.start + y) for x, y in list_items_after(p.text, s.end - p.start)]
