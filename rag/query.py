@@ -492,9 +492,17 @@ def analyse_question(
     sides: list[Side] = list(inherited_sides)
     if comparison and not sides:
         if n_subjects >= 2:
+            target = _explicit_intent(q) == "target"
             for t in towns:
                 ids = docs_for(catalogue, towns=[t], years=years) or docs_for(catalogue, towns=[t])
-                sides.append(Side(t, frozenset(ids)))
+                if years:
+                    # sides are ranked or set side by side: outcomes from the reports that review
+                    # the year, targets from those that plan it — never one side's target against
+                    # another's outcome
+                    own = [m for m in catalogue if m.doc_id in ids]
+                    part = {m.doc_id for m in own if (m.period_planned if target else m.period_reviewed) in years}
+                    ids = part or ids
+                sides.append(Side(t, frozenset(ids), intent="target" if target else ""))
             if described_doc:
                 sides.append(Side(f"{described}的报告", frozenset({described_doc})))
         elif len(years) >= 2 and doc_ids is not None:
