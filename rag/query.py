@@ -226,6 +226,7 @@ def _is_common_word(word: str) -> bool:
 
 # a year that dates the report itself, not the data: "2016年国务院政府工作报告里，2015年…",
 # "深圳市2024年政府工作报告说…", "2023年的报告中"
+_YEAR_LIST = re.compile(r"(?:(?:19|20)\d\d\s*年?\s*[、，,和与及至到-]\s*)+(?:19|20)\d\d\s*年")
 _REPORT_YEAR = re.compile(r"(20\d\d)\s*年(?:的|度)?[\u4e00-\u9fff]{0,10}?(?:政府工作报告|工作报告|报告|总结)")
 
 
@@ -238,12 +239,14 @@ _OUTCOME_AFTER_TARGET = re.compile(r"(目标|计划|预期|打算|原计划|定�
 
 def _years(question: str) -> tuple[list[int], list[int]]:
     """(data years, report years) named in the question."""
-    report = [int(m.group(1)) for m in _REPORT_YEAR.finditer(question)]
-    data = []
+    starts = {m.start() for m in _REPORT_YEAR.finditer(question)}
+    # years listed before a report's year name reports too: "2018年、2019年、2020年政府工作报告"
+    for m in _YEAR_LIST.finditer(question):
+        if any(m.start() <= s < m.end() for s in starts):
+            starts |= {m.start() + y.start() for y in re.finditer(r"(?:19|20)\d\d", m.group(0))}
+    report, data = [], []
     for m in _YEAR.finditer(question):
-        if any(r.start() == m.start() for r in _REPORT_YEAR.finditer(question)):
-            continue
-        data.append(int(m.group(1)))
+        (report if m.start() in starts else data).append(int(m.group(1)))
     return data, report
 
 
