@@ -6,6 +6,7 @@ No question answering or ingestion logic lives here: chat calls ``QAService.stre
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any, Iterator
@@ -20,6 +21,53 @@ from ui import render
 from ui.examples import FOLLOW_UP_SEPARATOR
 
 _LIST_SPLIT = re.compile(r"[,，、;；\s]+")
+
+# caps on what one request may ask for (each history turn is answered again to resolve follow-ups:
+# 2,000 turns cost 19 s of CPU before these)
+MAX_HISTORY_TURNS = 8
+MAX_K = 20
+MAX_QUESTION_CHARS = 2000
+MAX_FILTER_VALUES = 20
+
+
+class InputError(ValueError):
+    """A request value that cannot be used; the message says which and why (shown to the caller)."""
+
+
+def check_text(value: str, what: str) -> str:
+    """Refuse text with lone surrogates (undecodable bytes or a broken client) with a clear message."""
+    bad = next((c for c in value if 0xD800 <= ord(c) <= 0xDFFF), None)
+    if bad is not None:
+        raise InputError(f"{what}中含有无效的 Unicode 字符（孤立的代理项 U+{ord(bad):04X}），无法处理；"
+                         f"请检查客户端的文本编码（应为 UTF-8）")
+    return value
+
+
+def cap_question(question: Any, notices: list[str]) -> str:
+    if question is None:
+        return ""
+    if not isinstance(question, str):
+        raise InputError(f"问题应为文本，收到的是 {type(question).__name__}")
+    check_text(question, "问题")
+    if len(question) > MAX_QUESTION_CHARS:
+        notices.append(f"问题过长，只使用了前 {MAX_QUESTION_CHARS} 个字符。")
+        question = question[:MAX_QUESTION_CHARS]
+    return question
+
+
+def cap_k(k: Any, notices: list[str]) -> int | None:
+    if k in (None, "", 0):
+        return None
+    try:
+        value = int(k)
+    except (TypeError, ValueError):
+        raise InputError(f"k（检索段落数）应为 1–{MAX_K} 的整数，收到“{str(k)[:20]}”") from None
+    if value < 1:
+        raise InputError(f"k（检索段落数）应为 1–{MAX_K} 的整数，收到 {value}")
+    if value > MAX_K:
+        notices.append(f"检索段落数 k={value} 超过上限，已按 {MAX_K} 检索。")
+        value = MAX_K
+    return value
 
 
 def split_values(value: Any) -> list[str]:
@@ -38,8 +86,8 @@ def parse_years(value: Any) -> list[int]:
     years = []
     for v in split_values(value):
         digits = v.rstrip("年")
-        if not digits.isdigit():
-            raise ValueError(f"年份“{v}”不是数字")
+        if not (digits.isascii() and digits.isdigit()) or not 1900 <= int(digits) <= 2200:
+            raise InputError(f"年份“{check_text(v, '年份')[:20]}”不是有效的年份，请写成 2023 或 2023年")
         years.append(int(digits))
     return years
 
@@ -63,6 +111,24 @@ def history_questions(history: Any) -> list[str]:
     return out
 
 
+def remove_upload(path: Path) -> None:
+    """Delete an uploaded file from Gradio's upload folder (and its per-upload folder when empty);
+    a path outside that folder (a local file given to the handler directly) is never touched."""
+    try:
+        from gradio.utils import get_upload_folder
+
+        root = Path(get_upload_folder()).resolve()
+        resolved = path.resolve()
+        if root not in resolved.parents:
+            return
+        resolved.unlink(missing_ok=True)
+        parent = resolved.parent
+        if parent != root and not any(parent.iterdir()):
+            parent.rmdir()
+    except OSError:
+        pass
+
+
 class Handlers:
     def __init__(self, service: QAService, settings: Settings):
         self.service = service
@@ -80,6 +146,15 @@ class Handlers:
         if not q:
             yield history, conversation, "", gr.update(), gr.update()
             return
+        try:
+            q = cap_question(q, [])
+            k = cap_k(k, [])
+            years_list = tuple(parse_years(years))
+        except InputError as err:
+            history.append({"role": "user", "content": render.user_html(q.encode("utf-8", "replace").decode())})
+            history.append({"role": "assistant", "content": render.error_html(str(err))})
+            yield history, conversation, "", gr.update(), gr.update()
+            return
         conversation = conversation if isinstance(conversation, Conversation) else Conversation()
         history.append({"role": "user", "content": render.user_html(q)})
         history.append({"role": "assistant", "content": render.pending_html()})
@@ -88,8 +163,8 @@ class Handlers:
         answer: Answer | None = None
         try:
             for event in self.service.stream(
-                q, conversation, towns=tuple(split_values(towns)), years=tuple(parse_years(years)),
-                k=int(k) if k else None, backend=backend or None,
+                q, conversation, towns=tuple(split_values(towns)), years=years_list,
+                k=k, backend=backend or None,
             ):
                 if isinstance(event, Answer):
                     answer = event
@@ -189,11 +264,15 @@ class Handlers:
         results: list[FileResult] = []
         sources: list[tuple[str, bytes]] = []
         for p in paths:
-            reason = self.check_upload(p)
+            try:
+                reason = self.check_upload(p)
+                if not reason:
+                    sources.append((p.name, p.read_bytes()))
+            except OSError as exc:
+                reason = f"无法读取上传的文件：{exc.strerror or exc}"
             if reason:
                 results.append(FileResult(p.name, "failed", reason))
-            else:
-                sources.append((p.name, p.read_bytes()))
+            remove_upload(p)  # its bytes are read (or it is refused): never left in the temp dir
         yield (render.ingest_status_html(0.0, f"准备导入 {len(sources)} 个文件…", results), *keep)
         if sources:
             try:
@@ -215,11 +294,33 @@ class Handlers:
     # ------------------------------------------------------------------ API
     def api_ask(self, question: str, history: list | None = None, town: str | list | None = None,
                 year: str | int | list | None = None, k: int | None = None) -> dict:
-        """The `ask` API: same JSON as `govqa ask --json`; history = earlier questions of the conversation."""
-        towns = tuple(split_values(town))
-        years = tuple(parse_years(year))
-        conversation = Conversation()
-        for earlier in history_questions(history):
-            self.service.ask(earlier, conversation, towns=towns, years=years, k=k or None)
-        answer = self.service.ask(question or "", conversation, towns=towns, years=years, k=k or None)
-        return answer.to_json()
+        """The `ask` API: same JSON as `govqa ask --json`; history = earlier questions of the conversation.
+
+        Every input is checked and capped (question length, history turns, k, filter values); a
+        value that cannot be used, and any failure, is a gr.Error whose message reaches the caller
+        (never ``{"error": null}``)."""
+        from rag.store import StoreError
+
+        try:
+            notices: list[str] = []
+            q = cap_question(question, notices)
+            k_value = cap_k(k, notices)
+            towns = tuple(check_text(t, "镇名") for t in split_values(town)[:MAX_FILTER_VALUES])
+            years = tuple(parse_years(split_values(year)[:MAX_FILTER_VALUES]))
+            earlier = history_questions(history)
+            if len(earlier) > MAX_HISTORY_TURNS:
+                notices.append(f"对话历史有 {len(earlier)} 轮，只使用了最近 {MAX_HISTORY_TURNS} 轮。")
+                earlier = earlier[-MAX_HISTORY_TURNS:]
+            earlier = [cap_question(e, []) for e in earlier]
+            conversation = Conversation()
+            for e in earlier:
+                self.service.ask(e, conversation, towns=towns, years=years, k=k_value)
+            answer = self.service.ask(q, conversation, towns=towns, years=years, k=k_value)
+            answer.notices = [*notices, *answer.notices]
+            return answer.to_json()
+        except gr.Error:
+            raise
+        except (InputError, StoreError) as err:  # gr.Error messages may be shown as HTML: escaped
+            raise gr.Error(html.escape(str(err)), print_exception=False) from None
+        except Exception as exc:  # noqa: BLE001 - the caller gets a message, not {"error": null}
+            raise gr.Error(html.escape(f"内部错误：{type(exc).__name__}: {str(exc)[:300]}")) from exc
