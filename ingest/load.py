@@ -201,7 +201,8 @@ def _pdf_to_text(data: bytes, *, file: str, max_chars: int | None = None,
     except LoadError:
         raise
     except LimitReachedError as exc:
-        raise LoadError(file, f"PDF 中的压缩数据解压后过大（上限 {max_unpacked_mb:g} MB）：{exc}") from exc
+        raise LoadError(file, f"PDF 中的压缩数据解压后过大（单个数据流上限 {min(max_unpacked_mb, 75):g} MB），"
+                              f"可能是压缩炸弹") from exc
     except MemoryError as exc:
         raise LoadError(file, "PDF 解析时内存不足（文件过于复杂或是压缩炸弹）") from exc
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
@@ -219,23 +220,38 @@ def _pdf_to_text(data: bytes, *, file: str, max_chars: int | None = None,
 
 
 def check_zip_sizes(data: bytes, *, file: str, max_unpacked_mb: float, kind: str = "DOCX") -> None:
-    """Refuse a zip whose parts inflate past the limit, before anything is decompressed. The sizes
-    are the central directory's; Python's zipfile never inflates a part past its declared size (a
-    part that lies is cut there and fails its CRC check), so the declared sizes bound the work."""
+    """Refuse a zip whose parts inflate past the limit before the document parser sees it: first
+    by the sizes its directory declares, then by inflating every part in 1 MB steps (so a part
+    that lies about its size is caught by its CRC at the declared size, never inflated in one go:
+    python-docx's single read of a lying 3 GB part took 1 GB+ of memory in one call)."""
     cap = max_unpacked_mb * 1048576
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+            if len(infos) > 10_000:
+                raise LoadError(file, f"{kind} 中的部件过多（{len(infos):,} 个），不像是正常的文档")
+            total = 0
+            for info in infos:
+                total += info.file_size
+                if info.file_size > cap or total > cap:
+                    raise LoadError(file, f"{kind} 解压后过大（{info.filename} 等部件共 {total / 1048576:,.0f} MB，"
+                                          f"上限 {max_unpacked_mb:g} MB，可能是压缩炸弹）")
+            for info in infos:
+                if info.is_dir():
+                    continue
+                seen = 0
+                with zf.open(info) as part:
+                    while block := part.read(1 << 20):
+                        seen += len(block)
+                        if seen > info.file_size:
+                            raise LoadError(file, f"{kind} 损坏：部件 {info.filename} 的实际大小超过声明的大小")
+    except LoadError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError,
+            RuntimeError) as exc:  # RuntimeError: an encrypted part
         raise LoadError(file, f"{kind} 损坏或不完整：{exc}") from exc
-    if len(infos) > 10_000:
-        raise LoadError(file, f"{kind} 中的部件过多（{len(infos):,} 个），不像是正常的文档")
-    total = 0
-    for info in infos:
-        total += info.file_size
-        if info.file_size > cap or total > cap:
-            raise LoadError(file, f"{kind} 解压后过大（{info.filename} 等部件共 {total / 1048576:,.0f} MB，"
-                                  f"上限 {max_unpacked_mb:g} MB，可能是压缩炸弹）")
+    except Exception as exc:  # noqa: BLE001 - zlib.error and friends
+        raise LoadError(file, f"{kind} 损坏或不完整：{type(exc).__name__}: {exc}") from exc
 
 
 def _docx_to_text(data: bytes, *, file: str, max_chars: int | None = None,
@@ -252,6 +268,8 @@ def _docx_to_text(data: bytes, *, file: str, max_chars: int | None = None,
     except MemoryError as exc:
         raise LoadError(file, "DOCX 解析时内存不足（文件过于复杂或是压缩炸弹）") from exc
     except Exception as exc:  # noqa: BLE001
+        if "memory" in str(exc).lower():  # lxml: "Memory allocation failed"
+            raise LoadError(file, "DOCX 解析时内存不足（文件过于复杂或是压缩炸弹）") from exc
         raise LoadError(file, f"DOCX 无法读取：{type(exc).__name__}: {exc}") from exc
     parts: list[str] = []
     total = 0
