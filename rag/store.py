@@ -415,6 +415,18 @@ class BM25Index:
         if len(got) != len(self.rows):
             raise ValueError("BM25 test query returned the wrong number of scores")
 
+    def same_as(self, other: "BM25Index") -> bool:
+        """The same postings and scores as ``other`` (an index freshly built from the same rows)."""
+        if (self.retriever is None) != (other.retriever is None):
+            return False
+        if self.retriever is None:
+            return True
+        if self.retriever.vocab_dict != other.retriever.vocab_dict:
+            return False
+        a, b = self.retriever.scores, other.retriever.scores
+        return all(np.array_equal(np.asarray(a[k]), np.asarray(b[k])) for k in ("indices", "indptr")) and \
+            np.allclose(np.asarray(a["data"]), np.asarray(b["data"]), rtol=1e-5, atol=1e-6)
+
     def save(self, path: Path) -> None:
         tmp = path.with_name(path.name + f".tmp{os.getpid()}")
         if tmp.exists():
@@ -474,6 +486,16 @@ class PendingDoc:
     supersedes: tuple[str, ...] = ()  # earlier versions of the same file, removed once this is written
 
 
+def _superseded_pairs(records: dict[str, DocRecord]) -> list[tuple[DocRecord, DocRecord]]:
+    out = []
+    for rec in records.values():
+        for old_id in rec.supersedes:
+            old = records.get(old_id)
+            if old is not None and old_id != rec.meta.doc_id and old.ingested_at <= rec.ingested_at:
+                out.append((old, rec))
+    return out
+
+
 def chunk_nodes(docs: list[PendingDoc]) -> list:
     """The LlamaIndex TextNodes (vector, text, metadata incl. BM25 tokens) of the reports' chunks."""
     from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
@@ -500,7 +522,7 @@ class ReportStore:
         self._lock = threading.RLock()
         self._pin = threading.local()  # a version pinned for the duration of one question
         self._counts: tuple[str, int, int] | None = None  # (version, docs, chunks)
-        self._docs_cache: tuple[str, dict[str, DocRecord]] | None = None
+        self._docs_cache: tuple[str, dict[str, DocRecord], dict[str, DocRecord]] | None = None  # version, all, visible
         self._bm25: BM25Index | None = None
         self._text_cache: dict[str, str] = {}
         self._seen_version: str | None = None  # the catalogue version this view was opened at
@@ -623,10 +645,20 @@ class ReportStore:
         return counts[1], counts[2]
 
     def records(self) -> dict[str, DocRecord]:
+        """The catalogue as readers see it: a version that a newer record of the same file says it
+        supersedes is hidden at once (a replace interrupted before the old version was removed
+        never shows both), and removed by the next ingest or `govqa doctor --repair`."""
+        return self._read_records()[1]
+
+    def all_records(self) -> dict[str, DocRecord]:
+        """Every catalogue record, superseded ones included (for consistency checks)."""
+        return self._read_records()[0]
+
+    def _read_records(self) -> tuple[dict[str, DocRecord], dict[str, DocRecord]]:
         with self._lock:
             version = self.version()
             if self._docs_cache and self._docs_cache[0] == version:
-                return self._docs_cache[1]
+                return self._docs_cache[1], self._docs_cache[2]
             # re-read in full: a record can be rewritten in place (a newer pipeline), by any client
             got = self._retrying(lambda: self.docs.get(include=["metadatas"]))
             records: dict[str, DocRecord] = {}
@@ -635,8 +667,10 @@ class ReportStore:
                     records[doc_id] = _record_from_metadata(md)
                 except (KeyError, ValueError, TypeError):
                     continue  # a damaged record is reported by `govqa doctor`
-            self._docs_cache = (version, records)
-            return records
+            hidden = {old.meta.doc_id for old, _ in _superseded_pairs(records)}
+            visible = {d: r for d, r in records.items() if d not in hidden} if hidden else records
+            self._docs_cache = (version, records, visible)
+            return records, visible
 
     def list_docs(self) -> list[DocMeta]:
         return sorted((r.meta for r in self.records().values()), key=lambda m: m.file)
@@ -713,16 +747,9 @@ class ReportStore:
         return counts
 
     def superseded(self) -> list[tuple[DocRecord, DocRecord]]:
-        """(old, new) pairs: a version still listed although a newer record says it replaced it
+        """(old, new) pairs: a version still stored although a newer record says it replaced it
         (a crash between writing the new version and removing the old one)."""
-        records = self.records()
-        out = []
-        for rec in records.values():
-            for old_id in rec.supersedes:
-                old = records.get(old_id)
-                if old is not None and old_id != rec.meta.doc_id and old.ingested_at <= rec.ingested_at:
-                    out.append((old, rec))
-        return out
+        return _superseded_pairs(self.all_records())
 
     def same_file_versions(self) -> dict[str, list[DocRecord]]:
         """Files with more than one live record that no supersedes link explains."""
@@ -744,7 +771,7 @@ class ReportStore:
     def check(self) -> list[str]:
         """Problems between the catalogue and the vectors (empty list: consistent)."""
         problems = []
-        records = self.records()
+        records = self.all_records()
         counts = self.chunk_doc_counts()
         for doc_id, n in counts.items():
             if doc_id not in records:
@@ -768,7 +795,7 @@ class ReportStore:
         mark_data_dir_used(self.settings, "repaired")
         for old in self.remove_superseded():
             done.append(f"删除已被取代的旧版本 {old.meta.file}（{old.meta.doc_id}）")
-        records = self.records()
+        records = self.all_records()
         counts = self.chunk_doc_counts()
         for doc_id, n in counts.items():
             if doc_id not in records:
@@ -809,6 +836,8 @@ class ReportStore:
             index.validate()
             if index.version != self.version() or not self._matches_catalogue(index):
                 problem = "BM25 索引与目录不同步"
+            elif not index.same_as(BM25Index.build(index.rows, index.version)):
+                problem = "BM25 索引已损坏（其中的得分与分块的词不符）"
         except FileNotFoundError:
             problem = "BM25 索引不存在" if self.records() else ""
         except Exception as exc:  # noqa: BLE001
