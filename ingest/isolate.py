@@ -78,6 +78,14 @@ def _cpu_used() -> float:
 
 
 def _peak_rss_mb() -> float:
+    """VmHWM (ru_maxrss would still count the pages of the process this one was forked from)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
