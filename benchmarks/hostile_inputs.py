@@ -173,12 +173,13 @@ def normal_report(chars: int = 990_000) -> bytes:
 # name -> (file name, maker); sizes as described in issue 16 (and a real report for reference)
 INPUTS = {
     "html_unclosed_title_1mb": ("title.html", lambda: html_unclosed_title(MB)),
+    "html_unclosed_title_900kb": ("title-900k.html", lambda: html_unclosed_title(900 << 10)),
     "html_closed_title_1mb": ("title-closed.html", lambda: html_closed_title(MB)),
     "heading_lines_1mb": ("headings.txt", lambda: heading_lines(MB)),
     "digits_1m": ("digits.txt", lambda: digits(1_000_000)),
-    "commas_1m": ("commas.txt", lambda: commas(1_000_000)),
+    "commas_990k": ("commas.txt", lambda: commas(990_000)),
     "x_run_30k": ("anonymised.txt", lambda: x_run(30_000)),
-    "x_run_1m": ("anonymised-1m.txt", lambda: x_run(1_000_000)),
+    "x_run_990k": ("anonymised-990k.txt", lambda: x_run(990_000)),
     "deep_html_200k": ("deep.html", lambda: deep_html(200_000)),
     "docx_bomb_3gb": ("bomb.docx", lambda: docx_with_part(3 << 30)),
     "docx_lying_sizes_3gb": ("liar.docx", lambda: docx_with_part(3 << 30, declared=4096)),
