@@ -612,8 +612,8 @@ class ReportStore:
     def _read_version(self) -> str:
         token = self._retrying(self._read_version_once)
         seen = self._seen_version
-        if seen is not None and token != seen and token not in self._own_versions:
-            self.reopen()  # another process committed: see its reports through a fresh view
+        if seen is not None and token != seen and token not in self._own_versions and not self.settings.chroma_host:
+            self.reopen()  # another process committed: see its reports through a fresh view (a server needs none)
         self._seen_version = token
         return token
 
