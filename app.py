@@ -24,15 +24,19 @@ def _print(msg: str) -> None:
 
 
 def seed_if_empty(service) -> None:
-    """First run: ingest seeds/ with a progress line per step."""
+    """First start in a new, empty data dir: ingest seeds/ with a progress line per step (never
+    into a data dir that was used, repaired or emptied by the user: rag.store.seeds_allowed)."""
     from ingest.pipeline import ensure_seeded
+    from rag.store import mark_data_dir_used, seeds_allowed
 
-    if not service.store.is_empty():
-        from ingest.pipeline import upgrade_outdated
+    if not service.store.is_empty() or not seeds_allowed(service.settings):
+        if not service.store.is_empty():
+            from ingest.pipeline import upgrade_outdated
 
-        redone = upgrade_outdated(settings=service.settings, store=service.store, embedder=service.embedder)
-        if redone:
-            _print(f"已按新版规则重新处理 {len(redone)} 份报告（地区/单位、年份等）。")
+            mark_data_dir_used(service.settings, "found in use")
+            redone = upgrade_outdated(settings=service.settings, store=service.store, embedder=service.embedder)
+            if redone:
+                _print(f"已按新版规则重新处理 {len(redone)} 份报告（地区/单位、年份等）。")
         return
     _print(f"首次启动：正在导入示例报告 {service.settings.seeds_dir} …")
     last = {"line": ""}
@@ -96,7 +100,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v}
-    settings = Settings.from_env(**overrides)
+    from rag.config import ConfigError, exposure_problem
+
+    try:
+        settings = Settings.from_env(**overrides)
+    except ConfigError as err:
+        _print(f"错误：{err}")
+        return 2
+    exposed = exposure_problem(settings)
+    if exposed and not settings.allow_no_auth:
+        _print(f"错误：拒绝启动。{exposed}")
+        return 2
+    if exposed:
+        _print("!" * 72 + f"\n警告：{exposed}\n（已设置 GOVQA_ALLOW_NO_AUTH=1，仍按要求无密码开放。）\n" + "!" * 72)
     t0 = time.perf_counter()
 
     from rag.chat import QAService

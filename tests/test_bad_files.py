@@ -112,7 +112,17 @@ BAD_FILES = {
     "zero.docx": (lambda: b"", "DOCX"),
     "nav-only.html": (lambda: "<html><head><title>首页</title></head><body><a href='/'>首页</a></body></html>"
                       .encode(), "正文"),
+    # decompression bombs (issue 16): refused before they inflate, by size or by CRC
+    "bomb.docx": (lambda: _hostile().docx_with_part(150 << 20), "解压后过大"),
+    "liar.docx": (lambda: _hostile().docx_with_part(150 << 20, declared=4096), "损坏"),
+    "bomb.pdf": (lambda: _hostile().pdf_flate_bomb(100 << 20), "解压后过大"),
 }
+
+
+def _hostile():
+    from benchmarks import hostile_inputs
+
+    return hostile_inputs
 
 
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
@@ -148,7 +158,7 @@ def test_bad_files_through_the_cli(base, tmp_path, monkeypatch, capsys):
         assert "失败" in mine[0] and expected in mine[0], mine[0]
     exe = [ln for ln in lines if ln.startswith("setup.exe:")]
     assert len(exe) == 1 and "不支持" in exe[0], out
-    assert "失败 12" in lines[-1], lines[-1]
+    assert f"失败 {len(BAD_FILES) + 1}" in lines[-1], lines[-1]
     assert code == 1  # nothing could be ingested
     _assert_untouched(base)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from rag.limits import InputError, check_text
+
 _LIST_SPLIT = re.compile(r"[,，、;；\s]+")
 
 
@@ -25,10 +27,11 @@ def split_values(value: Any) -> list[str]:
 
 
 def parse_years(value: Any) -> list[int]:
+    """"2019, 2020年" -> [2019, 2020]; anything else is an InputError (a ValueError) naming it."""
     years = []
     for v in split_values(value):
         digits = v.rstrip("年")
-        if not digits.isdigit():
-            raise ValueError(f"年份“{v}”不是数字")
+        if not (digits.isascii() and digits.isdigit()) or not 1900 <= int(digits) <= 2200:
+            raise InputError(f"年份“{check_text(v, '年份')[:20]}”不是有效的年份，请写成 2023 或 2023年")
         years.append(int(digits))
     return years
