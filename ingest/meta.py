@@ -58,20 +58,21 @@ def extract_sections(text: str) -> tuple[Section, ...]:
                     heading = stripped[:40]
                 found.append((level, heading, offset))
                 break
+    # one pass: a section ends where the next heading of the same or a higher level starts
+    ends = [len(text)] * len(found)
+    open_: list[int] = []  # indices of sections not yet closed
+    for i, (level, _, start) in enumerate(found):
+        while open_ and found[open_[-1]][0] >= level:
+            ends[open_.pop()] = start
+        open_.append(i)
     sections: list[Section] = []
     stack: list[tuple[int, str]] = []
     for i, (level, heading, start) in enumerate(found):
-        # the section ends where the next heading of the same or a higher level starts
-        end = len(text)
-        for level2, _, start2 in found[i + 1 :]:
-            if level2 <= level:
-                end = start2
-                break
         while stack and stack[-1][0] >= level:
             stack.pop()
         stack.append((level, heading))
         path = " > ".join(h for _, h in stack)
-        sections.append(Section(level=level, heading=heading, start=start, end=end, path=path))
+        sections.append(Section(level=level, heading=heading, start=start, end=ends[i], path=path))
     return tuple(sections)
 
 
@@ -86,7 +87,9 @@ def section_path_at(sections: tuple[Section, ...], offset: int) -> str:
 
 # ------------------------------------------------------------------ towns and regions
 
-_ANON = r"(?:[xX×＊*]{2,}|某|XX|xx|××|〇〇|ＸＸ)"
+# a run of x is matched once, from its start (the lookbehind): retrying it from every position
+# inside a long run would be quadratic
+_ANON = r"(?:(?<![xX×＊*])[xX×＊*]{2,}|某|〇〇|ＸＸ)"
 _ANON_TOWN = re.compile(rf"{_ANON}\s*(?:镇|乡|街道)")
 _ANON_ANY = re.compile(rf"(?:{_ANON})(?:市|县|区|镇|乡|街道|村)|(?<![{CJK}a-zA-Z])[xX]{{2,}}")
 _GENERIC_STEM_ENDINGS = (

@@ -151,8 +151,6 @@ def test_hard_cut_keeps_figures_whole_and_bounds_a_giant_one():
     assert max(p.end - p.start for p in pieces) <= 80  # a 5,000-digit run is cut every 4 steps
 
 
-@pytest.mark.xfail(strict=True, reason="quadratic in ingest/meta.py (owned by the meta rewrite): _ANON_TOWN/_ANON_ANY "
-                   "retry [xX×＊*]{2,} from every position of a run of x; fix: (?<![xX×＊*])[xX×＊*]{2,}")
 def test_metadata_on_a_long_run_of_x_is_linear():
     from ingest.clean import clean_report_text
     from ingest.meta import extract_metadata
@@ -164,8 +162,6 @@ def test_metadata_on_a_long_run_of_x_is_linear():
     assert _cpu() - t < 2.0
 
 
-@pytest.mark.xfail(strict=True, reason="quadratic in ingest/meta.py (owned by the meta rewrite): extract_sections "
-                   "copies found[i + 1:] for every heading; fix: scan by index, or close sections with a stack")
 def test_section_tree_of_fifty_thousand_headings_is_linear():
     from ingest.meta import extract_sections
 
