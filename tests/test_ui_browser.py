@@ -217,7 +217,7 @@ def upload_files(ui: PageRecorder, paths: list[Path]) -> object:
     ui.page.click("#gq-upload")
     ui.page.wait_for_function(
         "n => document.querySelectorAll('#gq-upload-status li').length >= n"
-        " && document.querySelector('#gq-upload-status').innerText.includes('完成')",
+        " && (document.querySelector('#gq-upload-status .gq-bar-label') || {innerText: ''}).innerText.includes('100%')",
         arg=len(paths), timeout=120_000)
     return ui.page.locator("#gq-upload-status")
 
