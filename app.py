@@ -24,10 +24,19 @@ def _print(msg: str) -> None:
 
 
 def seed_if_empty(service) -> None:
-    """First run: ingest seeds/ with a progress line per step."""
+    """First start in a new, empty data dir: ingest seeds/ with a progress line per step (never
+    into a data dir that was used, repaired or emptied by the user: rag.store.seeds_allowed)."""
     from ingest.pipeline import ensure_seeded
+    from rag.store import mark_data_dir_used, seeds_allowed
 
-    if not service.store.is_empty():
+    if not service.store.is_empty() or not seeds_allowed(service.settings):
+        if not service.store.is_empty():
+            from ingest.pipeline import upgrade_outdated
+
+            mark_data_dir_used(service.settings, "found in use")
+            redone = upgrade_outdated(settings=service.settings, store=service.store, embedder=service.embedder)
+            if redone:
+                _print(f"已按新版规则重新处理 {len(redone)} 份报告（地区/单位、年份等）。")
         return
     _print(f"首次启动：正在导入示例报告 {service.settings.seeds_dir} …")
     last = {"line": ""}
@@ -64,6 +73,23 @@ def warm_up_server(url: str) -> None:
         _print(f"（预热请求失败，不影响使用：{type(exc).__name__}: {exc}）")
 
 
+def launch(demo, service, settings: Settings) -> None:
+    """Serve the page and, on the same server (host, port, process, service), the OpenAI-compatible
+    API of ui/openai_api.py (its routes are handed to Gradio's FastAPI app before it starts)."""
+    from ui.openai_api import openai_routes
+    from ui.style import CSS, make_theme
+
+    demo.launch(
+        server_name=settings.host, server_port=settings.port, auth=settings.auth,
+        auth_message="请输入账号和密码" if settings.auth else None,
+        # hard cap against runaway uploads; files over upload_max_mb but under it get a clear Chinese message
+        theme=make_theme(), css=CSS, max_file_size=int(settings.upload_max_mb * UPLOAD_HARD_CAP * 1048576),
+        show_error=False, ssr_mode=False, footer_links=["api"], inbrowser=False, quiet=True,
+        enable_monitoring=False, prevent_thread_lock=True,
+        app_kwargs={"routes": openai_routes(service, settings, workers=CONCURRENCY)},
+    )
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="app.py", description="政报问答网页界面")
     parser.add_argument("--host", help="监听地址（默认 GOVQA_HOST 或 127.0.0.1）")
@@ -74,7 +100,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v}
-    settings = Settings.from_env(**overrides)
+    from rag.config import ConfigError, exposure_problem
+
+    try:
+        settings = Settings.from_env(**overrides)
+    except ConfigError as err:
+        _print(f"错误：{err}")
+        return 2
+    exposed = exposure_problem(settings)
+    if exposed and not settings.allow_no_auth:
+        _print(f"错误：拒绝启动。{exposed}")
+        return 2
+    if exposed:
+        _print("!" * 72 + f"\n警告：{exposed}\n（已设置 GOVQA_ALLOW_NO_AUTH=1，仍按要求无密码开放。）\n" + "!" * 72)
     t0 = time.perf_counter()
 
     from rag.chat import QAService
@@ -89,21 +127,14 @@ def main(argv: list[str] | None = None) -> int:
     from ui.examples import compute_examples
     from ui.handlers import Handlers
     from ui.layout import build_demo
-    from ui.style import CSS, make_theme
 
     _print("正在准备示例问题并预热模型 …")
     examples = compute_examples(service)
     demo = build_demo(Handlers(service, settings), examples)
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=200)
-    _print(f"准备用时 {time.perf_counter() - t0:.1f} s；地址 http://{settings.host}:{settings.port}")
-    demo.launch(
-        server_name=settings.host, server_port=settings.port, auth=settings.auth,
-        auth_message="请输入账号和密码" if settings.auth else None,
-        # hard cap against runaway uploads; files over upload_max_mb but under it get a clear Chinese message
-        theme=make_theme(), css=CSS, max_file_size=int(settings.upload_max_mb * UPLOAD_HARD_CAP * 1048576),
-        show_error=False, ssr_mode=False, footer_links=["api"], inbrowser=False, quiet=True,
-        enable_monitoring=False, prevent_thread_lock=True,
-    )
+    _print(f"准备用时 {time.perf_counter() - t0:.1f} s；地址 http://{settings.host}:{settings.port}"
+           f"（OpenAI 兼容接口：http://{settings.host}:{settings.port}/v1）")
+    launch(demo, service, settings)
     if not settings.auth:
         warm_up_server(f"http://127.0.0.1:{settings.port}/" if settings.host in ("0.0.0.0", "::") else demo.local_url)
     _print("已就绪。按 Ctrl+C 停止。")

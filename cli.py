@@ -1,4 +1,4 @@
-"""`govqa` command line: ingest | docs | rm | stats | ask | indicators | eval | serve | doctor.
+"""`govqa` command line: ingest | docs | rm | stats | ask | export | indicators | eval | serve | mcp | doctor.
 
 Argument parsing and printing only; the work is done by ingest/, rag/ and eval/.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -32,6 +33,10 @@ def _progress_bar(total_hint: str):
     bar = tqdm(total=1000, desc=total_hint, unit="‰", leave=False, disable=not sys.stderr.isatty())
 
     def on_event(event) -> None:
+        if event.stage in ("wait", "repair"):  # said once, on its own line, with or without a terminal
+            bar.clear()
+            print(event.detail, file=sys.stderr, flush=True)
+            return
         bar.n = int(event.fraction * 1000)
         bar.set_postfix_str(f"{event.file[:24]} {event.stage} {event.detail}")
         bar.refresh()
@@ -40,13 +45,15 @@ def _progress_bar(total_hint: str):
 
 
 def cmd_ingest(args) -> int:
-    from ingest.pipeline import ingest_paths
+    from ingest.pipeline import ingest_paths, upgrade_outdated
     from rag.embed import GovEmbedding
     from rag.store import ReportStore
 
     settings = _settings(args)
     store = ReportStore(settings)
     embedder = GovEmbedding.from_settings(settings)
+    for r in upgrade_outdated(settings=settings, store=store, embedder=embedder):
+        print(r.line())
     bar, on_event = _progress_bar("导入")
     results = ingest_paths(args.paths, settings=settings, store=store, embedder=embedder, on_event=on_event)
     bar.close()
@@ -56,16 +63,6 @@ def cmd_ingest(args) -> int:
     ok = sum(r.status in ("ok", "replaced") for r in results)
     print(f"完成：新导入/更新 {ok}，未变化/重复 {len(results) - ok - failed}，失败 {failed}。共 {len(store.list_docs())} 份报告。")
     return 1 if failed and not ok and not (len(results) - failed) else 0
-
-
-def _ensure_seeded(settings: Settings, store, embedder) -> None:
-    from ingest.pipeline import ensure_seeded
-
-    if store.is_empty():
-        print("首次使用：正在导入示例报告 seeds/ …", file=sys.stderr)
-        bar, on_event = _progress_bar("导入示例报告")
-        ensure_seeded(settings=settings, store=store, embedder=embedder, on_event=on_event)
-        bar.close()
 
 
 def cmd_docs(args) -> int:
@@ -82,9 +79,11 @@ def cmd_docs(args) -> int:
     if not docs:
         print("还没有导入任何报告。")
         return 0
+    from ingest.pipeline import display_name
+
     for m in docs:
         rec = store.get_doc(m.doc_id)
-        print(f"{m.doc_id}  {m.file}")
+        print(f"{m.doc_id}  {display_name(m.file)}")
         print(f"    标题：{m.title}")
         print(f"    地区/单位：{m.display_entity}（{m.level_label or '级别不详'}）  上级：{' > '.join(m.parent) or '—'}  "
               f"年份：{m.year or '—'}  "
@@ -203,17 +202,45 @@ def cmd_ask_batch(args, service) -> int:
             failed += 1
         print(json.dumps(out, ensure_ascii=False), flush=True)
     return 1 if failed else 0
+def _undecodable(text: str) -> str:
+    """'' for valid text; else the bytes that were not UTF-8 (Python hands argv bytes it could not
+    decode over as lone surrogates)."""
+    bad = [c for c in text if 0xD800 <= ord(c) <= 0xDFFF]
+    if not bad:
+        return ""
+    return " ".join(f"0x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else f"U+{ord(c):04X}" for c in bad[:4])
+
+
+NO_REPORTS = ("还没有导入任何报告：请先运行 `govqa ingest <报告文件或目录>`（示例报告：`govqa ingest seeds/`），"
+              "或启动 `govqa serve` 后在网页上传。")
 
 
 def cmd_ask(args) -> int:
     from rag.chat import Conversation
+    from rag.store import chroma_sqlite_path
 
     if bool(args.batch) == bool(args.questions):
         print("错误：请给出问题，或用 --batch FILE 批量提问（二者选一）。", file=sys.stderr)
         return 2
+    for i, text in enumerate([*args.questions, *(args.town or ())], start=1):
+        bad = _undecodable(text)
+        if bad:
+            what = f"第 {i} 个问题" if i <= len(args.questions) else "--town 的值"
+            print(f"错误：{what}不是有效的 UTF-8 文本（含无法解码的字节 {bad}）。请检查终端或脚本的编码"
+                  f"（例如 LANG=zh_CN.UTF-8）后重试。", file=sys.stderr)
+            return 2
     settings = _settings(args)
+    if not settings.chroma_host and not chroma_sqlite_path(settings).exists():
+        # no index yet: say so, and create nothing (ten `ask` at once must not race to create one;
+        # the sample reports are imported only by the app's first start, never by `ask`)
+        from rag.types import Answer
+
+        for question in args.questions:
+            answer = Answer(question=question, answer=NO_REPORTS, refused=True, citations=[], backend="none",
+                            timings_ms={})
+            print(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else NO_REPORTS, flush=True)
+        return 0
     service = _service(settings)
-    _ensure_seeded(settings, service.store, service.embedder)
     if args.batch:
         return cmd_ask_batch(args, service)
     conversation = Conversation()
@@ -229,11 +256,48 @@ def cmd_ask(args) -> int:
     return 0
 
 
-def cmd_doctor(args) -> int:
-    from rag.store import ReportStore, StoreCorruptError, explain_store_failure, quarantine_chroma, sqlite_integrity
+def cmd_export(args) -> int:
+    from rag.chat import Conversation
+    from ui.export import FORMATS, export_conversation
+
+    out = Path(args.out)
+    fmt = args.format or out.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        print(f"错误：无法确定导出格式（--format {'|'.join(FORMATS)}，或用这些扩展名作 --out）。", file=sys.stderr)
+        return 2
+    settings = _settings(args)
+    service = _service(settings)
+    conversation = Conversation()
+    for question in args.questions:
+        service.ask(question, conversation, towns=tuple(args.town or ()), years=tuple(args.year or ()), k=args.k,
+                    backend=args.backend)
+    answers = [turn.answer for turn in conversation.turns]
+    if out.parent and not out.parent.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+    export_conversation(answers, fmt, out)
+    cited = sum(len(a.citations) for a in answers)
+    print(f"已导出 {len(answers)} 轮问答、{cited} 条引用到 {out}（{fmt}）。")
+    return 0
+
+
+def cmd_mcp(args) -> int:
+    from ui.mcp_server import serve
 
     settings = _settings(args)
-    damage = sqlite_integrity(settings)  # damaged index files: nothing in them can be trusted
+    service = _service(settings)
+    if args.http:
+        print(f"MCP（streamable HTTP）：http://127.0.0.1:{args.http}/mcp  按 Ctrl+C 停止。", file=sys.stderr)
+    serve(service, http_port=args.http)
+    return 0
+
+
+def cmd_doctor(args) -> int:
+    from rag.store import (
+        ReportStore, StoreCorruptError, chroma_sqlite_path, explain_store_failure, sqlite_integrity,
+    )
+
+    settings = _settings(args)
+    damage = sqlite_integrity(settings)  # damaged index files: the store itself cannot be trusted
     store, problems = None, []
     if not damage:
         try:
@@ -253,19 +317,14 @@ def cmd_doctor(args) -> int:
         for p in damage:
             print(f"问题：{p}")
         if not args.repair:
-            print("索引文件损坏，其中的数据无法修复。运行 `govqa doctor --repair` 把损坏的索引移到一旁（不删除）并新建空索引，"
-                  "然后用 `govqa ingest <报告文件或目录>` 重新导入（向量来自缓存，很快）。")
+            print("索引文件损坏。运行 `govqa doctor --repair`：读出其中仍可读取的报告，用缓存的向量重建索引"
+                  "（损坏的文件移到一旁，不删除）；读不出的报告再用 `govqa ingest <报告文件或目录>` 重新导入。")
             return 2
-        moved = quarantine_chroma(settings)
-        from chromadb.api.client import SharedSystemClient
-
-        SharedSystemClient.clear_system_cache()  # forget this process's handle on the moved files
-        store = ReportStore(settings)
-        print(f"修复：已将损坏的索引移到 {moved}，并新建了空索引。")
-        print("请运行 `govqa ingest <报告文件或目录>` 重新导入报告。")
-        return 0
+        return _rebuild_damaged(settings, chroma_sqlite_path(settings))
     if not problems:
-        store.bm25()
+        fixed = store.check_bm25()  # test-queries the BM25 side index; rebuilds it on any error
+        if fixed:
+            print(f"修复：{fixed}，已从目录重建 BM25 索引。")
         print(f"一致：{len(store.list_docs())} 份报告，{store.chunks.count()} 个分块，BM25 已同步。")
         return 0
     for p in problems:
@@ -273,7 +332,12 @@ def cmd_doctor(args) -> int:
     if args.repair:
         for done in store.repair():
             print(f"修复：{done}")
-        store.bm25()
+        fixed = store.check_bm25()
+        if fixed:
+            print(f"修复：{fixed}，已从目录重建 BM25 索引。")
+        left = store.check()
+        for p in left:
+            print(f"仍有问题：{p}")
         print("已修复。需要时请重新运行 `govqa ingest` 补回被删除的报告。")
         return 0
     print("运行 `govqa doctor --repair` 修复（删除不完整的数据，然后重新导入）。")
@@ -355,6 +419,37 @@ def cmd_indicators(args) -> int:
     return 0
 
 
+def _rebuild_damaged(settings, db) -> int:
+    """`doctor --repair` on damaged index files: read every catalogue record still readable, move
+    the damaged index aside (nothing is deleted), and rebuild the reports from their stored text
+    and the embedding cache."""
+    from ingest.pipeline import display_name, rebuild_reports
+    from rag.embed import GovEmbedding
+    from rag.store import ReportStore, forget_chroma_system, mark_data_dir_used, quarantine_chroma, read_catalogue_file
+
+    recovered, notes = read_catalogue_file(db) if db.is_file() else ({}, [])
+    for note in notes[:5]:
+        print(f"读取损坏的索引：{note}")
+    moved = quarantine_chroma(settings)
+    forget_chroma_system(settings)  # forget this process's handle on the moved files
+    mark_data_dir_used(settings, "repaired")
+    print(f"修复：已将损坏的索引移到 {moved}（未删除），并新建了索引。")
+    store = ReportStore(settings)
+    restored, lost = [], []
+    if recovered:
+        restored, lost = rebuild_reports(recovered, settings=settings, store=store,
+                                         embedder=GovEmbedding.from_settings(settings))
+    print(f"修复：从损坏的索引中读出 {len(recovered)} 份报告的记录，重建了 {len(restored)} 份"
+          f"（分块按保存的正文重做，向量来自缓存）。")
+    for file in restored:
+        print(f"  已恢复 {display_name(file)}")
+    for line in lost:
+        print(f"  未能恢复 {line}")
+    if lost or not restored:
+        print("请用 `govqa ingest <报告文件或目录>` 重新导入未恢复的报告（向量来自缓存，很快）。")
+    return 0
+
+
 def cmd_serve(args) -> int:
     import app
 
@@ -403,6 +498,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="JSON 中附带检索到的段落及得分")
     p.set_defaults(func=cmd_ask)
 
+    p = sub.add_parser("export", help="提问并导出对话（Markdown / Word，回答与对比表 CSV / Excel）")
+    p.add_argument("questions", nargs="+", help="一个或多个问题（构成一次对话）")
+    p.add_argument("--out", required=True, help="输出文件，如 对话.docx")
+    p.add_argument("--format", choices=["md", "docx", "csv", "xlsx"], default=None,
+                   help="导出格式（默认按 --out 的扩展名）")
+    p.add_argument("--town", action="append", help="只在这个镇/单位的报告中检索（可重复）")
+    p.add_argument("--year", action="append", type=int, help="只在这一年的报告中检索（可重复）")
+    p.add_argument("-k", type=int, default=None, help="检索段落数")
+    p.add_argument("--backend", choices=["extractive", "llm"], default=None)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("mcp", help="MCP 服务器（默认 stdio；--http PORT 为 127.0.0.1 上的 streamable HTTP）")
+    p.add_argument("--http", type=int, metavar="PORT", default=None, help="改用 streamable HTTP，监听 127.0.0.1:PORT/mcp")
+    p.set_defaults(func=cmd_mcp)
+
     p = sub.add_parser("doctor", help="检查并修复存储一致性")
     p.add_argument("--repair", action="store_true")
     p.set_defaults(func=cmd_doctor)
@@ -435,21 +545,37 @@ def main(argv: list[str] | None = None) -> int:
     disable_phone_home()
     parser = build_parser()
     args = parser.parse_args(argv)
+    from rag.config import ConfigError
     from rag.store import StoreError
 
     try:
         return args.func(args)
-    except StoreError as err:
+    except (StoreError, ConfigError) as err:
         print(f"错误：{err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `govqa … | head`: the reader left; nothing more to say
+        try:
+            sys.stdout = open(os.devnull, "w")  # no second error when Python flushes stdout at exit
+        except OSError:
+            pass
+        return 141
     except Exception as exc:  # a damaged page met by a query: explain it like a failed open
         from rag.store import explain_store_failure
 
-        err = explain_store_failure(_settings(args), exc)
+        try:
+            err = explain_store_failure(_settings(args), exc)
+        except ConfigError:
+            err = None
         if err is None:
-            raise
+            if os.environ.get("GOVQA_DEBUG"):
+                raise
+            # never a raw traceback: one line naming the error (GOVQA_DEBUG=1 shows the traceback)
+            detail = str(exc).splitlines()[0][:300] if str(exc) else ""
+            print(f"错误：{type(exc).__name__}: {detail}（内部错误；设置 GOVQA_DEBUG=1 可查看详细信息，"
+                  f"运行 `govqa doctor` 检查数据目录）", file=sys.stderr)
+            return 2
         print(f"错误：{err}", file=sys.stderr)
         return 2
 

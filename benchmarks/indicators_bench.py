@@ -190,7 +190,7 @@ def answer_latency(sizes: list[int], server: bool, runs: int = 7) -> list[dict]:
             t = time.perf_counter()
             for i in range(0, len(docs), 50):  # reports with their rows, no chunks (answers never read them)
                 writer.add_documents([PendingDoc(m, "（正文略）", [], np.zeros((0, 384), dtype=np.float32), [], "h", "txt",
-                                                 "bench", rows) for m, rows in docs[i:i + 50]])
+                                                 "bench", indicators=rows) for m, rows in docs[i:i + 50]])
             write_s = time.perf_counter() - t
             reader = ReportStore(settings)  # a new client: nothing cached
             row = {"reports": n, "rows": sum(len(r) for _, r in docs), "write_s": write_s, "server": server}

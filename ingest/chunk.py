@@ -15,6 +15,7 @@ from rag.text.sentences import CLAUSE, Span, split_sentences
 from rag.text.tokens import count_tokens, to_simplified
 from rag.types import Chunk, DocMeta, Section
 
+
 def _split_long(text: str, span: Span, max_tokens: int, encoding: str) -> list[Span]:
     """Split an overlong sentence at commas; as a last resort by characters (not in a number).
 
@@ -40,17 +41,36 @@ def _split_long(text: str, span: Span, max_tokens: int, encoding: str) -> list[S
         if count_tokens(text[p.start: p.end], encoding) <= max_tokens:
             out.append(p)
             continue
-        # hard cut, moving the cut point off digits so a figure is never split
-        step = max(20, int(max_tokens * 0.8))
-        s = p.start
-        while s < p.end:
-            e = min(p.end, s + step)
-            while s + 1 < e < p.end and (text[e - 1].isdigit() or text[e - 1] == ".") and (
-                text[e].isdigit() or text[e] in ".%"
-            ):
-                e -= 1
-            out.append(Span(s, e))
-            s = e
+        out.extend(_hard_cut(text, p, max(20, int(max_tokens * 0.8))))
+    return out
+
+
+def _inside_figure(text: str, i: int) -> bool:
+    """A cut at ``i`` would split a figure (digits, a decimal point, a trailing %)."""
+    return (text[i - 1].isdigit() or text[i - 1] == ".") and (text[i].isdigit() or text[i] in ".%")
+
+
+def _hard_cut(text: str, p: Span, step: int) -> list[Span]:
+    """Cut a span with no usable clause boundary into pieces of about ``step`` characters, moving
+    each cut back off a figure. A figure longer than a piece (a run of a million digits) is cut
+    at its end when that is near, else every ``4 * step`` characters: linear in the span's
+    length (backing off character by character to a one-character piece was quadratic)."""
+    out: list[Span] = []
+    s = p.start
+    while s < p.end:
+        e = min(p.end, s + step)
+        if e < p.end and _inside_figure(text, e):
+            b = e
+            while b > s + 1 and _inside_figure(text, b):
+                b -= 1
+            if b > s + 1 or not _inside_figure(text, b):
+                e = b  # the figure starts inside this piece: cut before it
+            else:  # the piece is all figure: go on to the figure's end, within bounds
+                limit = min(p.end, s + 4 * step)
+                while e < limit and _inside_figure(text, e):
+                    e += 1
+        out.append(Span(s, e))
+        s = e
     return out
 
 
@@ -68,8 +88,7 @@ def chunk_document(
     overlap_tokens: int = 32,
     encoding: str = "cl100k_base",
 ) -> list[Chunk]:
-    from ingest.meta import section_path_at
-
+    paths = _SectionPaths(meta.sections)
     chunks: list[Chunk] = []
     for seg_start, seg_end in _segments(text, meta.sections):
         spans: list[Span] = []
@@ -83,13 +102,43 @@ def chunk_document(
                 total += sizes[j]
                 j += 1
             start, end = spans[i].start, spans[j - 1].end
-            chunks.append(_make_chunk(text, meta, start, end, len(chunks), section_path_at(meta.sections, start)))
+            chunks.append(_make_chunk(text, meta, start, end, len(chunks), paths.at(start)))
             if j >= len(spans):
                 break
             # overlap: restart from the last sentence when it is short enough
             back = j - 1
             i = back if back > i and sizes[back] <= overlap_tokens else j
     return chunks
+
+
+class _SectionPaths:
+    """``ingest.meta.section_path_at`` for increasing offsets in one sweep over the sections
+    (calling it per chunk scanned every section: quadratic with 100,000 heading lines). Sections
+    nest (one ends where the next heading of the same or a higher level starts), so the innermost
+    open section is the deepest one on a stack; an offset before the previous one falls back to
+    the plain scan."""
+
+    def __init__(self, sections: tuple[Section, ...]):
+        self.sections = sorted(sections, key=lambda s: s.start)
+        self.next = 0
+        self.stack: list[Section] = []
+        self.last = -1
+
+    def at(self, offset: int) -> str:
+        if offset < self.last:
+            from ingest.meta import section_path_at
+
+            return section_path_at(tuple(self.sections), offset)
+        self.last = offset
+        while self.next < len(self.sections) and self.sections[self.next].start <= offset:
+            self.stack.append(self.sections[self.next])
+            self.next += 1
+        self.stack = [s for s in self.stack if s.end > offset]  # the open ones: one per level when they nest
+        best: Section | None = None
+        for s in self.stack:
+            if best is None or s.level >= best.level:
+                best = s
+        return best.path if best else ""
 
 
 def _make_chunk(text: str, meta: DocMeta, start: int, end: int, index: int, section: str) -> Chunk:

@@ -62,7 +62,7 @@ _SELF_LEVEL = (
     ("county", re.compile(r"全区|我区|全县|我县|全旗|新区")),
     ("township", re.compile(r"全镇|我镇|本镇|全乡|我乡|全街道|街道党工委")),
 )
-_ANON = re.compile(r"(?:[xX×＊*]{2,}|某|〇〇)(?:镇|乡|街道|县|市|区)")
+_ANON = re.compile(r"(?:(?<![xX×＊*])[xX×＊*]{2,}|某|〇〇)(?:镇|乡|街道|县|市|区)")
 _FYP = re.compile(r"十([一二三四五六七八九])五")
 _PAST_FIVE = re.compile(r"过去五年|五年来")
 _NATIONAL_NAMES = ("国务院", "全国", "中央", "国家")

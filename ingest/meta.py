@@ -58,20 +58,21 @@ def extract_sections(text: str) -> tuple[Section, ...]:
                     heading = stripped[:40]
                 found.append((level, heading, offset))
                 break
+    # one pass: a section ends where the next heading of the same or a higher level starts
+    ends = [len(text)] * len(found)
+    open_: list[int] = []  # indices of sections not yet closed
+    for i, (level, _, start) in enumerate(found):
+        while open_ and found[open_[-1]][0] >= level:
+            ends[open_.pop()] = start
+        open_.append(i)
     sections: list[Section] = []
     stack: list[tuple[int, str]] = []
     for i, (level, heading, start) in enumerate(found):
-        # the section ends where the next heading of the same or a higher level starts
-        end = len(text)
-        for level2, _, start2 in found[i + 1 :]:
-            if level2 <= level:
-                end = start2
-                break
         while stack and stack[-1][0] >= level:
             stack.pop()
         stack.append((level, heading))
         path = " > ".join(h for _, h in stack)
-        sections.append(Section(level=level, heading=heading, start=start, end=end, path=path))
+        sections.append(Section(level=level, heading=heading, start=start, end=ends[i], path=path))
     return tuple(sections)
 
 
@@ -86,7 +87,9 @@ def section_path_at(sections: tuple[Section, ...], offset: int) -> str:
 
 # ------------------------------------------------------------------ towns and regions
 
-_ANON = r"(?:[xX×＊*]{2,}|某|XX|xx|××|〇〇|ＸＸ)"
+# a run of x is matched once, from its start (the lookbehind): retrying it from every position
+# inside a long run would be quadratic
+_ANON = r"(?:(?<![xX×＊*])[xX×＊*]{2,}|某|〇〇|ＸＸ)"
 _ANON_TOWN = re.compile(rf"{_ANON}\s*(?:镇|乡|街道)")
 _ANON_ANY = re.compile(rf"(?:{_ANON})(?:市|县|区|镇|乡|街道|村)|(?<![{CJK}a-zA-Z])[xX]{{2,}}")
 _GENERIC_STEM_ENDINGS = (
@@ -367,28 +370,56 @@ _PAGE_FIELDS = {
 }
 
 
-_PLAN_PART = re.compile(
-    r"(工作安排|工作计划|工作打算|工作思路|目标任务|主要目标|预期目标|下阶段|下一阶段|下一步|今后|新的一年|"
-    r"指导思想|总体要求|总体部署|展望|今年[^。]{0,6}(工作|目标|任务))"
-)
+_REVIEW_HEAD = re.compile(r"(回顾|成就|总结|过去|成绩|以来工作|工作情况)")
+_PLAN_HEAD = re.compile(r"(安排|任务|目标|思路|打算|要求|部署|重点工作|主要工作|政策取向|举措|建议|展望|计划|今后|下一步|下阶段)")
+_FYP_HEAD = re.compile(r"十([一二三四五六七八九])五")
+_PLAN_OPENING = re.compile(r"^(?:各位代表[!！，,：:]\s*)?(?:今年|{y}年)(?:是|政府工作|经济社会发展|的?主要|工作的总体要求|将|要)|"
+                           r"^(?:做好|今年)[^。]{{0,12}}(?:政府工作|主要预期目标|总体要求)")
+_PLAN_OPENING_WORDS = re.compile(r"(今年[^。]{0,6}(工作|目标|任务)|指导思想|总体要求|总体部署)")
 
 
-def detect_plan_start(text: str, sections: tuple[Section, ...]) -> tuple[int | None, str]:
+def _heading_years(heading: str) -> set[int]:
+    return {int(y) for y in re.findall(r"(20\d\d)年", heading)}
+
+
+def detect_plan_start(text: str, sections: tuple[Section, ...], planned: int | None = None) -> tuple[int | None, str]:
     """Where a report turns from the year reviewed to the year ahead.
 
-    Reports review first and plan second; the plan part starts at the first top-level section
-    whose heading or opening words speak of the year ahead ("2023年工作安排", "今年政府工作的
-    指导思想是…"). Everything after it (including "政府自身建设") is plan.
+    Reports review first and plan second. The plan part starts at the first top-level heading
+    that speaks of the year ahead — the planned year, "今年", a five-year plan not yet begun, or
+    planning words (安排/任务/目标/部署…) without review words (回顾/成就/总结…); or where the
+    top-level numbering starts again at 一 (a review with its own 一、二、三 followed by the plan's);
+    or, in a report whose review has no heading, at the first heading after it. Failing headings,
+    at the first paragraph that opens on the year ahead ("今年是…", "做好今年政府工作…").
     """
-    for s in sections:
-        if s.level > 1:
-            continue
-        from rag.text.tokens import to_simplified
+    from rag.text.numbers import cn_to_number
+    from rag.text.tokens import to_simplified
 
-        opening = to_simplified(text[s.start: min(s.end, s.start + 120)])
-        m = _PLAN_PART.search(opening)
-        if m and s.start > 0:
-            return s.start, f"第一个讲今后工作的部分：“{s.heading}”（含“{m.group(0)}”）"
+    tops = [s for s in sections if s.level <= 1]
+    reviewed = planned - 1 if planned else None
+    if tops and tops[0].start > len(text) * 0.2 and not _REVIEW_HEAD.search(to_simplified(tops[0].heading)) \
+            and re.search(r"(过去一年|一年来|回顾)", text[: tops[0].start]):
+        return tops[0].start, f"无标题的回顾之后的第一个部分：“{tops[0].heading}”"
+    for i, s in enumerate(tops):
+        head = to_simplified(s.heading)
+        years = _heading_years(head)
+        future_plan = any(
+            planned and 1966 + 5 * (10 + int(cn_to_number(m.group(1)) or 0) - 3) >= planned
+            for m in _FYP_HEAD.finditer(head))
+        review = bool(_REVIEW_HEAD.search(head)) or (reviewed in years and planned not in years)
+        if s.start > 0 and (future_plan or (planned in years and not review) or (
+                "今年" in head and not review) or (_PLAN_HEAD.search(head) and not review and not years)):
+            if i > 0 or future_plan or planned in years or "今年" in head:
+                return s.start, f"第一个讲今后工作的部分：“{head}”"
+        opening = to_simplified(text[s.start: s.start + 120])
+        if i > 0 and not _REVIEW_HEAD.search(head) and _PLAN_OPENING_WORDS.search(opening):
+            return s.start, f"开头讲今年工作的部分：“{head}”"
+        if i > 0 and s.level == 1 and head.startswith("一、") and any(t.heading.startswith("一、") for t in tops[:i]):
+            return s.start, f"顶层编号重新从“一、”开始：“{head}”"
+    pattern = re.compile(_PLAN_OPENING.pattern.format(y=planned or "20\\d\\d"), re.M)
+    for m in pattern.finditer(text):
+        if m.start() > len(text) * 0.2:
+            return m.start(), f"第一个讲今年的段落：“{_context(text, m.start(), m.end())}”"
     return None, "未找到部署今后工作的部分"
 
 
@@ -436,7 +467,7 @@ def extract_metadata(clean: CleanDoc, *, doc_id: str, file: str) -> DocMeta:
         if m:
             page["date"] = m.group(0)
             provenance["date"] = f"开头的日期：“{_context(clean.text, m.start(), m.end())}”"
-    plan_start, provenance["plan_start"] = detect_plan_start(clean.text, sections)
+    plan_start, provenance["plan_start"] = detect_plan_start(to_simplified(clean.text), sections, ident.period_planned)
     masked = len(re.findall(r"[xX×]{2,}|[xX]\.[xX]", clean.text))
     provenance["masked_per_1000"] = f"{masked * 1000 / max(len(clean.text), 1):.1f}（以 x 代替的数字或名称，每千字）"
     return DocMeta(

@@ -7,28 +7,46 @@ fails is reported with its name and reason and skipped; nothing already ingested
 
 from __future__ import annotations
 
-import hashlib
+import os
+import stat
 import time
+import unicodedata
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Literal
 
-from ingest.chunk import chunk_document
-from ingest.clean import clean_report_text
-from ingest.load import LoadError, load_bytes, load_file
+from ingest.isolate import prepare_guarded
+from ingest.load import LoadError, file_kind
 from ingest.meta import extract_metadata
+from ingest.prepare import PreparedDoc, StageTimes, doc_id_for, index_entries, prepare_document  # noqa: F401 - re-exported
 from rag.config import Settings
 from rag.embed import GovEmbedding
-from rag.store import DocRecord, PendingDoc, ReportStore
-from rag.text.tokens import search_tokens
-from rag.types import Chunk, DocMeta, LoadedDocument
+from rag.store import DocRecord, PendingDoc, ReportStore, mark_data_dir_used, seeds_allowed
+from rag.types import CleanDoc
 
 Status = Literal["ok", "replaced", "unchanged", "duplicate", "failed"]
 
 # Bump when cleaning, metadata or chunking rules change: documents ingested by an older
 # pipeline are then re-processed on the next ingest (their embeddings come from the cache).
-PIPELINE_VERSION = "13"
+PIPELINE_VERSION = "14"
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def display_name(name: str) -> str:
+    """A file name (or reason) safe to print on one line: control and format characters (a newline
+    in a file name, a lone surrogate from undecodable bytes …) are shown escaped, never acted on."""
+    if name.isprintable():
+        return name
+    out = []
+    for ch in name:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
+            out.append(_ESCAPES.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"))
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 @dataclass
@@ -44,9 +62,9 @@ class FileResult:
     def line(self) -> str:
         label = {"ok": "已导入", "replaced": "已更新", "unchanged": "未变化，跳过", "duplicate": "重复",
                  "failed": "失败"}[self.status]
-        extra = f"（{self.reason}）" if self.reason else ""
+        extra = f"（{display_name(self.reason)}）" if self.reason else ""
         detail = f" {self.town or ''} {self.year or ''} {self.chunks}块" if self.status in ("ok", "replaced") else ""
-        return f"{self.file}: {label}{extra}{detail}"
+        return f"{display_name(self.file)}: {label}{extra}{detail}"
 
 
 @dataclass
@@ -60,116 +78,124 @@ class IngestEvent:
     detail: str = ""
 
 
-@dataclass
-class StageTimes:
-    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(
-        ("load", "clean", "meta", "chunk", "tokens", "indicators", "embed", "write"), 0.0))
-    chars: int = 0
-    chunks: int = 0
-    docs: int = 0
-
-    @contextmanager
-    def time(self, stage: str):
-        t = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[stage] += time.perf_counter() - t
-
-
-def doc_id_for(clean_text: str) -> str:
-    return hashlib.sha256(clean_text.encode("utf-8")).hexdigest()[:16]
+def _refusal(path: Path, st: os.stat_result | None) -> str:
+    """Why a path found in a folder (or named directly) is not read: '' for a regular file."""
+    if st is None:
+        return "文件或目录不存在"
+    if stat.S_ISLNK(st.st_mode):
+        return "是符号链接，已拒绝（不跟随链接导入，请直接导入目标文件）"
+    if not stat.S_ISREG(st.st_mode):
+        return f"不是普通文件（{file_kind(st.st_mode)}），已拒绝"
+    return ""
 
 
 def collect_files(paths: Iterable[str | Path], settings: Settings) -> tuple[list[Path], list[FileResult]]:
-    """Expand folders; unsupported files are reported, hidden files skipped silently."""
+    """Expand folders. Unsupported files, symlinks and non-regular files (FIFO, socket, device) get a
+    line each; hidden files are skipped silently. Symlinks are never followed (a link named
+    report.txt pointing at /etc/passwd is refused, and so is a linked folder)."""
     files: list[Path] = []
     rejected: list[FileResult] = []
+
+    def consider(sub: Path, st: os.stat_result | None) -> None:
+        reason = _refusal(sub, st)
+        if reason:
+            rejected.append(FileResult(sub.name or str(sub), "failed", reason))
+        elif sub.suffix.lower() in settings.allowed_suffixes:
+            files.append(sub)
+        else:  # reported too: a folder's content is never dropped silently
+            rejected.append(FileResult(sub.name, "failed", f"不支持的文件类型 {sub.suffix or '(无扩展名)'}"))
+
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            for sub in sorted(p.rglob("*")):
-                if sub.is_file() and not any(part.startswith(".") for part in sub.relative_to(p).parts):
-                    if sub.suffix.lower() in settings.allowed_suffixes:
-                        files.append(sub)
-                    else:  # reported too: a folder's content is never dropped silently
-                        rejected.append(FileResult(sub.name, "failed", f"不支持的文件类型 {sub.suffix or '(无扩展名)'}"))
-        elif p.is_file():
-            if p.suffix.lower() in settings.allowed_suffixes:
-                files.append(p)
-            else:
-                rejected.append(FileResult(p.name, "failed", f"不支持的文件类型 {p.suffix or '(无扩展名)'}"))
+        try:
+            st = os.lstat(p)
+        except OSError:
+            st = None
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            found: list[tuple[Path, os.stat_result | None]] = []
+            for root, dirs, names in os.walk(p, followlinks=False):
+                base = Path(root)
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for d in list(dirs):  # a symlinked folder is listed by walk as a dir: refuse it, do not enter
+                    if (base / d).is_symlink():
+                        dirs.remove(d)
+                        found.append((base / d, os.lstat(base / d)))
+                for n in names:
+                    if n.startswith("."):
+                        continue
+                    try:
+                        found.append((base / n, os.lstat(base / n)))
+                    except OSError:
+                        found.append((base / n, None))
+            for sub, sub_st in sorted(found, key=lambda x: x[0]):
+                consider(sub, sub_st)
         else:
-            rejected.append(FileResult(p.name or str(p), "failed", "文件或目录不存在"))
+            consider(p, st)
     return files, rejected
 
 
-@dataclass
-class PreparedDoc:
-    loaded: LoadedDocument
-    meta: DocMeta
-    clean_text: str
-    chunks: list[Chunk]
-    tokens: list[list[str]]
-    indicators: list | None = None  # rows of the indicator table (None: extraction switched off)
+class IngestLock:
+    """One writer at a time per data dir: a second ingest waits (saying so) up to
+    GOVQA_INGEST_LOCK_TIMEOUT, then gives a clear error. The kernel releases the lock of a killed
+    process, so a stale lock cannot block."""
 
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.path = settings.data_dir / "ingest.lock"
+        self.fh = None
 
-def prepare_document(loaded: LoadedDocument, settings: Settings, times: StageTimes | None = None) -> PreparedDoc:
-    """load -> clean -> meta -> chunk -> tokens (no I/O, no embedding)."""
-    times = times or StageTimes()
-    if len(loaded.text) > settings.max_text_chars:
-        raise LoadError(loaded.file, f"文字过多（{len(loaded.text):,} 字，上限 {settings.max_text_chars:,} 字，"
-                                     f"可用 GOVQA_MAX_TEXT_CHARS 调整）")
-    with times.time("clean"):
-        clean = clean_report_text(loaded.text)
-    if len(clean.text.strip()) < 20:
-        raise LoadError(loaded.file, "清洗后没有正文（页面只有导航或版权信息）")
-    doc_id = doc_id_for(clean.text)
-    with times.time("meta"):
-        meta = extract_metadata(clean, doc_id=doc_id, file=loaded.file)
-    with times.time("chunk"):
-        chunks = chunk_document(clean.text, meta, max_tokens=settings.chunk_tokens,
-                                overlap_tokens=settings.chunk_overlap_tokens, encoding=settings.tokenizer_encoding)
-    with times.time("tokens"):
-        tokens = [search_tokens(f"{meta.town or ''} {c.section} {c.text}") for c in chunks]
-    with times.time("indicators"):
-        indicators = indicator_rows(meta, clean.text)
-    return PreparedDoc(loaded, meta, clean.text, chunks, tokens, indicators)
+    def try_acquire(self) -> bool:
+        import fcntl
 
+        if self.fh is None:
+            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+            self.fh = open(self.path, "w")
+        try:
+            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
 
-def indicator_rows(meta: DocMeta, clean_text: str) -> list | None:
-    """The report's rows of the indicator table (rag/indicators_table.py), or None when switched off."""
-    from rag import indicators_table
+    def wait_message(self) -> str:
+        return (f"另一个导入正在使用数据目录 {self.settings.data_dir}（{self.path}），"
+                f"等待它完成后继续（最多 {self.settings.ingest_lock_timeout_s:g} 秒）…")
 
-    return indicators_table.extract_rows(meta, clean_text) if indicators_table.enabled() else None
+    def acquire(self) -> None:
+        deadline = time.monotonic() + self.settings.ingest_lock_timeout_s
+        while not self.try_acquire():
+            if time.monotonic() >= deadline:
+                from rag.store import StoreLockedError
+
+                self.release()
+                raise StoreLockedError(
+                    f"数据目录 {self.settings.data_dir} 正被另一个导入进程使用（{self.path}），"
+                    f"等待 {self.settings.ingest_lock_timeout_s:g} 秒后仍未结束。请等它完成后重试"
+                    f"（GOVQA_INGEST_LOCK_TIMEOUT 可调整等待时间），之后可运行 `govqa doctor` 检查。")
+            time.sleep(0.2)
+
+    def release(self) -> None:
+        import fcntl
+
+        if self.fh is not None:
+            try:
+                fcntl.flock(self.fh, fcntl.LOCK_UN)
+            finally:
+                self.fh.close()
+                self.fh = None
 
 
 @contextmanager
-def ingest_lock(settings: Settings):
-    """One writer at a time per data dir (a second ingest waits)."""
-    import fcntl
-
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    lock_path = settings.data_dir / "ingest.lock"
-    with open(lock_path, "w") as fh:
-        deadline = time.monotonic() + settings.ingest_lock_timeout_s
-        while True:  # the kernel releases the lock of a killed process: a stale lock cannot block
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    from rag.store import StoreLockedError
-
-                    raise StoreLockedError(
-                        f"数据目录 {settings.data_dir} 正被另一个导入进程使用（{lock_path}），"
-                        f"等待 {settings.ingest_lock_timeout_s:g} 秒后仍未结束。请等它完成后重试"
-                        f"（GOVQA_INGEST_LOCK_TIMEOUT 可调整等待时间），之后可运行 `govqa doctor` 检查。") from None
-                time.sleep(0.2)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+def ingest_lock(settings: Settings, on_wait: Callable[[str], None] | None = None):
+    """One writer at a time per data dir (a second ingest waits; ``on_wait`` hears about it once)."""
+    lock = IngestLock(settings)
+    if not lock.try_acquire():
+        if on_wait:
+            on_wait(lock.wait_message())
+        lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 @dataclass
@@ -203,17 +229,17 @@ def _flush(pending: list[_Queued], store: ReportStore, times: StageTimes, total:
         note = ""
         try:
             with times.time("write"):
-                for old in q.older:  # a changed file replaces its previous version
+                for old in q.older:  # a changed file replaces its previous version (named in the new record)
                     if old.meta.doc_id != meta.doc_id:
                         store.remove_document(old.meta.doc_id)
-        except Exception as exc:  # noqa: BLE001 - the new version is in; the old one is still listed
-            note = f"旧版本未能删除（{type(exc).__name__}: {exc}），可用 govqa rm 删除"
+        except Exception as exc:  # noqa: BLE001 - the new version is in; its record names the old one
+            note = (f"旧版本未能删除（{type(exc).__name__}: {exc}）；下次导入或 `govqa doctor --repair` 会删除它")
         times.chars += len(q.doc.clean_text)
         times.chunks += len(q.doc.chunks)
         times.docs += 1
         replaced = any(o.meta.doc_id != meta.doc_id for o in q.older)
         result = FileResult(q.name, "replaced" if replaced else "ok", note, meta.doc_id, len(q.doc.chunks),
-                            meta.town or ("匿名" if meta.town_anonymised else ""), meta.year)
+                            meta.entity or ("匿名" if meta.town_anonymised else ""), meta.year)
         yield IngestEvent("done", q.name, q.index, total, q.fraction, result)
 
 
@@ -225,25 +251,30 @@ def iter_ingest(
     embedder: GovEmbedding,
     times: StageTimes | None = None,
 ) -> Iterator[IngestEvent]:
-    """Ingest files (paths, or (name, bytes) pairs from an upload), yielding progress events."""
+    """Ingest files (paths, or (name, bytes) pairs from an upload), yielding progress events.
+
+    A second ingest of the same data dir first yields a ``wait`` event (its detail says what it
+    waits for), then waits for the lock. Each file is parsed in the limited parse process
+    (ingest/isolate.py). Versions that an earlier, interrupted replace left behind are removed
+    first (``repair`` events)."""
     times = times or StageTimes()
     total = len(sources)
     pending: list[_Queued] = []  # embedded reports waiting to be written together
-    with ingest_lock(settings):
+    lock = IngestLock(settings)
+    if not lock.try_acquire():
+        yield IngestEvent("wait", "", 0, total, 0.0, detail=lock.wait_message())
+        lock.acquire()
+    try:
+        for old in store.remove_superseded():
+            yield IngestEvent("repair", old.meta.file, 0, total, 0.0,
+                              detail=f"删除了替换中断时留下的旧版本 {display_name(old.meta.file)}（{old.meta.doc_id}）")
         for n, src in enumerate(sources):
             name = src[0] if isinstance(src, tuple) else Path(src).name
             base = n / max(total, 1)
             step = 1 / max(total, 1)
             yield IngestEvent("load", name, n, total, base)
             try:
-                with times.time("load"):
-                    if isinstance(src, tuple):
-                        if len(src[1]) > settings.max_file_mb * 1048576:
-                            raise LoadError(name, f"文件过大（上限 {settings.max_file_mb:g} MB）")
-                        loaded = load_bytes(src[1], file=name)
-                    else:
-                        loaded = load_file(src, max_mb=settings.max_file_mb)
-                prepared = prepare_document(loaded, settings, times)
+                prepared = prepare_guarded(src, settings, times)
             except LoadError as err:
                 result = FileResult(name, "failed", err.reason)
                 yield IngestEvent("done", name, n, total, base + step, result)
@@ -276,7 +307,7 @@ def iter_ingest(
                 )
                 yield IngestEvent("done", name, n, total, base + step, result)
                 continue
-            older = store.find_by_file(meta.file)
+            older = [r for r in store.find_by_file(meta.file) if r.meta.doc_id != meta.doc_id]
             yield IngestEvent("embed", name, n, total, base + step * 0.1, detail=f"{len(prepared.chunks)} 块")
             progress_events: list[IngestEvent] = []
 
@@ -296,12 +327,14 @@ def iter_ingest(
             pending.append(_Queued(
                 PendingDoc(meta, prepared.clean_text, prepared.chunks, vectors, prepared.tokens,
                            prepared.loaded.content_hash, prepared.loaded.fmt, PIPELINE_VERSION,
-                           prepared.indicators),
+                           supersedes=tuple(o.meta.doc_id for o in older), indicators=prepared.indicators),
                 older, name, n, base + step))
             if sum(len(q.doc.chunks) for q in pending) >= settings.write_batch_chunks:
                 yield from _flush(pending, store, times, total)
         yield from _flush(pending, store, times, total)
         store.invalidate_bm25()
+    finally:
+        lock.release()
 
 
 def ingest_paths(
@@ -326,9 +359,86 @@ def ingest_paths(
     return results
 
 
+def upgrade_outdated(*, settings: Settings, store: ReportStore, embedder: GovEmbedding) -> list[FileResult]:
+    """Redo the reports processed by older rules (another pipeline version) from their stored
+    text, so a rule change reaches reports whose files are no longer at hand: identity, chunks and
+    index entries are rebuilt; the vectors come from the embedding cache when the chunk text is
+    unchanged. Page fields read from the page header, which is not stored, are kept."""
+    outdated = [r for r in store.records().values() if r.pipeline_version != PIPELINE_VERSION]
+    if not outdated:
+        return []
+    results: list[FileResult] = []
+    with ingest_lock(settings):
+        batch: list[PendingDoc] = []
+        for rec in outdated:
+            text = store.get_doc_text(rec.meta.doc_id)
+            if not text:
+                results.append(FileResult(rec.meta.file, "failed", "库中没有该报告的正文，请重新导入原文件"))
+                continue
+            meta = extract_metadata(CleanDoc(text=text, removed=(), header=""), doc_id=rec.meta.doc_id,
+                                    file=rec.meta.file)
+            meta = replace(meta, publisher=meta.publisher or rec.meta.publisher, date=meta.date or rec.meta.date,
+                           index_no=meta.index_no or rec.meta.index_no)
+            chunks, tokens = index_entries(text, meta, settings)
+            vectors = embedder.embed_passages([c.embed_text for c in chunks])
+            batch.append(PendingDoc(meta, text, chunks, vectors, tokens, rec.content_hash, rec.fmt, PIPELINE_VERSION))
+            results.append(FileResult(rec.meta.file, "replaced", "按新版规则重新处理", meta.doc_id, len(chunks),
+                                      meta.entity or "", meta.year))
+            if sum(len(d.chunks) for d in batch) >= settings.write_batch_chunks:
+                store.add_documents(batch)
+                batch = []
+        store.add_documents(batch)
+        store.invalidate_bm25()
+    return results
+
+
 def ensure_seeded(*, settings: Settings, store: ReportStore, embedder: GovEmbedding,
                   on_event: Callable[[IngestEvent], None] | None = None) -> list[FileResult]:
-    """Ingest the bundled seeds/ when the index is empty (first run of the app or `ask`)."""
-    if not store.is_empty() or not settings.seeds_dir.is_dir():
+    """Ingest the bundled seeds/ into a new, empty data dir (the app's first start). A data dir
+    anything was ever written to, removed from or repaired in never gets them (see
+    rag.store.seeds_allowed): not after a repair, not after the user deleted every report."""
+    if not seeds_allowed(settings) or not store.is_empty() or not settings.seeds_dir.is_dir():
+        if not store.is_empty():
+            mark_data_dir_used(settings, "found in use")
         return []
-    return ingest_paths([settings.seeds_dir], settings=settings, store=store, embedder=embedder, on_event=on_event)
+    results = ingest_paths([settings.seeds_dir], settings=settings, store=store, embedder=embedder, on_event=on_event)
+    mark_data_dir_used(settings, "seeded")
+    return results
+
+
+def rebuild_reports(recovered: dict[str, tuple[dict, str | None]], *, settings: Settings, store: ReportStore,
+                    embedder: GovEmbedding, on_event: Callable[[str], None] | None = None) -> tuple[list[str], list[str]]:
+    """Write catalogue records read back from a damaged index into a new one: chunks are redone
+    from each report's stored cleaned text and metadata, their vectors come from the embedding
+    cache. A record whose text no longer matches its doc_id (a damaged page) is skipped.
+    Returns (restored files, lines about the ones that could not be restored)."""
+    from rag.store import meta_from_json
+
+    restored: list[str] = []
+    lost: list[str] = []
+    pending: list[PendingDoc] = []
+    for doc_id, (md, text) in sorted(recovered.items(), key=lambda kv: str(kv[1][0].get("file", ""))):
+        file = str(md.get("file") or doc_id)
+        try:
+            meta = meta_from_json(md["meta_json"])
+            if not text or doc_id_for(text) != doc_id or meta.doc_id != doc_id:
+                raise ValueError("正文与记录不符（损坏）")
+            chunks, tokens = index_entries(text, meta, settings)
+            vectors = embedder.embed_passages([c.embed_text for c in chunks])
+        except Exception as exc:  # noqa: BLE001 - one unreadable record never stops the others
+            lost.append(f"{display_name(file)}（{doc_id}）：{type(exc).__name__}: {exc}")
+            continue
+        supersedes = tuple(x for x in str(md.get("supersedes") or "").split(",") if x)
+        pending.append(PendingDoc(meta, text, chunks, vectors, tokens, str(md.get("content_hash", "")),
+                                  str(md.get("fmt", "")), str(md.get("pipeline_version", "")), supersedes))
+        restored.append(file)
+        if on_event:
+            on_event(file)
+        if sum(len(d.chunks) for d in pending) >= settings.write_batch_chunks:
+            store.add_documents(pending)
+            pending = []
+    store.add_documents(pending)
+    store.remove_superseded()
+    store.invalidate_bm25()
+    store.bm25()
+    return restored, lost

@@ -9,12 +9,13 @@ A comparison answers one line per side, each cited, "报告中未提及" for a s
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 
 from rag.text import cues
 from rag.text.sentences import split_sentences
-from rag.text.lexicon import SYNONYMS
+from rag.text.lexicon import all_synonyms
 from rag.text.numbers import find_quantities, has_masked_number
 from rag.query import QUESTION_WORDS, QueryPlan, Side
 from rag.store import BM25Index
@@ -36,6 +37,7 @@ class Sentence:
     score: float = 0.0
     coverage: float = 0.0
     matched: frozenset[str] = frozenset()
+    features: dict = field(default_factory=dict)  # what was measured (eval/fit_answer_weights.py)
 
 
 @dataclass
@@ -99,7 +101,7 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
     terms = []
     for t, idf in zip(tokens, idfs):
         alts = {t}
-        for key, syns in SYNONYMS.items():
+        for key, syns in all_synonyms().items():
             if key in low and (t in key or key in t):
                 alts.update(to_simplified(s).lower() for s in syns)
         if len(t) == 1 and t not in alts - {t}:
@@ -168,10 +170,18 @@ def _paragraph_lead(s: Sentence) -> str:
 
 def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: bool, sentence_text: str) -> bool:
     """Never answer a year's figure with another year's: a question about the reviewed year skips
-    the plan part of the report, a question about the planned year (or a target) skips the review."""
-    if not meta or not plan.wants_number:
+    the plan part of the report, a question about the planned year (or a target) skips the review.
+    The outcome of a report's own planned year is not in it (it is in the next year's report), nor
+    is the target of the year it reviews."""
+    if not meta:
         return True
     years = set(plan.years)
+    if years and plan.explicit_intent == "actual" and meta.period_planned in years and meta.period_reviewed not in years:
+        return False
+    if years and plan.explicit_intent == "target" and meta.period_reviewed in years and meta.period_planned not in years:
+        return False
+    if not plan.wants_number:
+        return True
     asks_reviewed = (meta.period_reviewed in years and meta.period_planned not in years) or (
         not years and plan.period == "reviewed")
     asks_planned = (meta.period_planned in years and meta.period_reviewed not in years) or (
@@ -183,51 +193,90 @@ def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: boo
     return True
 
 
+def _weights_path():
+    from pathlib import Path
+
+    return Path(__file__).with_name("answer_weights.json")
+
+
+@functools.lru_cache(maxsize=1)
+def _fitted_doc() -> dict:
+    import json
+
+    return json.loads(_weights_path().read_text(encoding="utf-8"))
+
+
+def sentence_weights() -> dict[str, float]:
+    """The weight of every sentence feature: data fitted on the dev set's `tune` half by
+    eval/fit_answer_weights.py (see that script for how), not set by hand."""
+    return _fitted_doc()["weights"]
+
+
+def sentence_features(plan: QueryPlan, s: Sentence, rank: int, meta: DocMeta | None, coverage: float,
+                      plan_ctx: bool, cue: bool, next_has_number: bool) -> dict[str, float]:
+    """What is measured of one candidate sentence; the score is the weighted sum."""
+    f: dict[str, float] = {"coverage": coverage, "rank_prior": 1.0 / (1 + rank)}
+    has_number = bool(real_quantities(s.text))
+    if plan.wants_number:
+        f["number_present" if has_number else "number_missing"] = 1.0
+        if not has_number and next_has_number:
+            f["restates_before_figure"] = 1.0  # the figure comes in the next sentence
+    if plan.intent == "target":
+        f["target_in_plan" if (plan_ctx or cue) else "target_outside_plan"] = 1.0
+    elif plan.intent == "actual":
+        f["actual_in_plan" if plan_ctx else "actual_in_review"] = 1.0
+    if plan.years and meta:
+        mentioned = {int(y) for y in _YEAR_IN.findall(s.text)}
+        if mentioned & set(plan.years):
+            f["year_named"] = 1.0
+        elif mentioned:
+            f["other_year_named"] = 1.0
+        if meta.period_planned in plan.years and meta.period_reviewed not in plan.years:
+            f["planned_year_in_plan" if (plan_ctx or cue) else "planned_year_in_review"] = 1.0
+        elif meta.period_reviewed in plan.years and meta.period_planned not in plan.years:
+            f["reviewed_year_in_plan" if plan_ctx else "reviewed_year_in_review"] = 1.0
+    if _HEADING_ONLY.match(s.text):
+        f["heading_only"] = 1.0
+    if plan.wants_list and _introduces_list(s):
+        f["list_intro"] = 1.0
+    dense = s.passage.scores.get("dense") if s.passage.scores else None
+    if dense is not None:
+        f["passage_dense"] = float(dense)
+    return f
+
+
 def score_sentences(
     plan: QueryPlan, passages: list[Passage], terms: list[KeyTerm], metas: dict[str, DocMeta]
 ) -> list[Sentence]:
+    weights = sentence_weights()
     total = sum(t.weight for t in terms) or 1.0
     out: list[Sentence] = []
     for rank, p in enumerate(passages):
         meta = metas.get(p.doc_id)
         prev_low = ""
-        for s in split_passage(p):
+        sentences = split_passage(p)
+        for i, s in enumerate(sentences):
             low = to_simplified(s.text).lower()
             if len(s.text) < 6:
                 prev_low = low
                 continue
+            if cues.INSTRUCTION.search(s.text):
+                prev_low = low
+                continue  # report text addressing the reader with instructions is data, never an answer
             # words of the sentence before count at 0.7: "台风利奇马…。…派出3000多人" answers both
             credits = {t.token: max(_credit(t, low), 0.7 * _credit(t, prev_low)) for t in terms}
             prev_low = low
             matched = frozenset(k for k, v in credits.items() if v >= 0.5)
             coverage = sum(t.weight * credits[t.token] for t in terms) / total
-            score = 3.0 * coverage + 0.25 / (1 + rank)
-            quantities = [q for q in find_quantities(s.text) if not re.fullmatch(r"20\d\d", q.text)]
-            if plan.wants_number:
-                score += 0.6 if quantities else -0.4
             plan_ctx = _is_plan_context(s, meta)
             cue = states_target(_paragraph_lead(s))
             if not _fits_period(plan, meta, plan_ctx, cue, s.text):
                 continue
-            if plan.intent == "target":
-                score += 0.5 if (plan_ctx or cue) else -0.3
-            elif plan.intent == "actual":
-                score += -0.5 if plan_ctx else 0.2
-            if plan.years and meta:
-                mentioned = {int(y) for y in _YEAR_IN.findall(s.text)}
-                if mentioned & set(plan.years):
-                    score += 0.3
-                elif mentioned:
-                    score -= 0.4
-                if meta.period_planned in plan.years and meta.period_reviewed not in plan.years:
-                    score += 0.4 if (plan_ctx or cue) else -0.2
-                elif meta.period_reviewed in plan.years and meta.period_planned not in plan.years:
-                    score += -0.4 if plan_ctx else 0.2
-            if _HEADING_ONLY.match(s.text):
-                score -= 0.5
-            if plan.wants_list and _introduces_list(s):
-                score += 0.3
-            s.score, s.coverage, s.matched = score, coverage, matched
+            nxt = sentences[i + 1].text if i + 1 < len(sentences) else ""
+            feats = sentence_features(plan, s, rank, meta, coverage, plan_ctx, cue, bool(real_quantities(nxt)))
+            s.features = feats
+            s.score = sum(weights.get(k, 0.0) * v for k, v in feats.items())
+            s.coverage, s.matched = coverage, matched
             out.append(s)
     out.sort(key=lambda s: -s.score)
     return out
@@ -266,9 +315,14 @@ def trim_sentence(s: Sentence, terms: list[KeyTerm], wants_number: bool) -> tupl
 
 @dataclass(frozen=True)
 class AnswerPolicy:
-    min_coverage: float = 0.5
+    min_coverage: float = 0.5  # below it the best sentence does not answer: 报告中未提及 (fitted: answer_weights.json)
     list_items: int = 4
     fact_sentences: int = 2
+
+    @classmethod
+    def fitted(cls) -> "AnswerPolicy":
+        """The policy with the refusal threshold fitted on the tune half (eval/fit_answer_weights.py)."""
+        return cls(min_coverage=float(_fitted_doc().get("policy", {}).get("min_coverage", cls.min_coverage)))
 
 
 def _side_label(side: Side, metas: dict[str, DocMeta], sentence: Sentence | None) -> str:
@@ -281,10 +335,24 @@ def _side_label(side: Side, metas: dict[str, DocMeta], sentence: Sentence | None
     return ""
 
 
+def fits_figure_asked(plan: QueryPlan, text: str) -> bool:
+    """The figure asked for is the kind the sentence gives: a growth or a rate is a per cent (or
+    倍/个百分点); an amount or a level is a number that is not a per cent."""
+    question = plan.topic or plan.question
+    quantities = real_quantities(text)
+    rate = bool(cues.ASKS_RATE.search(question))
+    amount = bool(cues.ASKS_AMOUNT.search(question))
+    if rate and not amount:
+        return any(q.percent for q in quantities) or bool(re.search(r"\d\s*(?:倍|个百分点)", text))
+    if amount and not rate:
+        return any(not q.percent for q in quantities)
+    return True
+
+
 def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTerm],
                      policy: AnswerPolicy) -> list[Sentence]:
     if asks_quantity(plan) and not plan.wants_list:
-        scored = [s for s in scored if real_quantities(s.text)]
+        scored = [s for s in scored if real_quantities(s.text) and fits_figure_asked(plan, s.text)]
     if not scored:
         return []
     best = scored[0]
@@ -331,36 +399,96 @@ class CitationBook:
         return self._key[key]
 
 
-_ENUMERATED = re.compile(r"^\s*(?:[一二三四五六七八九十]是|\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）]|[（(][一二三四五六七八九十][)）])")
 
 
-def list_items_after(doc: str, pos: int, *, limit_chars: int = 360, max_items: int = 8) -> list[tuple[int, int]]:
-    """Spans (document offsets) of the list that follows position ``pos``: the short sentences
-    left in the paragraph, then the head sentence of each following enumerated line
-    ("一是…。", "2.…", "（三）…")."""
-    window = doc[pos: pos + 3000]
+_ITEM_START = re.compile(r"^\s*(?:[一二三四五六七八九十]是|[一二三四五六七八九十]要|第[一二三四五六七八九十]{1,2}[，,、]|首先|其次|"
+                         r"[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十]{1,2}[)）]|\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）])")
+
+
+def _item_head(seg: str) -> str:
+    """An enumerated item by its head: up to its first comma when that says something
+    ("一是深化改革难度不断加大，…" -> "一是深化改革难度不断加大"), else its first 80 characters."""
+    m = re.search(r"[，,；;。]", seg)
+    if m and m.start() >= 6:
+        return seg[: m.start()]
+    return seg[:80]
+
+
+def list_items_after(doc: str, pos: int, *, limit_chars: int = 900, max_items: int = 12) -> list[tuple[int, int]]:
+    """Spans (document offsets) of the list that follows position ``pos``: what is left of the
+    paragraph (its enumerated items by their heads — "一是…；二是…" — or its short sentences),
+    then the head of each following enumerated line ("一是…。", "2.…", "（三）…")."""
+    window = doc[pos: pos + 20000]
     lines = window.split("\n")
     spans: list[tuple[int, int]] = []
     used = 0
+    inline_style = None
     for sp in split_sentences(lines[0]):
-        if used + (sp.end - sp.start) > limit_chars or len(spans) >= max_items or sp.end - sp.start > 90:
+        seg = lines[0][sp.start: sp.end]
+        kind = _item_style(seg)
+        if kind is not None and (inline_style is None or kind == inline_style):
+            inline_style = kind
+            seg = _item_head(seg)
+        elif inline_style is not None:
+            continue  # the body of the item above
+        elif len(seg) > 150:
             break
-        spans.append((pos + sp.start, pos + sp.end))
-        used += sp.end - sp.start
+        if used + len(seg) > limit_chars or len(spans) >= max_items:
+            break
+        spans.append((pos + sp.start, pos + sp.start + len(seg)))
+        used += len(seg)
+    # items on their own lines share one numbering style ("（一）" … "（十）"); the body text under
+    # an item belongs to it; a heading of a higher level ("二、" under "（一）" items) ends the list
     offset = pos + len(lines[0]) + 1
+    style = inline_style
     for line in lines[1:]:
         if line.strip():
-            if not _ENUMERATED.match(line) or len(spans) >= max_items:
+            kind = _item_style(line)
+            if style is None:
+                if kind is None:
+                    break
+                style = kind
+            if kind is not None and kind != style and _STYLE_RANK.get(kind, 9) < _STYLE_RANK.get(style, 9):
                 break
-            head = split_sentences(line)
-            if head:
-                spans.append((offset + head[0].start, offset + head[0].end))
+            if kind == style:
+                if len(spans) >= max_items or used > limit_chars:
+                    break
+                head = split_sentences(line)
+                if head:
+                    seg = _item_head(line[head[0].start: head[0].end])
+                    spans.append((offset + head[0].start, offset + head[0].start + len(seg)))
+                    used += len(seg)
         offset += len(line) + 1
     return spans
 
 
+# numbering styles of enumerated items, higher levels first
+_STYLES = (
+    ("一、", re.compile(r"^\s*[一二三四五六七八九十]{1,2}、")),
+    ("（一）", re.compile(r"^\s*[（(][一二三四五六七八九十]{1,2}[)）]")),
+    ("一是", re.compile(r"^\s*[一二三四五六七八九十]是")),
+    ("一要", re.compile(r"^\s*[一二三四五六七八九十]要")),
+    ("第一", re.compile(r"^\s*(?:第[一二三四五六七八九十]{1,2}[，,、]|首先|其次)")),
+    ("1.", re.compile(r"^\s*\d{1,2}[.、．](?!\d)")),
+    ("（1）", re.compile(r"^\s*[（(]\d{1,2}[)）]")),
+)
+_STYLE_RANK = {name: i for i, (name, _) in enumerate(_STYLES)}
+
+
+def _item_style(line: str) -> str | None:
+    for name, pat in _STYLES:
+        if pat.match(line):
+            return name
+    return None
+
+
 def _introduces_list(s: Sentence) -> bool:
-    return bool(re.search(r"[：:]|[“\"]?[一二三四五六七八九十两几]个[\u4e00-\u9fff]{1,4}[”\"]?[。：:]?$|如下|包括", s.text))
+    """The sentence introduces a list: by a colon or "包括/如下", by "X个Y", or because what
+    follows it is enumerated ("…还面临不少问题和挑战。一是…")."""
+    if re.search(r"[：:]|[“\"]?[一二三四五六七八九十两几]个[\u4e00-\u9fff]{1,4}[”\"]?[。：:]?$|如下|包括", s.text):
+        return True
+    after = s.passage.text[s.end - s.passage.start: s.end - s.passage.start + 40].lstrip()
+    return bool(_ITEM_START.match(after))
 
 
 def _render(picked: list[Sentence], terms, plan, book: CitationBook, doc_text=None) -> str:
@@ -375,7 +503,9 @@ def _render(picked: list[Sentence], terms, plan, book: CitationBook, doc_text=No
         else:
             a, b = s.start, s.end
         quote = p.text[a - p.start: b - p.start].strip().rstrip("，,；;：:。!！")
-        if plan.wants_list and _introduces_list(s):
+        # a list question, or a colon list that runs on over "；" ("主要预期目标是：…；…；…")
+        runs_on = bool(re.search(r"[：:]", s.text)) and s.text.rstrip()[-1:] in "；;"
+        if (plan.wants_list and _introduces_list(s)) or runs_on:
             doc = doc_text(p.doc_id) if doc_text else None
             items = list_items_after(doc, s.end) if doc else [
                 (p.start + x, p.start + y) for x, y in list_items_after(p.text, s.end - p.start)]
@@ -493,10 +623,11 @@ def extractive_answer(
     *,
     index: BM25Index,
     metas: dict[str, DocMeta],
-    policy: AnswerPolicy = AnswerPolicy(),
+    policy: AnswerPolicy | None = None,
     doc_text=None,
 ) -> Draft:
     """``doc_text(doc_id) -> str`` lets a list run past the retrieved chunk (optional)."""
+    policy = policy or AnswerPolicy.fitted()
     book = CitationBook()
     terms = key_terms(plan, index)
     if plan.unknown_places:
@@ -522,9 +653,17 @@ def extractive_answer(
         rows: list[ComparisonRow] = []
         lines = []
         for side, passages in evidence:
-            scored = score_sentences(plan, passages, terms, metas)
-            picked = choose_sentences(plan, scored, terms, AnswerPolicy(policy.min_coverage, 2, 1))
+            side_plan = plan
+            if side.years or side.intent:  # a year's side asks for that year (and a target or an outcome)
+                side_plan = replace(plan, years=side.years or plan.years, intent=side.intent or plan.intent,
+                                    explicit_intent=side.intent or plan.explicit_intent)
+            scored = score_sentences(side_plan, passages, terms, metas)
+            picked = choose_sentences(side_plan, scored, terms, AnswerPolicy(policy.min_coverage, 2, 1))
             label = _side_label(side, metas, scored[0] if scored else None)
+            if side.missing:
+                rows.append(ComparisonRow(label, f"{NOT_FOUND}（{side.missing}）", []))
+                lines.append(f"【{label}】{rows[-1].answer}")
+                continue
             if picked and plan.wants_number and has_masked_number(picked[0].text) and not [
                 q for q in find_quantities(picked[0].text) if not re.fullmatch(r"20\d\d", q.text)
             ]:

@@ -12,7 +12,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from rag.answer import NOT_FOUND, Draft, extractive_answer
+from rag.answer import NOT_FOUND, Draft
+from rag.answerers import AnswerContext, ExtractiveAnswerer, answerer_for
 from rag.cite import renumber, validate_answer
 from rag.config import Settings, disable_phone_home
 from rag.embed import GovEmbedding
@@ -148,6 +149,9 @@ class QAService:
             return [(side, [p for d in side.doc_ids for p in by_doc.get(d, [])][:k]) for side in plan.sides]
         evidence = []
         for side in plan.sides:
+            if side.missing:  # no report for this side: nothing to retrieve, never another report's text
+                evidence.append((side, []))
+                continue
             ids = side.doc_ids if side.doc_ids else plan.doc_ids
             text = plan.standalone if not plan.comparison else f"{side.label} {plan.topic}"
             result = retrieve(text, store=self.store, embedder=self.embedder, k=k, doc_ids=ids, config=config)
@@ -223,27 +227,28 @@ class QAService:
         index = self.store.bm25()
 
         t = time.perf_counter()
-        draft: Draft | None = None
-        used_backend = "extractive"
+        ctx = AnswerContext(index=index, metas=metas, doc_text=self.store.get_doc_text,
+                            history=conversation.history_pairs() if conversation else [])
+        offline = ExtractiveAnswerer()
+        chosen = answerer_for(backend, self.settings)
         year_gap = self._year_not_covered(plan, metas)
-        if year_gap:
-            draft = Draft(year_gap, True, [])
-        elif backend == "llm":
-            from rag.llm import LLMError, iter_llm_answer
+        draft: Draft | None = Draft(year_gap, True, []) if year_gap else None
+        used_backend = "extractive"
+        if draft is None and chosen.name != offline.name:
+            from rag.llm import LLMError
 
             try:  # deltas are yielded live; the validated text below is the final answer
-                for event in iter_llm_answer(plan, evidence, settings=self.settings,
-                                             history=conversation.history_pairs() if conversation else []):
+                for event in chosen.answer(plan, evidence, ctx):
                     if isinstance(event, Draft):
                         draft = event
                     else:
                         yield event
-                used_backend = "llm"
+                used_backend = chosen.name
             except LLMError as err:
                 notices.append(f"大模型接口不可用（{err}），已改用离线抽取式回答。")
                 used_backend = "extractive (llm fallback)"
         if draft is None:
-            draft = extractive_answer(plan, evidence, index=index, metas=metas, doc_text=self.store.get_doc_text)
+            draft = _final_draft(offline.answer(plan, evidence, ctx))
         timings["answer"] = (time.perf_counter() - t) * 1000
 
         passages_by_n = {c.n: _citation_passage(c) for c in draft.citations}
@@ -254,7 +259,7 @@ class QAService:
             # answer offline instead of showing an empty or unverifiable reply
             notices.append("大模型的回答无法在报告中核实，已改用离线抽取式回答。")
             used_backend = "extractive (llm unverifiable)"
-            draft = extractive_answer(plan, evidence, index=index, metas=metas, doc_text=self.store.get_doc_text)
+            draft = _final_draft(offline.answer(plan, evidence, ctx))
             passages_by_n = {c.n: _citation_passage(c) for c in draft.citations}
             text, report = validate_answer(draft.answer, passages_by_n, check_unmarked=not draft.refused)
         if report.dropped:
@@ -304,6 +309,16 @@ class QAService:
             years = "、".join(f"{y}年" for y in plan.years)
             return f"{NOT_FOUND}{years}的情况：{'；'.join(missing)}。"
         return ""
+
+
+def _final_draft(events) -> Draft:
+    """The Draft an answerer ends with (the offline answerer yields only that)."""
+    draft = None
+    for event in events:
+        if isinstance(event, Draft):
+            draft = event
+    assert draft is not None
+    return draft
 
 
 def _has_substance(text: str) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag.text.cues import CITATION_MARK
+from rag.text.cues import CITATION_MARK, NOT_FOUND
 from rag.text.numbers import find_quantities, quantity_keys
 from rag.types import Citation, Passage
 
@@ -61,6 +61,12 @@ def _claim_numbers(claim: str, known_years: set[int] = frozenset()) -> set[str]:
     return {q.key() for q in find_quantities(body)}
 
 
+def _says_not_stated(claim: str) -> bool:
+    """The tool saying a report does not state something ("报告中未提及（库中没有2018年的报告）"):
+    it asserts no figure; the only numbers it may carry are years."""
+    return NOT_FOUND in claim and not re.search(r"\d", re.sub(r"(?:19|20)\d\d\s*年", "", claim))
+
+
 def validate_answer(
     answer: str, passages_by_n: dict[int, Passage], *, check_unmarked: bool = True
 ) -> tuple[str, ValidationReport]:
@@ -87,7 +93,7 @@ def validate_answer(
         years = {y for m in marks for p in [passages_by_n[m]] if p.year for y in (p.year, p.year - 1)}
         numbers = _claim_numbers(claim, years)
         report.numbers_checked += len(numbers)
-        if not numbers or (not marks and not check_unmarked):
+        if not numbers or (not marks and not check_unmarked) or (not marks and _says_not_stated(claim)):
             out.append(claim)
             continue
         supported = set().union(*(keys_by_n[m] for m in marks)) if marks else set()

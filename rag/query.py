@@ -46,6 +46,9 @@ class Side:
 
     label: str
     doc_ids: frozenset[str]
+    years: tuple[int, ...] = ()  # the year this side asks about, when sides are years
+    intent: str = ""  # "target" | "actual" when the side asks for one of them (target vs outcome)
+    missing: str = ""  # why this side has no report ("库中没有…") — never filled from another report
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class QueryPlan:
     sides: tuple[Side, ...] = ()
     comparison: bool = False
     intent: Intent = "any"
+    explicit_intent: str = ""  # "target" | "actual" only when the question says so outright (目标/实际…)
     wants_list: bool = False
     wants_number: bool = False
     described: str = ""  # "提到京东区域总部的那个镇" -> "京东区域总部"
@@ -222,17 +226,27 @@ def _is_common_word(word: str) -> bool:
 
 # a year that dates the report itself, not the data: "2016年国务院政府工作报告里，2015年…",
 # "深圳市2024年政府工作报告说…", "2023年的报告中"
+_YEAR_LIST = re.compile(r"(?:(?:19|20)\d\d\s*年?\s*[、，,和与及至到-]\s*)+(?:19|20)\d\d\s*年")
 _REPORT_YEAR = re.compile(r"(20\d\d)\s*年(?:的|度)?[\u4e00-\u9fff]{0,10}?(?:政府工作报告|工作报告|报告|总结)")
+
+
+_REPORT_REF = re.compile(r"(?:据|根据|按照|看)?(?:的)?(?:政府工作报告|管委会工作报告|工作报告|工作总结|报告)"
+                         r"(?:里|中|上|说|讲|提到|提出|指出|显示|称|写道|所说|定的|提的)*[，,：:]?")
+# a question that asks for a target and for what came of it ("目标是多少？实际完成了多少？")
+_OUTCOME_AFTER_TARGET = re.compile(r"(目标|计划|预期|打算|原计划|定的)[^。？?]*?[，,？?。；;]\s*[^。]*?"
+                                   r"(实际|完成了|最后|结果|实现了|达到了|做到了|完成情况)|目标[和与及跟]实际")
 
 
 def _years(question: str) -> tuple[list[int], list[int]]:
     """(data years, report years) named in the question."""
-    report = [int(m.group(1)) for m in _REPORT_YEAR.finditer(question)]
-    data = []
+    starts = {m.start() for m in _REPORT_YEAR.finditer(question)}
+    # years listed before a report's year name reports too: "2018年、2019年、2020年政府工作报告"
+    for m in _YEAR_LIST.finditer(question):
+        if any(m.start() <= s < m.end() for s in starts):
+            starts |= {m.start() + y.start() for y in re.finditer(r"(?:19|20)\d\d", m.group(0))}
+    report, data = [], []
     for m in _YEAR.finditer(question):
-        if any(r.start() == m.start() for r in _REPORT_YEAR.finditer(question)):
-            continue
-        data.append(int(m.group(1)))
+        (report if m.start() in starts else data).append(int(m.group(1)))
     return data, report
 
 
@@ -242,9 +256,51 @@ def _topic(question: str, names: list[str]) -> str:
         if name:
             topic = topic.replace(name, " ")
     topic = _YEAR.sub(" ", topic)
+    # the report named as the source is not what is asked about ("政府工作报告里，…", "据…报告说")
+    topic = _REPORT_REF.sub(" ", topic)
+    topic = re.sub(r"^\s*(?:据|根据|按照|看|在)\s", " ", topic)
+    # what is left of a list of places: "吉林、安徽、四川三省…" -> "…"
+    topic = re.sub(r"[一二三四五六七八九十两几各]+个?(?:省|市|区|县|镇|地)(?![\u4e00-\u9fff]{0,1}(?:长|委|级|内))", " ", topic)
+    topic = re.sub(r"(?:^|\s)[、，,和与及跟]+(?=\s)", " ", topic)
     # relative time words are about the year, not the topic ("比前年少了多少" -> "少了多少")
     topic = re.sub(r"(去年|前年|今年|明年|上年|上一年|当年|同期|年底|年末|全年|一年来|过去一年)", " ", topic)
     return re.sub(r"\s+", " ", topic).strip()
+
+
+def _explicit_intent(question: str) -> str:
+    target, outcome = cues.ASKS_TARGET.search(question), cues.ASKS_OUTCOME.search(question)
+    if target and not outcome:
+        return "target"
+    if outcome and not target:
+        return "actual"
+    return ""
+
+
+def _year_side(catalogue: list[DocMeta], doc_ids: set[str], year: int, intent: str) -> Side:
+    """A comparison side for one year: its outcome is in the report that reviews it, its target
+    in the report that plans it (one or the other, never a neighbour year's report)."""
+    metas = [m for m in catalogue if m.doc_id in doc_ids]
+    if intent == "target":
+        ids = {m.doc_id for m in metas if m.period_planned == year}
+    else:
+        ids = {m.doc_id for m in metas if m.period_reviewed == year} or (
+            {m.doc_id for m in metas if m.period_planned == year} if intent != "actual" else set())
+    missing = "" if ids else f"库中没有{'部署' if intent == 'target' else '回顾'}{year}年的报告"
+    return Side(f"{year}年", frozenset(ids), years=(year,), intent=intent if intent != "any" else "", missing=missing)
+
+
+def _target_outcome_sides(catalogue: list[DocMeta], entity: str, year: int) -> list[Side]:
+    """"2023年GDP增长目标是多少，实际完成了多少？": the target from the plan part of the report
+    delivered in that year, the outcome from the review part of the next year's report."""
+    own = [m for m in catalogue if m.entity == entity]
+    plan_ids = frozenset(m.doc_id for m in own if m.period_planned == year)
+    review_ids = frozenset(m.doc_id for m in own if m.period_reviewed == year)
+    return [
+        Side(f"{year}年目标", plan_ids, years=(year,), intent="target",
+             missing="" if plan_ids else f"库中没有{entity}{year}年的政府工作报告（目标在该年报告中）"),
+        Side(f"{year}年实际", review_ids, years=(year,), intent="actual",
+             missing="" if review_ids else f"库中没有{entity}{year + 1}年的政府工作报告（{year}年的完成情况在该报告中）"),
+    ]
 
 
 def docs_for(catalogue: list[DocMeta], *, towns=(), regions=(), years=(), report_years=()) -> set[str]:
@@ -330,7 +386,8 @@ def analyse_question(
     described, described_phrase, described_doc = "", "", None
     found = find_description(q) if resolve_description is not None else None
     if found and (towns or regions):
-        rest = found[0]
+        rest = _YEAR.sub("", found[0])
+        rest = re.sub(r"^(?:据|根据|按照|看|在)", "", rest)
         for n in sorted(towns + regions, key=len, reverse=True):
             for form in (n, places.strip_suffix(n), _stem(n)):
                 rest = rest.replace(form, "")
@@ -363,6 +420,7 @@ def analyse_question(
     n_subjects = len(towns) + (1 if described_doc else 0)
     comparison = bool(cues.COMPARISON.search(q)) or n_subjects >= 2 or (
         len(years) >= 2 and bool(re.search(r"(和|与|相比|比|到)", q)))
+    target_vs_outcome = bool(_OUTCOME_AFTER_TARGET.search(q))
     intent: Intent = "any"
     if cues.TARGET.search(q):
         intent = "target"
@@ -437,18 +495,32 @@ def analyse_question(
     sides: list[Side] = list(inherited_sides)
     if comparison and not sides:
         if n_subjects >= 2:
+            target = _explicit_intent(q) == "target"
             for t in towns:
                 ids = docs_for(catalogue, towns=[t], years=years) or docs_for(catalogue, towns=[t])
-                sides.append(Side(t, frozenset(ids)))
+                if years:
+                    # sides are ranked or set side by side: outcomes from the reports that review
+                    # the year, targets from those that plan it — never one side's target against
+                    # another's outcome
+                    own = [m for m in catalogue if m.doc_id in ids]
+                    part = {m.doc_id for m in own if (m.period_planned if target else m.period_reviewed) in years}
+                    ids = part or ids
+                sides.append(Side(t, frozenset(ids), intent="target" if target else ""))
             if described_doc:
                 sides.append(Side(f"{described}的报告", frozenset({described_doc})))
         elif len(years) >= 2 and doc_ids is not None:
-            sides = [Side(f"{y}年", frozenset(doc_ids)) for y in years]
+            sides = [_year_side(catalogue, doc_ids, y, intent) for y in years]
+        elif len(report_years) >= 2 and doc_ids is not None:
+            sides = [Side(f"{y}年报告", frozenset(d for d in doc_ids if by_id[d].year == y),
+                          missing="" if any(by_id[d].year == y for d in doc_ids) else f"库中没有{y}年的报告")
+                     for y in report_years]
         elif doc_ids is None or len(doc_ids) >= 2:
             pool = doc_ids if doc_ids is not None else set(by_id)
             sides = [Side(_label(by_id[d]), frozenset({d})) for d in sorted(pool, key=lambda d: _label(by_id[d]))]
         if len(sides) < 2:
             comparison, sides = False, []
+    if not sides and target_vs_outcome and len(towns) == 1 and (years or report_years):
+        comparison, sides = True, _target_outcome_sides(catalogue, towns[0], (years or report_years)[0])
     if not sides:
         if towns:
             label = "、".join(towns)
@@ -471,7 +543,7 @@ def analyse_question(
         question=q, standalone=standalone.strip(), topic=topic, towns=tuple(towns), regions=tuple(regions),
         years=tuple(years), report_years=tuple(report_years), unknown_places=tuple(unknown),
         doc_ids=frozenset(doc_ids) if doc_ids is not None else None, sides=tuple(sides), comparison=comparison,
-        intent=intent, wants_list=bool(cues.LIST.search(topic)),
+        intent=intent, explicit_intent=_explicit_intent(q), wants_list=bool(cues.LIST.search(topic)),
         wants_number=bool(cues.ASKS_NUMBER.search(topic)) or bool(context_topic and cues.ASKS_NUMBER.search(context_topic)),
         described=described, followup=followup, period=period, context_topic=context_topic,
         about_report=_about_report(q), notes=tuple(notes),

@@ -234,3 +234,58 @@ def test_app_seeds_an_empty_data_dir_with_visible_progress(fresh_settings, capsy
     assert len(service.store.list_docs()) == 5
     app.seed_if_empty(service)  # second start: nothing to do
     assert "首次启动" not in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------- issue 16: caps and clear errors
+def _raw_ask(api_url: str, data: list) -> tuple[str, object]:
+    """POST /gradio_api/call/ask as any HTTP client would (JSON with \\u escapes, so a lone
+    surrogate gets through), then read the result stream: (event, data)."""
+    import urllib.request
+
+    base = api_url.rstrip("/") + "/gradio_api/call/ask"
+    body = json.dumps({"data": data}).encode()  # ensure_ascii: "\\ud800" stays an escape
+    req = urllib.request.Request(base, data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        event_id = json.load(resp)["event_id"]
+    event, payload = "", None
+    with urllib.request.urlopen(f"{base}/{event_id}", timeout=120) as resp:
+        for raw in resp.read().decode().splitlines():
+            if raw.startswith("event:"):
+                event = raw.split(":", 1)[1].strip()
+            elif raw.startswith("data:"):
+                payload = json.loads(raw.split(":", 1)[1].strip())
+    return event, payload
+
+
+def _api_error(api_url: str, question, history=None, town=None, year=None, k=None) -> str:
+    """The message a caller gets for a refused request (never {"error": null})."""
+    event, payload = _raw_ask(api_url, [question, history, town, year, k])
+    assert event == "error", (event, payload)
+    message = payload.get("error") if isinstance(payload, dict) else payload
+    assert isinstance(message, str) and message, payload
+    return message
+
+
+def test_ask_refuses_a_lone_surrogate_and_a_bad_year_with_a_message(api_url):
+    assert "孤立的代理项" in _api_error(api_url, "大关镇\ud800装了多少个探头？")
+    assert "孤立的代理项" in _api_error(api_url, "装了多少个探头？", ["\udcff"])
+    assert "不是有效的年份" in _api_error(api_url, "地区生产总值增长目标是多少？", year="去年")
+    assert "不是有效的年份" in _api_error(api_url, "地区生产总值增长目标是多少？", year="99999")
+    assert "k（检索段落数）" in _api_error(api_url, "装了多少个视频监控探头？", k=-3)
+    event, payload = _raw_ask(api_url, ["大关镇装了多少个视频监控探头？", None, None, None, 3])
+    assert event == "complete" and payload[0]["citations"], payload
+
+
+def test_ask_caps_history_k_and_question_length(client):
+    import time
+
+    history = ["杜桥镇2019年的工业产值是多少？"] * 2000
+    t = time.monotonic()
+    got = client.predict("那社会消费品零售总额呢？", history, None, None, 1000, api_name="/ask")
+    assert time.monotonic() - t < 60
+    assert any("只使用了最近 8 轮" in n for n in got["notices"]), got["notices"]
+    assert any("已按 20 检索" in n for n in got["notices"]), got["notices"]
+    assert got["answer"]
+    long_q = "大关镇装了多少个视频监控探头？" + "请详细说明。" * 20000
+    got = client.predict(long_q, api_name="/ask")
+    assert any("只使用了前 2000 个字符" in n for n in got["notices"]), got["notices"]

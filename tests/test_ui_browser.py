@@ -217,7 +217,7 @@ def upload_files(ui: PageRecorder, paths: list[Path]) -> object:
     ui.page.click("#gq-upload")
     ui.page.wait_for_function(
         "n => document.querySelectorAll('#gq-upload-status li').length >= n"
-        " && document.querySelector('#gq-upload-status').innerText.includes('完成')",
+        " && (document.querySelector('#gq-upload-status .gq-bar-label') || {innerText: ''}).innerText.includes('100%')",
         arg=len(paths), timeout=120_000)
     return ui.page.locator("#gq-upload-status")
 
@@ -418,3 +418,41 @@ def test_server_binds_loopback_only(app_server):
                 listening.append(local.split(":")[0])
     assert listening, "the app's port is not listening"
     assert all(addr == "0100007F" for addr in listening), listening
+
+
+def test_download_button_exports_the_current_conversation(ui, tmp_path):
+    """Two turns, then one click on 下载对话: a Word file whose footnotes hold the citations."""
+    from docx import Document
+    from lxml import etree
+
+    page = ui.page
+    button = page.locator("#gq-download")
+    assert button.is_disabled(), "nothing to download before the first answer"
+    ask(ui, "杜桥镇2019年工业产值是多少？")
+    ask(ui, "其中镇本级是多少？")
+    page.wait_for_function("() => !document.querySelector('#gq-download').disabled", timeout=30_000)
+    ui.shot("10-download-ready")
+    with page.expect_download(timeout=30_000) as info:
+        button.click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.suffix == ".docx" and path.name.startswith("政报问答-对话-")
+    doc = Document(str(path))
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert "杜桥镇2019年工业产值是多少？" in body and "其中镇本级是多少？" in body and "297.6亿元" in body
+    notes = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/footnotes"))
+    text = "".join(etree.fromstring(notes.blob).itertext())
+    assert "原文：“2019年,全镇实现工业产值297.6亿元" in text
+    # another format: the button now offers the same conversation as Excel
+    pick(ui, "gq-export-format", "导出为 Excel")
+    names = []
+    for _ in range(20):  # the new file replaces the old one a moment after the choice
+        with page.expect_download(timeout=30_000) as info:
+            button.click()
+        names.append(info.value.suggested_filename)
+        if names[-1].endswith(".xlsx"):
+            break
+        page.wait_for_timeout(250)
+    assert names[-1].endswith(".xlsx"), names
+    page.click("#gq-new")
+    page.wait_for_function("() => document.querySelector('#gq-download').disabled", timeout=30_000)

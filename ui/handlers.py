@@ -6,7 +6,9 @@ No question answering or ingestion logic lives here: chat calls ``QAService.stre
 
 from __future__ import annotations
 
-import re
+import html
+
+import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -15,33 +17,13 @@ import gradio as gr
 from ingest.pipeline import FileResult, iter_ingest
 from rag.chat import Conversation, QAService
 from rag.config import Settings
+from rag.limits import (  # noqa: F401 - re-exported for the UI's callers
+    MAX_FILTER_VALUES, MAX_HISTORY_TURNS, MAX_K, MAX_QUESTION_CHARS, InputError, cap_k, cap_question, check_text,
+)
 from rag.types import Answer
 from ui import render
 from ui.examples import FOLLOW_UP_SEPARATOR
-
-_LIST_SPLIT = re.compile(r"[,，、;；\s]+")
-
-
-def split_values(value: Any) -> list[str]:
-    """"杜桥镇,道滘镇" / ["杜桥镇"] / None -> list of non-empty strings."""
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        out: list[str] = []
-        for v in value:
-            out.extend(split_values(v))
-        return out
-    return [v for v in _LIST_SPLIT.split(str(value)) if v]
-
-
-def parse_years(value: Any) -> list[int]:
-    years = []
-    for v in split_values(value):
-        digits = v.rstrip("年")
-        if not digits.isdigit():
-            raise ValueError(f"年份“{v}”不是数字")
-        years.append(int(digits))
-    return years
+from ui.filters import parse_years, split_values  # noqa: F401 - also imported from here
 
 
 def history_questions(history: Any) -> list[str]:
@@ -63,6 +45,24 @@ def history_questions(history: Any) -> list[str]:
     return out
 
 
+def remove_upload(path: Path) -> None:
+    """Delete an uploaded file from Gradio's upload folder (and its per-upload folder when empty);
+    a path outside that folder (a local file given to the handler directly) is never touched."""
+    try:
+        from gradio.utils import get_upload_folder
+
+        root = Path(get_upload_folder()).resolve()
+        resolved = path.resolve()
+        if root not in resolved.parents:
+            return
+        resolved.unlink(missing_ok=True)
+        parent = resolved.parent
+        if parent != root and not any(parent.iterdir()):
+            parent.rmdir()
+    except OSError:
+        pass
+
+
 class Handlers:
     def __init__(self, service: QAService, settings: Settings):
         self.service = service
@@ -80,6 +80,15 @@ class Handlers:
         if not q:
             yield history, conversation, "", gr.update(), gr.update()
             return
+        try:
+            q = cap_question(q, [])
+            k = cap_k(k, [])
+            years_list = tuple(parse_years(years))
+        except InputError as err:
+            history.append({"role": "user", "content": render.user_html(q.encode("utf-8", "replace").decode())})
+            history.append({"role": "assistant", "content": render.error_html(str(err))})
+            yield history, conversation, "", gr.update(), gr.update()
+            return
         conversation = conversation if isinstance(conversation, Conversation) else Conversation()
         history.append({"role": "user", "content": render.user_html(q)})
         history.append({"role": "assistant", "content": render.pending_html()})
@@ -88,8 +97,8 @@ class Handlers:
         answer: Answer | None = None
         try:
             for event in self.service.stream(
-                q, conversation, towns=tuple(split_values(towns)), years=tuple(parse_years(years)),
-                k=int(k) if k else None, backend=backend or None,
+                q, conversation, towns=tuple(split_values(towns)), years=years_list,
+                k=k, backend=backend or None,
             ):
                 if isinstance(event, Answer):
                     answer = event
@@ -119,6 +128,21 @@ class Handlers:
     @staticmethod
     def new_conversation():
         return [], None, "", "", ""
+
+    # ------------------------------------------------------------------ export
+    @staticmethod
+    def export_file(conversation, fmt):
+        """The download button's file: the current conversation in the chosen format (a fresh file
+        after every turn, so one click downloads it); nothing to download before the first answer."""
+        from ui.export import export_conversation, export_filename
+
+        turns = conversation.turns if isinstance(conversation, Conversation) else []
+        if not turns:
+            return gr.update(value=None, interactive=False)
+        fmt = fmt or "docx"
+        path = Path(tempfile.mkdtemp(prefix="govqa-export-")) / export_filename(fmt)
+        export_conversation([t.answer for t in turns], fmt, path)
+        return gr.update(value=str(path), interactive=True)
 
     # ------------------------------------------------------------------ library
     def filter_choices(self) -> tuple[list[str], list[str]]:
@@ -189,11 +213,15 @@ class Handlers:
         results: list[FileResult] = []
         sources: list[tuple[str, bytes]] = []
         for p in paths:
-            reason = self.check_upload(p)
+            try:
+                reason = self.check_upload(p)
+                if not reason:
+                    sources.append((p.name, p.read_bytes()))
+            except OSError as exc:
+                reason = f"无法读取上传的文件：{exc.strerror or exc}"
             if reason:
                 results.append(FileResult(p.name, "failed", reason))
-            else:
-                sources.append((p.name, p.read_bytes()))
+            remove_upload(p)  # its bytes are read (or it is refused): never left in the temp dir
         yield (render.ingest_status_html(0.0, f"准备导入 {len(sources)} 个文件…", results), *keep)
         if sources:
             try:
@@ -215,11 +243,33 @@ class Handlers:
     # ------------------------------------------------------------------ API
     def api_ask(self, question: str, history: list | None = None, town: str | list | None = None,
                 year: str | int | list | None = None, k: int | None = None) -> dict:
-        """The `ask` API: same JSON as `govqa ask --json`; history = earlier questions of the conversation."""
-        towns = tuple(split_values(town))
-        years = tuple(parse_years(year))
-        conversation = Conversation()
-        for earlier in history_questions(history):
-            self.service.ask(earlier, conversation, towns=towns, years=years, k=k or None)
-        answer = self.service.ask(question or "", conversation, towns=towns, years=years, k=k or None)
-        return answer.to_json()
+        """The `ask` API: same JSON as `govqa ask --json`; history = earlier questions of the conversation.
+
+        Every input is checked and capped (question length, history turns, k, filter values); a
+        value that cannot be used, and any failure, is a gr.Error whose message reaches the caller
+        (never ``{"error": null}``)."""
+        from rag.store import StoreError
+
+        try:
+            notices: list[str] = []
+            q = cap_question(question, notices)
+            k_value = cap_k(k, notices)
+            towns = tuple(check_text(t, "镇名") for t in split_values(town)[:MAX_FILTER_VALUES])
+            years = tuple(parse_years(split_values(year)[:MAX_FILTER_VALUES]))
+            earlier = history_questions(history)
+            if len(earlier) > MAX_HISTORY_TURNS:
+                notices.append(f"对话历史有 {len(earlier)} 轮，只使用了最近 {MAX_HISTORY_TURNS} 轮。")
+                earlier = earlier[-MAX_HISTORY_TURNS:]
+            earlier = [cap_question(e, []) for e in earlier]
+            conversation = Conversation()
+            for e in earlier:
+                self.service.ask(e, conversation, towns=towns, years=years, k=k_value)
+            answer = self.service.ask(q, conversation, towns=towns, years=years, k=k_value)
+            answer.notices = [*notices, *answer.notices]
+            return answer.to_json()
+        except gr.Error:
+            raise
+        except (InputError, StoreError) as err:  # gr.Error messages may be shown as HTML: escaped
+            raise gr.Error(html.escape(str(err)), print_exception=False) from None
+        except Exception as exc:  # noqa: BLE001 - the caller gets a message, not {"error": null}
+            raise gr.Error(html.escape(f"内部错误：{type(exc).__name__}: {str(exc)[:300]}")) from exc

@@ -26,6 +26,10 @@ COPY_JS = """
 """
 
 
+EXPORT_CHOICES = [("导出为 Word（引用为脚注）", "docx"), ("导出为 Markdown", "md"),
+                  ("导出为 Excel（回答与对比表、来源）", "xlsx"), ("导出为 CSV（回答与对比表）", "csv")]
+
+
 def _backend_choices(settings) -> list[tuple[str, str]]:
     choices = [("离线抽取式（无需模型，逐句摘自报告）", "extractive")]
     if settings.llm_configured:
@@ -60,6 +64,11 @@ def build_demo(handlers: Handlers, examples: list[Example]) -> gr.Blocks:
                             new_chat = gr.Button("新对话", size="sm", elem_id="gq-new")
                             copy = gr.Button("复制回答", size="sm", elem_id="gq-copy")
                             copy_note = gr.HTML("", elem_id="gq-copy-note")
+                        with gr.Row():
+                            export_format = gr.Dropdown(EXPORT_CHOICES, value="docx", show_label=False, scale=2,
+                                                        elem_id="gq-export-format", container=False)
+                            download = gr.DownloadButton("下载对话", size="sm", interactive=False, scale=1,
+                                                         elem_id="gq-download")
                         copy_text = gr.Textbox(visible=False, elem_id="gq-copy-text")
                     with gr.Column(scale=1, min_width=260):
                         gr.HTML("<b>检索范围</b>（不选则检索全部报告）")
@@ -99,12 +108,16 @@ def build_demo(handlers: Handlers, examples: list[Example]) -> gr.Blocks:
         library_outputs = [library, doc_pick, towns, years, delete_note]
         chat_inputs = [question, chatbot, conversation, towns, years, backend, top_k, debug]
         chat_outputs = [chatbot, conversation, question, debug_panel, copy_text]
+        export_args = dict(fn=handlers.export_file, inputs=[conversation, export_format], outputs=[download],
+                           api_visibility="private", show_progress="hidden", queue=False)
         for trigger in (question.submit, send.click):
-            trigger(handlers.chat, chat_inputs, chat_outputs, api_visibility="private", show_progress="hidden")
+            trigger(handlers.chat, chat_inputs, chat_outputs, api_visibility="private",
+                    show_progress="hidden").then(**export_args)
         chatbot.example_select(handlers.chat_example, chat_inputs[1:], chat_outputs, api_visibility="private",
-                               show_progress="hidden")
-        new_chat.click(handlers.new_conversation, None, chat_outputs, api_visibility="private")
-        chatbot.clear(handlers.new_conversation, None, chat_outputs, api_visibility="private")
+                               show_progress="hidden").then(**export_args)
+        export_format.change(**export_args)
+        new_chat.click(handlers.new_conversation, None, chat_outputs, api_visibility="private").then(**export_args)
+        chatbot.clear(handlers.new_conversation, None, chat_outputs, api_visibility="private").then(**export_args)
         copy.click(None, [copy_text], [copy_note], js=COPY_JS, api_visibility="private")
         debug.change(lambda on: gr.update() if on else "", [debug], [debug_panel], api_visibility="private")
         upload.click(handlers.upload, [files, towns, years], [upload_status, files, *library_outputs[:4], delete_note],

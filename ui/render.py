@@ -211,7 +211,8 @@ def library_html(records: Iterable) -> str:
 # ---------------------------------------------------------------------------- upload status
 _STATUS = {"ok": ("已导入", "ok"), "replaced": ("已更新", "ok"), "unchanged": ("未变化，跳过", "skip"),
            "duplicate": ("重复", "skip"), "failed": ("失败", "fail")}
-_STAGES = {"load": "读取", "clean": "清洗", "chunk": "分块", "embed": "向量化", "write": "写入索引", "done": "完成"}
+_STAGES = {"load": "读取", "clean": "清洗", "chunk": "分块", "embed": "向量化", "write": "写入索引", "done": "完成",
+           "wait": "等待", "repair": "修复"}
 
 
 def ingest_status_html(fraction: float, current: str, results: list) -> str:

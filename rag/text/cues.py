@@ -12,6 +12,10 @@ Question cues (read in a user's question):
   ASKS_QUANTITY the question wants a figure back (narrower than ASKS_NUMBER: "多少", "几个", "排名"…)
   LIST          the question wants several items ("哪些", "包括", "举措"…)
   COMPARISON    the question compares or ranks ("分别", "相比", "最高", "哪个镇"…)
+  ASKS_TARGET   the question explicitly asks for a goal ("目标", "计划", "预期", "力争"…; narrower than TARGET)
+  ASKS_OUTCOME  the question explicitly asks for what was achieved ("实际", "完成了", "最后"…)
+  ASKS_RATE     the figure asked is a rate or a change in per cent ("增长了多少", "涨幅", "百分之几", "…率是多少")
+  ASKS_AMOUNT   the figure asked is an amount or a level, not its growth ("总量", "总额", "是多少亿元")
   STRUCTURE     the question asks for a report's own list of priorities/achievements
   REVIEW_WORDS  … of achievements rather than plans ("成绩", "成效", "做法"…)
 
@@ -47,6 +51,13 @@ COMPARISON = re.compile(
     r"(分别|相比|比较|对比|异同|区别|差异|哪个镇|哪个乡|哪个街道|哪份|哪一个|谁|更高|更多|更大|更快|更低|更少|"
     r"最高|最多|最大|最快|最低|最少|各自|两个镇|几个镇|两份|各镇|这些镇|都提到)"
 )
+ASKS_TARGET = re.compile(r"(目标|计划|预期|预计|力争|打算|争取|定(?:的|在|为)|要(?:达到|实现|增长|控制))")
+ASKS_OUTCOME = re.compile(r"(实际|完成了|实现了|达到了|最后|结果|最终)")
+ASKS_RATE = re.compile(r"(增长了?多少|增速|增幅|涨幅|涨了多少|降了多少|下降了?多少|提高了?多少|百分之几|百分点|"
+                       r"率[^，。？?]{0,6}(?:是|为|在|定在|达到|控制在)?[^，。？?]{0,4}(?:多少|几)|"
+                       r"率(?:最高|最低|更高|更低|排))")
+ASKS_AMOUNT = re.compile(r"(总量|总额|规模|多少(?:亿|万|千)?(?:元|美元|人|吨|斤|家|个|件|公里|亩|套|辆|张|所|项)|"
+                         r"多少(?:钱|人)|[几多]个|多大)")
 STRUCTURE = re.compile(r"(重点工作|主要工作|工作重点|主要任务|重点任务|工作安排|工作部署|工作思路|哪几个方面|哪些方面|几个方面|"
                        r"哪几方面|主要做法|哪些工作|做了哪些|主要成绩|哪些成绩|主要成效|哪些成效|抓哪些|抓什么)")
 REVIEW_WORDS = re.compile(r"(成绩|成效|做法|做了|回顾|完成|取得)")

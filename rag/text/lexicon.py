@@ -6,6 +6,8 @@ General vocabulary of Chinese government reporting, not of any one report: users
 
 from __future__ import annotations
 
+import functools
+
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "gdp": ("地区生产总值", "生产总值"),
     "经济总量": ("地区生产总值", "生产总值"),
@@ -74,11 +76,26 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
+@functools.lru_cache(maxsize=1)
+def all_synonyms() -> dict[str, tuple[str, ...]]:
+    """SYNONYMS plus the indicator vocabulary's everyday words ("物价" -> 居民消费价格,
+    "财政收入" -> 一般公共预算收入): one map of everyday word -> official terms."""
+    from rag.text.indicators import load_vocab
+
+    merged = dict(SYNONYMS)
+    for name, info in load_vocab()["indicators"].items():
+        for syn in info.get("synonyms", ()):
+            key = syn.lower()
+            if len(key) >= 2 and key != name.lower():
+                merged[key] = tuple(dict.fromkeys(merged.get(key, ()) + (name,)))
+    return merged
+
+
 def expand_terms(text: str) -> list[str]:
     """Official terms for the everyday words found in ``text`` (not repeating words already there)."""
     low = text.lower()
     extra: list[str] = []
-    for key, terms in SYNONYMS.items():
+    for key, terms in all_synonyms().items():
         if key in low:
             for term in terms:
                 if term.lower() not in low and term not in extra:

@@ -61,7 +61,9 @@ def strip_suffix(name: str) -> str:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             stem = name[: -len(suffix)]
             # 宁夏回族自治区 -> 宁夏: a minority name between the place and 自治区/自治州/自治县 goes too
-            stem = re.sub(r"(?:[\u4e00-\u9fff]{1,6}族|维吾尔)+$", "", stem) if suffix.startswith("自治") else stem
+            if suffix.startswith("自治"):
+                m = re.match(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族|维吾尔)+$", stem)
+                stem = m.group(1) if m else stem
             return stem if len(stem) >= 2 else name
     return name
 
@@ -139,7 +141,51 @@ def pick(candidates: list[Place], context: str) -> Place:
     return candidates[best]
 
 
+def _divisions_from_file() -> list[Place] | None:
+    """The divisions read straight from jionlp's data file (china_location.txt: one division a
+    line, the depth in leading tabs, villages at depth 4), skipping villages: ≈10x faster than its
+    loader, which builds the village level too. None when the file is not in the expected shape."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("jionlp")
+    if not spec or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0]) / "dictionary" / "china_location.txt"
+    if not path.is_file():
+        return None
+    places: list[Place] = []
+    chain: list[str] = []  # names at depths 0..3 as read
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("\t\t\t\t"):
+                continue  # a village
+            depth = len(line) - len(line.lstrip("\t"))
+            if not line.strip():
+                continue
+            parts = line.strip().split("\t")
+            name = parts[0]
+            alias = parts[2].split("/")[0] if len(parts) >= 3 else ""
+            alias = alias if len(alias) >= 2 else strip_suffix(name)
+            chain = chain[:depth] + [name]
+            if len(chain) != depth + 1:
+                return None  # a gap in the tree: not the format this reader knows
+            parents = tuple(p for p in chain[:-1] if p not in _FILLER)
+            if depth == 1 and name == chain[0]:
+                continue  # a municipality's own city level
+            if depth >= 1 and parents and parents[0] in _MUNICIPALITIES:
+                parents = tuple(p for i, p in enumerate(parents) if not (i == 1 and p == parents[0]))
+            if name in _FILLER:
+                continue
+            level = ("province", "city", "county", "township")[depth]
+            places.append(Place(name, level, parents, alias))
+    return places if len(places) > 1000 else None
+
+
 def _load_divisions() -> list[Place]:
+    fast = _divisions_from_file()
+    if fast is not None:
+        return fast
     # jionlp prints a banner on import: keep it off stdout (the CLI prints JSON there)
     with contextlib.redirect_stdout(io.StringIO()):
         from jionlp.dictionary.dictionary_loader import china_location_loader

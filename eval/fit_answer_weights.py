@@ -1,0 +1,208 @@
+"""Fit the weights of the extractive answerer's sentence features on the dev set's `tune` half.
+
+What is fitted: rag/answer.py scores each candidate sentence as a weighted sum of named features
+(coverage of the question's words, the figure asked for, the period and year, …). For every
+answerable `tune` item the script runs the real pipeline (query analysis, retrieval, sentence
+features) and marks the candidate sentences that carry the gold evidence. The weights are fitted
+as a listwise softmax model (the probability of the right sentence among the candidates), with
+an L2 pull towards the previous weights so a feature seen rarely keeps its earlier value.
+
+The `check` half is only measured, never fitted: the script prints the share of questions whose
+top-ranked sentence carries the evidence, before and after, on both halves.
+
+    GOVQA_DATA_DIR=… python eval/fit_answer_weights.py [--dataset eval/datasets/reports_dev.jsonl] [--write]
+
+The index in GOVQA_DATA_DIR must hold the dev set's reports (`govqa eval` builds it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from eval.metrics import includes_term  # noqa: E402
+from rag.answer import key_terms, score_sentences, sentence_weights  # noqa: E402
+from rag.chat import Conversation, QAService  # noqa: E402
+from rag.config import Settings  # noqa: E402
+from rag.retrieve import RetrievalConfig  # noqa: E402
+from rag.text.normalize import normalize_text  # noqa: E402
+
+WEIGHTS = ROOT / "rag" / "answer_weights.json"
+
+
+def _fold(text: str) -> str:
+    return "".join(ch for ch in normalize_text(text) if ch.isalnum() or ch in "%.")
+
+
+def carries(sentence: str, item: dict) -> bool:
+    """A sentence carries the gold answer: it holds a gold evidence string (or most of it), or
+    every must_include term."""
+    folded = _fold(sentence)
+    for src in item.get("sources", ()):
+        ev = _fold(src["evidence"])
+        if ev and (ev in folded or (len(folded) >= 12 and folded in ev) or ev[: max(12, len(ev) // 2)] in folded):
+            return True
+    terms = item.get("must_include") or []
+    return bool(terms) and all(includes_term(sentence, t) for t in terms)
+
+
+def candidate_groups(service: QAService, items: list[dict]) -> list[tuple[list[dict], list[int]]]:
+    """For each item: the candidate sentences' features and which of them carry the answer."""
+    index = service.store.bm25()
+    metas = {m.doc_id: m for m in service.catalogue()}
+    config = RetrievalConfig.from_settings(service.settings)
+    groups = []
+    for item in items:
+        turns = item.get("turns") or [item["question"]]
+        conv = Conversation()
+        for turn in turns[:-1]:
+            service.ask(turn, conv)
+        with service.store.pinned():
+            plan = service.plan(turns[-1], conv)
+            if plan.comparison or plan.unknown_places:
+                continue
+            evidence = service.gather(plan, k=service.settings.top_k, config=config)
+            terms = key_terms(plan, index)
+            if not terms:
+                continue
+            sentences = [s for _, passages in evidence for s in score_sentences(plan, passages, terms, metas)]
+        if not sentences:
+            continue
+        labels = [1 if carries(s.text, item) else 0 for s in sentences]
+        if any(labels):
+            groups.append(([s.features for s in sentences], labels))
+    return groups
+
+
+def to_matrix(groups, names):
+    out = []
+    for feats, labels in groups:
+        x = np.array([[f.get(n, 0.0) for n in names] for f in feats], dtype=float)
+        out.append((x, np.array(labels, dtype=float)))
+    return out
+
+
+def top1(data, w) -> float:
+    hits = [y[int(np.argmax(x @ w))] for x, y in data]
+    return float(np.mean(hits)) if hits else 0.0
+
+
+def fit(data, w0: np.ndarray, l2: float = 0.05, steps: int = 600, lr: float = 0.05) -> np.ndarray:
+    """Listwise softmax with Adam; L2 towards w0."""
+    w = w0.copy()
+    m = np.zeros_like(w)
+    v = np.zeros_like(w)
+    for t in range(1, steps + 1):
+        grad = 2 * l2 * (w - w0)
+        for x, y in data:
+            s = x @ w
+            s = s - s.max()
+            p = np.exp(s) / np.exp(s).sum()
+            # d/dw of -log(sum_pos p): expected features under p minus under p restricted to positives
+            q = p * y
+            q = q / q.sum()
+            grad += (p - q) @ x / len(data)
+        m = 0.9 * m + 0.1 * grad
+        v = 0.999 * v + 0.001 * grad ** 2
+        w -= lr * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+    return w
+
+
+def accuracy(service: QAService, items: list[dict]) -> float:
+    """Answer accuracy of the whole pipeline (a refusal when none is expected, else every
+    must_include term present)."""
+    from eval.metrics import answer_correct
+
+    hits, refusals = [], []
+    for item in items:
+        turns = item.get("turns") or [item["question"]]
+        conv = Conversation()
+        for turn in turns:
+            answer = service.ask(turn, conv)
+        hits.append(answer_correct(refused=answer.refused, expects_refusal=item["type"] == "unanswerable",
+                                   answer=answer.answer, must_include=item.get("must_include") or []))
+        if item["type"] == "unanswerable":
+            refusals.append(answer.refused)
+    return (float(np.mean(hits)) if hits else 0.0), (float(np.mean(refusals)) if refusals else 1.0)
+
+
+def fit_refusal(service: QAService, rows: list[dict], grid=(0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55)):
+    """The refusal threshold (best sentence coverage below it: 报告中未提及) with the best tune
+    accuracy; check accuracy printed beside it, not used."""
+    import rag.answer as A
+
+    table = []
+    for t in grid:
+        A._fitted_doc.cache_clear()
+        doc = A._fitted_doc()
+        doc.setdefault("policy", {})["min_coverage"] = t
+        (a, ra), (b, rb) = (accuracy(service, [r for r in rows if r.get("split") == h]) for h in ("tune", "check"))
+        table.append((t, a, b, ra, rb))
+    A._fitted_doc.cache_clear()
+    print("\n| min_coverage | tune accuracy | tune refusal | check accuracy | check refusal |\n|---:|---:|---:|---:|---:|")
+    for t, a, b, ra, rb in table:
+        print(f"| {t:.2f} | {a:.3f} | {ra:.3f} | {b:.3f} | {rb:.3f} |")
+    # check figures are printed, never used
+    # an unanswerable question answered with a figure is worse than a refusal: it counts once more
+    share = sum(r["type"] == "unanswerable" for r in rows if r.get("split") == "tune") / max(
+        1, sum(r.get("split") == "tune" for r in rows))
+    return max(table, key=lambda r: (round(r[1] - (1 - r[3]) * share, 4), -abs(r[0] - 0.5)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dataset", default=str(ROOT / "eval" / "datasets" / "reports_dev.jsonl"))
+    ap.add_argument("--write", action="store_true", help="write the fitted weights to rag/answer_weights.json")
+    ap.add_argument("--refusal", action="store_true", help="also fit the refusal threshold (runs the whole pipeline "
+                                                            "over the dev set once per candidate value)")
+    args = ap.parse_args(argv)
+    rows = [json.loads(line) for line in Path(args.dataset).read_text(encoding="utf-8").splitlines() if line.strip()]
+    answerable = [r for r in rows if r["type"] not in ("unanswerable", "comparison") and r.get("must_include")]
+    service = QAService(Settings.from_env())
+    halves = {h: candidate_groups(service, [r for r in answerable if r.get("split") == h]) for h in ("tune", "check")}
+    names = sorted({k for h in halves.values() for feats, _ in h for f in feats for k in f} | set(sentence_weights()))
+    w0 = np.array([sentence_weights().get(n, 0.0) for n in names])
+    data = {h: to_matrix(g, names) for h, g in halves.items()}
+    w = fit(data["tune"], w0)
+    print(f"questions with a candidate carrying the answer: tune {len(data['tune'])}, check {len(data['check'])}")
+    print("| half | top-1 before | top-1 after |\n|---|---:|---:|")
+    for h in ("tune", "check"):
+        print(f"| {h} | {top1(data[h], w0):.3f} | {top1(data[h], w):.3f} |")
+    print("\n| feature | before | after |\n|---|---:|---:|")
+    for n, a, b in zip(names, w0, w):
+        print(f"| {n} | {a:+.3f} | {b:+.3f} |")
+    threshold = None
+    if args.refusal:
+        import rag.answer as A
+
+        A._fitted_doc.cache_clear()
+        A._fitted_doc()["weights"] = {n: float(x) for n, x in zip(names, w)}
+        threshold = fit_refusal(service, rows)
+        print(f"\nrefusal threshold: {threshold[0]:.2f} (tune {threshold[1]:.3f}, check {threshold[2]:.3f})")
+    if args.write:
+        doc = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+        doc["weights"] = {n: round(float(x), 4) for n, x in zip(names, w)}
+        if threshold is not None:
+            doc["policy"] = {"min_coverage": threshold[0], "tune_accuracy": round(threshold[1], 3),
+                             "check_accuracy": round(threshold[2], 3)}
+        doc["fitted_on"] = {"dataset": Path(args.dataset).name, "split": "tune", "questions": len(data["tune"]),
+                            "top1_tune": [round(top1(data["tune"], w0), 3), round(top1(data["tune"], w), 3)],
+                            "top1_check": [round(top1(data["check"], w0), 3), round(top1(data["check"], w), 3)]}
+        doc["about"] = ("Weights of the sentence features of rag/answer.py sentence_features(), fitted by "
+                        "eval/fit_answer_weights.py on the tune half (listwise softmax, L2 towards the earlier "
+                        "weights). top1_*: share of questions whose best-scored sentence carries the gold "
+                        "evidence, [before, after].")
+        WEIGHTS.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"\nwritten: {WEIGHTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
