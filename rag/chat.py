@@ -201,6 +201,10 @@ class QAService:
         table = answer_from_table(q, self.store, towns=tuple(towns), years=tuple(years))
         if table is not None:  # a ranking/filter/set across reports, or a target beside its outcome
             table.notices[:0] = notices
+            if not table.passages:  # its evidence is the statements it cites, whole
+                table.passages = [Passage(chunk_id=f"cite{c.n}", doc_id=c.doc_id, file=c.file, title=c.title,
+                                          town=c.town, region="", year=c.year, section=c.section, text=c.text,
+                                          start=c.start, end=c.end, chunk_index=0) for c in table.citations]
             if conversation is not None:
                 conversation.turns.append(Turn(q, None, table))
             yield table.answer
