@@ -1,12 +1,12 @@
 """指标库 benchmarks: what indicator extraction adds to ingest, and how fast the table answers.
 
-    GOVQA_EMBED_CACHE=/work/cache/embed .venv/bin/python benchmarks/indicators_bench.py
+    GOVQA_EMBED_CACHE=benchmarks/cache .venv/bin/python benchmarks/indicators_bench.py
     .venv/bin/python benchmarks/indicators_bench.py --rounds 3 --sizes 31,100,1000 [--server]
 
 1. Ingest with vs without extraction: the corpus (../shared/corpus, every .txt: 56 reports at
    every level) is ingested into a fresh data dir, alternately with extraction off
    (GOVQA_INDICATORS=0: no extraction, no indicator rows written) and on, ``--rounds`` times each,
-   embeddings read from the embedding cache (GOVQA_EMBED_CACHE, default /work/cache/embed), so
+   embeddings read from the embedding cache (GOVQA_EMBED_CACHE, default benchmarks/cache), so
    the comparison is of everything but embedding. A warm-up ingest runs first (model, jieba).
    Reported: median total seconds per mode, the extraction stage itself, the overhead.
 2. Table answers at N reports: the corpus's rows replicated to N reports (copies renamed as other
@@ -66,7 +66,7 @@ def _timed_table_writes() -> None:
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("GOVQA_EMBED_CACHE") or "/work/cache/embed")
+    return Path(os.environ.get("GOVQA_EMBED_CACHE") or Path(__file__).resolve().parent / "cache")
 
 
 def ingest_once(files: list[Path], extraction: bool) -> dict:

@@ -11,7 +11,7 @@ precision is measured over everything the extractor returns for those reports, a
 every gold row. A row matches on indicator + year + kind + value (+ value_high) + unit, counted as
 multisets (the same figure stated twice is two rows). Qualifier agreement is reported apart.
 
-The corpus is looked for in $GOVQA_SHARED, then ../shared beside the repository, then /work/shared.
+The corpus is looked for in $GOVQA_SHARED, then ../shared beside the repository.
 The script also times the extractor over every report of the corpus.
 """
 
@@ -36,7 +36,7 @@ GOLD = ROOT / "tests" / "data" / "indicators_gold.jsonl"
 
 
 def shared_dir() -> Path | None:
-    for cand in (os.environ.get("GOVQA_SHARED"), ROOT.parent / "shared", Path("/work/shared")):
+    for cand in (os.environ.get("GOVQA_SHARED"), ROOT.parent / "shared"):
         if cand and (Path(cand) / "corpus").is_dir():
             return Path(cand)
     return None

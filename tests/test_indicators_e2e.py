@@ -50,7 +50,7 @@ def _num(v: str) -> float:
 @pytest.fixture(scope="session")
 def indicator_service(tmp_path_factory, embed_cache_dir):
     """The 31 provincial reports and 深圳 2019–2021 in one library (embeddings from the shared cache:
-    GOVQA_EMBED_CACHE, else /work/cache/embed, else the test cache)."""
+    GOVQA_EMBED_CACHE, else the test cache)."""
     from ingest.pipeline import ingest_paths
     from rag.chat import QAService
     from rag.embed import GovEmbedding
@@ -58,7 +58,7 @@ def indicator_service(tmp_path_factory, embed_cache_dir):
 
     if not PROVINCES.is_dir():
         pytest.skip(f"corpus not found at {PROVINCES}")
-    cache = Path(os.environ.get("GOVQA_EMBED_CACHE") or "/work/cache/embed")
+    cache = Path(os.environ.get("GOVQA_EMBED_CACHE") or embed_cache_dir)
     if not (cache / "embeddings.sqlite").is_file():
         cache = embed_cache_dir
     settings = make_settings(tmp_path_factory.mktemp("indicators"), cache)

@@ -2,7 +2,7 @@
 and the CSV and Excel downloads hold the filtered rows (read back with csv and openpyxl).
 
 `python app.py` serves a library of four provincial 2026 reports and 深圳's 2019–2021 reports
-(embeddings from the shared cache: GOVQA_EMBED_CACHE, else /work/cache/embed, else the test cache).
+(embeddings from the shared cache: GOVQA_EMBED_CACHE, else the test cache).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def ind_server(tmp_path_factory, embed_cache_dir, pytestconfig):
 
     if not all(f.is_file() for f in FILES):
         pytest.skip(f"corpus not found under {CORPUS}")
-    cache = Path(os.environ.get("GOVQA_EMBED_CACHE") or "/work/cache/embed")
+    cache = Path(os.environ.get("GOVQA_EMBED_CACHE") or embed_cache_dir)
     if not (cache / "embeddings.sqlite").is_file():
         cache = embed_cache_dir
     data_dir = tmp_path_factory.mktemp("ui-ind-data")
