@@ -205,8 +205,8 @@ class QAService:
                 table.passages = [Passage(chunk_id=f"cite{c.n}", doc_id=c.doc_id, file=c.file, title=c.title,
                                           town=c.town, region="", year=c.year, section=c.section, text=c.text,
                                           start=c.start, end=c.end, chunk_index=0) for c in table.citations]
-            if conversation is not None:
-                conversation.turns.append(Turn(q, None, table))
+            if conversation is not None:  # a follow-up ("那财政收入呢？") carries this question's subject
+                conversation.turns.append(Turn(q, self.plan(q, conversation, towns=towns, years=years), table))
             yield table.answer
             yield table
             return
