@@ -343,6 +343,9 @@ def fits_figure_asked(plan: QueryPlan, text: str) -> bool:
     rate = bool(cues.ASKS_RATE.search(question))
     amount = bool(cues.ASKS_AMOUNT.search(question))
     if rate and not amount:
+        if not re.search(r"(年均|平均)", question):
+            # an average over several years answers neither a year's growth nor its rate
+            quantities = [q for q in quantities if not re.search(r"(年均|平均)[^，。；,;]{0,6}$", text[: q.start])]
         return any(q.percent for q in quantities) or bool(re.search(r"\d\s*(?:倍|个百分点)", text))
     if amount and not rate:
         return any(not q.percent for q in quantities)
@@ -351,7 +354,9 @@ def fits_figure_asked(plan: QueryPlan, text: str) -> bool:
 
 def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTerm],
                      policy: AnswerPolicy) -> list[Sentence]:
-    if asks_quantity(plan) and not plan.wants_list:
+    question = plan.topic or plan.question
+    if (asks_quantity(plan) or cues.ASKS_RATE.search(question) or cues.ASKS_AMOUNT.search(question)) \
+            and not plan.wants_list:
         scored = [s for s in scored if real_quantities(s.text) and fits_figure_asked(plan, s.text)]
     if not scored:
         return []
