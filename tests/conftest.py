@@ -63,3 +63,21 @@ def service(seeded_settings):
 def fresh_settings(tmp_path, embed_cache_dir) -> Settings:
     """An empty data dir (per test) that still shares the embedding cache."""
     return make_settings(tmp_path / "data", embed_cache_dir)
+
+
+def ingest_one_report(data_dir: Path, cache_dir: Path, report: Path) -> Path:
+    """A data dir with one report ingested and its Chroma client released (a template that tests
+    copy before they damage or change it)."""
+    from chromadb.api.client import SharedSystemClient
+
+    from ingest.pipeline import ingest_paths
+    from rag.embed import GovEmbedding
+    from rag.store import ReportStore
+
+    settings = make_settings(data_dir, cache_dir)
+    store = ReportStore(settings)
+    results = ingest_paths([report], settings=settings, store=store, embedder=GovEmbedding.from_settings(settings))
+    assert [r.status for r in results] == ["ok"]
+    del store
+    SharedSystemClient.clear_system_cache()
+    return settings.data_dir

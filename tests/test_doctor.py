@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_util import run_cli
-from tests.conftest import ROOT, SEEDS, make_settings
+from tests.conftest import ROOT, SEEDS, ingest_one_report, make_settings
 
 SEED = SEEDS / "002_716500822ba63ab8.txt"
 
@@ -23,19 +23,7 @@ SEED = SEEDS / "002_716500822ba63ab8.txt"
 @pytest.fixture(scope="module")
 def template(tmp_path_factory, embed_cache_dir) -> Path:
     """A data dir with one seed ingested (copied for each test that damages it)."""
-    from chromadb.api.client import SharedSystemClient
-
-    from ingest.pipeline import ingest_paths
-    from rag.embed import GovEmbedding
-    from rag.store import ReportStore
-
-    settings = make_settings(tmp_path_factory.mktemp("doctor") / "data", embed_cache_dir)
-    store = ReportStore(settings)
-    results = ingest_paths([SEED], settings=settings, store=store, embedder=GovEmbedding.from_settings(settings))
-    assert [r.status for r in results] == ["ok"]
-    del store
-    SharedSystemClient.clear_system_cache()
-    return settings.data_dir
+    return ingest_one_report(tmp_path_factory.mktemp("doctor") / "data", embed_cache_dir, SEED)
 
 
 @pytest.fixture

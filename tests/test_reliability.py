@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks import hostile_inputs as H
-from tests.cli_util import cli_env, run_cli
-from tests.conftest import ROOT, SEEDS, make_settings
+from tests.cli_util import run_cli
+from tests.conftest import ROOT, SEEDS, ingest_one_report, make_settings
 
 SEED = SEEDS / "002_716500822ba63ab8.txt"  # 大关镇
 
@@ -70,19 +70,7 @@ def _cli(settings, *args, timeout: float = 300, **extra) -> subprocess.Completed
 @pytest.fixture(scope="module")
 def one_seed(tmp_path_factory, embed_cache_dir) -> Path:
     """A data dir with one seed ingested (copied by the tests that write to it)."""
-    from chromadb.api.client import SharedSystemClient
-
-    from ingest.pipeline import ingest_paths
-    from rag.embed import GovEmbedding
-    from rag.store import ReportStore
-
-    settings = make_settings(tmp_path_factory.mktemp("rel") / "data", embed_cache_dir)
-    store = ReportStore(settings)
-    results = ingest_paths([SEED], settings=settings, store=store, embedder=GovEmbedding.from_settings(settings))
-    assert [r.status for r in results] == ["ok"]
-    del store
-    SharedSystemClient.clear_system_cache()
-    return settings.data_dir
+    return ingest_one_report(tmp_path_factory.mktemp("rel") / "data", embed_cache_dir, SEED)
 
 
 @pytest.fixture
