@@ -18,7 +18,7 @@ from __future__ import annotations
 import atexit
 import os
 import pickle
-import select
+import selectors
 import signal
 import struct
 import subprocess
@@ -222,7 +222,11 @@ class PrepareWorker:
     # -- one exchange
     def _reply(self, timeout: float):
         assert self.proc is not None and self.proc.stdout is not None
-        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        # a selector (epoll/poll), not select(): select() fails for descriptors above 1023, which a
+        # long-running process with many stores open reaches
+        with selectors.DefaultSelector() as sel:
+            sel.register(self.proc.stdout, selectors.EVENT_READ)
+            ready = sel.select(timeout)
         if not ready:
             raise WorkerDied("timeout")
         try:

@@ -219,6 +219,32 @@ def test_a_file_past_the_cpu_limit_gets_one_line_and_the_app_keeps_serving(servi
     assert worker_for(settings).restarts >= 2
 
 
+def test_the_parse_process_works_when_the_asker_holds_over_a_thousand_descriptors(seeded_settings):
+    """A long-running process (many stores opened, many uploads) can hold descriptors numbered
+    above 1023; waiting on the parse process must not depend on select()'s limit."""
+    import resource
+
+    from ingest.isolate import close_workers, prepare_guarded
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip("this machine allows fewer than 1200 open files")
+    if soft != resource.RLIM_INFINITY and soft < 1200:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (1200, hard))
+    held = []
+    try:
+        while len(os.listdir("/proc/self/fd")) < 1100:
+            held.append(os.open(os.devnull, os.O_RDONLY))
+        close_workers()  # the next worker's pipes get descriptors above 1023
+        prepared = prepare_guarded(("ok.txt", REPORT_V1.encode()), seeded_settings)
+        assert prepared.meta.town == "青溪镇"
+    finally:
+        for fd in held:
+            os.close(fd)
+        close_workers()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
 def test_memory_limit_of_the_parse_process_gives_one_line(seeded_settings):
     """A DOCX whose part inflates (within the declared limits) into more than the parse process may
     use: refused with a line about memory, the asking process untouched."""
