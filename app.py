@@ -25,9 +25,9 @@ def _print(msg: str) -> None:
 
 def seed_if_empty(service) -> None:
     """First start in a new, empty data dir: ingest seeds/ with a progress line per step (never
-    into a data dir that was used, repaired or emptied by the user: rag.store.seeds_allowed)."""
+    into a data dir that was used, repaired or emptied by the user: rag.data_dir_marker.seeds_allowed)."""
     from ingest.pipeline import ensure_seeded
-    from rag.store import mark_data_dir_used, seeds_allowed
+    from rag.data_dir_marker import mark_data_dir_used, seeds_allowed
 
     if not service.store.is_empty() or not seeds_allowed(service.settings):
         if not service.store.is_empty():
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
 
     from rag.chat import QAService
-    from rag.store import StoreError
+    from rag.store_errors import StoreError
 
     try:
         service = QAService(settings)

@@ -217,7 +217,7 @@ NO_REPORTS = ("还没有导入任何报告：请先运行 `govqa ingest <报告�
 
 def cmd_ask(args) -> int:
     from rag.chat import Conversation
-    from rag.store import chroma_sqlite_path
+    from rag.chroma_client import chroma_sqlite_path
 
     if bool(args.batch) == bool(args.questions):
         print("错误：请给出问题，或用 --batch FILE 批量提问（二者选一）。", file=sys.stderr)
@@ -292,9 +292,10 @@ def cmd_mcp(args) -> int:
 
 
 def cmd_doctor(args) -> int:
-    from rag.store import (
-        ReportStore, StoreCorruptError, chroma_sqlite_path, explain_store_failure, sqlite_integrity,
-    )
+    from rag.chroma_client import chroma_sqlite_path
+    from rag.chroma_salvage import sqlite_integrity
+    from rag.store import ReportStore
+    from rag.store_errors import StoreCorruptError, explain_store_failure
 
     settings = _settings(args)
     damage = sqlite_integrity(settings)  # damaged index files: the store itself cannot be trusted
@@ -425,7 +426,10 @@ def _rebuild_damaged(settings, db) -> int:
     and the embedding cache."""
     from ingest.pipeline import display_name, rebuild_reports
     from rag.embed import GovEmbedding
-    from rag.store import ReportStore, forget_chroma_system, mark_data_dir_used, quarantine_chroma, read_catalogue_file
+    from rag.chroma_client import forget_chroma_system
+    from rag.chroma_salvage import quarantine_chroma, read_catalogue_file
+    from rag.data_dir_marker import mark_data_dir_used
+    from rag.store import ReportStore
 
     recovered, notes = read_catalogue_file(db) if db.is_file() else ({}, [])
     for note in notes[:5]:
@@ -546,7 +550,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from rag.config import ConfigError
-    from rag.store import StoreError
+    from rag.store_errors import StoreError
 
     try:
         return args.func(args)
@@ -562,7 +566,7 @@ def main(argv: list[str] | None = None) -> int:
             pass
         return 141
     except Exception as exc:  # a damaged page met by a query: explain it like a failed open
-        from rag.store import explain_store_failure
+        from rag.store_errors import explain_store_failure
 
         try:
             err = explain_store_failure(_settings(args), exc)

@@ -172,7 +172,8 @@ def replicate(base: list[tuple], n: int) -> list[tuple]:
 def answer_latency(sizes: list[int], server: bool, runs: int = 7) -> list[dict]:
     import numpy as np
 
-    from rag.store import PendingDoc, ReportStore
+    from rag.store import ReportStore
+    from rag.store_records import PendingDoc
     from rag.table_answer import answer_from_table
 
     base = base_reports()

@@ -22,7 +22,9 @@ from ingest.meta import extract_metadata
 from ingest.prepare import PreparedDoc, StageTimes, doc_id_for, index_entries, prepare_document  # noqa: F401 - re-exported
 from rag.config import Settings
 from rag.embed import GovEmbedding
-from rag.store import DocRecord, PendingDoc, ReportStore, mark_data_dir_used, seeds_allowed
+from rag.data_dir_marker import mark_data_dir_used, seeds_allowed
+from rag.store import ReportStore
+from rag.store_records import DocRecord, PendingDoc
 from rag.types import CleanDoc
 
 Status = Literal["ok", "replaced", "unchanged", "duplicate", "failed"]
@@ -164,7 +166,7 @@ class IngestLock:
         deadline = time.monotonic() + self.settings.ingest_lock_timeout_s
         while not self.try_acquire():
             if time.monotonic() >= deadline:
-                from rag.store import StoreLockedError
+                from rag.store_errors import StoreLockedError
 
                 self.release()
                 raise StoreLockedError(
@@ -412,7 +414,7 @@ def rebuild_reports(recovered: dict[str, tuple[dict, str | None]], *, settings: 
     from each report's stored cleaned text and metadata, their vectors come from the embedding
     cache. A record whose text no longer matches its doc_id (a damaged page) is skipped.
     Returns (restored files, lines about the ones that could not be restored)."""
-    from rag.store import meta_from_json
+    from rag.store_records import meta_from_json
 
     restored: list[str] = []
     lost: list[str] = []

@@ -18,7 +18,7 @@ from rag.text.sentences import split_sentences
 from rag.text.lexicon import all_synonyms
 from rag.text.numbers import find_quantities, has_masked_number
 from rag.query import QUESTION_WORDS, QueryPlan, Side
-from rag.store import BM25Index
+from rag.bm25_index import BM25Index
 from rag.text.tokens import search_tokens, to_simplified
 from rag.types import Citation, ComparisonRow, DocMeta, Passage
 

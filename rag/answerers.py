@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Callable, Iterator, Protocol
 
 from rag.answer import Draft, extractive_answer
+from rag.bm25_index import BM25Index
 from rag.config import Settings
 from rag.query import QueryPlan, Side
-from rag.store import BM25Index
 from rag.types import DocMeta, Passage
 
 Evidence = list[tuple[Side, list[Passage]]]

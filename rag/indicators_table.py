@@ -203,7 +203,7 @@ class IndicatorTable:
 
     # ------------------------------------------------------------------ writes
     def write(self, docs) -> None:
-        """Store the rows of a batch of :class:`~rag.store.PendingDoc` (before their catalogue records)."""
+        """Store the rows of a batch of :class:`~rag.store_records.PendingDoc` (before their catalogue records)."""
         ids, documents, metadatas = [], [], []
         for d in docs:
             rows = getattr(d, "indicators", None)

@@ -14,512 +14,36 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from rag.config import Settings, disable_phone_home
-from rag.types import Chunk, DocMeta, Passage, Section
-
-
-class StoreError(RuntimeError):
-    """The data dir or the Chroma server cannot be used; the message says how to recover."""
-
-
-class StoreLockedError(StoreError):
-    """Another process holds the data dir's database (or ingest lock) longer than the timeout."""
-
-
-class StoreCorruptError(StoreError):
-    """The embedded index files are damaged; `govqa doctor --repair` rebuilds them."""
-
-
-class StoreBusyError(StoreError):
-    """Another process changed the index while this one read it, and one reopen did not help."""
-
-
-# What a reader meets when another process wrote the index after this process opened it (its
-# in-memory HNSW lacks the new ids) or while it is being written: reopen, then retry once.
-_STALE_MARKERS = ("Error finding id", "Nothing found on disk", "hnsw segment reader", "Error loading hnsw",
-                  "Error creating hnsw segment reader")
-
-
-def is_stale_read(exc: BaseException) -> bool:
-    detail = f"{type(exc).__name__}: {exc}"
-    return any(m in detail for m in _STALE_MARKERS)
-
-
-_USED_MARKER = "initialized"
-
-
-def seeds_allowed(settings: Settings) -> bool:
-    """Seeds go only into a new data dir: one nothing was ever written to, removed from or repaired
-    in (so never after a repair, never after the user deleted every report)."""
-    return not (settings.data_dir / _USED_MARKER).exists()
-
-
-def mark_data_dir_used(settings: Settings, why: str) -> None:
-    marker = settings.data_dir / _USED_MARKER
-    if marker.exists():
-        return
-    try:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        marker.write_text(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {why}\n", encoding="utf-8")
-    except OSError:
-        pass  # a read-only data dir: nothing is written to it either
-
-
-def forget_chroma_system(settings: Settings) -> None:
-    """Make the next PersistentClient for this data dir a new one (a fresh view of the files),
-    without stopping the current one: other objects of this process may still be reading through
-    it, and it is freed when the last of them lets go. (Chroma caches one System per path.)"""
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    target = os.path.realpath(settings.data_dir / "chroma")
-    with SharedSystemClient._refcount_lock:
-        for ident in list(SharedSystemClient._identifier_to_system):
-            if ident and os.path.realpath(ident) == target:
-                SharedSystemClient._identifier_to_system.pop(ident, None)
-                SharedSystemClient._identifier_to_refcount.pop(ident, None)
-
-
-_CORRUPT_MARKERS = ("malformed", "not a database", "file is encrypted", "database corrupt", "PanicException",
-                    "Failed to pull logs")  # the last: Chroma's write-ahead log (in the SQLite file) is unreadable
-
-
-def chroma_sqlite_path(settings: Settings) -> Path:
-    return settings.data_dir / "chroma" / "chroma.sqlite3"
-
-
-def _sqlite_uri(path: Path, mode: str) -> str:
-    from urllib.parse import quote
-
-    return f"file:{quote(str(path.resolve()))}?mode={mode}"
-
-
-def _open_failure(settings: Settings, exc: BaseException) -> StoreError:
-    """A clear error (naming the path and the recovery command) for a store that failed to open."""
-    path = settings.data_dir / "chroma"
-    detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-    if any(m in detail for m in _CORRUPT_MARKERS):
-        return StoreCorruptError(
-            f"数据目录 {path} 中的索引文件已损坏（{detail}）。运行 `govqa doctor --repair`：从其中仍可读取的报告"
-            f"重建索引（向量来自缓存，损坏的文件移到一旁，不删除）。")
-    if "locked" in detail or "busy" in detail:
-        return StoreLockedError(
-            f"数据目录 {path} 被其他进程锁定（{detail}）。请先关闭正在使用它的 govqa 进程后重试；"
-            f"没有其他进程时运行 `govqa doctor` 检查。")
-    return StoreError(f"数据目录 {path} 无法打开（{detail}）。运行 `govqa doctor` 检查，或移走该目录后重新 `govqa ingest`。")
-
-
-def explain_store_failure(settings: Settings, exc: BaseException) -> StoreError | None:
-    """A clear StoreError for an error raised while *using* the store (a damaged page found by a
-    query, a lock), or None when the error is not about the store's files."""
-    if isinstance(exc, StoreError):
-        return exc
-    detail = f"{type(exc).__name__}: {exc}"
-    if settings.chroma_host or not any(m in detail for m in (*_CORRUPT_MARKERS, "database is locked")):
-        return None
-    return _open_failure(settings, exc)
-
-
-def probe_data_dir(settings: Settings) -> None:
-    """Fail fast with a clear message when the embedded database is locked or not a database
-    (Chroma itself would wait forever on a lock, or panic on a damaged file)."""
-    import sqlite3
-
-    db = chroma_sqlite_path(settings)
-    if settings.chroma_host or not db.is_file():
-        return
-    try:
-        con = sqlite3.connect(_sqlite_uri(db, "rw"), uri=True, timeout=settings.lock_timeout_s)
-    except sqlite3.Error:
-        return  # e.g. a read-only data dir: let Chroma try and report
-    try:
-        con.execute("BEGIN IMMEDIATE")  # waits for (at most lock_timeout_s) any other writer
-        con.execute("ROLLBACK")
-    except sqlite3.OperationalError as exc:
-        msg = str(exc)
-        if "locked" in msg or "busy" in msg:
-            raise StoreLockedError(
-                f"数据目录 {settings.data_dir} 被其他进程锁定：{db} 在 {settings.lock_timeout_s:g} 秒内一直被占用。"
-                f"请先关闭正在使用它的 govqa 进程（导入或网页界面）后重试；没有其他进程时运行 `govqa doctor` 检查。"
-            ) from exc
-        if any(m in msg for m in _CORRUPT_MARKERS):
-            raise _open_failure(settings, exc) from exc
-    except sqlite3.DatabaseError as exc:
-        raise _open_failure(settings, exc) from exc
-    finally:
-        con.close()
-
-
-def sqlite_integrity(settings: Settings) -> list[str]:
-    """`PRAGMA quick_check` of the embedded database (read-only); empty list when intact."""
-    import sqlite3
-
-    db = chroma_sqlite_path(settings)
-    if settings.chroma_host or not db.is_file():
-        return []
-    try:
-        con = sqlite3.connect(_sqlite_uri(db, "ro"), uri=True, timeout=settings.lock_timeout_s)
-        try:
-            rows = [r[0] for r in con.execute("PRAGMA quick_check").fetchall()]
-        finally:
-            con.close()
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            return []  # a lock is not damage; opening the store reports it
-        return [f"索引文件 {db} 无法检查：{exc}"]
-    except sqlite3.DatabaseError as exc:
-        return [f"索引文件 {db} 已损坏：{exc}"]
-    if rows == ["ok"]:
-        return []
-    first = " ".join(rows[0].split())[:160] if rows else "?"
-    return [f"索引文件 {db} 已损坏（SQLite 完整性检查：{first}）"]
-
-
-def quarantine_chroma(settings: Settings) -> Path:
-    """Move a damaged embedded index aside (nothing is deleted) so a new, empty one can be made."""
-    src = settings.data_dir / "chroma"
-    dest = settings.data_dir / f"chroma.broken-{time.strftime('%Y%m%d-%H%M%S')}"
-    n = 1
-    while dest.exists():
-        dest = settings.data_dir / f"chroma.broken-{time.strftime('%Y%m%d-%H%M%S')}-{n}"
-        n += 1
-    src.rename(dest)
-    for side in settings.data_dir.glob("bm25_*"):  # derived from the moved index
-        shutil.rmtree(side, ignore_errors=True)
-    return dest
-
-
-def read_catalogue_file(db: Path) -> tuple[dict[str, tuple[dict, str | None]], list[str]]:
-    """Every catalogue record still readable in a (damaged) Chroma SQLite file, read with plain
-    sqlite3, row by row, so one bad page costs the rows on it and not the whole catalogue.
-
-    Returns ({doc_id: (metadata, cleaned text)}, problems). Records are found by their ``meta_json``
-    key, so the collections and segments tables may be lost too; the write-ahead log
-    (embeddings_queue) fills in records the metadata tables lack or lost, in sequence order."""
-    import sqlite3
-
-    problems: list[str] = []
-    found: dict[str, tuple[dict, str | None]] = {}
-    try:
-        con = sqlite3.connect(_sqlite_uri(db, "ro"), uri=True, timeout=5)
-    except sqlite3.Error as exc:
-        return {}, [f"无法打开 {db}：{exc}"]
-
-    def values(rows) -> tuple[dict, str | None]:
-        md: dict[str, Any] = {}
-        for key, sv, iv, fv, bv in rows:
-            md[key] = next((v for v in (sv, iv, fv, bv) if v is not None), None)
-        return md, md.pop("chroma:document", None)
-
-    try:
-        rowids: list[int] = []
-        try:
-            rowids = [r[0] for r in con.execute("SELECT id FROM embedding_metadata WHERE key = 'meta_json'")]
-        except sqlite3.DatabaseError as exc:
-            problems.append(f"目录表无法整体读取（{exc}），逐行读取")
-            try:
-                top = con.execute("SELECT max(id) FROM embeddings").fetchone()[0] or 0
-            except sqlite3.DatabaseError:
-                top = 0
-            for rowid in range(1, top + 1):
-                try:
-                    if con.execute("SELECT 1 FROM embedding_metadata WHERE id = ? AND key = 'meta_json'",
-                                   (rowid,)).fetchone():
-                        rowids.append(rowid)
-                except sqlite3.DatabaseError:
-                    continue
-        for rowid in rowids:
-            try:
-                emb = con.execute("SELECT embedding_id, segment_id FROM embeddings WHERE id = ?", (rowid,)).fetchone()
-                rows = con.execute("SELECT key, string_value, int_value, float_value, bool_value "
-                                   "FROM embedding_metadata WHERE id = ?", (rowid,)).fetchall()
-            except sqlite3.DatabaseError as exc:
-                problems.append(f"目录记录 #{rowid} 无法读取（{exc}）")
-                continue
-            md, document = values(rows)
-            doc_id = emb[0] if emb else json.loads(md.get("meta_json") or "{}").get("doc_id")
-            if doc_id:
-                found[doc_id] = (md, document)
-        # the log, replayed over that in sequence order: it holds what the metadata tables lack (records
-        # written last, or all of them when those tables were lost) and any later delete
-        try:
-            log = con.execute("SELECT seq_id, operation, id, metadata FROM embeddings_queue ORDER BY seq_id").fetchall()
-        except sqlite3.DatabaseError as exc:
-            log = []
-            problems.append(f"写前日志无法读取（{exc}）")
-        for _, op, emb_id, raw in log:
-            if op == 3:  # delete
-                found.pop(emb_id, None)
-                continue
-            try:
-                md = json.loads(raw) if raw else {}
-            except ValueError:
-                continue
-            if "meta_json" not in md:
-                continue
-            document = md.pop("chroma:document", None)
-            if op == 1 and emb_id in found:  # update: merge
-                old_md, old_doc = found[emb_id]
-                found[emb_id] = ({**old_md, **md}, document if document is not None else old_doc)
-            else:
-                found[emb_id] = (md, document)
-    finally:
-        con.close()
-    return found, problems
-
-
-def open_chroma_client(settings: Settings):
-    disable_phone_home()
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.chroma_host:
-        headers = {}
-        if settings.chroma_token:
-            headers["Authorization"] = f"Bearer {settings.chroma_token}"
-        try:
-            return chromadb.HttpClient(
-                host=settings.chroma_host, port=settings.chroma_port, ssl=settings.chroma_ssl,
-                headers=headers or None, settings=chroma_settings,
-            )
-        except Exception as exc:  # noqa: BLE001
-            raise StoreError(
-                f"无法连接 Chroma 服务器 {settings.chroma_host}:{settings.chroma_port}：{exc}"
-            ) from exc
-    path = settings.data_dir / "chroma"
-    probe_data_dir(settings)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:  # noqa: BLE001 - Chroma's Rust core panics (BaseException) on damaged files
-        raise _open_failure(settings, exc) from exc
-
-
-def meta_to_json(meta: DocMeta) -> str:
-    return json.dumps(meta.to_dict(), ensure_ascii=False)
-
-
-def meta_from_json(raw: str) -> DocMeta:
-    d = json.loads(raw)
-    d.pop("period", None)
-    d.pop("report_year", None)
-    d["sections"] = tuple(Section(**s) for s in d.get("sections", []))
-    d["parent"] = tuple(d.get("parent") or ())
-    for key in ("reviewed_span", "planned_span"):
-        d[key] = tuple(d[key]) if d.get(key) else None
-    return DocMeta(**d)
-
-
-@dataclass
-class DocRecord:
-    meta: DocMeta
-    content_hash: str
-    n_chunks: int
-    ingested_at: float
-    fmt: str
-    pipeline_version: str = ""
-    supersedes: tuple[str, ...] = ()  # doc_ids of the earlier versions of the same file this replaced
-
-
-class BM25Index:
-    """bm25s over precomputed tokens, with the chunk rows needed to build passages."""
-
-    def __init__(self, retriever, rows: list[dict], version: str):
-        self.retriever = retriever
-        self.rows = rows  # one dict per indexed chunk: id, text + metadata
-        self.version = version
-        self.row_of = {r["id"]: i for i, r in enumerate(rows)}
-        self._df: dict[str, int] | None = None
-        self._doc_arr = np.array([r["doc_id"] for r in rows]) if rows else np.array([], dtype=object)
-
-    @classmethod
-    def build(cls, rows: list[dict], version: str) -> "BM25Index":
-        import bm25s
-
-        retriever = None
-        if rows:
-            retriever = bm25s.BM25(k1=1.2, b=0.75)
-            corpus = [r["tokens"].split(" ") if r["tokens"] else ["\u0000"] for r in rows]
-            retriever.index(corpus, show_progress=False)
-        return cls(retriever, rows, version)
-
-    def idf(self, token: str) -> float:
-        """BM25 idf of a token over the indexed chunks (0 occurrences -> -1.0)."""
-        import math
-
-        if self._df is None:
-            df: dict[str, int] = {}
-            for r in self.rows:
-                for t in set(r["tokens"].split(" ")):
-                    df[t] = df.get(t, 0) + 1
-            self._df = df
-        n = self._df.get(token, 0)
-        if n == 0:
-            return -1.0
-        return math.log((len(self.rows) - n + 0.5) / (n + 0.5) + 1.0)
-
-    def mask_for(self, doc_ids: set[str] | None) -> np.ndarray | None:
-        if doc_ids is None or not self.rows:
-            return None
-        return np.isin(self._doc_arr, list(doc_ids)).astype(np.float32)
-
-    def scores(self, tokens: list[str], doc_ids: set[str] | None = None) -> np.ndarray:
-        if not self.rows or self.retriever is None:
-            return np.zeros(0, dtype=np.float32)
-        known = [t for t in tokens if t in self.retriever.vocab_dict]
-        if not known:
-            return np.zeros(len(self.rows), dtype=np.float32)
-        scores = self.retriever.get_scores(known)
-        mask = self.mask_for(doc_ids)
-        if mask is not None:
-            scores = scores * mask
-        return scores
-
-    def validate(self) -> None:
-        """Raise if the index is damaged (arrays that disagree with each other or with the rows),
-        then answer a test query: a damaged file must never reach a user's question."""
-        if not self.rows:
-            return
-        r = self.retriever
-        if r is None:
-            raise ValueError("rows without a BM25 index")
-        sc = r.scores
-        data, indices, indptr = np.asarray(sc["data"]), np.asarray(sc["indices"]), np.asarray(sc["indptr"])
-        n_docs = int(sc.get("num_docs", len(self.rows)))
-        # bm25s keeps an extra '' entry in its vocabulary with no column: indptr has len(vocab) entries
-        if n_docs != len(self.rows) or len(indptr) not in (len(r.vocab_dict), len(r.vocab_dict) + 1) \
-                or len(data) != len(indices):
-            raise ValueError(f"BM25 arrays disagree (docs {n_docs}/{len(self.rows)}, vocab {len(r.vocab_dict)}, "
-                             f"indptr {len(indptr)}, data {len(data)}, indices {len(indices)})")
-        if len(indptr) and (int(indptr[0]) != 0 or int(indptr[-1]) != len(data) or np.any(np.diff(indptr) < 0)):
-            raise ValueError("BM25 indptr is not a valid offset array")
-        if len(indices) and (int(indices.min()) < 0 or int(indices.max()) >= n_docs):
-            raise ValueError("BM25 indices point outside the documents")
-        if not np.all(np.isfinite(data)):
-            raise ValueError("BM25 scores are not finite")
-        if sorted(r.vocab_dict.values()) != list(range(len(r.vocab_dict))):
-            raise ValueError("BM25 vocabulary ids are not 0..n-1")
-        usable = [t for t, i in r.vocab_dict.items() if t and i < len(indptr) - 1]
-        tokens = usable[:: max(1, len(usable) // 8)][:8]
-        got = r.get_scores(tokens) if tokens else np.zeros(len(self.rows))
-        if len(got) != len(self.rows):
-            raise ValueError("BM25 test query returned the wrong number of scores")
-
-    def same_as(self, other: "BM25Index") -> bool:
-        """The same postings and scores as ``other`` (an index freshly built from the same rows)."""
-        if (self.retriever is None) != (other.retriever is None):
-            return False
-        if self.retriever is None:
-            return True
-        if self.retriever.vocab_dict != other.retriever.vocab_dict:
-            return False
-        a, b = self.retriever.scores, other.retriever.scores
-        return all(np.array_equal(np.asarray(a[k]), np.asarray(b[k])) for k in ("indices", "indptr")) and \
-            np.allclose(np.asarray(a["data"]), np.asarray(b["data"]), rtol=1e-5, atol=1e-6)
-
-    def save(self, path: Path) -> None:
-        tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-        if tmp.exists():
-            shutil.rmtree(tmp)
-        tmp.mkdir(parents=True)
-        if self.retriever is not None:
-            self.retriever.save(str(tmp / "bm25"), show_progress=False)
-        with open(tmp / "rows.json", "w", encoding="utf-8") as fh:
-            json.dump({"version": self.version, "rows": self.rows}, fh, ensure_ascii=False)
-        old = path.with_name(path.name + f".old{os.getpid()}")
-        if path.exists():
-            path.rename(old)
-        tmp.rename(path)
-        shutil.rmtree(old, ignore_errors=True)
-
-    @classmethod
-    def load(cls, path: Path) -> "BM25Index | None":
-        import bm25s
-
-        try:
-            with open(path / "rows.json", encoding="utf-8") as fh:
-                data = json.load(fh)
-            retriever = None
-            if data["rows"]:
-                retriever = bm25s.BM25.load(str(path / "bm25"), mmap=True, show_progress=False)
-            index = cls(retriever, data["rows"], data["version"])
-            index.validate()
-            return index
-        except Exception:  # noqa: BLE001 - any damage: the index is derived data, it is rebuilt
-            return None
-
+from rag.bm25_index import BM25Index, matches_catalogue, rebuild_index
+from rag.chroma_client import forget_chroma_system, open_chroma_client
+from rag.config import Settings
+from rag.data_dir_marker import mark_data_dir_used
+from rag.store_errors import StoreBusyError, StoreError, is_stale_read, open_failure
+from rag.store_records import (
+    DocRecord,
+    PendingDoc,
+    chunk_nodes,
+    meta_to_json,
+    record_from_metadata,
+    superseded_pairs,
+)
+from rag.store_repair import CatalogueRepair
+from rag.types import DocMeta, Passage
 
 _VERSION_ID = "catalogue_version"
 
 
-def _record_from_metadata(md: dict) -> DocRecord:
-    return DocRecord(
-        meta=meta_from_json(md["meta_json"]), content_hash=md.get("content_hash", ""),
-        n_chunks=int(md.get("n_chunks", 0)), ingested_at=float(md.get("ingested_at", 0)), fmt=md.get("fmt", ""),
-        pipeline_version=str(md.get("pipeline_version", "")),
-        supersedes=tuple(x for x in str(md.get("supersedes") or "").split(",") if x),
-    )
-
-
-@dataclass
-class PendingDoc:
-    """One prepared report waiting to be written (see ReportStore.add_documents)."""
-
-    meta: DocMeta
-    clean_text: str
-    chunks: list[Chunk]
-    embeddings: np.ndarray
-    tokens: list[list[str]]
-    content_hash: str
-    fmt: str
-    pipeline_version: str = ""
-    supersedes: tuple[str, ...] = ()  # earlier versions of the same file, removed once this is written
-    indicators: list | None = None  # rows of the indicator table (rag/indicators_table.py); None: extracted at write
-
-
-def _superseded_pairs(records: dict[str, DocRecord]) -> list[tuple[DocRecord, DocRecord]]:
-    out = []
-    for rec in records.values():
-        for old_id in rec.supersedes:
-            old = records.get(old_id)
-            if old is not None and old_id != rec.meta.doc_id and old.ingested_at <= rec.ingested_at:
-                out.append((old, rec))
-    return out
-
-
-def chunk_nodes(docs: list[PendingDoc]) -> list:
-    """The LlamaIndex TextNodes (vector, text, metadata incl. BM25 tokens) of the reports' chunks."""
-    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
-
-    nodes = []
-    for d in docs:
-        for chunk, vec, toks in zip(d.chunks, d.embeddings, d.tokens):
-            md = chunk.metadata(d.meta)
-            md["bm25_tokens"] = " ".join(toks)
-            nodes.append(TextNode(
-                id_=chunk.chunk_id, text=chunk.text, embedding=np.asarray(vec, dtype=np.float32).tolist(),
-                metadata=md, excluded_embed_metadata_keys=list(md), excluded_llm_metadata_keys=list(md),
-                # LlamaIndex stores the source node id as doc_id/ref_doc_id: make it ours
-                relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=d.meta.doc_id)},
-            ))
-    return nodes
-
-
-class ReportStore:
+class ReportStore(CatalogueRepair):
     """All reads and writes of the indexed reports go through this object."""
 
     def __init__(self, settings: Settings):
@@ -556,7 +80,7 @@ class ReportStore:
             raise
         except BaseException as exc:  # noqa: BLE001 - includes the Rust core's PanicException
             if not settings.chroma_host:
-                raise _open_failure(settings, exc) from exc
+                raise open_failure(settings, exc) from exc
             where = f"Chroma 服务器 {settings.chroma_host}:{settings.chroma_port}"
             raise StoreError(f"{where} 无法使用（{type(exc).__name__}: {exc}）。运行 `govqa doctor`。") from exc
         from llama_index.vector_stores.chroma import ChromaVectorStore
@@ -669,10 +193,10 @@ class ReportStore:
             records: dict[str, DocRecord] = {}
             for doc_id, md in zip(got["ids"], got["metadatas"]):
                 try:
-                    records[doc_id] = _record_from_metadata(md)
+                    records[doc_id] = record_from_metadata(md)
                 except (KeyError, ValueError, TypeError):
                     continue  # a damaged record is reported by `govqa doctor`
-            hidden = {old.meta.doc_id for old, _ in _superseded_pairs(records)}
+            hidden = {old.meta.doc_id for old, _ in superseded_pairs(records)}
             visible = {d: r for d, r in records.items() if d not in hidden} if hidden else records
             self._docs_cache = (version, records, visible)
             return records, visible
@@ -749,77 +273,6 @@ class ReportStore:
         delete_rows(self, doc_id)
         return existed
 
-    # ------------------------------------------------------------------ consistency
-    def chunk_doc_counts(self) -> dict[str, int]:
-        got = self._retrying(lambda: self.chunks.get(include=["metadatas"]))
-        counts: dict[str, int] = {}
-        for md in got["metadatas"]:
-            counts[md.get("doc_id", "")] = counts.get(md.get("doc_id", ""), 0) + 1
-        return counts
-
-    def superseded(self) -> list[tuple[DocRecord, DocRecord]]:
-        """(old, new) pairs: a version still stored although a newer record says it replaced it
-        (a crash between writing the new version and removing the old one)."""
-        return _superseded_pairs(self.all_records())
-
-    def same_file_versions(self) -> dict[str, list[DocRecord]]:
-        """Files with more than one live record that no supersedes link explains."""
-        linked = {old.meta.doc_id for old, _ in self.superseded()}
-        by_file: dict[str, list[DocRecord]] = {}
-        for rec in self.records().values():
-            if rec.meta.doc_id not in linked:
-                by_file.setdefault(rec.meta.file, []).append(rec)
-        return {f: sorted(rs, key=lambda r: r.ingested_at) for f, rs in by_file.items() if len(rs) > 1}
-
-    def remove_superseded(self) -> list[DocRecord]:
-        """Finish interrupted replacements: remove every version a newer record supersedes."""
-        removed = []
-        for old, _ in self.superseded():
-            if self.remove_document(old.meta.doc_id):
-                removed.append(old)
-        return removed
-
-    def check(self) -> list[str]:
-        """Problems between the catalogue and the vectors (empty list: consistent)."""
-        problems = []
-        records = self.all_records()
-        counts = self.chunk_doc_counts()
-        for doc_id, n in counts.items():
-            if doc_id not in records:
-                problems.append(f"孤立的向量：文档 {doc_id} 有 {n} 个分块但不在目录中（中断的导入）")
-        for doc_id, rec in records.items():
-            have = counts.get(doc_id, 0)
-            if have != rec.n_chunks:
-                problems.append(f"文档 {rec.meta.file}（{doc_id}）应有 {rec.n_chunks} 个分块，实有 {have}")
-        for old, new in self.superseded():
-            problems.append(f"文件 {old.meta.file} 的旧版本（{old.meta.doc_id}）已被新版本（{new.meta.doc_id}）取代"
-                            f"但仍在目录中（替换时中断）")
-        for file, recs in self.same_file_versions().items():
-            ids = "、".join(r.meta.doc_id for r in recs)
-            problems.append(f"文件 {file} 有 {len(recs)} 个版本同时在目录中（{ids}）：请用 `govqa rm <doc_id>` "
-                            f"删除不需要的版本，或重新导入该文件")
-        return problems
-
-    def repair(self) -> list[str]:
-        """Finish interrupted replacements, delete orphan chunks and incomplete documents."""
-        done = []
-        mark_data_dir_used(self.settings, "repaired")
-        for old in self.remove_superseded():
-            done.append(f"删除已被取代的旧版本 {old.meta.file}（{old.meta.doc_id}）")
-        records = self.all_records()
-        counts = self.chunk_doc_counts()
-        for doc_id, n in counts.items():
-            if doc_id not in records:
-                self.chunks.delete(where={"doc_id": doc_id})
-                done.append(f"删除孤立分块 {n} 个（文档 {doc_id}）")
-        for doc_id, rec in records.items():
-            if counts.get(doc_id, 0) != rec.n_chunks:
-                self.remove_document(doc_id)
-                done.append(f"删除不完整的文档 {rec.meta.file}，请重新导入")
-        self._counts = None
-        self.invalidate_bm25()
-        return done
-
     # ------------------------------------------------------------------ BM25 side index
     @property
     def _bm25_path(self) -> Path:
@@ -835,16 +288,10 @@ class ReportStore:
     def check_bm25(self) -> str:
         """`govqa doctor`: load the saved BM25 index and test-query it; on any error rebuild it from
         the catalogue. Returns what was wrong ('' when it was fine)."""
-        import bm25s
-
         problem = ""
         path = self._bm25_path
         try:
-            with open(path / "rows.json", encoding="utf-8") as fh:
-                data = json.load(fh)
-            retriever = bm25s.BM25.load(str(path / "bm25"), mmap=False, show_progress=False) if data["rows"] else None
-            index = BM25Index(retriever, data["rows"], data["version"])
-            index.validate()
+            index = BM25Index.read(path, mmap=False)
             if index.version != self.version() or not self._matches_catalogue(index):
                 problem = "BM25 索引与目录不同步"
             elif not index.same_as(BM25Index.build(index.rows, index.version)):
@@ -880,45 +327,10 @@ class ReportStore:
             return index
 
     def _matches_catalogue(self, index: BM25Index) -> bool:
-        """A saved index is used only if it holds exactly the catalogued documents, at their current
-        revision: a process killed between writing a record and bumping the version leaves the old
-        version token in place, and the saved index would silently lack (or keep) a document."""
-        records = self.records()
-        revs: dict[str, Any] = {}
-        for r in index.rows:
-            revs.setdefault(r["doc_id"], r.get("doc_rev"))
-        return revs.keys() == records.keys() and all(revs[d] == records[d].ingested_at for d in records)
+        return matches_catalogue(index, self.records())
 
     def _rebuild_bm25(self, version: str, previous: BM25Index | None = None) -> BM25Index:
-        """Rows of the catalogued documents. Rows of ``previous`` are kept for documents whose
-        catalogue record is unchanged (same ``ingested_at``); only the chunks of new or rewritten
-        documents are read from Chroma, so an ingest does not re-read the whole collection."""
-        from rag.text.tokens import search_tokens
-
-        records = self.records()
-        rows = []
-        if previous is not None:
-            rows = [r for r in previous.rows
-                    if r["doc_id"] in records and r.get("doc_rev") == records[r["doc_id"]].ingested_at]
-        have = {r["doc_id"] for r in rows}
-        missing = [d for d in records if d not in have]
-        if previous is None:
-            got = self.chunks.get(include=["documents", "metadatas"])
-        elif missing:
-            got = self.chunks.get(where={"doc_id": {"$in": missing}}, include=["documents", "metadatas"])
-        else:
-            got = {"ids": [], "documents": [], "metadatas": []}
-        for cid, text, md in zip(got["ids"], got["documents"], got["metadatas"]):
-            if md.get("doc_id") not in records:
-                continue  # orphan of an interrupted ingest: never searchable
-            tokens = md.get("bm25_tokens")
-            if tokens is None:
-                tokens = " ".join(search_tokens(text))
-            row = {k: v for k, v in md.items() if not k.startswith("_") and k != "bm25_tokens"}
-            row.update(id=cid, text=text, tokens=tokens, doc_rev=records[md["doc_id"]].ingested_at)
-            rows.append(row)
-        rows.sort(key=lambda r: (r["doc_id"], r["chunk_index"]))
-        return BM25Index.build(rows, version)
+        return rebuild_index(self.records(), self.chunks, version, previous)
 
     # ------------------------------------------------------------------ reads
     def dense_search(self, query_vec: np.ndarray, k: int, doc_ids: set[str] | None = None) -> list[tuple[str, float]]:
@@ -941,7 +353,6 @@ class ReportStore:
         distances = (result.get("distances") or [[]])[0]
         # cosine space: distance = 1 - cos
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances)]
-
 
 
 def row_to_passage(row: dict[str, Any]) -> Passage:

@@ -268,7 +268,8 @@ def test_orphan_chunks_of_an_interrupted_write_are_invisible_and_repaired(fresh_
     from rag.chat import QAService
     from rag.embed import GovEmbedding
     from rag.retrieve import RetrievalConfig, retrieve
-    from rag.store import PendingDoc, ReportStore, chunk_nodes
+    from rag.store import ReportStore
+    from rag.store_records import PendingDoc, chunk_nodes
 
     settings = fresh_settings
     store = ReportStore(settings)

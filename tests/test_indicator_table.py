@@ -284,7 +284,7 @@ def test_threshold_holds_for_ranges():
 
 # ---------------------------------------------------------------------------- storage beside the catalogue
 def _pending(meta: DocMeta, text: str):
-    from rag.store import PendingDoc
+    from rag.store_records import PendingDoc
 
     return PendingDoc(meta, text, [], np.zeros((0, 384), dtype=np.float32), [], "hash", "txt", "test")
 

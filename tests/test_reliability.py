@@ -389,7 +389,8 @@ def test_a_running_reader_sees_reports_committed_by_another_process(data_copy, t
 
 
 def test_a_stale_read_is_retried_once_after_a_reopen(data_copy, monkeypatch):
-    from rag.store import ReportStore, StoreBusyError
+    from rag.store import ReportStore
+    from rag.store_errors import StoreBusyError
 
     store = ReportStore(data_copy)
     calls = {"n": 0}
@@ -562,7 +563,8 @@ def test_two_live_versions_of_one_file_are_flagged(data_copy, tmp_path, monkeypa
     """Two records for one file without a supersedes link (a store written before the link existed)."""
     from ingest.prepare import prepare_source
     from rag.embed import GovEmbedding
-    from rag.store import PendingDoc, ReportStore
+    from rag.store import ReportStore
+    from rag.store_records import PendingDoc
 
     settings = data_copy
     store = ReportStore(settings)
@@ -686,7 +688,7 @@ def test_seeds_go_only_into_a_new_data_dir(fresh_settings, monkeypatch, capsys):
     """After a repair that recovered nothing (or after the user deleted every report), the empty
     index stays empty: the app's start does not import the sample towns, `ask` says there is nothing."""
     from rag.chat import QAService
-    from rag.store import mark_data_dir_used, seeds_allowed
+    from rag.data_dir_marker import mark_data_dir_used, seeds_allowed
 
     import app
 

@@ -181,7 +181,8 @@ def test_token_header_is_accepted(tmp_path_factory, embed_cache_dir, chroma_serv
 
 def test_unreachable_server_gives_a_clear_error(tmp_path, embed_cache_dir):
     from benchmarks.common import free_port
-    from rag.store import ReportStore, StoreError
+    from rag.store import ReportStore
+    from rag.store_errors import StoreError
 
     port = free_port()
     settings = make_settings(tmp_path / "data", embed_cache_dir, chroma_host="127.0.0.1", chroma_port=port)

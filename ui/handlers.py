@@ -248,7 +248,7 @@ class Handlers:
         Every input is checked and capped (question length, history turns, k, filter values); a
         value that cannot be used, and any failure, is a gr.Error whose message reaches the caller
         (never ``{"error": null}``)."""
-        from rag.store import StoreError
+        from rag.store_errors import StoreError
 
         try:
             notices: list[str] = []

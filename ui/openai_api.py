@@ -232,7 +232,7 @@ def stream_pieces(text: str) -> list[str]:
 
 
 def _internal_error(exc: BaseException) -> APIError:
-    from rag.store import StoreError
+    from rag.store_errors import StoreError
 
     if isinstance(exc, StoreError):
         return APIError(503, f"The report index is not available: {exc}", type="server_error",
