@@ -1,4 +1,4 @@
-"""Eval datasets: loading with schema validation, evidence checks, and drafting candidates.
+"""Eval datasets: loading with schema validation, and the check that every evidence string is verbatim.
 
 A dataset is JSONL, one question per line (schema in ARCHITECTURE.md):
 ``{"id", "type", "question", "turns"?, "answer", "must_include", "sources": [{"file", "evidence"}]}``.
@@ -9,19 +9,19 @@ unanswerable item tempts one to give) and ``split`` (tune|check, added by the bu
 conversation item may leave out ``question``: its last turn is the question.
 
 ``validate_dataset`` checks the schema and that every evidence string (distractors' too) is a
-verbatim substring of its file. ``draft_questions`` proposes candidate rows from the sentences of a report that
-carry figures; they are written out for a person to edit and carry a ``needs_review`` field
-that the validator rejects, so a draft can never enter a dataset without a human edit.
+verbatim substring of its file. ``draft_questions`` (eval/draft.py) proposes candidate rows from the
+sentences of a report that carry figures; they are written out for a person to edit and carry a
+``needs_review`` field that the validator rejects, so a draft can never enter a dataset without a human edit.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from eval.library import find_source_file
 from rag.text.cues import NOT_FOUND
 
 TYPES = ("fact", "list", "comparison", "unanswerable", "disambiguation", "conversation", "target_vs_actual")
@@ -278,35 +278,6 @@ def load_dataset(path: str | Path) -> list[EvalItem]:
     return items
 
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def default_docs_dirs(seeds_dir: Path | None = None) -> list[Path]:
-    """Where the library's reports are: ``<repo>/../shared/corpus`` and the seeds, each when present."""
-    dirs = [REPO_ROOT.parent / "shared" / "corpus", Path(seeds_dir or REPO_ROOT / "seeds")]
-    return [d for d in dirs if d.is_dir()]
-
-
-def library_paths(seeds_dir: Path | None = None) -> list[Path]:
-    """The library to index: the corpus's report files (``**/*.txt``: its SOURCES.md is not a
-    report) and the seeds folder."""
-    out: list[Path] = []
-    for d in default_docs_dirs(seeds_dir):
-        out += sorted(d.rglob("*.txt")) if d.name == "corpus" else [d]
-    return out
-
-
-def find_source_file(name: str, docs_dirs: Iterable[Path]) -> Path | None:
-    for d in docs_dirs:
-        direct = Path(d) / name
-        if direct.is_file():
-            return direct
-        for cand in sorted(Path(d).rglob(name)) if Path(d).is_dir() else []:
-            if cand.is_file():
-                return cand
-    return None
-
-
 def evidence_problems(items: list[EvalItem], docs_dirs: Iterable[Path]) -> list[str]:
     """Every evidence string (a distractor's too) must be a verbatim substring of its file's text."""
     from rag.text.normalize import normalize_text
@@ -345,128 +316,3 @@ def validate_dataset(path: str | Path, docs_dirs: Iterable[Path]) -> tuple[list[
     items, problems = schema_problems(path)
     problems += evidence_problems(items, docs_dirs)
     return items, problems
-
-
-# ------------------------------------------------------------------ drafting candidates
-
-_CLAUSE = re.compile(r"[^，,；;：:。！？!?\n]+")
-_UNIT_AFTER = re.compile(r"(?:平方公里|平方米|平方|公里|千米|万元|亿元|[元个家项户人名位起件所座条辆只张次批台套处亩吨米倍])?")
-_LEAD = re.compile(r"^(?:其中|全年|今年|去年|共|累计|已|并|和|及|同时|另外|此外|全镇|我镇|全乡|我乡)+")
-_NOT_A_FIGURE_AFTER = re.compile(r"^(?:年|月|日|号|届|次会议|时|点)")
-_QUOTES = "\"'“”‘’「」『』"
-
-
-def find_in_raw(raw: str, clean_piece: str) -> str:
-    """``clean_piece`` (from the cleaned text) as written in the raw file, or "".
-
-    Cleaning only normalises characters (full-width digits and %, quotes, spaces), so the piece
-    is found with a pattern that accepts each character's raw forms.
-    """
-    if clean_piece in raw:
-        return clean_piece
-    parts = []
-    for ch in clean_piece:
-        if ch.isdigit():
-            parts.append(f"[{ch}{chr(0xFF10 + int(ch))}]")
-        elif ch == "%":
-            parts.append("[%％]")
-        elif ch == ".":
-            parts.append("[.．]")
-        elif ch in _QUOTES:
-            parts.append(f"[{re.escape(_QUOTES)}]")
-        elif ch == " ":
-            parts.append(r"\s+")
-        else:
-            parts.append(re.escape(ch))
-    m = re.search("".join(parts), raw)
-    return m.group(0) if m else ""
-
-
-@dataclass
-class DraftCandidate:
-    row: dict
-    sentence_start: int = 0
-    score: float = 0.0
-    notes: list[str] = field(default_factory=list)
-
-
-def _figure_with_unit(text: str, start: int, end: int) -> str:
-    m = _UNIT_AFTER.match(text, end)
-    return text[start: m.end() if m else end]
-
-
-def draft_questions(path: str | Path, n: int = 20) -> list[dict]:
-    """Candidate eval rows from the sentences of one report that carry figures.
-
-    Each candidate asks "…是多少？" about one clause with a figure (the words before the figure,
-    with the previous clause's words when they alone say too little); the evidence is that
-    clause as written in the file. Rows carry ``needs_review``: a person must rewrite the
-    question the way a user would ask it, check the answer, and delete the field.
-    """
-    from rag.text.sentences import split_sentences
-    from ingest.clean import clean_report_text
-    from ingest.load import load_file
-    from ingest.meta import extract_metadata
-    from ingest.pipeline import doc_id_for
-    from rag.text.numbers import find_quantities
-
-    path = Path(path)
-    loaded = load_file(path)
-    clean = clean_report_text(loaded.text)
-    meta = extract_metadata(clean, doc_id=doc_id_for(clean.text), file=loaded.file)
-    who = meta.town or "这份报告中"
-    raw = loaded.text
-    text = clean.text
-    candidates: list[DraftCandidate] = []
-    for sp in split_sentences(text):
-        sentence = text[sp.start: sp.end]
-        prev_subject = ""
-        best: DraftCandidate | None = None
-        for m in _CLAUSE.finditer(sentence):
-            clause = m.group(0).strip()
-            figures = [q for q in find_quantities(clause)
-                       if not _NOT_A_FIGURE_AFTER.match(clause[q.end:])
-                       and (q.percent or _figure_with_unit(clause, q.start, q.end) != q.text
-                            or not q.text.isdigit())]
-            if not figures:
-                subject = re.sub(r"\d.*$", "", clause).strip()
-                prev_subject = subject if len(subject) >= 4 else prev_subject
-                continue
-            q = figures[0]
-            subject = _LEAD.sub("", clause[: q.start].strip()).strip()
-            own = len(re.findall(r"[\u4e00-\u9fff]", subject)) >= 4
-            if not own:
-                if not prev_subject:
-                    continue
-                subject = f"{_LEAD.sub('', prev_subject)}{subject}"
-            subject = re.sub(r"(达到|达|为|是|约|超过|超|突破|实现了|不低于|不少于)+$", "", subject)
-            if len(subject) < 4 or len(subject) > 30:
-                continue
-            figure = _figure_with_unit(clause, q.start, q.end)
-            evidence = find_in_raw(raw, clause) or find_in_raw(raw, figure)
-            if not evidence or len(evidence) < 4:
-                continue
-            row = {
-                "id": "", "type": "fact", "question": f"{who}{subject}是多少？",
-                "answer": sentence.strip(), "must_include": [figure],
-                "sources": [{"file": loaded.file, "evidence": evidence}],
-                REVIEW_KEY: "草稿：请改写成用户会问的说法，核对答案与 must_include，然后删除本字段",
-            }
-            score = len(figures) + (1.0 if own else 0.0) + min(len(subject), 12) / 100
-            if best is None or score > best.score:
-                best = DraftCandidate(row, sp.start, score)
-            prev_subject = subject
-        if best is not None:
-            candidates.append(best)
-    # spread the picks over the whole report rather than taking its first pages
-    if len(candidates) > n > 0:
-        step = len(candidates) / n
-        picked = [candidates[int(i * step)] for i in range(n)]
-    else:
-        picked = candidates[: max(n, 0)]
-    stem = re.sub(r"\W+", "_", path.stem)[:24]
-    rows = []
-    for i, c in enumerate(picked, start=1):
-        c.row["id"] = f"draft_{stem}_{i:03d}"
-        rows.append(c.row)
-    return rows

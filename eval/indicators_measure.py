@@ -70,6 +70,85 @@ def _key(indicator, year, kind, value, value_high, unit):
             None if value_high is None else round(float(value_high), 4), unit)
 
 
+def _gold_key(r: dict):
+    return _key(r["indicator"], r["year"], r["kind"], r["value"], r["value_high"], r["unit"])
+
+
+def _pred_key(m):
+    return _key(m.indicator, m.year, m.kind, m.value, m.value_high, m.unit)
+
+
+def _empty_result() -> dict:
+    return {"tp": 0, "pred": 0, "gold": 0, "core_tp": 0, "core_gold": 0, "qual_ok": 0,
+            "per_indicator": defaultdict(lambda: [0, 0, 0]),   # tp_gold, gold, pred_ok/pred
+            "per_level": defaultdict(lambda: [0, 0, 0, 0]),    # tp, pred, gold_tp, gold
+            "misses": [], "extras": [], "seconds": 0.0}
+
+
+def _count_matches(res: dict, lv: str, rows: list[dict], pred: list, gk: Counter, pk: Counter, tp: int,
+                   core: set) -> None:
+    """One report's matched, predicted and gold rows: in the totals, per level and per indicator."""
+    res["tp"] += tp
+    res["pred"] += len(pred)
+    res["gold"] += len(rows)
+    res["per_level"][lv][0] += tp
+    res["per_level"][lv][1] += len(pred)
+    res["per_level"][lv][2] += tp
+    res["per_level"][lv][3] += len(rows)
+    for k, n in gk.items():
+        res["per_indicator"][k[0]][0] += min(n, pk.get(k, 0))
+        res["per_indicator"][k[0]][1] += n
+        if k[0] in core:
+            res["core_gold"] += n
+            res["core_tp"] += min(n, pk.get(k, 0))
+    for k, n in pk.items():
+        res["per_indicator"][k[0]][2] += n
+
+
+def _count_qualifiers(res: dict, rows: list[dict], pred: list, inter: Counter) -> None:
+    """Matched gold rows whose qualifier the extractor also gave."""
+    quals = defaultdict(list)
+    for m in pred:
+        quals[_pred_key(m)].append(m.qualifier)
+    left = Counter(inter)
+    for r in rows:
+        k = _gold_key(r)
+        if left.get(k, 0) > 0:
+            left[k] -= 1
+            if r["qualifier"] in quals.get(k, []):
+                res["qual_ok"] += 1
+
+
+def _list_misses_and_extras(res: dict, f: str, text: str, rows: list[dict], pred: list, gk: Counter,
+                            pk: Counter) -> None:
+    missing = gk - pk
+    extra = pk - gk
+    for r in rows:
+        k = _gold_key(r)
+        if missing.get(k, 0) > 0:
+            missing[k] -= 1
+            res["misses"].append((f, r))
+    for m in pred:
+        k = _pred_key(m)
+        if extra.get(k, 0) > 0:
+            extra[k] -= 1
+            res["extras"].append((f, m, text[max(0, m.start - 10):m.end + 4].replace("\n", " ")))
+
+
+def _score_report(res: dict, f: str, rows: list[dict], text: str, core: set) -> None:
+    """Extract one gold report (timed) and add its comparison with the gold rows to ``res``."""
+    t0 = time.perf_counter()
+    pred = extract_indicators(text, report_year=report_year(f))
+    res["seconds"] += time.perf_counter() - t0
+    gk = Counter(_gold_key(r) for r in rows)
+    pk = Counter(_pred_key(m) for m in pred)
+    inter = gk & pk
+    _count_matches(res, level(f), rows, pred, gk, pk, sum(inter.values()), core)
+    # qualifiers of matched rows
+    _count_qualifiers(res, rows, pred, inter)
+    _list_misses_and_extras(res, f, text, rows, pred, gk, pk)
+
+
 def evaluate(gold: list[dict] | None = None, shared: Path | None = None) -> dict:
     """Run the extractor on every gold report; return counts, per-indicator/level tables and misses."""
     gold = gold if gold is not None else load_gold()
@@ -80,58 +159,9 @@ def evaluate(gold: list[dict] | None = None, shared: Path | None = None) -> dict
     for g in gold:
         by_file[g["file"]].append(g)
     core = set(core_indicators())
-    res = {"tp": 0, "pred": 0, "gold": 0, "core_tp": 0, "core_gold": 0, "qual_ok": 0,
-           "per_indicator": defaultdict(lambda: [0, 0, 0]),   # tp_gold, gold, pred_ok/pred
-           "per_level": defaultdict(lambda: [0, 0, 0, 0]),    # tp, pred, gold_tp, gold
-           "misses": [], "extras": [], "seconds": 0.0}
+    res = _empty_result()
     for f, rows in sorted(by_file.items()):
-        text = read_report(shared / f)
-        t0 = time.perf_counter()
-        pred = extract_indicators(text, report_year=report_year(f))
-        res["seconds"] += time.perf_counter() - t0
-        gk = Counter(_key(r["indicator"], r["year"], r["kind"], r["value"], r["value_high"], r["unit"]) for r in rows)
-        pk = Counter(_key(m.indicator, m.year, m.kind, m.value, m.value_high, m.unit) for m in pred)
-        inter = gk & pk
-        tp = sum(inter.values())
-        lv = level(f)
-        res["tp"] += tp
-        res["pred"] += len(pred)
-        res["gold"] += len(rows)
-        res["per_level"][lv][0] += tp
-        res["per_level"][lv][1] += len(pred)
-        res["per_level"][lv][2] += tp
-        res["per_level"][lv][3] += len(rows)
-        for k, n in gk.items():
-            res["per_indicator"][k[0]][0] += min(n, pk.get(k, 0))
-            res["per_indicator"][k[0]][1] += n
-            if k[0] in core:
-                res["core_gold"] += n
-                res["core_tp"] += min(n, pk.get(k, 0))
-        for k, n in pk.items():
-            res["per_indicator"][k[0]][2] += n
-        # qualifiers of matched rows
-        quals = defaultdict(list)
-        for m in pred:
-            quals[_key(m.indicator, m.year, m.kind, m.value, m.value_high, m.unit)].append(m.qualifier)
-        left = Counter(inter)
-        for r in rows:
-            k = _key(r["indicator"], r["year"], r["kind"], r["value"], r["value_high"], r["unit"])
-            if left.get(k, 0) > 0:
-                left[k] -= 1
-                if r["qualifier"] in quals.get(k, []):
-                    res["qual_ok"] += 1
-        missing = gk - pk
-        extra = pk - gk
-        for r in rows:
-            k = _key(r["indicator"], r["year"], r["kind"], r["value"], r["value_high"], r["unit"])
-            if missing.get(k, 0) > 0:
-                missing[k] -= 1
-                res["misses"].append((f, r))
-        for m in pred:
-            k = _key(m.indicator, m.year, m.kind, m.value, m.value_high, m.unit)
-            if extra.get(k, 0) > 0:
-                extra[k] -= 1
-                res["extras"].append((f, m, text[max(0, m.start - 10):m.end + 4].replace("\n", " ")))
+        _score_report(res, f, rows, read_report(shared / f), core)
     res["precision"] = res["tp"] / res["pred"] if res["pred"] else 0.0
     res["recall"] = res["tp"] / res["gold"] if res["gold"] else 0.0
     res["core_recall"] = res["core_tp"] / res["core_gold"] if res["core_gold"] else 0.0

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from eval import run as eval_run
-from eval.dataset import draft_questions, load_dataset, validate_dataset
+from eval.dataset import load_dataset, validate_dataset
+from eval.draft import draft_questions
+from eval.gate import check_against_baseline
 from eval.metrics import includes_term
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -182,14 +184,14 @@ def test_gate_passes_on_the_committed_baseline(seeded_settings, tmp_path, capsys
     summary = results["configs"]["hybrid"]["summary"]
     # the same run fails a baseline it does not meet: raise one metric beyond the tolerance
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
-    assert eval_run.check_against_baseline(summary, baseline) == []
+    assert check_against_baseline(summary, baseline) == []
     worse = dict(baseline, metrics=dict(baseline["metrics"], answer_accuracy=summary["answer_accuracy"] + 0.05))
-    problems = eval_run.check_against_baseline(summary, worse)
+    problems = check_against_baseline(summary, worse)
     assert len(problems) == 1 and problems[0].startswith("answer_accuracy")
     lower_better = dict(baseline, metrics={"false_refusal": summary["false_refusal"] - 0.05})
-    assert eval_run.check_against_baseline(summary, lower_better)
+    assert check_against_baseline(summary, lower_better)
     within = dict(baseline, metrics={"answer_accuracy": summary["answer_accuracy"] + 0.02})
-    assert eval_run.check_against_baseline(summary, within) == []
+    assert check_against_baseline(summary, within) == []
 
 
 @pytest.mark.slow

@@ -12,6 +12,7 @@ import pytest
 from eval import run as eval_run
 from eval.dataset import check_row, load_dataset, validate_dataset
 from eval.metrics import distractor_answered
+from eval.runner import resolve_docs_dirs
 from eval.splits import build_report_set, split_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -317,15 +318,15 @@ def test_split_needs_a_split_dataset(seeded_settings, tmp_path, capsys):
 
 def test_default_docs_keep_the_seed_dev_set_on_the_seeds(seeded_settings):
     items = load_dataset(DEV)
-    assert eval_run.resolve_docs_dirs(items, seeded_settings, None) == [seeded_settings.seeds_dir]
+    assert resolve_docs_dirs(items, seeded_settings, None) == [seeded_settings.seeds_dir]
     report_items = load_dataset(REPORTS_DEV)
-    paths = eval_run.resolve_docs_dirs(report_items, seeded_settings, None)
+    paths = resolve_docs_dirs(report_items, seeded_settings, None)
     assert paths[-1] == seeded_settings.seeds_dir
     corpus = ROOT.parent / "shared" / "corpus"
     files = paths[:-1]  # the corpus's reports, never its SOURCES.md
     assert bool(files) == corpus.is_dir()
     assert all(f.suffix == ".txt" and corpus in f.parents for f in files)
-    assert eval_run.resolve_docs_dirs(items, seeded_settings, ["a", "b"]) == [Path("a"), Path("b")]
+    assert resolve_docs_dirs(items, seeded_settings, ["a", "b"]) == [Path("a"), Path("b")]
 
 
 # ------------------------------------------------------------------ govqa ask --batch

@@ -49,7 +49,20 @@ def _fact_question(town: str, year: int | None, topic: str) -> str:
     return f"{town}{year}年的{topic}是多少？" if year else f"{town}的{topic}是多少？"
 
 
-def compute_examples(service: QAService) -> list[Example]:
+class _CountingAsker:
+    """Asks the QA service and counts the questions asked (the examples' budget)."""
+
+    def __init__(self, service: QAService):
+        self.service = service
+        self.trials = 0
+
+    def __call__(self, question: str, conversation: Conversation | None = None) -> Answer:
+        self.trials += 1
+        return self.service.ask(question, conversation)
+
+
+def _docs_by_topics(service: QAService) -> list[tuple]:
+    """(chunks, meta, indicators it mentions) of each report that names its issuer, the richest first."""
     store = service.store
     docs = []
     for meta in service.catalogue():
@@ -60,60 +73,65 @@ def compute_examples(service: QAService) -> list[Example]:
         topics = [t for t in INDICATORS if t in text]
         docs.append((rec.n_chunks if rec else 0, meta, topics))
     docs.sort(key=lambda d: (-len(d[2]), -d[0], d[1].file))
-    trials = 0
-    examples: list[Example] = []
+    return docs
 
-    def ask(question: str, conversation: Conversation | None = None) -> Answer:
-        nonlocal trials
-        trials += 1
-        return service.ask(question, conversation)
 
-    # single facts: the first verified one is the fact example; others can open a follow-up pair
+def _verified_facts(docs: list[tuple], ask: _CountingAsker) -> list[tuple]:
+    """Single facts with a cited answer: the first is the fact example; others can open a follow-up pair."""
     facts: list[tuple] = []
     for _, meta, topics in docs:
         for topic in topics[:2]:
-            if trials >= MAX_TRIALS // 2 or len(facts) >= 2:
+            if ask.trials >= MAX_TRIALS // 2 or len(facts) >= 2:
                 break
             q = _fact_question(meta.town, meta.period_reviewed, topic)
             if _cites_topic(ask(q), topic, meta.doc_id):
                 facts.append((meta, topic, q, topics))
-    if facts:
-        examples.append(Example("fact", f"事实：{facts[0][2]}", [facts[0][2]]))
+    return facts
 
-    # a comparison of two towns on an indicator both reports mention
-    found = False
+
+def _comparison_example(docs: list[tuple], ask: _CountingAsker) -> Example | None:
+    """A comparison of two towns on an indicator both reports mention."""
     for i, (_, a, ta) in enumerate(docs):
         for _, b, tb in docs[i + 1:]:
-            if found or a.town == b.town:
+            if a.town == b.town:
                 continue
             for topic in [t for t in ta if t in tb][:3]:
-                if trials >= MAX_TRIALS:
+                if ask.trials >= MAX_TRIALS:
                     break
                 q = f"{a.town}和{b.town}的{topic}分别是多少？"
                 ans = ask(q)
                 if _comparison_ok(ans, topic):
-                    examples.append(Example("comparison", f"对比：{q}", [q]))
-                    found = True
-                    break
-        if found:
-            break
+                    return Example("comparison", f"对比：{q}", [q])
+    return None
 
-    # a follow-up pair: a verified fact, then "and this other indicator?" without naming the town
+
+def _follow_up_example(facts: list[tuple], ask: _CountingAsker) -> Example | None:
+    """A follow-up pair: a verified fact, then "and this other indicator?" without naming the town."""
     for meta, topic, first, topics in reversed(facts):
-        done = False
         for other in [t for t in topics if t != topic][:3]:
-            if trials >= MAX_TRIALS + 6:
+            if ask.trials >= MAX_TRIALS + 6:
                 break
             conv = Conversation()
             ask(first, conv)
             second = f"那{other}呢？"
             if _cites_topic(ask(second, conv), other, meta.doc_id):
-                examples.append(Example("follow-up", f"追问：{first} → {second}", [first, second]))
-                done = True
-                break
-        if done:
-            break
+                return Example("follow-up", f"追问：{first} → {second}", [first, second])
+    return None
 
+
+def compute_examples(service: QAService) -> list[Example]:
+    docs = _docs_by_topics(service)
+    ask = _CountingAsker(service)
+    examples: list[Example] = []
+    facts = _verified_facts(docs, ask)
+    if facts:
+        examples.append(Example("fact", f"事实：{facts[0][2]}", [facts[0][2]]))
+    comparison = _comparison_example(docs, ask)
+    if comparison is not None:
+        examples.append(comparison)
+    follow_up = _follow_up_example(facts, ask)
+    if follow_up is not None:
+        examples.append(follow_up)
     if not examples:
         examples = fallback_examples(service)
     return examples

@@ -243,6 +243,14 @@ def build_server(service: QAService, *, host: str = "127.0.0.1", port: int = 800
     async def run(fn, *args) -> CallToolResult:
         return await anyio.to_thread.run_sync(partial(fn, *args), limiter=limiter)
 
+    _register_library_tools(server, tools, run)
+    _register_indicators_tool(server, tools, run)
+    return server
+
+
+def _register_library_tools(server: FastMCP, tools: GovqaTools, run: Callable) -> None:
+    """ask, search and list_reports: each runs its :class:`GovqaTools` method in a worker thread."""
+
     @server.tool(name="ask", title="问答（带引用） / Ask (cited)", annotations=READ_ONLY, description=(
         "就已导入的政府工作报告提问，返回简短回答：每句带引用标记 [n]，并列出来源（报告文件、发布单位、年份、章节、原文句子）。"
         "报告中没有的内容回答“报告中未提及”。可用 history 传入此前的问题以支持追问。\n"
@@ -281,6 +289,10 @@ def build_server(service: QAService, *, host: str = "127.0.0.1", port: int = 800
     async def list_reports(entity: Entity = None, year: Year = None) -> CallToolResult:
         return await run(tools.list_reports, entity, year)
 
+
+def _register_indicators_tool(server: FastMCP, tools: GovqaTools, run: Callable) -> None:
+    """indicators: registered only when the indicator table exists."""
+
     query = indicator_query()
     if query is not None:
         @server.tool(name="indicators", title="指标表 / Indicators", annotations=READ_ONLY, description=(
@@ -295,8 +307,6 @@ def build_server(service: QAService, *, host: str = "127.0.0.1", port: int = 800
             limit: Annotated[int, Field(description="最多返回行数。 / Maximum rows.", ge=1, le=2000)] = 200,
         ) -> CallToolResult:
             return await run(partial(tools.indicators, query), entity, indicator, year, kind, limit)
-
-    return server
 
 
 def _protocol_stdout():

@@ -20,7 +20,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from eval.dataset import default_docs_dirs, validate_dataset
+from eval.dataset import validate_dataset
+from eval.library import default_docs_dirs
 from eval.splits import build_report_set, counts_table, write_rows
 
 
