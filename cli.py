@@ -45,7 +45,8 @@ def _progress_bar(total_hint: str):
 
 
 def cmd_ingest(args) -> int:
-    from ingest.pipeline import ingest_paths, upgrade_outdated
+    from ingest.pipeline import ingest_paths
+    from ingest.reprocess import upgrade_outdated
     from rag.embed import GovEmbedding
     from rag.store import ReportStore
 
@@ -79,7 +80,7 @@ def cmd_docs(args) -> int:
     if not docs:
         print("还没有导入任何报告。")
         return 0
-    from ingest.pipeline import display_name
+    from ingest.results import display_name
 
     for m in docs:
         rec = store.get_doc(m.doc_id)
@@ -423,7 +424,8 @@ def _rebuild_damaged(settings, db) -> int:
     """`doctor --repair` on damaged index files: read every catalogue record still readable, move
     the damaged index aside (nothing is deleted), and rebuild the reports from their stored text
     and the embedding cache."""
-    from ingest.pipeline import display_name, rebuild_reports
+    from ingest.reprocess import rebuild_reports
+    from ingest.results import display_name
     from rag.embed import GovEmbedding
     from rag.store import ReportStore, forget_chroma_system, mark_data_dir_used, quarantine_chroma, read_catalogue_file
 

@@ -332,7 +332,7 @@ def test_symlinks_fifos_and_odd_names_get_one_line_each(data_copy, tmp_path, mon
     files = {m.file for m in ReportStore(data_copy).list_docs()}
     assert "secret.txt" not in files and "report.txt" not in files and odd in files
     # named directly, a symlink is refused the same way
-    from ingest.pipeline import collect_files
+    from ingest.collect import collect_files
 
     files_, refused = collect_files([folder / "report.txt"], data_copy)
     assert files_ == [] and "符号链接" in refused[0].reason
