@@ -31,7 +31,7 @@ def seed_if_empty(service) -> None:
 
     if not service.store.is_empty() or not seeds_allowed(service.settings):
         if not service.store.is_empty():
-            from ingest.pipeline import upgrade_outdated
+            from ingest.reprocess import upgrade_outdated
 
             mark_data_dir_used(service.settings, "found in use")
             redone = upgrade_outdated(settings=service.settings, store=service.store, embedder=service.embedder)

@@ -63,7 +63,8 @@ def _rebuild_damaged(settings, db) -> int:
     """`doctor --repair` on damaged index files: read every catalogue record still readable, move
     the damaged index aside (nothing is deleted), and rebuild the reports from their stored text
     and the embedding cache."""
-    from ingest.pipeline import display_name, rebuild_reports
+    from ingest.reprocess import rebuild_reports
+    from ingest.results import display_name
     from rag.embed import GovEmbedding
     from rag.chroma_client import forget_chroma_system
     from rag.chroma_salvage import quarantine_chroma, read_catalogue_file

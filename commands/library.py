@@ -26,7 +26,8 @@ def _progress_bar(total_hint: str):
 
 
 def cmd_ingest(args) -> int:
-    from ingest.pipeline import ingest_paths, upgrade_outdated
+    from ingest.pipeline import ingest_paths
+    from ingest.reprocess import upgrade_outdated
     from rag.embed import GovEmbedding
     from rag.store import ReportStore
 
@@ -60,7 +61,7 @@ def cmd_docs(args) -> int:
     if not docs:
         print("还没有导入任何报告。")
         return 0
-    from ingest.pipeline import display_name
+    from ingest.results import display_name
 
     for m in docs:
         rec = store.get_doc(m.doc_id)

@@ -112,7 +112,7 @@ def chunk_document(
 
 
 class _SectionPaths:
-    """``ingest.meta.section_path_at`` for increasing offsets in one sweep over the sections
+    """``ingest.sections.section_path_at`` for increasing offsets in one sweep over the sections
     (calling it per chunk scanned every section: quadratic with 100,000 heading lines). Sections
     nest (one ends where the next heading of the same or a higher level starts), so the innermost
     open section is the deepest one on a stack; an offset before the previous one falls back to
@@ -126,7 +126,7 @@ class _SectionPaths:
 
     def at(self, offset: int) -> str:
         if offset < self.last:
-            from ingest.meta import section_path_at
+            from ingest.sections import section_path_at
 
             return section_path_at(tuple(self.sections), offset)
         self.last = offset

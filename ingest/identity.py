@@ -16,9 +16,7 @@ Places named in the body are never the issuer when a higher source names one; a 
 a district's report is inside that district, not its author. Anonymised issuers ("xx镇") stay
 unknown. Names are resolved with the division gazetteer (rag.text.places): level and parent chain.
 
-Years: the dateline gives the delivery year; otherwise the year the report reviews ("一、2020年
-工作回顾") read by ingest.meta; a report delivered in year N reviews N-1 and plans N. A five-year
-plan period ("十三五"时期) reviewed or opened by the report gives the span.
+Years: see ingest.identity_years.
 """
 
 from __future__ import annotations
@@ -27,6 +25,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ingest.identity_years import plan_spans, read_years
 from rag.text.numbers import cn_to_number
 from rag.text.places import gazetteer, level_of_name, pick, strip_suffix
 
@@ -47,7 +46,6 @@ _TITLE_NAME = re.compile(
     rf"(?:政府)?(?:工作报告|工作总结|工作情况)"
 )
 _TITLE_REPORT_YEAR = re.compile(r"(\d{4})年(?:度)?[^\d年]{0,16}?政府工作报告|政府工作报告[（(](\d{4})[)）]")
-_TITLE_REVIEW_YEAR = re.compile(r"(\d{4})年(?:度)?(?:工作总结|工作情况)")
 _REPRESENT = re.compile(rf"我(?:谨)?代表(?P<who>国务院|[{CJK}]{{0,16}}?){_ISSUER_TAIL}?(?=[，,、向。在]|$)")
 _PAGE_ISSUER = re.compile(rf"(?:发布机构|发布单位|发文机关|来源|信息来源)\s*[:：]\s*(?P<name>[{CJK}]{{2,20}}?){_ISSUER_TAIL}?\s*$",
                           re.M)
@@ -63,11 +61,7 @@ _SELF_LEVEL = (
     ("township", re.compile(r"全镇|我镇|本镇|全乡|我乡|全街道|街道党工委")),
 )
 _ANON = re.compile(r"(?:(?<![xX×＊*])[xX×＊*]{2,}|某|〇〇)(?:镇|乡|街道|县|市|区)")
-_FYP = re.compile(r"十([一二三四五六七八九])五")
-_PAST_FIVE = re.compile(r"过去五年|五年来")
 _NATIONAL_NAMES = ("国务院", "全国", "中央", "国家")
-_REVIEW_HEADING = re.compile(r"(回顾|成绩|总结|过去|成就|主要工作$|工作情况)")
-_PLAN_HEADING = re.compile(r"(任务|安排|打算|思路|目标|要求|部署|建议|计划|重点|取向)")
 
 
 @dataclass(frozen=True)
@@ -86,12 +80,6 @@ class Identity:
     speaker: str | None
     session: str | None
     provenance: dict[str, str] = field(default_factory=dict)
-
-
-def five_year_plan_span(n: int) -> tuple[int, int]:
-    """The years of the n-th five-year plan (the 3rd began in 1966 after an adjustment period)."""
-    start = 1953 + 5 * (n - 1) if n <= 2 else 1966 + 5 * (n - 3)
-    return start, start + 4
 
 
 def _head(text: str, lines: int = 14, chars: int = 1500) -> str:
@@ -190,185 +178,178 @@ def _resolve(entity: str, level_hint: str | None, context: str) -> tuple[str | N
     return level, c.parents, f"区划库：{where}{c.name}{more}"
 
 
-def _reviewed_from_headings(headings: list[str]) -> tuple[int, str] | None:
-    """The reviewed year named by a top-level review heading ("一、2020年工作回顾",
-    "“十三五”时期发展成就和2020年主要工作"): the first top-level heading that names a year and
-    looks back."""
-    for h in headings:
-        m = re.search(r"(20\d\d)年", h)
-        if m and _REVIEW_HEADING.search(h) and not _PLAN_HEADING.search(h):
-            return int(m.group(1)), f"回顾部分的标题：“{h}”"
-    return None
-
-
 def read_identity(text: str, header: str, file: str, *, years: dict, fallback_town: tuple,
                   headings: list[str] = ()) -> Identity:
     """The identity of one report. ``text``/``header`` are simplified Chinese; ``years`` is
-    ingest.meta's reading of the reviewed/planned year from the body; ``fallback_town`` is
+    ingest.years's reading of the reviewed/planned year from the body; ``fallback_town`` is
     (town, anonymised, provenance) from the township rules, used when no stronger source names
-    the issuer."""
+    the issuer. The sources are read in order of trust; each names the issuer only if no earlier
+    one did."""
     head = _head(text)
     top = "\n".join([header, head])
-    prov: dict[str, str] = {}
+    stem = re.sub(r"\.[A-Za-z0-9]+$", "", file)
+    r = _Reading()
+    _from_dateline(r, top, text)
+    title = _from_title(r, top)
+    _from_opening(r, text)
+    _from_page_fields(r, header)
+    _from_file_name(r, stem, file)
+    self_level, self_src = _level_from_self(text)
+    _from_most_named(r, text)
+    anonymised = _from_body_town(r, fallback_town, self_level)
+    level, parent = _level_and_parents(r, self_level, self_src, context="\n".join([file, header, text[:20000]]))
+    report_year, reviewed, planned = read_years(r.prov, years, headings, date=r.date, report_year=r.report_year,
+                                                title=title, stem=stem, file=file)
+    reviewed_span, planned_span = plan_spans(r.prov, text, head, reviewed, planned)
+    speaker = _speaker(r.prov, top)
+    title = title or _title_from_file_name(r.prov, stem, file)
+    return Identity(
+        entity=r.entity, level=level, parent=tuple(parent), anonymised=anonymised, report_year=report_year,
+        period_reviewed=reviewed, period_planned=planned, reviewed_span=reviewed_span, planned_span=planned_span,
+        title=title, date=r.date, speaker=speaker, session=r.session, provenance=r.prov,
+    )
+
+
+@dataclass
+class _Reading:
+    """What the sources read so far say about the issuer and the delivery, and why."""
     entity: str | None = None
     level_hint: str | None = None
-    date = session = speaker = None
     report_year: int | None = None
+    date: str | None = None
+    session: str | None = None
+    prov: dict[str, str] = field(default_factory=dict)
 
+
+def _from_dateline(r: _Reading, top: str, text: str) -> None:
+    """1. The dateline: delivery date, session, and the congress's place (the issuer)."""
     # a dateline may be broken over lines by the page ("第十四届\n人民代表大会")
     dl = _DATELINE.search(top.replace("\n", "")) or _DATELINE.search(text[:3000].replace("\n", ""))
-    if dl:
-        if dl.group("y"):
-            y, mo, d = int(dl.group("y")), int(dl.group("mo")), int(dl.group("d"))
-        else:
-            y = int("".join(str("〇一二三四五六七八九".index(c)) if c != "零" else "0" for c in dl.group("ycn")))
-            mo, d = int(cn_to_number(dl.group("mocn")) or 0), int(cn_to_number(dl.group("dcn")) or 0)
-        report_year = y
-        date = f"{y:04d}-{mo:02d}-{d:02d}"
-        session = re.sub(r"\s+", "", dl.group("session"))
-        place = _issuer_name(dl.group("place") or "")
-        if "全国" in (dl.group("congress") or ""):
-            entity, level_hint = "国务院", "national"
-        elif place and level_of_name(place):
-            entity = place
-        prov["date"] = prov["session"] = prov["report_year"] = f"题注：“{dl.group(0)}”"
-        if entity:
-            prov["entity"] = f"题注：“{dl.group(0)}”"
+    if not dl:
+        return
+    if dl.group("y"):
+        y, mo, d = int(dl.group("y")), int(dl.group("mo")), int(dl.group("d"))
+    else:
+        y = int("".join(str("〇一二三四五六七八九".index(c)) if c != "零" else "0" for c in dl.group("ycn")))
+        mo, d = int(cn_to_number(dl.group("mocn")) or 0), int(cn_to_number(dl.group("dcn")) or 0)
+    r.report_year = y
+    r.date = f"{y:04d}-{mo:02d}-{d:02d}"
+    r.session = re.sub(r"\s+", "", dl.group("session"))
+    place = _issuer_name(dl.group("place") or "")
+    if "全国" in (dl.group("congress") or ""):
+        r.entity, r.level_hint = "国务院", "national"
+    elif place and level_of_name(place):
+        r.entity = place
+    r.prov["date"] = r.prov["session"] = r.prov["report_year"] = f"题注：“{dl.group(0)}”"
+    if r.entity:
+        r.prov["entity"] = f"题注：“{dl.group(0)}”"
 
+
+def _from_title(r: _Reading, top: str) -> str:
+    """2. The title line: the issuer and the report year it names. Returns the title ('' if none)."""
     title_hit = _title(top)
     title = title_hit[0] if title_hit else ""
     if title_hit:
-        prov["title"] = f"标题行：“{title_hit[1][:60]}”"
+        r.prov["title"] = f"标题行：“{title_hit[1][:60]}”"
         m = _TITLE_NAME.search(title)
         name = _issuer_name(m.group("name")) if m else ""
-        if not entity and name and (level_of_name(name) or gazetteer().is_division(name)) and not _ANON.search(title):
-            entity = name
-            prov["entity"] = f"标题：“{title}”"
+        if not r.entity and name and (level_of_name(name) or gazetteer().is_division(name)) and not _ANON.search(title):
+            r.entity = name
+            r.prov["entity"] = f"标题：“{title}”"
         ym = _TITLE_REPORT_YEAR.search(title)
-        if ym and not report_year:
-            report_year = int(ym.group(1) or ym.group(2))
-            prov["report_year"] = f"标题：“{title}”"
+        if ym and not r.report_year:
+            r.report_year = int(ym.group(1) or ym.group(2))
+            r.prov["report_year"] = f"标题：“{title}”"
+    return title
 
+
+def _from_opening(r: _Reading, text: str) -> None:
+    """3. The opening "我代表XX人民政府": the issuer, or only its level ("我代表省人民政府")."""
     rep = _REPRESENT.search(text[:4000])
-    if rep:
-        who = _issuer_name(rep.group("who"))
-        if who == "国务院":
-            level_hint = "national"
-            if not entity:
-                entity, prov["entity"] = "国务院", f"开场：“{rep.group(0)}”"
-        elif who in ("省", "自治区", "市", "区", "县", "旗", "镇", "乡", "街道", "新区") or not who:
-            level_hint = level_hint or level_of_name("某" + who) if who else level_hint
-            prov["level"] = f"开场：“{rep.group(0)}”"
-        elif not entity and not _ANON.search(who + "镇") and (level_of_name(who) or gazetteer().is_division(who)):
-            entity, prov["entity"] = who, f"开场：“{rep.group(0)}”"
+    if not rep:
+        return
+    who = _issuer_name(rep.group("who"))
+    if who == "国务院":
+        r.level_hint = "national"
+        if not r.entity:
+            r.entity, r.prov["entity"] = "国务院", f"开场：“{rep.group(0)}”"
+    elif who in ("省", "自治区", "市", "区", "县", "旗", "镇", "乡", "街道", "新区") or not who:
+        r.level_hint = r.level_hint or level_of_name("某" + who) if who else r.level_hint
+        r.prov["level"] = f"开场：“{rep.group(0)}”"
+    elif not r.entity and not _ANON.search(who + "镇") and (level_of_name(who) or gazetteer().is_division(who)):
+        r.entity, r.prov["entity"] = who, f"开场：“{rep.group(0)}”"
 
-    if not entity:
+
+def _from_page_fields(r: _Reading, header: str) -> None:
+    """4. The page's metadata fields (发布机构, 发布单位)."""
+    if not r.entity:
         m = _PAGE_ISSUER.search(header)
         if m and (level_of_name(m.group("name")) or gazetteer().is_division(m.group("name"))):
-            entity, prov["entity"] = m.group("name"), f"页面字段：“{m.group(0).strip()}”"
+            r.entity, r.prov["entity"] = m.group("name"), f"页面字段：“{m.group(0).strip()}”"
 
-    stem = re.sub(r"\.[A-Za-z0-9]+$", "", file)
-    if not entity:
+
+def _from_file_name(r: _Reading, stem: str, file: str) -> None:
+    """5. The file name ("2023年南山区政府工作报告_2023.txt")."""
+    if not r.entity:
         for seg in re.split(r"[\d_\-\s.()（）年]+", stem):
             if seg.startswith("国务院"):
-                entity, prov["entity"] = "国务院", f"文件名：“{file}”"
+                r.entity, r.prov["entity"] = "国务院", f"文件名：“{file}”"
                 break
             m = _FILE_NAME.match(seg)
             if m and not _ANON.search(m.group("name")):
-                entity, prov["entity"] = m.group("name"), f"文件名：“{file}”"
+                r.entity, r.prov["entity"] = m.group("name"), f"文件名：“{file}”"
                 break
 
-    self_level, self_src = _level_from_self(text)
-    if not entity and level_hint in ("province", "city"):
-        best = _most_named(text, level_hint)
-        if best:
-            entity, prov["entity"] = best[0], f"开场只写明级别，正文提到最多的{best[0]}（{best[1]}次）"
 
+def _from_most_named(r: _Reading, text: str) -> None:
+    """6a. The body, when the opening named only the level: the division of that level it names most."""
+    if not r.entity and r.level_hint in ("province", "city"):
+        best = _most_named(text, r.level_hint)
+        if best:
+            r.entity, r.prov["entity"] = best[0], f"开场只写明级别，正文提到最多的{best[0]}（{best[1]}次）"
+
+
+def _from_body_town(r: _Reading, fallback_town: tuple, self_level: str | None) -> bool:
+    """6b. The body's town (the township rules), for a report that calls itself a township.
+    Returns whether the issuer is anonymised."""
     anonymised = False
     town, town_anon, town_src = fallback_town
-    if not entity:
-        if town and (level_hint in (None, "township")) and self_level in (None, "township"):
-            entity, prov["entity"] = town, town_src
+    if not r.entity:
+        if town and (r.level_hint in (None, "township")) and self_level in (None, "township"):
+            r.entity, r.prov["entity"] = town, town_src
         elif town_anon:
             anonymised = True
-            prov["entity"] = town_src
+            r.prov["entity"] = town_src
+    return anonymised
 
+
+def _level_and_parents(r: _Reading, self_level: str | None, self_src: str, *,
+                       context: str) -> tuple[str | None, tuple[str, ...]]:
+    """The issuer's level and parents (the gazetteer), else the level the report shows."""
     level = None
     parent: tuple[str, ...] = ()
-    if entity:
-        context = "\n".join([file, header, text[:20000]])
-        level, parent, prov["parent"] = _resolve(entity, level_hint, context)
-        prov.setdefault("level", prov["parent"])
+    if r.entity:
+        level, parent, r.prov["parent"] = _resolve(r.entity, r.level_hint, context)
+        r.prov.setdefault("level", r.prov["parent"])
     if not level:
-        level = level_hint or self_level
-        prov["level"] = prov.get("level") or self_src
+        level = r.level_hint or self_level
+        r.prov["level"] = r.prov.get("level") or self_src
+    return level, parent
 
-    # ---- years: the dateline or title first; then the section headings; then what the body
-    # says (ingest.meta); then the file name
-    reviewed, rev_src = years["period_reviewed"]
-    planned, plan_src = years["period_planned"]
-    anchored = "与此矛盾" in rev_src  # an anchor that contradicts the year written beside it
-    heading_year = _reviewed_from_headings(headings)
-    if anchored and not date:
-        # a dated national event ("新中国成立70周年") contradicts the years the page states: the
-        # event is right (ingest.meta reads it); a scraped page's year is not
-        report_year = planned or (reviewed + 1 if reviewed else None)
-        prov["report_year"] = rev_src
-    elif heading_year and not date:
-        # the review part's own heading ("一、2021年工作回顾") beats a title year, which portals
-        # use both for the year reviewed and for the year delivered ("青山镇2021年政府工作报告")
-        reviewed, rev_src = heading_year
-        planned, plan_src = reviewed + 1, f"回顾{reviewed}年的报告部署次年"
-        report_year = reviewed + 1
-        prov["report_year"] = f"回顾{reviewed}年的报告，于次年作出"
-    elif report_year:
-        # a report delivered in year N reviews N-1 and plans N
-        reviewed, rev_src = report_year - 1, f"{report_year}年作的报告回顾上一年"
-        planned, plan_src = report_year, f"{report_year}年作的报告部署当年"
-    elif reviewed:
-        report_year = reviewed + 1
-        prov["report_year"] = f"回顾{reviewed}年的报告，于次年作出"
-    else:
-        fy = re.search(r"(?<!\d)((?:19|20)\d\d)(?!\d)", stem)
-        ty = _TITLE_REVIEW_YEAR.search(title)
-        if ty:
-            reviewed = int(ty.group(1))
-            report_year, planned = reviewed + 1, reviewed + 1
-            rev_src = plan_src = prov["report_year"] = f"标题：“{title}”"
-        elif fy:
-            report_year = int(fy.group(1))
-            reviewed, planned = report_year - 1, report_year
-            rev_src = plan_src = prov["report_year"] = f"文件名：“{file}”"
-    prov["period_reviewed"], prov["period_planned"] = rev_src, plan_src
 
-    reviewed_span = planned_span = None
-    for m in _FYP.finditer(text):
-        n = 10 + int(cn_to_number(m.group(1)) or 0)
-        span = five_year_plan_span(n)
-        if reviewed and span[1] == reviewed and not reviewed_span:
-            reviewed_span = span
-            prov["reviewed_span"] = f"回顾“十{m.group(1)}五”时期：“{m.group(0)}”"
-        if planned and span[0] == planned and not planned_span:
-            planned_span = span
-            prov["planned_span"] = f"部署“十{m.group(1)}五”时期：“{m.group(0)}”"
-    if not reviewed_span and reviewed and _PAST_FIVE.search(head + text[:600]):
-        reviewed_span = (reviewed - 4, reviewed)
-        prov["reviewed_span"] = "开场回顾“过去五年”"
-
+def _speaker(prov: dict[str, str], top: str) -> str | None:
+    """The signature under the title ("国务院总理 李克强")."""
     sp = _SPEAKER.search(top)
-    if sp:
-        speaker = re.sub(r"\s", "", sp.group("name"))
-        prov["speaker"] = f"署名：“{sp.group(0).strip()}”"
+    if not sp:
+        return None
+    prov["speaker"] = f"署名：“{sp.group(0).strip()}”"
+    return re.sub(r"\s", "", sp.group("name"))
 
-    if not title:
-        if re.search(r"(工作报告|工作总结)", stem):
-            title = re.sub(r"[_\-](?:\d{4})年?$", "", stem)
-            prov["title"] = f"正文无标题行，取文件名“{file}”"
-        else:
-            title = "政府工作报告"
-            prov["title"] = "正文无标题行，按惯例"
-    return Identity(
-        entity=entity, level=level, parent=tuple(parent), anonymised=anonymised, report_year=report_year,
-        period_reviewed=reviewed, period_planned=planned, reviewed_span=reviewed_span, planned_span=planned_span,
-        title=title, date=date, speaker=speaker, session=session, provenance=prov,
-    )
+
+def _title_from_file_name(prov: dict[str, str], stem: str, file: str) -> str:
+    """A report without a title line: the file name if it says what it is, else the convention."""
+    if re.search(r"(工作报告|工作总结)", stem):
+        prov["title"] = f"正文无标题行，取文件名“{file}”"
+        return re.sub(r"[_\-](?:\d{4})年?$", "", stem)
+    prov["title"] = "正文无标题行，按惯例"
+    return "政府工作报告"

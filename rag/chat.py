@@ -214,7 +214,8 @@ class QAService:
         t = time.perf_counter()
         asked = q
         if backend == "llm" and conversation is not None and conversation.turns:
-            from rag.llm import LLMError, condense_question
+            from rag.llm import condense_question
+            from rag.llm_client import LLMError
 
             try:  # the model rewrites the follow-up; on failure the offline follow-up rules apply
                 asked, _ = truncate_tokens(condense_question(q, conversation.history_pairs(), settings=self.settings),
@@ -239,7 +240,7 @@ class QAService:
         draft: Draft | None = Draft(year_gap, True, []) if year_gap else None
         used_backend = "extractive"
         if draft is None and chosen.name != offline.name:
-            from rag.llm import LLMError
+            from rag.llm_client import LLMError
 
             try:  # deltas are yielded live; the validated text below is the final answer
                 for event in chosen.answer(plan, evidence, ctx):

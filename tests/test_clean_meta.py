@@ -9,7 +9,8 @@ import pytest
 from conftest import SEEDS
 from ingest.chunk import chunk_document
 from ingest.clean import clean_report_text, normalize_text
-from ingest.meta import detect_years, extract_metadata
+from ingest.meta import extract_metadata
+from ingest.years import detect_years
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 # furniture phrases from the seeds' sites, and from other portals (see OTHER_SITE below)

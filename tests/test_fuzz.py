@@ -272,7 +272,7 @@ def test_hostile_runs_load_clean_and_chunk_within_a_time_budget(unit, count, suf
     import resource
 
     from ingest.load import LoadError, load_bytes
-    from ingest.meta import extract_sections
+    from ingest.sections import extract_sections
     from rag.types import DocMeta
 
     def cpu() -> float:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ingest.clean import clean_report_text
-from ingest.identity import five_year_plan_span
+from ingest.identity_years import five_year_plan_span
 from ingest.load import load_file
 from ingest.meta import extract_metadata
 

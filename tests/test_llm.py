@@ -21,8 +21,9 @@ import pytest
 from fake_openai import MODEL, FakeOpenAI, Fault, Reply
 from rag.answer import NOT_FOUND, Draft
 from rag.chat import Conversation, QAService
-from rag.llm import (INSTRUCTION_PLACEHOLDER, LLMError, build_context, chat_completion, condense_question, escape_data, llm_answer,
-                     normalise_marks, redact)
+from rag.llm import condense_question, llm_answer, normalise_marks
+from rag.llm_client import LLMError, chat_completion, redact
+from rag.llm_prompt import INSTRUCTION_PLACEHOLDER, build_context, escape_data
 from rag.prompts import render_prompt
 from rag.query import QueryPlan, Side
 from rag.text.tokens import count_tokens

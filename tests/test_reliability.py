@@ -93,7 +93,7 @@ def test_html_of_a_megabyte_of_title_tags_loads_in_linear_time():
 def test_chunking_is_linear_on_heading_lines_and_digit_runs():
     """1 MB of heading lines and 1M digits: 52,000 sections, one 1M-character 'figure'."""
     from ingest.chunk import chunk_document
-    from ingest.meta import extract_sections
+    from ingest.sections import extract_sections
     from rag.types import DocMeta
 
     for text in (H.heading_lines(1 << 20).decode().strip(), H.digits(1_000_000).decode()):
@@ -112,7 +112,8 @@ def test_chunking_is_linear_on_heading_lines_and_digit_runs():
 def test_section_paths_of_the_sweep_equal_section_path_at():
     from ingest.chunk import _SectionPaths
     from ingest.clean import clean_report_text
-    from ingest.meta import extract_metadata, section_path_at
+    from ingest.meta import extract_metadata
+    from ingest.sections import section_path_at
 
     for seed in sorted(SEEDS.glob("*.txt")):
         clean = clean_report_text(seed.read_text(encoding="utf-8"))
@@ -151,7 +152,7 @@ def test_metadata_on_a_long_run_of_x_is_linear():
 
 
 def test_section_tree_of_fifty_thousand_headings_is_linear():
-    from ingest.meta import extract_sections
+    from ingest.sections import extract_sections
 
     text = H.heading_lines(1 << 20).decode()  # 55,000 headings: 6.6 s today, ≈0.2 s when linear
     t = _cpu()
@@ -160,10 +161,10 @@ def test_section_tree_of_fifty_thousand_headings_is_linear():
 
 
 def test_the_anonymisation_fix_handed_over_is_equivalent_and_linear():
-    """The pattern proposed for ingest/meta.py finds the same matches, in linear time."""
+    """The pattern proposed for ingest/place_names.py finds the same matches, in linear time."""
     import re
 
-    from ingest.meta import _ANON_ANY, _ANON_TOWN, CJK
+    from ingest.place_names import _ANON_ANY, _ANON_TOWN, CJK
 
     anon = r"(?:(?<![xX×＊*])[xX×＊*]{2,}|某|〇〇|ＸＸ)"  # start only at the start of a run (Python 3.10 too)
     town = re.compile(rf"{anon}\s*(?:镇|乡|街道)")
@@ -331,7 +332,7 @@ def test_symlinks_fifos_and_odd_names_get_one_line_each(data_copy, tmp_path, mon
     files = {m.file for m in ReportStore(data_copy).list_docs()}
     assert "secret.txt" not in files and "report.txt" not in files and odd in files
     # named directly, a symlink is refused the same way
-    from ingest.pipeline import collect_files
+    from ingest.collect import collect_files
 
     files_, refused = collect_files([folder / "report.txt"], data_copy)
     assert files_ == [] and "符号链接" in refused[0].reason

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ingest.pipeline import PIPELINE_VERSION, ingest_paths, upgrade_outdated
+from ingest.pipeline import PIPELINE_VERSION, ingest_paths
+from ingest.reprocess import upgrade_outdated
 from rag.embed import GovEmbedding
 from rag.store import ReportStore
 

@@ -14,7 +14,8 @@ from typing import Any, Iterator
 
 import gradio as gr
 
-from ingest.pipeline import FileResult, iter_ingest
+from ingest.pipeline import iter_ingest
+from ingest.results import FileResult
 from rag.chat import Conversation, QAService
 from rag.config import Settings
 from rag.limits import (  # noqa: F401 - re-exported for the UI's callers
