@@ -12,16 +12,17 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from rag.answer import NOT_FOUND, Draft
 from rag.answerers import AnswerContext, ExtractiveAnswerer, answerer_for
 from rag.cite import renumber, validate_answer
 from rag.config import Settings, disable_phone_home
+from rag.draft import Draft
 from rag.embed import GovEmbedding
-from rag.query import QueryPlan, Side, analyse_question
+from rag.query import analyse_question
+from rag.query_plan import QueryPlan, Side
 from rag.retrieve import RetrievalConfig, retrieve
 from rag.store import ReportStore
 from rag.table_answer import answer_from_table
-from rag.text.cues import CITATION_MARK
+from rag.text.cues import CITATION_MARK, NOT_FOUND
 from rag.text.tokens import count_tokens, truncate_tokens
 from rag.types import Answer, DocMeta, Passage
 

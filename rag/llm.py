@@ -26,12 +26,13 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Callable, Iterator
 
-from rag.answer import NOT_FOUND, Draft
+from rag.draft import Draft
 from rag.cite import MARK, citation_from_passage
 from rag.config import Settings
 from rag.prompts import render_prompt
-from rag.query import QueryPlan, Side
+from rag.query_plan import QueryPlan, Side
 from rag.text import cues
+from rag.text.cues import NOT_FOUND
 from rag.text.tokens import count_tokens, truncate_tokens
 from rag.types import Citation, ComparisonRow, Passage
 

@@ -19,12 +19,13 @@ from pathlib import Path
 import pytest
 
 from fake_openai import MODEL, FakeOpenAI, Fault, Reply
-from rag.answer import NOT_FOUND, Draft
+from rag.draft import Draft
 from rag.chat import Conversation, QAService
 from rag.llm import (INSTRUCTION_PLACEHOLDER, LLMError, build_context, chat_completion, condense_question, escape_data, llm_answer,
                      normalise_marks, redact)
 from rag.prompts import render_prompt
-from rag.query import QueryPlan, Side
+from rag.query_plan import QueryPlan, Side
+from rag.text.cues import NOT_FOUND
 from rag.text.tokens import count_tokens
 from rag.types import Answer, Passage
 
