@@ -29,7 +29,7 @@ from pathlib import Path
 from rag.chat import QAService
 from rag.config import Settings
 from rag.embed import GovEmbedding
-from rag.query import QueryPlan, Side
+from rag.query_plan import QueryPlan, Side
 from rag.retrieve import RetrievalConfig
 from rag.store import ReportStore
 from rag.types import DocMeta, Passage

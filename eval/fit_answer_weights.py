@@ -28,10 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from eval.metrics import includes_term  # noqa: E402
-from rag.answer import key_terms, score_sentences, sentence_weights  # noqa: E402
+from rag.answer_weights import sentence_weights  # noqa: E402
 from rag.chat import Conversation, QAService  # noqa: E402
 from rag.config import Settings  # noqa: E402
+from rag.key_terms import key_terms  # noqa: E402
 from rag.retrieve import RetrievalConfig  # noqa: E402
+from rag.sentence_scoring import score_sentences  # noqa: E402
 from rag.text.normalize import normalize_text  # noqa: E402
 
 WEIGHTS = ROOT / "rag" / "answer_weights.json"
@@ -136,7 +138,7 @@ def accuracy(service: QAService, items: list[dict]) -> float:
 def fit_refusal(service: QAService, rows: list[dict], grid=(0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55)):
     """The refusal threshold (best sentence coverage below it: 报告中未提及) with the best tune
     accuracy; check accuracy printed beside it, not used."""
-    import rag.answer as A
+    import rag.answer_weights as A
 
     table = []
     for t in grid:
@@ -180,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {n} | {a:+.3f} | {b:+.3f} |")
     threshold = None
     if args.refusal:
-        import rag.answer as A
+        import rag.answer_weights as A
 
         A._fitted_doc.cache_clear()
         A._fitted_doc()["weights"] = {n: float(x) for n, x in zip(names, w)}

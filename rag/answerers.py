@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterator, Protocol
 
-from rag.answer import Draft, extractive_answer
-from rag.bm25_index import BM25Index
+from rag.answer import extractive_answer
 from rag.config import Settings
-from rag.query import QueryPlan, Side
+from rag.draft import Draft
+from rag.query_plan import QueryPlan, Side
+from rag.bm25_index import BM25Index
 from rag.types import DocMeta, Passage
 
 Evidence = list[tuple[Side, list[Passage]]]

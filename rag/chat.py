@@ -10,18 +10,19 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Generator, Iterator
 
-from rag.answer import NOT_FOUND, Draft
 from rag.answerers import AnswerContext, ExtractiveAnswerer, answerer_for
-from rag.cite import renumber, validate_answer
+from rag.cite import ValidationReport, renumber, validate_answer
 from rag.config import Settings, disable_phone_home
+from rag.draft import Draft
 from rag.embed import GovEmbedding
-from rag.query import QueryPlan, Side, analyse_question
+from rag.query import analyse_question
+from rag.query_plan import QueryPlan, Side
 from rag.retrieve import RetrievalConfig, retrieve
 from rag.store import ReportStore
 from rag.table_answer import answer_from_table
-from rag.text.cues import CITATION_MARK
+from rag.text.cues import CITATION_MARK, NOT_FOUND
 from rag.text.tokens import count_tokens, truncate_tokens
 from rag.types import Answer, DocMeta, Passage
 
@@ -189,28 +190,61 @@ class QAService:
         k = k or self.settings.top_k
         config = retrieval or RetrievalConfig.from_settings(self.settings)
         q, early, notices = self._precheck(question)
+        if early is None and self.store.is_empty():
+            early = _message(q, "还没有导入任何报告：请先上传报告或运行 `govqa ingest seeds/`。")
+        if early is None:
+            early = self._table_answer(q, notices, conversation, towns=towns, years=years)
         if early is not None:
             yield early.answer
             yield early
             return
-        if self.store.is_empty():
-            msg = _message(q, "还没有导入任何报告：请先上传报告或运行 `govqa ingest seeds/`。")
-            yield msg.answer
-            yield msg
-            return
-        table = answer_from_table(q, self.store, towns=tuple(towns), years=tuple(years))
-        if table is not None:  # a ranking/filter/set across reports, or a target beside its outcome
-            table.notices[:0] = notices
-            if not table.passages:  # its evidence is the statements it cites, whole
-                table.passages = [Passage(chunk_id=f"cite{c.n}", doc_id=c.doc_id, file=c.file, title=c.title,
-                                          town=c.town, region="", year=c.year, section=c.section, text=c.text,
-                                          start=c.start, end=c.end, chunk_index=0) for c in table.citations]
-            if conversation is not None:  # a follow-up ("那财政收入呢？") carries this question's subject
-                conversation.turns.append(Turn(q, self.plan(q, conversation, towns=towns, years=years), table))
-            yield table.answer
-            yield table
-            return
         timings: dict[str, float] = {}
+        plan = self._analyse(q, conversation, backend, notices, timings, towns=towns, years=years)
+        t = time.perf_counter()
+        evidence = self.gather(plan, k=k, config=config)
+        timings["retrieve"] = (time.perf_counter() - t) * 1000
+        metas = {m.doc_id: m for m in self.catalogue()}
+        index = self.store.bm25()
+
+        t = time.perf_counter()
+        ctx = AnswerContext(index=index, metas=metas, doc_text=self.store.get_doc_text,
+                            history=conversation.history_pairs() if conversation else [])
+        draft, used_backend = yield from self._draft(plan, evidence, ctx, backend, notices)
+        timings["answer"] = (time.perf_counter() - t) * 1000
+
+        checked = _checked(draft, used_backend, plan, evidence, ctx, notices)
+        if checked.backend == "extractive" or checked.backend.startswith("extractive"):
+            yield checked.text
+        timings["total"] = (time.perf_counter() - t0) * 1000
+        passages = [p for _, ps in evidence for p in ps]
+        answer = Answer(
+            question=q, answer=checked.text, refused=checked.refused, citations=checked.citations,
+            backend=checked.backend, timings_ms=timings, standalone_question=plan.standalone,
+            notices=notices + list(checked.draft.notices), validation=checked.report.to_dict(),
+            comparison=checked.draft.comparison if plan.comparison else [], passages=passages,
+        )
+        if conversation is not None:
+            conversation.turns.append(Turn(q, plan, answer))
+        yield answer
+
+    def _table_answer(self, q: str, notices: list[str], conversation: Conversation | None, *,
+                      towns, years) -> Answer | None:
+        """A ranking/filter/set across reports, or a target beside its outcome, from the indicator table."""
+        table = answer_from_table(q, self.store, towns=tuple(towns), years=tuple(years))
+        if table is None:
+            return None
+        table.notices[:0] = notices
+        if not table.passages:  # its evidence is the statements it cites, whole
+            table.passages = [Passage(chunk_id=f"cite{c.n}", doc_id=c.doc_id, file=c.file, title=c.title,
+                                      town=c.town, region="", year=c.year, section=c.section, text=c.text,
+                                      start=c.start, end=c.end, chunk_index=0) for c in table.citations]
+        if conversation is not None:  # a follow-up ("那财政收入呢？") carries this question's subject
+            conversation.turns.append(Turn(q, self.plan(q, conversation, towns=towns, years=years), table))
+        return table
+
+    def _analyse(self, q: str, conversation: Conversation | None, backend: str, notices: list[str],
+                 timings: dict[str, float], *, towns, years) -> QueryPlan:
+        """The query plan; with the LLM backend, a follow-up is first rewritten by the model."""
         t = time.perf_counter()
         asked = q
         if backend == "llm" and conversation is not None and conversation.turns:
@@ -225,18 +259,15 @@ class QAService:
             timings["condense"] = (time.perf_counter() - t) * 1000
         plan = self.plan(asked, conversation, towns=towns, years=years)
         timings["analyse"] = (time.perf_counter() - t) * 1000
-        t = time.perf_counter()
-        evidence = self.gather(plan, k=k, config=config)
-        timings["retrieve"] = (time.perf_counter() - t) * 1000
-        metas = {m.doc_id: m for m in self.catalogue()}
-        index = self.store.bm25()
+        return plan
 
-        t = time.perf_counter()
-        ctx = AnswerContext(index=index, metas=metas, doc_text=self.store.get_doc_text,
-                            history=conversation.history_pairs() if conversation else [])
+    def _draft(self, plan: QueryPlan, evidence, ctx: AnswerContext, backend: str,
+               notices: list[str]) -> Generator[str, None, tuple[Draft, str]]:
+        """Yield the chosen answerer's text deltas; return its Draft and the backend that made it
+        (the offline answer when the model fails, or when a year asked is not covered)."""
         offline = ExtractiveAnswerer()
         chosen = answerer_for(backend, self.settings)
-        year_gap = self._year_not_covered(plan, metas)
+        year_gap = self._year_not_covered(plan, ctx.metas)
         draft: Draft | None = Draft(year_gap, True, []) if year_gap else None
         used_backend = "extractive"
         if draft is None and chosen.name != offline.name:
@@ -254,39 +285,7 @@ class QAService:
                 used_backend = "extractive (llm fallback)"
         if draft is None:
             draft = _final_draft(offline.answer(plan, evidence, ctx))
-        timings["answer"] = (time.perf_counter() - t) * 1000
-
-        passages_by_n = {c.n: _citation_passage(c) for c in draft.citations}
-        text, report = validate_answer(draft.answer, passages_by_n,
-                                       check_unmarked=not (draft.refused and used_backend != "llm"))
-        if used_backend == "llm" and not draft.refused and not _has_substance(text):
-            # the model's answer did not survive validation (or was only citation marks):
-            # answer offline instead of showing an empty or unverifiable reply
-            notices.append("大模型的回答无法在报告中核实，已改用离线抽取式回答。")
-            used_backend = "extractive (llm unverifiable)"
-            draft = _final_draft(offline.answer(plan, evidence, ctx))
-            passages_by_n = {c.n: _citation_passage(c) for c in draft.citations}
-            text, report = validate_answer(draft.answer, passages_by_n, check_unmarked=not draft.refused)
-        if report.dropped:
-            notices.append(f"有 {len(report.dropped)} 句因引用无法核实被删除。")
-        if not text.strip() or (not draft.refused and not CITATION_MARK.search(text)):
-            text, refused = f"{NOT_FOUND}（回答中的内容无法在报告中核实）。", True
-        else:
-            refused = draft.refused
-        text, citations = renumber(text, draft.citations, also=draft.comparison)
-        if used_backend == "extractive" or used_backend.startswith("extractive"):
-            yield text
-        timings["total"] = (time.perf_counter() - t0) * 1000
-        passages = [p for _, ps in evidence for p in ps]
-        answer = Answer(
-            question=q, answer=text, refused=refused, citations=citations, backend=used_backend,
-            timings_ms=timings, standalone_question=plan.standalone, notices=notices + list(draft.notices),
-            validation=report.to_dict(), comparison=draft.comparison if plan.comparison else [],
-            passages=passages,
-        )
-        if conversation is not None:
-            conversation.turns.append(Turn(q, plan, answer))
-        yield answer
+        return draft, used_backend
 
     @staticmethod
     def _year_not_covered(plan: QueryPlan, metas: dict[str, DocMeta]) -> str:
@@ -314,6 +313,43 @@ class QAService:
             years = "、".join(f"{y}年" for y in plan.years)
             return f"{NOT_FOUND}{years}的情况：{'；'.join(missing)}。"
         return ""
+
+
+@dataclass
+class _Checked:
+    """An answer after the citation check: its text, whether it refuses, and what it cites."""
+
+    text: str
+    refused: bool
+    citations: list
+    report: ValidationReport
+    draft: Draft
+    backend: str
+
+
+def _checked(draft: Draft, used_backend: str, plan: QueryPlan, evidence, ctx: AnswerContext,
+             notices: list[str]) -> _Checked:
+    """Validate the draft's citations clause by clause; a model answer that does not survive is
+    replaced by the offline answer; an answer left with no verified claim becomes a refusal."""
+    passages_by_n = {c.n: _citation_passage(c) for c in draft.citations}
+    text, report = validate_answer(draft.answer, passages_by_n,
+                                   check_unmarked=not (draft.refused and used_backend != "llm"))
+    if used_backend == "llm" and not draft.refused and not _has_substance(text):
+        # the model's answer did not survive validation (or was only citation marks):
+        # answer offline instead of showing an empty or unverifiable reply
+        notices.append("大模型的回答无法在报告中核实，已改用离线抽取式回答。")
+        used_backend = "extractive (llm unverifiable)"
+        draft = _final_draft(ExtractiveAnswerer().answer(plan, evidence, ctx))
+        passages_by_n = {c.n: _citation_passage(c) for c in draft.citations}
+        text, report = validate_answer(draft.answer, passages_by_n, check_unmarked=not draft.refused)
+    if report.dropped:
+        notices.append(f"有 {len(report.dropped)} 句因引用无法核实被删除。")
+    if not text.strip() or (not draft.refused and not CITATION_MARK.search(text)):
+        text, refused = f"{NOT_FOUND}（回答中的内容无法在报告中核实）。", True
+    else:
+        refused = draft.refused
+    text, citations = renumber(text, draft.citations, also=draft.comparison)
+    return _Checked(text, refused, citations, report, draft, used_backend)
 
 
 def _final_draft(events) -> Draft:

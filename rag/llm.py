@@ -14,13 +14,14 @@ import re
 import threading
 from typing import Callable, Iterator
 
-from rag.answer import NOT_FOUND, Draft
+from rag.draft import Draft
 from rag.cite import MARK, citation_from_passage
 from rag.config import Settings
 from rag.llm_client import ANSWER_MAX_TOKENS, LLMError, chat_completion
 from rag.llm_prompt import HISTORY_ANSWER_CHARS, HISTORY_TURNS, PromptContext, answer_messages, build_context
 from rag.prompts import render_prompt
-from rag.query import QueryPlan, Side
+from rag.query_plan import QueryPlan, Side
+from rag.text.cues import NOT_FOUND
 from rag.types import Citation, ComparisonRow, Passage
 
 log = logging.getLogger("govqa.llm")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rag.cite import MARK, citation_from_passage
 from rag.prompts import render_prompt
-from rag.query import QueryPlan, Side
+from rag.query_plan import QueryPlan, Side
 from rag.text import cues
 from rag.text.tokens import count_tokens, truncate_tokens
 from rag.types import Citation, Passage

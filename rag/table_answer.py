@@ -190,7 +190,7 @@ def _threshold(q: str) -> Threshold | None:
 
 def detect(question: str, catalogue: list[DocMeta]) -> TableQuestion | None:
     """The table question a question asks, or None (answer by retrieval instead)."""
-    from rag.query import find_regions, find_towns
+    from rag.question_places import find_regions, find_towns
 
     q = to_simplified((question or "").strip())
     if not q:

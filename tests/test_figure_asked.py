@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer import fits_figure_asked
-from rag.query import QueryPlan
+from rag.query_plan import QueryPlan
+from rag.sentence_choice import fits_figure_asked
 
 CASES = [
     ("GDP增长了多少", "地区生产总值增长5.2%", True),

@@ -19,13 +19,14 @@ from pathlib import Path
 import pytest
 
 from fake_openai import MODEL, FakeOpenAI, Fault, Reply
-from rag.answer import NOT_FOUND, Draft
+from rag.draft import Draft
 from rag.chat import Conversation, QAService
 from rag.llm import condense_question, llm_answer, normalise_marks
 from rag.llm_client import LLMError, chat_completion, redact
 from rag.llm_prompt import INSTRUCTION_PLACEHOLDER, build_context, escape_data
 from rag.prompts import render_prompt
-from rag.query import QueryPlan, Side
+from rag.query_plan import QueryPlan, Side
+from rag.text.cues import NOT_FOUND
 from rag.text.tokens import count_tokens
 from rag.types import Answer, Passage
 

@@ -1,0 +1,75 @@
+"""Extracting the list that follows a sentence in a report: its enumerated items by their heads."""
+
+from __future__ import annotations
+
+import re
+
+from rag.text import cues
+from rag.text.sentences import split_sentences
+
+
+def _item_head(seg: str) -> str:
+    """An enumerated item by its head: up to its first comma when that says something
+    ("一是深化改革难度不断加大，…" -> "一是深化改革难度不断加大"), else its first 80 characters."""
+    m = re.search(r"[，,；;。]", seg)
+    if m and m.start() >= 6:
+        return seg[: m.start()]
+    return seg[:80]
+
+
+def list_items_after(doc: str, pos: int, *, limit_chars: int = 900, max_items: int = 12) -> list[tuple[int, int]]:
+    """Spans (document offsets) of the list that follows position ``pos``: what is left of the
+    paragraph (its enumerated items by their heads — "一是…；二是…" — or its short sentences),
+    then the head of each following enumerated line ("一是…。", "2.…", "（三）…")."""
+    window = doc[pos: pos + 20000]
+    lines = window.split("\n")
+    spans: list[tuple[int, int]] = []
+    used = 0
+    inline_style = None
+    for sp in split_sentences(lines[0]):
+        seg = lines[0][sp.start: sp.end]
+        kind = _item_style(seg)
+        if kind is not None and (inline_style is None or kind == inline_style):
+            inline_style = kind
+            seg = _item_head(seg)
+        elif inline_style is not None:
+            continue  # the body of the item above
+        elif len(seg) > 150:
+            break
+        if used + len(seg) > limit_chars or len(spans) >= max_items:
+            break
+        spans.append((pos + sp.start, pos + sp.start + len(seg)))
+        used += len(seg)
+    # items on their own lines share one numbering style ("（一）" … "（十）"); the body text under
+    # an item belongs to it; a heading of a higher level ("二、" under "（一）" items) ends the list
+    offset = pos + len(lines[0]) + 1
+    style = inline_style
+    for line in lines[1:]:
+        if line.strip():
+            kind = _item_style(line)
+            if style is None:
+                if kind is None:
+                    break
+                style = kind
+            if kind is not None and kind != style and _STYLE_RANK.get(kind, 9) < _STYLE_RANK.get(style, 9):
+                break
+            if kind == style:
+                if len(spans) >= max_items or used > limit_chars:
+                    break
+                head = split_sentences(line)
+                if head:
+                    seg = _item_head(line[head[0].start: head[0].end])
+                    spans.append((offset + head[0].start, offset + head[0].start + len(seg)))
+                    used += len(seg)
+        offset += len(line) + 1
+    return spans
+
+
+_STYLE_RANK = {name: i for i, (name, _) in enumerate(cues.ITEM_STYLES)}
+
+
+def _item_style(line: str) -> str | None:
+    for name, pat in cues.ITEM_STYLES:
+        if pat.match(line):
+            return name
+    return None

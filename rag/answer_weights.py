@@ -1,0 +1,38 @@
+"""The fitted parameters of the extractive answerer (answer_weights.json): sentence feature weights
+and the refusal threshold, both fitted by eval/fit_answer_weights.py."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+
+def _weights_path():
+    from pathlib import Path
+
+    return Path(__file__).with_name("answer_weights.json")
+
+
+@functools.lru_cache(maxsize=1)
+def _fitted_doc() -> dict:
+    import json
+
+    return json.loads(_weights_path().read_text(encoding="utf-8"))
+
+
+def sentence_weights() -> dict[str, float]:
+    """The weight of every sentence feature: data fitted on the dev set's `tune` half by
+    eval/fit_answer_weights.py (see that script for how), not set by hand."""
+    return _fitted_doc()["weights"]
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    min_coverage: float = 0.5  # below it the best sentence does not answer: 报告中未提及 (fitted: answer_weights.json)
+    list_items: int = 4
+    fact_sentences: int = 2
+
+    @classmethod
+    def fitted(cls) -> "AnswerPolicy":
+        """The policy with the refusal threshold fitted on the tune half (eval/fit_answer_weights.py)."""
+        return cls(min_coverage=float(_fitted_doc().get("policy", {}).get("min_coverage", cls.min_coverage)))

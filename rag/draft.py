@@ -1,0 +1,88 @@
+"""Writing a draft answer: numbered citations and the chosen sentences quoted with their [n] marks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from rag.answer_lists import list_items_after
+from rag.sentence_choice import trim_sentence
+from rag.sentence_scoring import Sentence, introduces_list
+from rag.text.cues import NOT_FOUND
+from rag.types import Citation, ComparisonRow, Passage
+
+
+@dataclass
+class Draft:
+    """What an answerer returns before validation: text with [n] marks and its citations."""
+
+    answer: str
+    refused: bool
+    citations: list[Citation]
+    comparison: list[ComparisonRow] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+class CitationBook:
+    """Numbers citations in order of use; one number per (passage, span)."""
+
+    def __init__(self) -> None:
+        self.citations: list[Citation] = []
+        self._key: dict[tuple, int] = {}
+
+    def cite(self, p: Passage, start: int, end: int) -> int:
+        key = (p.chunk_id, start, end)
+        if key not in self._key:
+            n = len(self.citations) + 1
+            quote = p.text[start - p.start: end - p.start]
+            self.citations.append(Citation(
+                n=n, doc_id=p.doc_id, file=p.file, title=p.title, town=p.town, year=p.year,
+                section=p.section, text=p.text, start=p.start, end=p.end, span_start=start, span_end=end,
+                quote=quote))
+            self._key[key] = n
+        return self._key[key]
+
+
+def render_quotes(picked: list[Sentence], terms, plan, book: CitationBook, doc_text=None) -> str:
+    """The chosen sentences quoted (trimmed to the figure asked, or followed by the list they
+    introduce), each clause carrying its [n] mark; a list question gets numbered lines."""
+    parts = []
+    covered_until: dict[str, int] = {}
+    for s in picked:
+        p = s.passage
+        if s.end <= covered_until.get(p.doc_id, -1):
+            continue  # already quoted as part of a list above
+        if plan.wants_number and not plan.wants_list:
+            a, b = trim_sentence(s, terms, True)
+        else:
+            a, b = s.start, s.end
+        quote = p.text[a - p.start: b - p.start].strip().rstrip("，,；;：:。!！")
+        # a list question, or a colon list that runs on over "；" ("主要预期目标是：…；…；…")
+        runs_on = bool(re.search(r"[：:]", s.text)) and s.text.rstrip()[-1:] in "；;"
+        if (plan.wants_list and introduces_list(s)) or runs_on:
+            doc = doc_text(p.doc_id) if doc_text else None
+            items = list_items_after(doc, s.end) if doc else [
+                (p.start + x, p.start + y) for x, y in list_items_after(p.text, s.end - p.start)]
+            if items:
+                b = items[-1][1]
+                heads = [(doc[x:y] if doc else p.text[x - p.start: y - p.start]).strip().rstrip("。；;")
+                         for x, y in items]
+                joiner = "；" if re.search(r"[：:]", quote) else "："
+                quote = quote + joiner + "；".join(heads)
+                if b > p.end and doc:
+                    # the list runs past the retrieved chunk: cite the passage extended to it
+                    p = replace(p, end=b, text=doc[p.start:b])
+                covered_until[p.doc_id] = b
+        n = book.cite(p, a, b)
+        # every clause of the quote carries the mark (the validator checks clause by clause)
+        parts.append(re.sub(r"[；;](?=.)", f"[{n}]；", quote) + f"[{n}]")
+    if plan.wants_list and len(parts) > 1:
+        return "\n".join(f"{i}. {p}" for i, p in enumerate(parts, 1))
+    return "；".join(parts)
+
+
+def masked_refusal(best: Sentence, book: CitationBook, label: str) -> str:
+    """The figure asked is masked in the report ("xx"): say so, citing the sentence."""
+    n = book.cite(best.passage, best.start, best.end)
+    who = f"{label}的" if label else ""
+    return f"{NOT_FOUND}具体数字：{who}报告原文中该数据已被隐去（以 x 代替）[{n}]。"

@@ -1,0 +1,85 @@
+"""The question's key terms (content words with rarity weights and synonyms) and how a text matches them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.query_plan import QueryPlan
+from rag.bm25_index import BM25Index
+from rag.text import cues
+from rag.text.lexicon import all_synonyms
+from rag.text.tokens import search_tokens, to_simplified
+
+
+@dataclass(frozen=True)
+class KeyTerm:
+    token: str
+    weight: float
+    alternatives: tuple[str, ...]
+
+
+def key_terms(plan: QueryPlan, index: BM25Index) -> list[KeyTerm]:
+    """The content words of the question with rarity weights and synonym alternatives.
+
+    A follow-up's previous topic contributes its words at half weight: "农村的呢？" after a
+    question on 城镇居民人均可支配收入 looks for 农村 *and* 人均可支配收入.
+    """
+    terms = _terms_for(plan.topic or plan.standalone, index, 1.0)
+    if plan.context_topic:
+        have = {t.token for t in terms}
+        terms += [t for t in _terms_for(plan.context_topic, index, 0.5) if t.token not in have]
+    return terms
+
+
+def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
+    topic = to_simplified(text)
+    words = [t for t in search_tokens(topic, bigrams=False) if not re.fullmatch(r"[\d.%]+", t)]
+    tokens = []
+    for t in words:
+        if t not in tokens and t not in cues.QUESTION_WORDS:
+            tokens.append(t)
+    if not tokens:
+        # "主要目标有哪些？": the question word *is* the topic
+        tokens = [t for t in dict.fromkeys(words) if t in cues.TOPICAL_QUESTION_WORDS]
+    low = topic.lower()
+    idfs = [index.idf(t) for t in tokens]
+    known = [x for x in idfs if x > 0]
+    median = sorted(known)[len(known) // 2] if known else 1.0
+    terms = []
+    for t, idf in zip(tokens, idfs):
+        alts = {t}
+        for key, syns in all_synonyms().items():
+            if key in low and (t in key or key in t):
+                alts.update(to_simplified(s).lower() for s in syns)
+        if len(t) == 1 and t not in alts - {t}:
+            weight = 0.3
+        elif idf < 0:
+            # a word no report uses: it still counts (so an absent topic is refused), at median weight
+            has_alt = any(index.idf(a) > 0 for a in alts if a != t)
+            weight = median if not has_alt else median * 1.2
+        else:
+            weight = max(idf, 0.3)
+        terms.append(KeyTerm(t, weight * scale, tuple(sorted(alts))))
+    return terms
+
+
+def term_matches(term: KeyTerm, text_low: str) -> bool:
+    return any(a in text_low for a in term.alternatives)
+
+
+def term_credit(term: KeyTerm, text_low: str) -> float:
+    """1 for an exact (or synonym) match; partial for a long word whose characters mostly occur
+    ("刑事案件" vs "刑事发案数"), so a paraphrase is not mistaken for an absent topic."""
+    if term_matches(term, text_low):
+        return 1.0
+    word = term.token
+    if len(word) < 3:
+        return 0.0
+    bigrams = [word[i: i + 2] for i in range(len(word) - 1)]
+    bigram_share = sum(b in text_low for b in bigrams) / len(bigrams)
+    char_share = sum(ch in text_low for ch in word) / len(word)
+    if bigram_share == 0:
+        return 0.0
+    credit = max(bigram_share, 0.8 * char_share)
+    return credit if credit >= 0.5 else 0.0

@@ -1,0 +1,71 @@
+"""What a question asks, read from its own words: the years it names (of the data or of the
+report), its topic, its intent (target or outcome), its period, and whether it asks about the
+report itself."""
+
+from __future__ import annotations
+
+import re
+
+from rag.text import cues
+from rag.text.tokens import search_tokens
+
+
+def question_years(question: str) -> tuple[list[int], list[int]]:
+    """(data years, report years) named in the question."""
+    starts = {m.start() for m in cues.REPORT_YEAR.finditer(question)}
+    # years listed before a report's year name reports too: "2018年、2019年、2020年政府工作报告"
+    for m in cues.YEAR_LIST.finditer(question):
+        if any(m.start() <= s < m.end() for s in starts):
+            starts |= {m.start() + y.start() for y in re.finditer(r"(?:19|20)\d\d", m.group(0))}
+    report, data = [], []
+    for m in cues.YEAR_NAMED.finditer(question):
+        (report if m.start() in starts else data).append(int(m.group(1)))
+    return data, report
+
+
+def question_topic(question: str, names: list[str]) -> str:
+    """The question minus the names of places and years: what is asked about."""
+    topic = question
+    for name in sorted(names, key=len, reverse=True):
+        if name:
+            topic = topic.replace(name, " ")
+    topic = cues.YEAR_NAMED.sub(" ", topic)
+    # the report named as the source is not what is asked about ("政府工作报告里，…", "据…报告说")
+    topic = cues.REPORT_REF.sub(" ", topic)
+    topic = re.sub(r"^\s*(?:据|根据|按照|看|在)\s", " ", topic)
+    # what is left of a list of places: "吉林、安徽、四川三省…" -> "…"
+    topic = re.sub(r"[一二三四五六七八九十两几各]+个?(?:省|市|区|县|镇|地)(?![\u4e00-\u9fff]{0,1}(?:长|委|级|内))", " ", topic)
+    topic = re.sub(r"(?:^|\s)[、，,和与及跟]+(?=\s)", " ", topic)
+    # relative time words are about the year, not the topic ("比前年少了多少" -> "少了多少")
+    topic = re.sub(r"(去年|前年|今年|明年|上年|上一年|当年|同期|年底|年末|全年|一年来|过去一年)", " ", topic)
+    return re.sub(r"\s+", " ", topic).strip()
+
+
+def explicit_intent(question: str) -> str:
+    """"target" or "actual" only when the question says so outright (目标/实际…), else ""."""
+    target, outcome = cues.ASKS_TARGET.search(question), cues.ASKS_OUTCOME.search(question)
+    if target and not outcome:
+        return "target"
+    if outcome and not target:
+        return "actual"
+    return ""
+
+
+def about_report_kind(question: str) -> str:
+    """What a question about the report itself asks: region | reviewed | planned | date | publisher | ""."""
+    for kind, pat in cues.ABOUT_REPORT:
+        if pat.search(question):
+            return kind
+    return ""
+
+
+def content_tokens(text: str) -> list[str]:
+    """What a question asks about: its words minus question words, places and years."""
+    return [t for t in search_tokens(text, bigrams=False)
+            if t not in cues.QUESTION_WORDS and not re.fullmatch(r"[\d.%]+", t)]
+
+
+def question_period(question: str) -> str:
+    """"reviewed" (去年…) or "planned" (今年/明年…): the part of a report the question's relative
+    time words point at, "" when it has none."""
+    return "reviewed" if cues.REVIEWED.search(question) else ("planned" if cues.PLANNED.search(question) else "")

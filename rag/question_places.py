@@ -1,0 +1,166 @@
+"""Which places a question names: the issuers and regions of the catalogue, places no report is
+about, and a report referred to by what it says ("提到京东区域总部的那个镇")."""
+
+from __future__ import annotations
+
+import re
+
+from rag.text import cues, places
+from rag.text.tokens import to_simplified
+from rag.types import DocMeta
+
+
+def place_stem(name: str) -> str:
+    """A place name without its 镇/乡/街道/省/市/县/区 suffix (a two-character name is kept whole)."""
+    return re.sub(r"(镇|乡|街道|省|市|县|区)$", "", name) if len(name) > 2 else name
+
+
+def _glued(q: str, pos: int, name: str) -> bool:
+    """A short place name glued into a longer word of the question ("深圳湾", "上海浦东新区"):
+    the word, not the place, is what is asked about."""
+    for word, start, end in _word_spans(q):
+        if start <= pos and pos + len(name) <= end and (end - start) > len(name):
+            return not places.level_of_name(word)
+    return False
+
+
+def _word_spans(q: str) -> list[tuple[str, int, int]]:
+    import jieba
+
+    return [(w, a, b) for w, a, b in jieba.tokenize(q, HMM=False)]
+
+
+def find_names(question: str, names: set[str]) -> list[tuple[int, str]]:
+    """(position, name) for each catalogue name (an issuer, a region) the question mentions, with
+    or without its suffix ("杜桥" -> 杜桥镇, "深圳" -> 深圳市, "内蒙古" -> 内蒙古自治区), in order of
+    mention. A short name inside a longer word ("深圳湾") is not a mention of the place."""
+    q = to_simplified(question)
+    found: dict[str, int] = {}
+    for full in names:
+        for name in (full, places.strip_suffix(full), place_stem(full)):
+            name = to_simplified(name)
+            pos = q.find(name)
+            if len(name) >= 2 and pos >= 0:
+                if name != full and _glued(q, pos, name):
+                    continue
+                found[full] = min(found.get(full, pos), pos)
+                break
+    return sorted((p, n) for n, p in found.items())
+
+
+def find_towns(question: str, catalogue: list[DocMeta]) -> list[tuple[int, str]]:
+    """Issuers of ingested reports named in the question (any level: 国务院, 广东省, 南山区, 杜桥镇).
+    "全国"/"国务院"/"中央政府" name the national reports when no other issuer is named."""
+    entities = {m.entity for m in catalogue if m.entity and m.entity != "国务院"}
+    found = find_names(question, entities)
+    if not found and any(m.entity == "国务院" for m in catalogue):
+        m = cues.NATIONAL.search(to_simplified(question))
+        if m:
+            found = [(m.start(), "国务院")]
+    return found
+
+
+def find_regions(question: str, catalogue: list[DocMeta]) -> list[tuple[int, str]]:
+    """Places above the issuers (临海市 for 杜桥镇, 深圳市 for 南山区) named in the question, when
+    they issued no report themselves: they stand for all their reports."""
+    issuers = {m.entity for m in catalogue if m.entity}
+    names = {p for m in catalogue for p in (*m.parent, m.region or "") if p and p not in issuers}
+    return find_names(question, names)
+
+
+def unknown_places(question: str, catalogue: list[DocMeta], known: list[str]) -> list[str]:
+    """Places named like a town ("XX镇") that no ingested report is about."""
+    q = to_simplified(question)
+    stems = {place_stem(t) for t in known} | {place_stem(m.entity) for m in catalogue if m.entity}
+    regions = {place_stem(r) for m in catalogue for r in (m.region, *m.parent) if r}
+    out = []
+    for m in cues.TOWN_NAMED.finditer(q):
+        name = m.group(1)
+        if re.search(r"[的个之那这些]", name[-1]) or "的" in name or _is_common_word(name[-2:]):
+            continue
+        # trim leading words swallowed by the lazy match ("请问青石镇" -> "青石")
+        for cut in range(len(name) - 1):
+            cand = name[cut:]
+            if len(cand) < 2:
+                break
+            if cues.NOT_A_PLACE_NAME.search(cand) or cand in stems or any(s and s in cand for s in stems):
+                break
+            if cut == len(name) - 2 or not re.match(r"^(请问|问|的|和|与|跟|在|及|对|比|把|给|说|讲|那|这)", cand):
+                if not any(r and r in cand for r in regions):
+                    out.append(cand + m.group(2))
+                break
+    return out
+
+
+def unknown_divisions(question: str, known: set[str]) -> list[str]:
+    """Administrative divisions the question names (by the gazetteer: "东莞麻涌镇", "珠海市",
+    "珠海2023年…") that are not among ``known`` (the library's issuers, their parents and short
+    names). Each is given with its parents ("广东省东莞市麻涌镇") so the user sees which place
+    was understood."""
+    g = places.gazetteer()
+    q = to_simplified(question)
+    for name in sorted(known, key=len, reverse=True):  # what the library has is not unknown
+        if len(name) >= 2:
+            q = q.replace(name, " " * len(name))
+    out: list[str] = []
+    i = 0
+    while i < len(q):
+        hit = ""
+        for size in range(min(12, len(q) - i), 1, -1):
+            w = q[i: i + size]
+            full = len(w) >= 3 and w in g.by_name and len(places.strip_suffix(w)) >= 2
+            short = (w in g.by_alias and cues.SUBJECT_AFTER.match(q[i + size:]) is not None
+                     and _is_place_word(w) and any(p.level != "township" for p in g.by_alias[w]))
+            if full or short:
+                hit = w
+                break
+        if not hit:
+            i += 1
+            continue
+        if hit not in known and places.strip_suffix(hit) not in known:
+            # read the places written just before it too ("东莞" in "东莞麻涌镇") to name it fully
+            place = None
+            for j in range(max(0, i - 8), i + 1):
+                cand = g.resolve(q[j: i + len(hit)])
+                if cand is not None and cand.name in (hit, *[c.name for c in g.lookup(hit)]):
+                    place = cand
+                    break
+            label = place.full if place is not None else hit
+            if not any(label.endswith(o) or o.endswith(label) for o in out):
+                out.append(label)
+        i += len(hit)
+    return out
+
+
+def _is_place_word(word: str) -> bool:
+    """A short name that is a place word in jieba's dictionary (珠海, 东莞), not an ordinary word
+    that a division happens to be named after (建设, 公园, 经济). Town-level short names are never
+    taken alone: a town is named with its 镇/乡/街道."""
+    import jieba.posseg
+
+    tags = jieba.posseg.dt.word_tag_tab
+    if not tags:
+        jieba.posseg.dt.initialize()
+    return tags.get(word) == "ns"
+
+
+def _is_common_word(word: str) -> bool:
+    """Function words ("其中镇本级", "这个镇") are not place names; nouns such as 山河 can be."""
+    from rag.text.tokens import is_function_word
+
+    return is_function_word(word)
+
+
+def find_description(question: str) -> tuple[str, str] | None:
+    """(description, matched phrase) for "提到京东区域总部的那个镇" style references."""
+    m = cues.DESCRIBED_REPORT.search(question)
+    if not m:
+        return None
+    desc = next(g for g in (m.group("a"), m.group("b"), m.group("c")) if g)
+    # "杜桥镇和引进…" -> "引进…": the description starts after the last conjunction
+    desc = re.split(r"[和与跟]", desc)[-1].strip()
+    desc = re.sub(r"^(请问|那么|那|这|在|里|中)", "", desc)
+    if len(desc) < 2:
+        return None
+    start = m.group(0).find(desc)
+    return desc, m.group(0)[start:] if start >= 0 else m.group(0)

@@ -1,0 +1,94 @@
+"""Answers read from a report's own structure and metadata: its section headings ("重点工作有哪些？")
+and facts about the report itself ("道滘镇属于哪个市？"), each cited to the report's text."""
+
+from __future__ import annotations
+
+import re
+
+from rag.draft import CitationBook, Draft
+from rag.query_plan import QueryPlan
+from rag.text import cues
+from rag.text.sentences import split_sentences
+from rag.types import DocMeta, Passage
+
+
+def structure_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_text, book: CitationBook) -> Draft | None:
+    """"杜桥镇今年的重点工作有哪些？": a report answers this with its own section headings
+    (（一）… （二）…) of the plan part — or of the review part for 成绩/做法 questions."""
+    if not (plan.wants_list and cues.STRUCTURE.search(plan.topic) and doc_text and len(evidence) == 1):
+        return None
+    side, passages = evidence[0]
+    ids = set(side.doc_ids) or {p.doc_id for p in passages[:1]}
+    if len(ids) != 1:
+        return None
+    meta = metas.get(next(iter(ids)))
+    text = doc_text(meta.doc_id) if meta else None
+    if not meta or not text or meta.plan_start is None:
+        return None
+    review = bool(cues.REVIEW_WORDS.search(plan.topic)) or plan.period == "reviewed" or (
+        bool(plan.years) and meta.period_reviewed in plan.years and meta.period_planned not in plan.years)
+    lo, hi = (0, meta.plan_start) if review else (meta.plan_start, len(text))
+    heads = [sec for sec in meta.sections if lo <= sec.start < hi and sec.level == 2]
+    if len(heads) < 2:
+        return None
+    lines = []
+    for sec in heads[:10]:
+        end = sec.start + len(sec.heading)
+        passage = Passage(chunk_id=f"{meta.doc_id}:h{sec.start}", doc_id=meta.doc_id, file=meta.file,
+                          title=meta.title, town=meta.town or "", region=meta.region or "", year=meta.year or 0,
+                          section=sec.path, text=text[sec.start:end], start=sec.start, end=end, chunk_index=-1)
+        n = book.cite(passage, sec.start, end)
+        lines.append(f"{len(lines) + 1}. {sec.heading}[{n}]")
+    label = meta.town or side.label or "该报告"
+    part = "回顾部分" if review else "部署部分"
+    return Draft(f"【{label}】报告{part}分为以下几个方面：\n" + "\n".join(lines), False, book.citations)
+
+
+_ABOUT_LABEL = {"region": "所属地区", "reviewed": "回顾的年份", "planned": "部署工作的年份", "date": "日期",
+                "publisher": "发布单位"}
+
+
+def report_fact_answer(plan: QueryPlan, metas: dict[str, DocMeta], doc_text, book: CitationBook) -> Draft | None:
+    """Questions about a report itself ("道滘镇属于哪个市？", "这份报告回顾的是哪一年？"), answered from
+    its metadata and cited to the sentence the value was read from."""
+    ids = plan.doc_ids if plan.doc_ids is not None else frozenset()
+    if len(ids) != 1:
+        return None
+    meta = metas.get(next(iter(ids)))
+    text = doc_text(meta.doc_id) if meta else None
+    if not meta or not text:
+        return None
+    value = {"region": meta.region, "reviewed": meta.period_reviewed, "planned": meta.period_planned,
+             "date": meta.date, "publisher": meta.publisher}[plan.about_report]
+    if not value:
+        return None
+    needle = str(value)
+    if plan.about_report == "region":
+        needle = re.sub(r"(省|市|县|区)$", "", needle) if len(needle) > 2 else needle
+    key = {"reviewed": "period_reviewed", "planned": "period_planned"}.get(plan.about_report, plan.about_report)
+    source = meta.provenance.get(key, "")
+    pieces = [p for q in re.findall(r"“([^”]{4,})”", source) for p in re.split(r"[\s…]+", q) if len(p) >= 6]
+    pos = -1
+    for piece in sorted(pieces, key=len, reverse=True):  # the sentence the rule read
+        pos = text.find(piece)
+        if pos >= 0:
+            break
+    if pos < 0:
+        pos = text.find(needle)
+    if pos < 0:
+        return None
+    spans = split_sentences(text)
+    span = next((sp for sp in spans if sp.start <= pos < sp.end), None)
+    if span is None:
+        return None
+    passage = Passage(chunk_id=f"{meta.doc_id}:meta", doc_id=meta.doc_id, file=meta.file, title=meta.title,
+                      town=meta.town or "", region=meta.region or "", year=meta.year or 0, section="",
+                      text=text[span.start: span.end], start=span.start, end=span.end, chunk_index=-1)
+    n = book.cite(passage, span.start, span.end)
+    label = meta.town or (plan.sides[0].label if plan.sides and plan.sides[0].label else "该报告")
+    what = _ABOUT_LABEL[plan.about_report]
+    shown = f"{value}年" if plan.about_report in ("reviewed", "planned") else str(value)
+    quote = passage.text.strip().rstrip("。；;")
+    # the value is metadata read from the cited sentence (possibly inferred, e.g. from an
+    # anniversary), so it is shown as a label and the sentence is the evidence
+    return Draft(f"【{label}】{what}：【{shown}】，依据原文：{quote}[{n}]", False, book.citations)

@@ -1,0 +1,136 @@
+"""Routing a question to reports: which reports it is about, and the sides it compares
+(one per town, year, report or target/outcome)."""
+
+from __future__ import annotations
+
+from rag.query_plan import Intent, Side
+from rag.types import DocMeta
+
+
+def year_side(catalogue: list[DocMeta], doc_ids: set[str], year: int, intent: str) -> Side:
+    """A comparison side for one year: its outcome is in the report that reviews it, its target
+    in the report that plans it (one or the other, never a neighbour year's report)."""
+    metas = [m for m in catalogue if m.doc_id in doc_ids]
+    if intent == "target":
+        ids = {m.doc_id for m in metas if m.period_planned == year}
+    else:
+        ids = {m.doc_id for m in metas if m.period_reviewed == year} or (
+            {m.doc_id for m in metas if m.period_planned == year} if intent != "actual" else set())
+    missing = "" if ids else f"库中没有{'部署' if intent == 'target' else '回顾'}{year}年的报告"
+    return Side(f"{year}年", frozenset(ids), years=(year,), intent=intent if intent != "any" else "", missing=missing)
+
+
+def target_outcome_sides(catalogue: list[DocMeta], entity: str, year: int) -> list[Side]:
+    """"2023年GDP增长目标是多少，实际完成了多少？": the target from the plan part of the report
+    delivered in that year, the outcome from the review part of the next year's report."""
+    own = [m for m in catalogue if m.entity == entity]
+    plan_ids = frozenset(m.doc_id for m in own if m.period_planned == year)
+    review_ids = frozenset(m.doc_id for m in own if m.period_reviewed == year)
+    return [
+        Side(f"{year}年目标", plan_ids, years=(year,), intent="target",
+             missing="" if plan_ids else f"库中没有{entity}{year}年的政府工作报告（目标在该年报告中）"),
+        Side(f"{year}年实际", review_ids, years=(year,), intent="actual",
+             missing="" if review_ids else f"库中没有{entity}{year + 1}年的政府工作报告（{year}年的完成情况在该报告中）"),
+    ]
+
+
+def docs_for(catalogue: list[DocMeta], *, towns=(), regions=(), years=(), report_years=()) -> set[str]:
+    """The reports of the catalogue by these issuers/regions that cover these years (all when not given)."""
+    ids = set()
+    for m in catalogue:
+        if towns and m.entity not in towns:
+            continue
+        if regions and m.region not in regions and not set(regions) & set(m.parent):
+            continue
+        if years and not {m.year, m.period_reviewed, m.period_planned} & set(years):
+            continue
+        if report_years and m.year not in report_years:
+            continue
+        ids.add(m.doc_id)
+    return ids
+
+
+def report_label(meta: DocMeta) -> str:
+    """How a report is named on a comparison side: its issuer, else its title."""
+    if meta.entity:
+        return meta.entity
+    return f"未署名报告《{meta.title[:16]}》"
+
+
+def route_doc_ids(catalogue: list[DocMeta], by_id: dict[str, DocMeta], *, towns: list[str], regions: list[str],
+                  years: list[int], report_years: list[int], described_doc: str | None, comparison: bool,
+                  inherited_doc_ids: frozenset[str] | None, town_filter: tuple[str, ...],
+                  year_filter: tuple[int, ...]) -> set[str] | None:
+    """The reports a question is about (None = the whole corpus)."""
+    doc_ids: set[str] | None = None
+    if described_doc and not comparison:
+        doc_ids = {described_doc}
+    elif towns or regions:
+        doc_ids = docs_for(catalogue, towns=towns, regions=regions)
+        if report_years:  # "2024年政府工作报告": that report or none — never another year's
+            doc_ids = docs_for(catalogue, towns=towns, regions=regions, report_years=report_years)
+        if years:  # several reports of one issuer: the year picks
+            doc_ids = docs_for(catalogue, towns=towns, regions=regions, years=years,
+                               report_years=report_years) or doc_ids
+        if described_doc:
+            doc_ids.add(described_doc)
+    elif inherited_doc_ids is not None:
+        doc_ids = set(inherited_doc_ids)
+    elif report_years:
+        doc_ids = docs_for(catalogue, report_years=report_years)
+    if year_filter:
+        doc_ids = (doc_ids if doc_ids is not None else set(by_id)) & docs_for(catalogue, years=year_filter)
+    if town_filter and not towns:
+        doc_ids = (doc_ids if doc_ids is not None else set(by_id)) & docs_for(catalogue, towns=town_filter)
+    return doc_ids
+
+
+def town_sides(catalogue: list[DocMeta], towns: list[str], years: list[int], target: bool) -> list[Side]:
+    """One comparison side per town named."""
+    sides = []
+    for t in towns:
+        ids = docs_for(catalogue, towns=[t], years=years) or docs_for(catalogue, towns=[t])
+        if years:
+            # sides are ranked or set side by side: outcomes from the reports that review
+            # the year, targets from those that plan it — never one side's target against
+            # another's outcome
+            own = [m for m in catalogue if m.doc_id in ids]
+            part = {m.doc_id for m in own if (m.period_planned if target else m.period_reviewed) in years}
+            ids = part or ids
+        sides.append(Side(t, frozenset(ids), intent="target" if target else ""))
+    return sides
+
+
+def comparison_sides(catalogue: list[DocMeta], by_id: dict[str, DocMeta], *, n_subjects: int, towns: list[str],
+                     years: list[int], report_years: list[int], intent: Intent, target: bool,
+                     doc_ids: set[str] | None, described: str, described_doc: str | None) -> list[Side]:
+    """The sides of a comparison: one per town / described report / year / report ([] when none)."""
+    sides: list[Side] = []
+    if n_subjects >= 2:
+        sides = town_sides(catalogue, towns, years, target)
+        if described_doc:
+            sides.append(Side(f"{described}的报告", frozenset({described_doc})))
+    elif len(years) >= 2 and doc_ids is not None:
+        sides = [year_side(catalogue, doc_ids, y, intent) for y in years]
+    elif len(report_years) >= 2 and doc_ids is not None:
+        sides = [Side(f"{y}年报告", frozenset(d for d in doc_ids if by_id[d].year == y),
+                      missing="" if any(by_id[d].year == y for d in doc_ids) else f"库中没有{y}年的报告")
+                 for y in report_years]
+    elif doc_ids is None or len(doc_ids) >= 2:
+        pool = doc_ids if doc_ids is not None else set(by_id)
+        sides = [Side(report_label(by_id[d]), frozenset({d})) for d in sorted(pool, key=lambda d: report_label(by_id[d]))]
+    return sides
+
+
+def single_side(by_id: dict[str, DocMeta], towns: list[str], described: str, described_doc: str | None,
+                doc_ids: set[str] | None) -> Side:
+    """The one subject of a plain question."""
+    if towns:
+        label = "、".join(towns)
+    elif described_doc:
+        label = f"{described}的报告"
+    elif doc_ids and len(doc_ids) == 1:
+        label = report_label(by_id[next(iter(doc_ids))])
+    else:
+        label = ""
+    return Side(label, frozenset(doc_ids) if doc_ids is not None else frozenset())

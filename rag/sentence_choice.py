@@ -1,0 +1,96 @@
+"""Choosing the sentences that answer (the figure asked, the refusal threshold, a list or a fact)
+and trimming a long one to the clauses that carry the answer."""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer_weights import AnswerPolicy
+from rag.key_terms import KeyTerm, term_matches
+from rag.query_plan import QueryPlan
+from rag.sentence_scoring import Sentence, asks_quantity, introduces_list, real_quantities
+from rag.text import cues
+from rag.text.numbers import find_quantities
+from rag.text.tokens import to_simplified
+
+_CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
+
+
+def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTerm],
+                     policy: AnswerPolicy) -> list[Sentence]:
+    question = plan.topic or plan.question
+    if (asks_quantity(plan) or cues.ASKS_RATE.search(question) or cues.ASKS_AMOUNT.search(question)) \
+            and not plan.wants_list:
+        scored = [s for s in scored if real_quantities(s.text) and fits_figure_asked(plan, s.text)]
+    if not scored:
+        return []
+    best = scored[0]
+    if best.coverage < policy.min_coverage:
+        return []
+    picked = [best]
+    if plan.wants_list and introduces_list(best):
+        return picked  # the list that follows it is the answer
+    limit = policy.list_items if plan.wants_list else policy.fact_sentences
+    for s in scored[1:]:
+        if len(picked) >= limit:
+            break
+        if s.passage.doc_id != best.passage.doc_id or any(s.start < p.end and p.start < s.end for p in picked):
+            continue
+        if plan.wants_list:
+            if s.score >= 0.7 * best.score and s.coverage >= policy.min_coverage * 0.8:
+                picked.append(s)
+        else:
+            # a second sentence only when it adds a asked-for word the first lacks
+            new_terms = s.matched - frozenset().union(*(p.matched for p in picked))
+            if new_terms and s.score >= 0.85 * best.score:
+                picked.append(s)
+    picked.sort(key=lambda s: (s.passage.doc_id, s.start))
+    return picked
+
+
+def fits_figure_asked(plan: QueryPlan, text: str) -> bool:
+    """The figure asked for is the kind the sentence gives: a growth or a rate is a per cent (or
+    倍/个百分点); an amount or a level is a number that is not a per cent."""
+    question = plan.topic or plan.question
+    quantities = real_quantities(text)
+    rate = bool(cues.ASKS_RATE.search(question))
+    amount = bool(cues.ASKS_AMOUNT.search(question))
+    if rate and not amount:
+        if not re.search(r"(年均|平均)", question):
+            # an average over several years answers neither a year's growth nor its rate
+            quantities = [q for q in quantities if not re.search(r"(年均|平均)[^，。；,;]{0,6}$", text[: q.start])]
+        return any(q.percent for q in quantities) or bool(re.search(r"\d\s*(?:倍|个百分点)", text))
+    if amount and not rate:
+        return any(not q.percent for q in quantities)
+    return True
+
+
+def trim_sentence(s: Sentence, terms: list[KeyTerm], wants_number: bool) -> tuple[int, int]:
+    """Offsets (in the document) of the clauses of ``s`` that carry the answer."""
+    if len(s.text) <= 90:
+        return s.start, s.end
+    clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(s.text)]
+    if len(clauses) <= 2:
+        return s.start, s.end
+    hit = []
+    for i, (a, b) in enumerate(clauses):
+        low = to_simplified(s.text[a:b]).lower()
+        if any(term_matches(t, low) for t in terms if t.weight >= 0.5):
+            hit.append(i)
+    if not hit:
+        return s.start, s.end
+    first, last = hit[0], hit[-1]
+    # keep the figures that follow the matched words ("…分别达到79668元和40450元")
+    while wants_number and last + 1 < len(clauses) and not find_quantities(s.text[clauses[last][0]: clauses[last][1]]):
+        last += 1
+    # figures in the clauses that follow and still speak of the asked words ("输送250多辆车辆,派出3000多人")
+    while wants_number and last + 1 < len(clauses):
+        nxt = s.text[clauses[last + 1][0]: clauses[last + 1][1]]
+        low = to_simplified(nxt).lower()
+        growth = re.match(r"^\s*(同比)?(增长|下降|提高|减少|比上年|较上年|占)", nxt)
+        if growth or (find_quantities(nxt) and any(term_matches(t, low) for t in terms)):
+            last += 1
+        else:
+            break
+    a, b = clauses[first][0], clauses[last][1]
+    return s.start + a, s.start + b

@@ -1,0 +1,173 @@
+"""Scoring the sentences of retrieved passages against the question: what is measured of each
+candidate (coverage of the key terms, a figure, plan vs review part, the year) and its weighted score."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.answer_weights import sentence_weights
+from rag.key_terms import KeyTerm, term_credit
+from rag.query_plan import QueryPlan
+from rag.text import cues
+from rag.text.numbers import find_quantities
+from rag.text.sentences import split_sentences
+from rag.text.tokens import to_simplified
+from rag.types import DocMeta, Passage
+
+
+@dataclass
+class Sentence:
+    passage: Passage
+    start: int  # offsets in the cleaned document text
+    end: int
+    text: str
+    score: float = 0.0
+    coverage: float = 0.0
+    matched: frozenset[str] = frozenset()
+    features: dict = field(default_factory=dict)  # what was measured (eval/fit_answer_weights.py)
+
+
+def real_quantities(text: str) -> list:
+    """Figures in a sentence other than calendar years."""
+    return [q for q in find_quantities(text) if not re.fullmatch(r"(19|20)\d\d", q.text)]
+
+
+def asks_quantity(plan: QueryPlan) -> bool:
+    """The question wants a figure, so a sentence without one cannot answer it."""
+    return bool(cues.ASKS_QUANTITY.search(plan.topic or plan.question))
+
+
+def split_passage(p: Passage) -> list[Sentence]:
+    out = []
+    for sp in split_sentences(p.text):
+        text = p.text[sp.start: sp.end]
+        out.append(Sentence(p, p.start + sp.start, p.start + sp.end, text))
+    return out
+
+
+def _is_plan_context(s: Sentence, meta: DocMeta | None) -> bool:
+    """Is the sentence in the part of the report that plans the year ahead?"""
+    if meta is not None and meta.plan_start is not None:
+        return s.start >= meta.plan_start
+    return bool(cues.PLAN_SECTION.search(s.passage.section.split(" > ")[0] if s.passage.section else ""))
+
+
+def states_target(text: str) -> bool:
+    """A target or plan ("力争…", "目标是…"), not an achievement ("完成三年目标")."""
+    for m in cues.TARGET_IN_TEXT.finditer(text):
+        if not re.search(r"(完成|实现|超额|达到|达成|提前|圆满)[^，。；;]{0,14}$", text[max(0, m.start() - 16): m.start()]):
+            return True
+    return False
+
+
+def _paragraph_lead(s: Sentence) -> str:
+    """The sentence with what precedes it in its paragraph ("预期目标是:…;…;这一项")."""
+    p = s.passage
+    before = p.text[: s.start - p.start]
+    cut = before.rfind("\n")
+    return before[cut + 1:][-200:] + s.text
+
+
+def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: bool, sentence_text: str) -> bool:
+    """Never answer a year's figure with another year's: a question about the reviewed year skips
+    the plan part of the report, a question about the planned year (or a target) skips the review.
+    The outcome of a report's own planned year is not in it (it is in the next year's report), nor
+    is the target of the year it reviews."""
+    if not meta:
+        return True
+    years = set(plan.years)
+    if years and plan.explicit_intent == "actual" and meta.period_planned in years and meta.period_reviewed not in years:
+        return False
+    if years and plan.explicit_intent == "target" and meta.period_reviewed in years and meta.period_planned not in years:
+        return False
+    if not plan.wants_number:
+        return True
+    asks_reviewed = (meta.period_reviewed in years and meta.period_planned not in years) or (
+        not years and plan.period == "reviewed")
+    asks_planned = (meta.period_planned in years and meta.period_reviewed not in years) or (
+        not years and plan.period == "planned")
+    if asks_reviewed:
+        return not plan_ctx and not states_target(sentence_text)
+    if asks_planned:
+        return plan_ctx or cue
+    return True
+
+
+def sentence_features(plan: QueryPlan, s: Sentence, rank: int, meta: DocMeta | None, coverage: float,
+                      plan_ctx: bool, cue: bool, next_has_number: bool) -> dict[str, float]:
+    """What is measured of one candidate sentence; the score is the weighted sum."""
+    f: dict[str, float] = {"coverage": coverage, "rank_prior": 1.0 / (1 + rank)}
+    has_number = bool(real_quantities(s.text))
+    if plan.wants_number:
+        f["number_present" if has_number else "number_missing"] = 1.0
+        if not has_number and next_has_number:
+            f["restates_before_figure"] = 1.0  # the figure comes in the next sentence
+    if plan.intent == "target":
+        f["target_in_plan" if (plan_ctx or cue) else "target_outside_plan"] = 1.0
+    elif plan.intent == "actual":
+        f["actual_in_plan" if plan_ctx else "actual_in_review"] = 1.0
+    if plan.years and meta:
+        mentioned = {int(y) for y in cues.YEAR_IN_TEXT.findall(s.text)}
+        if mentioned & set(plan.years):
+            f["year_named"] = 1.0
+        elif mentioned:
+            f["other_year_named"] = 1.0
+        if meta.period_planned in plan.years and meta.period_reviewed not in plan.years:
+            f["planned_year_in_plan" if (plan_ctx or cue) else "planned_year_in_review"] = 1.0
+        elif meta.period_reviewed in plan.years and meta.period_planned not in plan.years:
+            f["reviewed_year_in_plan" if plan_ctx else "reviewed_year_in_review"] = 1.0
+    if cues.HEADING_ONLY.match(s.text):
+        f["heading_only"] = 1.0
+    if plan.wants_list and introduces_list(s):
+        f["list_intro"] = 1.0
+    dense = s.passage.scores.get("dense") if s.passage.scores else None
+    if dense is not None:
+        f["passage_dense"] = float(dense)
+    return f
+
+
+def score_sentences(
+    plan: QueryPlan, passages: list[Passage], terms: list[KeyTerm], metas: dict[str, DocMeta]
+) -> list[Sentence]:
+    weights = sentence_weights()
+    total = sum(t.weight for t in terms) or 1.0
+    out: list[Sentence] = []
+    for rank, p in enumerate(passages):
+        meta = metas.get(p.doc_id)
+        prev_low = ""
+        sentences = split_passage(p)
+        for i, s in enumerate(sentences):
+            low = to_simplified(s.text).lower()
+            if len(s.text) < 6:
+                prev_low = low
+                continue
+            if cues.INSTRUCTION.search(s.text):
+                prev_low = low
+                continue  # report text addressing the reader with instructions is data, never an answer
+            # words of the sentence before count at 0.7: "台风利奇马…。…派出3000多人" answers both
+            credits = {t.token: max(term_credit(t, low), 0.7 * term_credit(t, prev_low)) for t in terms}
+            prev_low = low
+            matched = frozenset(k for k, v in credits.items() if v >= 0.5)
+            coverage = sum(t.weight * credits[t.token] for t in terms) / total
+            plan_ctx = _is_plan_context(s, meta)
+            cue = states_target(_paragraph_lead(s))
+            if not _fits_period(plan, meta, plan_ctx, cue, s.text):
+                continue
+            nxt = sentences[i + 1].text if i + 1 < len(sentences) else ""
+            feats = sentence_features(plan, s, rank, meta, coverage, plan_ctx, cue, bool(real_quantities(nxt)))
+            s.features = feats
+            s.score = sum(weights.get(k, 0.0) * v for k, v in feats.items())
+            s.coverage, s.matched = coverage, matched
+            out.append(s)
+    out.sort(key=lambda s: -s.score)
+    return out
+
+
+def introduces_list(s: Sentence) -> bool:
+    """The sentence introduces a list: by a colon or "包括/如下", by "X个Y", or because what
+    follows it is enumerated ("…还面临不少问题和挑战。一是…")."""
+    if re.search(r"[：:]|[“\"]?[一二三四五六七八九十两几]个[\u4e00-\u9fff]{1,4}[”\"]?[。：:]?$|如下|包括", s.text):
+        return True
+    after = s.passage.text[s.end - s.passage.start: s.end - s.passage.start + 40].lstrip()
+    return bool(cues.ITEM_START.match(after))
