@@ -37,7 +37,7 @@ def cell(row: IndicatorRow, attr: str):
 def resolve_names(words: Iterable[str]) -> list[str]:
     """Indicator names for what a user typed ("GDP增速", "财政收入", or an exact name)."""
     from rag.table_answer import find_indicator
-    from rag.text.indicators import indicator_names, resolve_indicator
+    from rag.text.indicators_vocab import indicator_names, resolve_indicator
 
     names = set(indicator_names())
     out: list[str] = []

@@ -30,7 +30,7 @@ from typing import Iterable
 
 from rag.cite import renumber, validate_answer
 from rag.indicators_table import IndicatorRow, Snapshot, section_of, table_for
-from rag.text.indicators import load_vocab, resolve_indicator
+from rag.text.indicators_vocab import load_vocab, resolve_indicator
 from rag.text.tokens import to_simplified
 from rag.text.cues import NOT_FOUND
 from rag.types import Answer, Citation, ComparisonRow, DocMeta, Passage
