@@ -350,7 +350,7 @@ def cmd_indicators(args) -> int:
     )
     from rag.indicators_table import table_for
     from rag.store import ReportStore
-    from rag.table_answer import targets_vs_outcomes
+    from rag.table_targets import targets_vs_outcomes
     from rag.types import LEVEL_LABELS
 
     fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "table")
