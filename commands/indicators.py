@@ -76,7 +76,7 @@ def cmd_indicators(args) -> int:
     from rag.indicators_export import filter_rows, resolve_names, write_xlsx
     from rag.indicators_table import table_for
     from rag.store import ReportStore
-    from rag.table_answer import targets_vs_outcomes
+    from rag.table_targets import targets_vs_outcomes
 
     fmt = _output_format(args)
     if fmt is None:

@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rag.text.indicators import core_indicators, extract_indicators
+from rag.text.indicators import extract_indicators
+from rag.text.indicators_vocab import core_indicators
 
 GOLD = ROOT / "tests" / "data" / "indicators_gold.jsonl"
 

@@ -36,8 +36,8 @@ def cell(row: IndicatorRow, attr: str):
 
 def resolve_names(words: Iterable[str]) -> list[str]:
     """Indicator names for what a user typed ("GDP增速", "财政收入", or an exact name)."""
-    from rag.table_answer import find_indicator
-    from rag.text.indicators import indicator_names, resolve_indicator
+    from rag.table_question import find_indicator
+    from rag.text.indicators_vocab import indicator_names, resolve_indicator
 
     names = set(indicator_names())
     out: list[str] = []
@@ -128,8 +128,8 @@ def write_xlsx(rows: Iterable[IndicatorRow], path: Path, *, vs: list | None = No
 
 
 def vs_records(pairs) -> list[dict]:
-    """Rows of the target-vs-outcome view (from rag.table_answer.TargetOutcome objects)."""
-    from rag.table_answer import value_text
+    """Rows of the target-vs-outcome view (from rag.table_targets.TargetOutcome objects)."""
+    from rag.table_cite import value_text
 
     out = []
     for x in pairs:

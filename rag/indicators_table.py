@@ -38,11 +38,13 @@ LEVELS = ("national", "province", "city", "county", "township")
 
 
 def _extractor_version() -> str:
-    """Hash of the extractor and its vocabulary: rows of another version are re-derived."""
+    """Hash of the extractor (its modules rag/text/indicators*.py) and its vocabulary: rows of another version
+    are re-derived."""
     from rag.text import indicators
 
     h = hashlib.sha1()
-    for path in (Path(indicators.__file__), Path(indicators.__file__).with_name("indicator_vocab.json")):
+    here = Path(indicators.__file__).parent
+    for path in [*sorted(here.glob("indicators*.py")), here / "indicator_vocab.json"]:
         try:
             h.update(path.read_bytes())
         except OSError:

@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 
 from rag.indicators_table import IndicatorRow, snapshot_of, table_for
-from rag.table_answer import (Threshold, _threshold, answer_question, detect, find_indicator, judge,
-                              target_vs_outcome, targets_vs_outcomes)
+from rag.table_answer import answer_question
+from rag.table_question import Threshold, _threshold, detect, find_indicator
+from rag.table_targets import judge, target_vs_outcome, targets_vs_outcomes
 from rag.types import DocMeta
 
 # ---------------------------------------------------------------------------- synthetic reports

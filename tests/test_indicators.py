@@ -12,10 +12,10 @@ import time
 
 import pytest
 
-from rag.text.indicators import (
-    IndicatorMention,
+from rag.text.indicators import extract_indicators
+from rag.text.indicators_mention import IndicatorMention
+from rag.text.indicators_vocab import (
     core_indicators,
-    extract_indicators,
     indicator_names,
     indicator_unit,
     resolve_indicator,

@@ -2,7 +2,7 @@
 statement it was read from; targets beside their outcomes; a year-over-year chart; CSV / Excel.
 
 Thin: rows come from :mod:`rag.indicators_table` (through the store the chat uses), filters and
-exports from :mod:`rag.indicators_export`, targets vs outcomes from :mod:`rag.table_answer`.
+exports from :mod:`rag.indicators_export`, targets vs outcomes from :mod:`rag.table_targets`.
 Every string from a report goes through :func:`ui.render.esc`.
 """
 
@@ -17,7 +17,9 @@ import gradio as gr
 
 from rag.indicators_export import filter_rows, resolve_names, vs_records, write_csv, write_xlsx
 from rag.indicators_table import KIND_LABELS, IndicatorRow, table_for
-from rag.table_answer import best_row, targets_vs_outcomes, value_text
+from rag.table_cite import value_text
+from rag.table_scope import best_row
+from rag.table_targets import targets_vs_outcomes
 from rag.types import LEVEL_LABELS, Citation
 from ui import render
 

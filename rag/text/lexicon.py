@@ -80,7 +80,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 def all_synonyms() -> dict[str, tuple[str, ...]]:
     """SYNONYMS plus the indicator vocabulary's everyday words ("物价" -> 居民消费价格,
     "财政收入" -> 一般公共预算收入): one map of everyday word -> official terms."""
-    from rag.text.indicators import load_vocab
+    from rag.text.indicators_vocab import load_vocab
 
     merged = dict(SYNONYMS)
     for name, info in load_vocab()["indicators"].items():
