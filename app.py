@@ -15,7 +15,6 @@ from rag.config import Settings, disable_phone_home
 
 disable_phone_home()  # before gradio is imported anywhere
 
-CONCURRENCY = 2  # questions answered at once (2 cores: more only adds contention)
 UPLOAD_HARD_CAP = 5  # Gradio refuses uploads over 5x the size limit before they reach the handler
 
 
@@ -38,7 +37,7 @@ def seed_if_empty(service) -> None:
             if redone:
                 _print(f"已按新版规则重新处理 {len(redone)} 份报告（地区/单位、年份等）。")
         return
-    _print(f"首次启动：正在导入示例报告 {service.settings.seeds_dir} …")
+    _print(f"首次启动：正在导入示例报告 {service.settings.store.seeds_dir} …")
     last = {"line": ""}
 
     def on_event(event) -> None:
@@ -80,13 +79,13 @@ def launch(demo, service, settings: Settings) -> None:
     from ui.style import CSS, make_theme
 
     demo.launch(
-        server_name=settings.host, server_port=settings.port, auth=settings.auth,
-        auth_message="请输入账号和密码" if settings.auth else None,
+        server_name=settings.ui.host, server_port=settings.ui.port, auth=settings.ui.auth,
+        auth_message="请输入账号和密码" if settings.ui.auth else None,
         # hard cap against runaway uploads; files over upload_max_mb but under it get a clear Chinese message
-        theme=make_theme(), css=CSS, max_file_size=int(settings.upload_max_mb * UPLOAD_HARD_CAP * 1048576),
+        theme=make_theme(), css=CSS, max_file_size=int(settings.ui.upload_max_mb * UPLOAD_HARD_CAP * 1048576),
         show_error=False, ssr_mode=False, footer_links=["api"], inbrowser=False, quiet=True,
         enable_monitoring=False, prevent_thread_lock=True,
-        app_kwargs={"routes": openai_routes(service, settings, workers=CONCURRENCY)},
+        app_kwargs={"routes": openai_routes(service, settings, workers=settings.ui.concurrency)},
     )
 
 
@@ -108,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         _print(f"错误：{err}")
         return 2
     exposed = exposure_problem(settings)
-    if exposed and not settings.allow_no_auth:
+    if exposed and not settings.ui.allow_no_auth:
         _print(f"错误：拒绝启动。{exposed}")
         return 2
     if exposed:
@@ -131,12 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     _print("正在准备示例问题并预热模型 …")
     examples = compute_examples(service)
     demo = build_demo(Handlers(service, settings), examples)
-    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=200)
-    _print(f"准备用时 {time.perf_counter() - t0:.1f} s；地址 http://{settings.host}:{settings.port}"
-           f"（OpenAI 兼容接口：http://{settings.host}:{settings.port}/v1）")
+    demo.queue(default_concurrency_limit=settings.ui.concurrency, max_size=200)
+    _print(f"准备用时 {time.perf_counter() - t0:.1f} s；地址 http://{settings.ui.host}:{settings.ui.port}"
+           f"（OpenAI 兼容接口：http://{settings.ui.host}:{settings.ui.port}/v1）")
     launch(demo, service, settings)
-    if not settings.auth:
-        warm_up_server(f"http://127.0.0.1:{settings.port}/" if settings.host in ("0.0.0.0", "::") else demo.local_url)
+    if not settings.ui.auth:
+        warm_up_server(f"http://127.0.0.1:{settings.ui.port}/" if settings.ui.host in ("0.0.0.0", "::") else demo.local_url)
     _print("已就绪。按 Ctrl+C 停止。")
     try:
         demo.block_thread()

@@ -1,4 +1,4 @@
-"""`govqa` command line: ingest | docs | rm | stats | ask | export | indicators | eval | serve | mcp | doctor.
+"""`govqa` command line: ingest | docs | rm | stats | config | ask | export | indicators | eval | serve | mcp | doctor.
 
 Argument parsing and dispatch only; the sub-commands' bodies are in commands/, the work is done by
 ingest/, rag/ and eval/.
@@ -16,6 +16,7 @@ from commands.doctor import cmd_doctor
 from commands.handover import cmd_eval, cmd_mcp, cmd_serve
 from commands.indicators import cmd_indicators
 from commands.library import cmd_docs, cmd_ingest, cmd_rm, cmd_stats
+from commands.settings import cmd_config
 from rag.config import disable_phone_home
 
 
@@ -35,6 +36,10 @@ def _add_library_parsers(sub) -> None:
 
     p = sub.add_parser("stats", help="索引统计")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("config", help="设置表（环境变量、默认值、说明）；--current 显示当前生效的值")
+    p.add_argument("--current", action="store_true", help="当前生效的值（密钥隐藏）")
+    p.set_defaults(func=cmd_config)
 
 
 def _add_ask_parsers(sub) -> None:

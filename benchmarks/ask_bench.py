@@ -119,8 +119,8 @@ def serve_and_measure(data_dir: Path, server: tuple[str, int] | None, threads: i
         LISettings.llm = None
         LISettings.embed_model = service.embedder
         index = VectorStoreIndex.from_vector_store(service.store.vector_store, embed_model=service.embedder)
-        retriever = index.as_retriever(similarity_top_k=settings.top_k)
-        engine = index.as_query_engine(similarity_top_k=settings.top_k)
+        retriever = index.as_retriever(similarity_top_k=settings.retrieval.top_k)
+        engine = index.as_query_engine(similarity_top_k=settings.retrieval.top_k)
         engine.query("全镇地区生产总值是多少？")
         service.embedder._query_lru.clear()
         b_retr, b_total = [], []

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import resource
 import struct
 import subprocess
@@ -230,7 +229,7 @@ def run_one(name: str, path: Path, cpu_s: float | None) -> dict:
     return {"input": name, "bytes": path.stat().st_size, "wall_s": round(wall, 2),
             "worker_cpu_s": round(child.ru_utime + child.ru_stime, 2),
             "worker_peak_mb": round(max(peak["worker"], worker.peak_rss_mb)), "parent_peak_mb": round(vm_hwm_mb()),
-            "outcome": outcome, "parse_cpu_s": settings.parse_cpu_s, "parse_mem_mb": settings.parse_mem_mb}
+            "outcome": outcome, "parse_cpu_s": settings.limits.parse_cpu_s, "parse_mem_mb": settings.limits.parse_mem_mb}
 
 
 def vm_hwm_mb(pid: int | str = "self") -> float:

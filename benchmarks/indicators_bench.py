@@ -74,12 +74,11 @@ def ingest_once(files: list[Path], extraction: bool) -> dict:
     from rag.embed import GovEmbedding
     from rag.store import ReportStore
 
-    os.environ["GOVQA_INDICATORS"] = "1" if extraction else "0"
     _timed_table_writes()
     _WRITE_S[0] = 0.0
     data = Path(tempfile.mkdtemp(prefix="govqa-indbench-"))
     try:
-        settings = bench_settings(data, cache_dir=cache_dir())
+        settings = bench_settings(data, cache_dir=cache_dir()).with_(indicators=extraction)
         store = ReportStore(settings)
         embedder = GovEmbedding.from_settings(settings)
         times = StageTimes()
@@ -98,7 +97,6 @@ def ingest_once(files: list[Path], extraction: bool) -> dict:
                 "embedded": embedder.stats["embedded"], "failed": failed}
     finally:
         shutil.rmtree(data, ignore_errors=True)
-        os.environ.pop("GOVQA_INDICATORS", None)
 
 
 def ingest_overhead(rounds: int) -> dict:
@@ -148,7 +146,7 @@ def base_reports() -> list[tuple]:
     for f in corpus_files():
         p = prepare_document(load_file(f), settings)
         out.append((p.meta, p.indicators or []))
-    shutil.rmtree(settings.data_dir, ignore_errors=True)
+    shutil.rmtree(settings.store.data_dir, ignore_errors=True)
     return out
 
 

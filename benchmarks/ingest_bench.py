@@ -85,12 +85,12 @@ def run(size: int, *, cold: bool, raw: bool, server: bool, keep: bool, threads: 
                 prepared = prepare_document(load_file(f), settings)
                 texts.extend(c.embed_text for c in prepared.chunks)
             embed_chars = sum(len(x) for x in texts)
-            raw_s = raw_embedding_seconds(texts, settings.embed_threads, settings.embed_batch)
+            raw_s = raw_embedding_seconds(texts, settings.embed.embed_threads, settings.embed.embed_batch)
         row = dict(size=size, mode=mode, cold=cold, docs=times.docs, chunks=n_chunks, chars=times.chars,
                    embed_chars=embed_chars, total_s=total, open_s=t_open, stages=times.seconds,
                    bm25_and_other_s=max(0.0, total - accounted), embedded=embedder.stats["embedded"],
                    cached=embedder.stats["cached"], raw_embed_s=raw_s, peak_rss_mb=peak_ingest,
-                   server_peak_rss_mb=srv_rss, threads=settings.embed_threads,
+                   server_peak_rss_mb=srv_rss, threads=settings.embed.embed_threads,
                    omp_wait_policy=os.environ.get("OMP_WAIT_POLICY", "PASSIVE (default)"), failed=failed,
                    machine=machine(), load_after=load_avg())
         record("ingest", **row)

@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             from rag.config import Settings
 
             scratch = tempfile.TemporaryDirectory(prefix="govqa-load-")
-            source = Settings.from_env().data_dir
+            source = Settings.from_env().store.data_dir
             data_dir = str(Path(scratch.name) / "data")
             if source.is_dir():
                 shutil.copytree(source, data_dir)

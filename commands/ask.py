@@ -111,7 +111,7 @@ def cmd_ask(args) -> int:
                   f"（例如 LANG=zh_CN.UTF-8）后重试。", file=sys.stderr)
             return 2
     settings = settings_from_args(args)
-    if not settings.chroma_host and not chroma_sqlite_path(settings).exists():
+    if not settings.store.chroma_host and not chroma_sqlite_path(settings).exists():
         # no index yet: say so, and create nothing (ten `ask` at once must not race to create one;
         # the sample reports are imported only by the app's first start, never by `ask`)
         from rag.types import Answer

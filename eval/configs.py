@@ -30,7 +30,7 @@ from rag.chat import QAService
 from rag.config import Settings
 from rag.embed import GovEmbedding
 from rag.query_plan import QueryPlan, Side
-from rag.retrieve import RetrievalConfig
+from rag.config import RetrievalSettings
 from rag.store import ReportStore
 from rag.types import DocMeta, Passage
 
@@ -43,15 +43,15 @@ VARIANTS_DIR = "eval-variants"
 class EvalConfig:
     name: str
     label: str  # shown in the report
-    k: int | None = None  # None: the run's -k, else settings.top_k
-    backend: str | None = None  # None: the run's --backend, else settings.backend
-    retrieval: dict = field(default_factory=dict)  # RetrievalConfig overrides
+    k: int | None = None  # None: the run's -k, else settings.retrieval.top_k
+    backend: str | None = None  # None: the run's --backend, else settings.answer.backend
+    retrieval: dict = field(default_factory=dict)  # RetrievalSettings overrides
     chunk_tokens: int | None = None  # a separate index with this chunk size
     baseline: bool = False
     needs_llm: bool = False
 
-    def retrieval_config(self, settings: Settings) -> RetrievalConfig:
-        return replace(RetrievalConfig.from_settings(settings), **self.retrieval)
+    def retrieval_config(self, settings: Settings) -> RetrievalSettings:
+        return replace(settings.retrieval, **self.retrieval)
 
 
 CONFIGS: dict[str, EvalConfig] = {c.name: c for c in (
@@ -82,11 +82,11 @@ def resolve_configs(names: list[str] | None, settings: Settings) -> list[EvalCon
             if not name:
                 continue
             if name == "all":
-                wanted += [n for n in ALL if not CONFIGS[n].needs_llm or settings.llm_configured]
+                wanted += [n for n in ALL if not CONFIGS[n].needs_llm or settings.answer.llm_configured]
             elif name not in CONFIGS:
                 raise ConfigError(f"未知配置 {name!r}；可选：{', '.join(CONFIGS)}, all")
             else:
-                if CONFIGS[name].needs_llm and not settings.llm_configured:
+                if CONFIGS[name].needs_llm and not settings.answer.llm_configured:
                     raise ConfigError(f"配置 {name} 需要大模型接口：请设置 OPENAI_BASE_URL / OPENAI_API_KEY")
                 wanted.append(name)
     out: list[str] = []
@@ -101,7 +101,7 @@ def resolve_configs(names: list[str] | None, settings: Settings) -> list[EvalCon
 
 def variant_settings(settings: Settings, name: str, variants_dir: Path | None = None, **changes) -> Settings:
     """Settings for a variant index: its own embedded data dir, the shared embedding cache."""
-    base = Path(variants_dir) if variants_dir else settings.data_dir / VARIANTS_DIR
+    base = Path(variants_dir) if variants_dir else settings.store.data_dir / VARIANTS_DIR
     return settings.with_(data_dir=base / name, embed_cache_dir=settings.cache_dir, chroma_host=None, **changes)
 
 
@@ -161,7 +161,7 @@ class LlamaIndexBaseline:
             docs.append(Document(text=loaded.text, metadata={"file_name": loaded.file}, id_=loaded.content_hash))
             digest.update(loaded.content_hash.encode())
         name = f"baseline_{digest.hexdigest()[:16]}"
-        path = self.settings.data_dir / "chroma"
+        path = self.settings.store.data_dir / "chroma"
         path.mkdir(parents=True, exist_ok=True)
         client = chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
         for coll in client.list_collections():  # an index of other files or another model
@@ -201,16 +201,16 @@ def node_to_passage(scored, metas_by_file: dict[str, DocMeta]) -> Passage:
     )
 
 
-class BaselineService(QAService):
-    """The same service, with retrieval replaced by the LlamaIndex baseline's vector top-k."""
+class BaselineGatherer:
+    """The gatherer of the ``baseline-llamaindex`` configuration: the LlamaIndex baseline's vector
+    top-k in place of the index search (the rest of the service is the same)."""
 
-    def __init__(self, settings: Settings, *, store: ReportStore, embedder: GovEmbedding,
-                 baseline: LlamaIndexBaseline):
-        super().__init__(settings, store=store, embedder=embedder)
+    def __init__(self, baseline: LlamaIndexBaseline, store: ReportStore):
         self.baseline = baseline
+        self.store = store
 
-    def gather(self, plan: QueryPlan, *, k: int, config: RetrievalConfig) -> list[tuple[Side, list[Passage]]]:
-        metas_by_file = {m.file: m for m in self.catalogue()}
+    def gather(self, plan: QueryPlan, *, k: int, config: RetrievalSettings) -> list[tuple[Side, list[Passage]]]:
+        metas_by_file = {m.file: m for m in self.store.list_docs()}
         evidence = []
         for side in plan.sides:
             # LlamaIndex's default: the question as asked, over every report (no metadata filters);
@@ -265,8 +265,8 @@ class ServicePool:
                 baseline = LlamaIndexBaseline(self.settings, self.embedder, self.docs_dir, self.variants_dir)
                 self.build_notes.append(
                     f"{BASELINE}：{baseline.n_chunks} 块（SentenceSplitter 默认参数），准备用时 {time.perf_counter() - t:.1f} 秒")
-                self.services[key] = BaselineService(self.settings, store=main.store, embedder=self.embedder,
-                                                     baseline=baseline)
+                self.services[key] = QAService(self.settings, store=main.store, embedder=self.embedder,
+                                               gatherer=BaselineGatherer(baseline, main.store))
             return self.services[key]
         if config.chunk_tokens:
             key = f"chunk{config.chunk_tokens}"

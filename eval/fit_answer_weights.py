@@ -32,7 +32,6 @@ from rag.answer_weights import sentence_weights  # noqa: E402
 from rag.chat import Conversation, QAService  # noqa: E402
 from rag.config import Settings  # noqa: E402
 from rag.key_terms import key_terms  # noqa: E402
-from rag.retrieve import RetrievalConfig  # noqa: E402
 from rag.sentence_scoring import score_sentences  # noqa: E402
 from rag.text.normalize import normalize_text  # noqa: E402
 
@@ -59,7 +58,7 @@ def candidate_groups(service: QAService, items: list[dict]) -> list[tuple[list[d
     """For each item: the candidate sentences' features and which of them carry the answer."""
     index = service.store.bm25()
     metas = {m.doc_id: m for m in service.catalogue()}
-    config = RetrievalConfig.from_settings(service.settings)
+    config = service.settings.retrieval
     groups = []
     for item in items:
         turns = item.get("turns") or [item["question"]]
@@ -70,7 +69,7 @@ def candidate_groups(service: QAService, items: list[dict]) -> list[tuple[list[d
             plan = service.plan(turns[-1], conv)
             if plan.comparison or plan.unknown_places:
                 continue
-            evidence = service.gather(plan, k=service.settings.top_k, config=config)
+            evidence = service.gather(plan, k=service.settings.retrieval.top_k, config=config)
             terms = key_terms(plan, index)
             if not terms:
                 continue

@@ -19,9 +19,9 @@ class LLMJudge:
     def __init__(self, settings: Settings):
         from openai import OpenAI
 
-        self.model = settings.llm_model
-        self.client = OpenAI(base_url=settings.llm_base_url, api_key=settings.llm_api_key or "unused",
-                             timeout=settings.llm_timeout_s, max_retries=settings.llm_max_retries)
+        self.model = settings.answer.llm_model
+        self.client = OpenAI(base_url=settings.answer.llm_base_url, api_key=settings.answer.llm_api_key or "unused",
+                             timeout=settings.answer.llm_timeout_s, max_retries=settings.answer.llm_max_retries)
         self.errors: list[str] = []
 
     def _ask(self, prompt: str) -> dict | None:

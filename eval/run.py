@@ -201,7 +201,7 @@ def cmd_validate(argv: list[str], settings: Settings | None) -> int:
                    help="报告文件目录（可重复；默认 ../shared/corpus 与 seeds/ 中存在的）")
     args = p.parse_args(argv)
     settings = settings or Settings.from_env()
-    docs = [Path(d) for d in args.docs] if args.docs else (default_docs_dirs(settings.seeds_dir) or [settings.seeds_dir])
+    docs = [Path(d) for d in args.docs] if args.docs else (default_docs_dirs(settings.store.seeds_dir) or [settings.store.seeds_dir])
     code = 0
     first_seen: dict[str, str] = {}
     for dataset in args.dataset:

@@ -31,8 +31,8 @@ def run_config(config: EvalConfig, items: list[EvalItem], pool: ServicePool, opt
 
     service = pool.for_config(config)
     settings = pool.settings
-    k = config.k or opts.k or settings.top_k
-    backend = config.backend or opts.backend or settings.backend
+    k = config.k or opts.k or settings.retrieval.top_k
+    backend = config.backend or opts.backend or settings.answer.backend
     retrieval = config.retrieval_config(settings)
     records = []
     started = time.perf_counter()
@@ -61,7 +61,7 @@ def run_config(config: EvalConfig, items: list[EvalItem], pool: ServicePool, opt
     return {
         "name": config.name, "label": config.label, "k": k, "backend": backend,
         "retrieval": {"mode": retrieval.mode, "fusion": retrieval.fusion},
-        "chunk_tokens": config.chunk_tokens or settings.chunk_tokens if not config.baseline else None,
+        "chunk_tokens": config.chunk_tokens or settings.chunk.chunk_tokens if not config.baseline else None,
         "seconds": round(time.perf_counter() - started, 2),
         "summary": summarise(records),
         "by_type": {t: summarise([r for r in records if r["type"] == t])
@@ -80,7 +80,7 @@ def resolve_docs_dirs(items: list[EvalItem], settings: Settings, docs: Path | li
     the library (``<repo>/../shared/corpus/**/*.txt`` + the seeds)."""
     if docs:
         return [Path(d) for d in docs] if isinstance(docs, (list, tuple)) else [Path(docs)]
-    seeds = Path(settings.seeds_dir)
+    seeds = Path(settings.store.seeds_dir)
     if all(find_source_file(f, [seeds]) for it in items for f in it.files):
         return [seeds]
     return library_paths(seeds) or [seeds]
@@ -111,8 +111,8 @@ def run_eval(dataset: str | Path, *, settings: Settings, configs: list[EvalConfi
     docs_dirs = resolve_docs_dirs(items, settings, docs_dir)
     pool = ServicePool(settings, docs_dirs, GovEmbedding.from_settings(settings), variants_dir,
                        needed_files=frozenset(f for it in items for f in it.files))
-    use_judge = settings.llm_configured if opts.judge is None else opts.judge
-    if use_judge and not settings.llm_configured:
+    use_judge = settings.answer.llm_configured if opts.judge is None else opts.judge
+    if use_judge and not settings.answer.llm_configured:
         raise ConfigError("--judge 需要大模型接口：请设置 OPENAI_BASE_URL / OPENAI_API_KEY")
     judge = LLMJudge(settings) if use_judge else None
     bar = None
@@ -135,11 +135,11 @@ def run_eval(dataset: str | Path, *, settings: Settings, configs: list[EvalConfi
         "items": len(items),
         **({"split": split or "all"} if has_splits else {}),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "data_dir": str(settings.data_dir),
+        "data_dir": str(settings.store.data_dir),
         "docs_dir": docs_label(docs_dirs),
         "docs_dirs": [str(d) for d in docs_dirs],
         "documents": [m.file for m in main_docs],
         "build_notes": pool.build_notes,
-        "judge": {"model": settings.llm_model, "errors": judge.errors[:20]} if judge else None,
+        "judge": {"model": settings.answer.llm_model, "errors": judge.errors[:20]} if judge else None,
         "configs": results_by_config,
     }

@@ -34,7 +34,7 @@ def collect_files(paths: Iterable[str | Path], settings: Settings) -> tuple[list
         reason = _refusal(sub, st)
         if reason:
             rejected.append(FileResult(sub.name or str(sub), "failed", reason))
-        elif sub.suffix.lower() in settings.allowed_suffixes:
+        elif sub.suffix.lower() in settings.limits.allowed_suffixes:
             files.append(sub)
         else:  # reported too: a folder's content is never dropped silently
             rejected.append(FileResult(sub.name, "failed", f"不支持的文件类型 {sub.suffix or '(无扩展名)'}"))

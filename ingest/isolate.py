@@ -32,7 +32,6 @@ from ingest.prepare import PreparedDoc, StageTimes, prepare_source
 from rag.config import PROJECT_ROOT, Settings
 
 _HEADER = struct.Struct("!Q")
-IDLE_CLOSE_S = 300.0
 _BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
          "from ingest.isolate import _child_main; _child_main(sys.argv[2:])")
 
@@ -132,7 +131,7 @@ def _serve(proto_in, proto_out) -> None:
         if kind != "prepare":
             continue
         # the CPU budget of this file: the soft limit is cumulative for the process
-        soft = int(_cpu_used()) + max(1, int(settings.parse_cpu_s + 0.999))
+        soft = int(_cpu_used()) + max(1, int(settings.limits.parse_cpu_s + 0.999))
         _, hard = resource.getrlimit(resource.RLIMIT_CPU)
         if hard != resource.RLIM_INFINITY:
             soft = min(soft, hard)
@@ -161,8 +160,9 @@ def _serve(proto_in, proto_out) -> None:
 class PrepareWorker:
     """A long-lived parse process with limits; ``prepare`` is thread-safe (one file at a time)."""
 
-    def __init__(self, cpu_s: float, mem_mb: float):
+    def __init__(self, cpu_s: float, mem_mb: float, idle_close_s: float):
         self.cpu_s = cpu_s
+        self.idle_close_s = idle_close_s
         self.mem_mb = mem_mb
         self.proc: subprocess.Popen | None = None
         self.pid: int | None = None
@@ -214,7 +214,7 @@ class PrepareWorker:
         if not self.lock.acquire(blocking=False):
             return
         try:
-            if time.monotonic() - self.last_used >= IDLE_CLOSE_S - 1:
+            if time.monotonic() - self.last_used >= self.idle_close_s - 1:
                 self._kill()
         finally:
             self.lock.release()
@@ -299,18 +299,19 @@ class PrepareWorker:
     def _schedule_idle_close(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
-        self._timer = threading.Timer(IDLE_CLOSE_S, self._close_if_idle)
+        self._timer = threading.Timer(self.idle_close_s, self._close_if_idle)
         self._timer.daemon = True
         self._timer.start()
 
 
-_workers: dict[tuple[float, float], PrepareWorker] = {}
+_workers: dict[tuple[float, float, float], PrepareWorker] = {}
 _workers_lock = threading.Lock()
 
 
 def worker_for(settings: Settings) -> PrepareWorker:
     """The process's parse worker for these limits (started on first use)."""
-    key = (float(settings.parse_cpu_s), float(settings.parse_mem_mb))
+    limits = settings.limits
+    key = (float(limits.parse_cpu_s), float(limits.parse_mem_mb), float(limits.parse_idle_close_s))
     with _workers_lock:
         worker = _workers.get(key)
         if worker is None:
@@ -333,6 +334,6 @@ atexit.register(close_workers)
 
 def prepare_guarded(src, settings: Settings, times: StageTimes | None = None) -> PreparedDoc:
     """``prepare_source`` in the parse worker (or in-process when GOVQA_PARSE_ISOLATED=0)."""
-    if not settings.parse_isolated:
+    if not settings.limits.parse_isolated:
         return prepare_source(src, settings, times)
     return worker_for(settings).prepare(src, settings, times)

@@ -14,10 +14,12 @@ import stat
 import zipfile
 from pathlib import Path
 
+from rag.config import LimitsSettings
 from rag.types import LoadedDocument
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
-DEFAULT_MAX_UNPACKED_MB = 100.0  # decompressed size of a DOCX's parts / of one PDF stream
+_LIMITS = LimitsSettings()  # the defaults of the one place limits are set
+DEFAULT_MAX_UNPACKED_MB = _LIMITS.max_unpacked_mb  # decompressed size of a DOCX's parts / of one PDF stream
 
 
 class LoadError(Exception):
@@ -379,7 +381,7 @@ def file_kind(mode: int) -> str:
     return "特殊文件"
 
 
-def load_file(path: str | Path, *, max_mb: float = 60.0, max_chars: int | None = None,
+def load_file(path: str | Path, *, max_mb: float = _LIMITS.max_file_mb, max_chars: int | None = None,
               max_unpacked_mb: float = DEFAULT_MAX_UNPACKED_MB) -> LoadedDocument:
     p = Path(path)
     data = read_regular_file(p, max_mb=max_mb)

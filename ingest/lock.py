@@ -16,14 +16,14 @@ class IngestLock:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.path = settings.data_dir / "ingest.lock"
+        self.path = settings.store.data_dir / "ingest.lock"
         self.fh = None
 
     def try_acquire(self) -> bool:
         import fcntl
 
         if self.fh is None:
-            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+            self.settings.store.data_dir.mkdir(parents=True, exist_ok=True)
             self.fh = open(self.path, "w")
         try:
             fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -32,19 +32,19 @@ class IngestLock:
             return False
 
     def wait_message(self) -> str:
-        return (f"另一个导入正在使用数据目录 {self.settings.data_dir}（{self.path}），"
-                f"等待它完成后继续（最多 {self.settings.ingest_lock_timeout_s:g} 秒）…")
+        return (f"另一个导入正在使用数据目录 {self.settings.store.data_dir}（{self.path}），"
+                f"等待它完成后继续（最多 {self.settings.store.ingest_lock_timeout_s:g} 秒）…")
 
     def acquire(self) -> None:
-        deadline = time.monotonic() + self.settings.ingest_lock_timeout_s
+        deadline = time.monotonic() + self.settings.store.ingest_lock_timeout_s
         while not self.try_acquire():
             if time.monotonic() >= deadline:
                 from rag.store_errors import StoreLockedError
 
                 self.release()
                 raise StoreLockedError(
-                    f"数据目录 {self.settings.data_dir} 正被另一个导入进程使用（{self.path}），"
-                    f"等待 {self.settings.ingest_lock_timeout_s:g} 秒后仍未结束。请等它完成后重试"
+                    f"数据目录 {self.settings.store.data_dir} 正被另一个导入进程使用（{self.path}），"
+                    f"等待 {self.settings.store.ingest_lock_timeout_s:g} 秒后仍未结束。请等它完成后重试"
                     f"（GOVQA_INGEST_LOCK_TIMEOUT 可调整等待时间），之后可运行 `govqa doctor` 检查。")
             time.sleep(0.2)
 

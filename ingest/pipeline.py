@@ -191,7 +191,7 @@ def _embed_and_queue(prepared: PreparedDoc, slot: _Slot, pending: list[_Queued],
                    prepared.loaded.content_hash, prepared.loaded.fmt, PIPELINE_VERSION,
                    supersedes=tuple(o.meta.doc_id for o in older), indicators=prepared.indicators),
         older, name, n, base + step))
-    if sum(len(q.doc.chunks) for q in pending) >= settings.write_batch_chunks:
+    if sum(len(q.doc.chunks) for q in pending) >= settings.store.write_batch_chunks:
         yield from _flush(pending, store, times, total)
 
 
@@ -222,11 +222,11 @@ def ensure_seeded(*, settings: Settings, store: ReportStore, embedder: GovEmbedd
     """Ingest the bundled seeds/ into a new, empty data dir (the app's first start). A data dir
     anything was ever written to, removed from or repaired in never gets them (see
     rag.data_dir_marker.seeds_allowed): not after a repair, not after the user deleted every report."""
-    if not seeds_allowed(settings) or not store.is_empty() or not settings.seeds_dir.is_dir():
+    if not seeds_allowed(settings) or not store.is_empty() or not settings.store.seeds_dir.is_dir():
         if not store.is_empty():
             mark_data_dir_used(settings, "found in use")
         return []
-    results = ingest_paths([settings.seeds_dir], settings=settings, store=store, embedder=embedder, on_event=on_event)
+    results = ingest_paths([settings.store.seeds_dir], settings=settings, store=store, embedder=embedder, on_event=on_event)
     mark_data_dir_used(settings, "seeded")
     return results
 

@@ -55,8 +55,8 @@ class PreparedDoc:
 def prepare_document(loaded: LoadedDocument, settings: Settings, times: StageTimes | None = None) -> PreparedDoc:
     """load -> clean -> meta -> chunk -> tokens (no I/O, no embedding)."""
     times = times or StageTimes()
-    if len(loaded.text) > settings.max_text_chars:
-        raise too_much_text(loaded.file, settings.max_text_chars, len(loaded.text))
+    if len(loaded.text) > settings.limits.max_text_chars:
+        raise too_much_text(loaded.file, settings.limits.max_text_chars, len(loaded.text))
     with times.time("clean"):
         clean = clean_report_text(loaded.text)
     if len(clean.text.strip()) < 20:
@@ -66,15 +66,15 @@ def prepare_document(loaded: LoadedDocument, settings: Settings, times: StageTim
         meta = extract_metadata(clean, doc_id=doc_id, file=loaded.file)
     chunks, tokens = index_entries(clean.text, meta, settings, times)
     with times.time("indicators"):
-        indicators = indicator_rows(meta, clean.text)
+        indicators = indicator_rows(meta, clean.text, settings)
     return PreparedDoc(loaded, meta, clean.text, chunks, tokens, indicators)
 
 
-def indicator_rows(meta: DocMeta, clean_text: str) -> list | None:
+def indicator_rows(meta: DocMeta, clean_text: str, settings: Settings) -> list | None:
     """The report's rows of the indicator table (rag/indicators_table.py), or None when switched off."""
     from rag import indicators_table
 
-    return indicators_table.extract_rows(meta, clean_text) if indicators_table.enabled() else None
+    return indicators_table.extract_rows(meta, clean_text) if indicators_table.enabled(settings) else None
 
 
 def index_entries(text: str, meta: DocMeta, settings: Settings,
@@ -83,8 +83,8 @@ def index_entries(text: str, meta: DocMeta, settings: Settings,
     text), from its cleaned text and metadata: the one recipe for ingest, upgrade and repair."""
     times = times or StageTimes()
     with times.time("chunk"):
-        chunks = chunk_document(text, meta, max_tokens=settings.chunk_tokens,
-                                overlap_tokens=settings.chunk_overlap_tokens, encoding=settings.tokenizer_encoding)
+        chunks = chunk_document(text, meta, max_tokens=settings.chunk.chunk_tokens,
+                                overlap_tokens=settings.chunk.chunk_overlap_tokens, encoding=settings.chunk.tokenizer_encoding)
     with times.time("tokens"):
         tokens = [search_tokens(f"{meta.entity or meta.town or ''} {c.section} {c.text}") for c in chunks]
     return chunks, tokens
@@ -92,13 +92,13 @@ def index_entries(text: str, meta: DocMeta, settings: Settings,
 
 def load_source(src: Path | str | tuple[str, bytes], settings: Settings) -> LoadedDocument:
     """Read one source (a path, or an upload's (name, bytes)) within the settings' limits."""
-    limits = dict(max_chars=settings.max_text_chars, max_unpacked_mb=settings.max_unpacked_mb)
+    limits = dict(max_chars=settings.limits.max_text_chars, max_unpacked_mb=settings.limits.max_unpacked_mb)
     if isinstance(src, tuple):
         name, data = src
-        if len(data) > settings.max_file_mb * 1048576:
-            raise LoadError(name, f"文件过大（上限 {settings.max_file_mb:g} MB）")
+        if len(data) > settings.limits.max_file_mb * 1048576:
+            raise LoadError(name, f"文件过大（上限 {settings.limits.max_file_mb:g} MB）")
         return load_bytes(data, file=name, **limits)
-    return load_file(src, max_mb=settings.max_file_mb, **limits)
+    return load_file(src, max_mb=settings.limits.max_file_mb, **limits)
 
 
 def prepare_source(src: Path | str | tuple[str, bytes], settings: Settings,

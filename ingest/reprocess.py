@@ -42,7 +42,7 @@ def upgrade_outdated(*, settings: Settings, store: ReportStore, embedder: GovEmb
             batch.append(PendingDoc(meta, text, chunks, vectors, tokens, rec.content_hash, rec.fmt, PIPELINE_VERSION))
             results.append(FileResult(rec.meta.file, "replaced", "按新版规则重新处理", meta.doc_id, len(chunks),
                                       meta.entity or "", meta.year))
-            if sum(len(d.chunks) for d in batch) >= settings.write_batch_chunks:
+            if sum(len(d.chunks) for d in batch) >= settings.store.write_batch_chunks:
                 store.add_documents(batch)
                 batch = []
         store.add_documents(batch)
@@ -78,7 +78,7 @@ def rebuild_reports(recovered: dict[str, tuple[dict, str | None]], *, settings: 
         restored.append(file)
         if on_event:
             on_event(file)
-        if sum(len(d.chunks) for d in pending) >= settings.write_batch_chunks:
+        if sum(len(d.chunks) for d in pending) >= settings.store.write_batch_chunks:
             store.add_documents(pending)
             pending = []
     store.add_documents(pending)

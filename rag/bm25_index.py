@@ -25,12 +25,13 @@ class BM25Index:
         self._doc_arr = np.array([r["doc_id"] for r in rows]) if rows else np.array([], dtype=object)
 
     @classmethod
-    def build(cls, rows: list[dict], version: str) -> "BM25Index":
+    def build(cls, rows: list[dict], version: str, *, k1: float, b: float) -> "BM25Index":
+        """An index of ``rows`` (k1, b: the retrieval settings' bm25_k1 and bm25_b)."""
         import bm25s
 
         retriever = None
         if rows:
-            retriever = bm25s.BM25(k1=1.2, b=0.75)
+            retriever = bm25s.BM25(k1=k1, b=b)
             corpus = [r["tokens"].split(" ") if r["tokens"] else ["\u0000"] for r in rows]
             retriever.index(corpus, show_progress=False)
         return cls(retriever, rows, version)
@@ -156,7 +157,8 @@ def matches_catalogue(index: BM25Index, records: dict[str, DocRecord]) -> bool:
     return revs.keys() == records.keys() and all(revs[d] == records[d].ingested_at for d in records)
 
 
-def rebuild_index(records: dict[str, DocRecord], chunks, version: str, previous: BM25Index | None = None) -> BM25Index:
+def rebuild_index(records: dict[str, DocRecord], chunks, version: str, previous: BM25Index | None = None,
+                  *, k1: float, b: float) -> BM25Index:
     """Rows of the catalogued documents (``records``), read from the Chroma collection ``chunks``.
     Rows of ``previous`` are kept for documents whose catalogue record is unchanged (same
     ``ingested_at``); only the chunks of new or rewritten documents are read from Chroma, so an
@@ -185,4 +187,4 @@ def rebuild_index(records: dict[str, DocRecord], chunks, version: str, previous:
         row.update(id=cid, text=text, tokens=tokens, doc_rev=records[md["doc_id"]].ingested_at)
         rows.append(row)
     rows.sort(key=lambda r: (r["doc_id"], r["chunk_index"]))
-    return BM25Index.build(rows, version)
+    return BM25Index.build(rows, version, k1=k1, b=b)

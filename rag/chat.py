@@ -17,9 +17,11 @@ from rag.cite import ValidationReport, renumber, validate_answer
 from rag.config import Settings, disable_phone_home
 from rag.draft import Draft
 from rag.embed import GovEmbedding
+from rag.evidence import Gatherer, IndexGatherer
 from rag.query import analyse_question
 from rag.query_plan import QueryPlan, Side
-from rag.retrieve import RetrievalConfig, retrieve
+from rag.config import RetrievalSettings
+from rag.retrieve import retrieve
 from rag.store import ReportStore
 from rag.table_answer import answer_from_table
 from rag.text.cues import CITATION_MARK, NOT_FOUND
@@ -51,7 +53,6 @@ class Conversation:
         return [(t.question, t.answer.answer) for t in self.turns[-limit:]]
 
 
-MAX_SEPARATE_SIDES = 6  # above this many sides, one pooled retrieval instead of one per side
 _ONLY_PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 _HAS_LETTER = re.compile(r"[^\W\d_]")  # any letter or CJK character
@@ -64,11 +65,12 @@ def _message(question: str, text: str, timings: dict | None = None) -> Answer:
 
 class QAService:
     def __init__(self, settings: Settings, *, store: ReportStore | None = None,
-                 embedder: GovEmbedding | None = None):
+                 embedder: GovEmbedding | None = None, gatherer: Gatherer | None = None):
         disable_phone_home()
         self.settings = settings
         self.store = store or ReportStore(settings)
         self.embedder = embedder or GovEmbedding.from_settings(settings)
+        self.gatherer = gatherer or IndexGatherer(self.store, self.embedder)
 
     # ------------------------------------------------------------------ catalogue
     def catalogue(self) -> list[DocMeta]:
@@ -84,7 +86,7 @@ class QAService:
         if not metas:
             return None
         hits = retrieve(description, store=self.store, embedder=self.embedder, k=30, doc_ids=set(metas),
-                        config=RetrievalConfig(mode="bm25", merge_neighbours=False)).passages
+                        config=RetrievalSettings(mode="bm25", merge_neighbours=False)).passages
         best: dict[str, float] = {}
         for p in hits:
             best[p.doc_id] = max(best.get(p.doc_id, 0.0), p.scores.get("bm25", 0.0))
@@ -122,9 +124,9 @@ class QAService:
             return q, _message(q, "问题只包含标点或符号，请用中文描述想了解的内容。"), notices
         if not _HAS_LETTER.search(q):
             return q, _message(q, "问题只包含数字或符号，请用中文描述想了解的内容，例如“2023年财政收入是多少？”"), notices
-        if count_tokens(q) > self.settings.question_max_tokens:
-            q, _ = truncate_tokens(q, self.settings.question_max_tokens)
-            notices.append(f"问题过长，已截取前 {self.settings.question_max_tokens} 个 token。")
+        if count_tokens(q) > self.settings.answer.question_max_tokens:
+            q, _ = truncate_tokens(q, self.settings.answer.question_max_tokens)
+            notices.append(f"问题过长，已截取前 {self.settings.answer.question_max_tokens} 个 token。")
         if not _HAS_CJK.search(q):
             notices.append("本工具针对中文报告，英文问题可能检索不准，建议用中文提问。")
         return q, None, notices
@@ -137,27 +139,9 @@ class QAService:
             resolve_description=self._resolve_description,
         )
 
-    def gather(self, plan: QueryPlan, *, k: int, config: RetrievalConfig) -> list[tuple[Side, list[Passage]]]:
-        """Evidence per side: one retrieval per side, so each gets its own passages — or, for a
-        question over many reports ("哪个镇…最高"), one retrieval over all, grouped by report."""
-        if plan.comparison and len(plan.sides) > MAX_SEPARATE_SIDES:
-            pool = set().union(*(s.doc_ids for s in plan.sides))
-            result = retrieve(plan.topic or plan.standalone, store=self.store, embedder=self.embedder,
-                              k=min(4 * MAX_SEPARATE_SIDES, 40), doc_ids=pool, config=config)
-            by_doc: dict[str, list[Passage]] = {}
-            for p in result.passages:
-                by_doc.setdefault(p.doc_id, []).append(p)
-            return [(side, [p for d in side.doc_ids for p in by_doc.get(d, [])][:k]) for side in plan.sides]
-        evidence = []
-        for side in plan.sides:
-            if side.missing:  # no report for this side: nothing to retrieve, never another report's text
-                evidence.append((side, []))
-                continue
-            ids = side.doc_ids if side.doc_ids else plan.doc_ids
-            text = plan.standalone if not plan.comparison else f"{side.label} {plan.topic}"
-            result = retrieve(text, store=self.store, embedder=self.embedder, k=k, doc_ids=ids, config=config)
-            evidence.append((side, result.passages))
-        return evidence
+    def gather(self, plan: QueryPlan, *, k: int, config: RetrievalSettings) -> list[tuple[Side, list[Passage]]]:
+        """Evidence per side, by this service's gatherer (the index search, or an eval variant's)."""
+        return self.gatherer.gather(plan, k=k, config=config)
 
     def ask(self, question: str, conversation: Conversation | None = None, **kwargs) -> Answer:
         answer = None
@@ -182,13 +166,13 @@ class QAService:
         years: tuple[int, ...] | list[int] = (),
         k: int | None = None,
         backend: str | None = None,
-        retrieval: RetrievalConfig | None = None,
+        retrieval: RetrievalSettings | None = None,
     ) -> Iterator[str | Answer]:
         """Yield text deltas, then the final validated :class:`Answer`."""
         t0 = time.perf_counter()
-        backend = backend or self.settings.backend
-        k = k or self.settings.top_k
-        config = retrieval or RetrievalConfig.from_settings(self.settings)
+        backend = backend or self.settings.answer.backend
+        k = k or self.settings.retrieval.top_k
+        config = retrieval or self.settings.retrieval
         q, early, notices = self._precheck(question)
         if early is None and self.store.is_empty():
             early = _message(q, "还没有导入任何报告：请先上传报告或运行 `govqa ingest seeds/`。")
@@ -253,7 +237,7 @@ class QAService:
 
             try:  # the model rewrites the follow-up; on failure the offline follow-up rules apply
                 asked, _ = truncate_tokens(condense_question(q, conversation.history_pairs(), settings=self.settings),
-                                           self.settings.question_max_tokens)
+                                           self.settings.answer.question_max_tokens)
             except LLMError as err:
                 notices.append(f"追问改写失败（{err}），已按离线规则理解追问。")
             timings["condense"] = (time.perf_counter() - t) * 1000

@@ -15,7 +15,7 @@ def forget_chroma_system(settings: Settings) -> None:
     it, and it is freed when the last of them lets go. (Chroma caches one System per path.)"""
     from chromadb.api.shared_system_client import SharedSystemClient
 
-    target = os.path.realpath(settings.data_dir / "chroma")
+    target = os.path.realpath(settings.store.data_dir / "chroma")
     with SharedSystemClient._refcount_lock:
         for ident in list(SharedSystemClient._identifier_to_system):
             if ident and os.path.realpath(ident) == target:
@@ -24,7 +24,7 @@ def forget_chroma_system(settings: Settings) -> None:
 
 
 def chroma_sqlite_path(settings: Settings) -> Path:
-    return settings.data_dir / "chroma" / "chroma.sqlite3"
+    return settings.store.data_dir / "chroma" / "chroma.sqlite3"
 
 
 def sqlite_uri(path: Path, mode: str) -> str:
@@ -39,10 +39,10 @@ def probe_data_dir(settings: Settings) -> None:
     import sqlite3
 
     db = chroma_sqlite_path(settings)
-    if settings.chroma_host or not db.is_file():
+    if settings.store.chroma_host or not db.is_file():
         return
     try:
-        con = sqlite3.connect(sqlite_uri(db, "rw"), uri=True, timeout=settings.lock_timeout_s)
+        con = sqlite3.connect(sqlite_uri(db, "rw"), uri=True, timeout=settings.store.lock_timeout_s)
     except sqlite3.Error:
         return  # e.g. a read-only data dir: let Chroma try and report
     try:
@@ -52,7 +52,7 @@ def probe_data_dir(settings: Settings) -> None:
         msg = str(exc)
         if "locked" in msg or "busy" in msg:
             raise StoreLockedError(
-                f"数据目录 {settings.data_dir} 被其他进程锁定：{db} 在 {settings.lock_timeout_s:g} 秒内一直被占用。"
+                f"数据目录 {settings.store.data_dir} 被其他进程锁定：{db} 在 {settings.store.lock_timeout_s:g} 秒内一直被占用。"
                 f"请先关闭正在使用它的 govqa 进程（导入或网页界面）后重试；没有其他进程时运行 `govqa doctor` 检查。"
             ) from exc
         if any(m in msg for m in CORRUPT_MARKERS):
@@ -69,20 +69,20 @@ def open_chroma_client(settings: Settings):
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.chroma_host:
+    if settings.store.chroma_host:
         headers = {}
-        if settings.chroma_token:
-            headers["Authorization"] = f"Bearer {settings.chroma_token}"
+        if settings.store.chroma_token:
+            headers["Authorization"] = f"Bearer {settings.store.chroma_token}"
         try:
             return chromadb.HttpClient(
-                host=settings.chroma_host, port=settings.chroma_port, ssl=settings.chroma_ssl,
+                host=settings.store.chroma_host, port=settings.store.chroma_port, ssl=settings.store.chroma_ssl,
                 headers=headers or None, settings=chroma_settings,
             )
         except Exception as exc:  # noqa: BLE001
             raise StoreError(
-                f"无法连接 Chroma 服务器 {settings.chroma_host}:{settings.chroma_port}：{exc}"
+                f"无法连接 Chroma 服务器 {settings.store.chroma_host}:{settings.store.chroma_port}：{exc}"
             ) from exc
-    path = settings.data_dir / "chroma"
+    path = settings.store.data_dir / "chroma"
     probe_data_dir(settings)
     try:
         path.mkdir(parents=True, exist_ok=True)

@@ -16,10 +16,10 @@ from rag.config import Settings
 def sqlite_integrity(settings: Settings) -> list[str]:
     """`PRAGMA quick_check` of the embedded database (read-only); empty list when intact."""
     db = chroma_sqlite_path(settings)
-    if settings.chroma_host or not db.is_file():
+    if settings.store.chroma_host or not db.is_file():
         return []
     try:
-        con = sqlite3.connect(sqlite_uri(db, "ro"), uri=True, timeout=settings.lock_timeout_s)
+        con = sqlite3.connect(sqlite_uri(db, "ro"), uri=True, timeout=settings.store.lock_timeout_s)
         try:
             rows = [r[0] for r in con.execute("PRAGMA quick_check").fetchall()]
         finally:
@@ -38,14 +38,14 @@ def sqlite_integrity(settings: Settings) -> list[str]:
 
 def quarantine_chroma(settings: Settings) -> Path:
     """Move a damaged embedded index aside (nothing is deleted) so a new, empty one can be made."""
-    src = settings.data_dir / "chroma"
-    dest = settings.data_dir / f"chroma.broken-{time.strftime('%Y%m%d-%H%M%S')}"
+    src = settings.store.data_dir / "chroma"
+    dest = settings.store.data_dir / f"chroma.broken-{time.strftime('%Y%m%d-%H%M%S')}"
     n = 1
     while dest.exists():
-        dest = settings.data_dir / f"chroma.broken-{time.strftime('%Y%m%d-%H%M%S')}-{n}"
+        dest = settings.store.data_dir / f"chroma.broken-{time.strftime('%Y%m%d-%H%M%S')}-{n}"
         n += 1
     src.rename(dest)
-    for side in settings.data_dir.glob("bm25_*"):  # derived from the moved index
+    for side in settings.store.data_dir.glob("bm25_*"):  # derived from the moved index
         shutil.rmtree(side, ignore_errors=True)
     return dest
 

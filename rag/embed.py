@@ -143,9 +143,9 @@ class GovEmbedding(BaseEmbedding):
     def from_settings(cls, settings: Settings, *, with_cache: bool = True) -> "GovEmbedding":
         cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite") if with_cache else None
         return cls(
-            model_name=settings.embed_model, backend=settings.embed_backend, threads=settings.embed_threads,
-            base_url=settings.embed_base_url, api_key=settings.embed_api_key,
-            embed_batch_size=settings.embed_batch, cache=cache,
+            model_name=settings.embed.embed_model, backend=settings.embed.embed_backend, threads=settings.embed.embed_threads,
+            base_url=settings.embed.embed_base_url, api_key=settings.embed.embed_api_key,
+            embed_batch_size=settings.embed.embed_batch, cache=cache,
         )
 
     @property

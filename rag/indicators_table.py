@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
 import weakref
 from dataclasses import asdict, dataclass
@@ -55,9 +54,9 @@ def _extractor_version() -> str:
 EXTRACTOR_VERSION = _extractor_version()
 
 
-def enabled() -> bool:
-    """Extraction at ingest (on unless GOVQA_INDICATORS is 0/false/off)."""
-    return os.environ.get("GOVQA_INDICATORS", "1").strip().lower() not in ("0", "false", "off", "no")
+def enabled(settings) -> bool:
+    """Extraction at ingest (settings.answer.indicators; GOVQA_INDICATORS=0 turns it off)."""
+    return settings.answer.indicators
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +196,7 @@ class IndicatorTable:
     def __init__(self, store):
         self.store = store
         self.collection = store.client.get_or_create_collection(
-            store.settings.collection_name + "_indicators", embedding_function=None, metadata={"hnsw:space": "l2"})
+            store.settings.embed.collection_name + "_indicators", embedding_function=None, metadata={"hnsw:space": "l2"})
         self._lock = threading.RLock()
         self._per_doc: dict[str, list[IndicatorRow]] = {}  # doc_id -> rows (doc_id is a content hash)
         self._snapshot: Snapshot | None = None
@@ -290,7 +289,7 @@ def table_for(store) -> IndicatorTable:
 # ---------------------------------------------------------------------------- hooks for the store
 def write_rows(store, docs) -> None:
     """Called by ReportStore.add_documents before the catalogue records are written."""
-    if enabled():
+    if enabled(store.settings):
         table_for(store).write(docs)
 
 

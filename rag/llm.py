@@ -98,8 +98,8 @@ def llm_answer(plan: QueryPlan, evidence: list[tuple[Side, list[Passage]]], *, s
     if plan.unknown_places:
         names = "、".join(plan.unknown_places)
         return Draft(f"{NOT_FOUND}{names}：已导入的报告中没有关于{names}的报告。", True, [])
-    context = build_context(evidence, budget_tokens=settings.llm_context_tokens, comparison=plan.comparison,
-                            encoding=settings.tokenizer_encoding)
+    context = build_context(evidence, budget_tokens=settings.answer.llm_context_tokens, comparison=plan.comparison,
+                            encoding=settings.chunk.tokenizer_encoding)
     if not context.passages:
         topic = (plan.topic or plan.question).strip("？?。 ")
         return Draft(f"{NOT_FOUND}“{topic}”：没有检索到相关的报告内容。", True, [])
@@ -119,7 +119,7 @@ def llm_answer(plan: QueryPlan, evidence: list[tuple[Side, list[Passage]]], *, s
         _, rows = _comparison_rows(text, plan)
     notices = []
     if context.left_out:
-        log.info("context budget %d tokens: %d passages left out", settings.llm_context_tokens, context.left_out)
+        log.info("context budget %d tokens: %d passages left out", settings.answer.llm_context_tokens, context.left_out)
     return Draft(text, refused, citations, rows, notices)
 
 

@@ -50,7 +50,7 @@ class _Fatal(Exception):
 def redact(text: str, settings: Settings) -> str:
     """Remove the API key (and any bearer token / sk- key lookalike) from ``text``."""
     out = str(text)
-    key = settings.llm_api_key
+    key = settings.answer.llm_api_key
     if key:
         out = out.replace(key, "***")
         if len(key) >= 12:  # servers often echo a shortened key ("sk-abc…xyz")
@@ -92,7 +92,7 @@ def _one_attempt(messages: list[dict], settings: Settings, *, max_tokens: int, s
     import httpx
     import openai
 
-    client = _client(settings.llm_base_url, settings.llm_api_key or _NO_KEY, float(settings.llm_timeout_s))
+    client = _client(settings.answer.llm_base_url, settings.answer.llm_api_key or _NO_KEY, float(settings.answer.llm_timeout_s))
     started = time.monotonic()
     try:
         if not stream:
@@ -102,7 +102,7 @@ def _one_attempt(messages: list[dict], settings: Settings, *, max_tokens: int, s
     except (_Retry, _Fatal):
         raise
     except openai.APITimeoutError:
-        raise _Retry(f"请求超时（{settings.llm_timeout_s:g} 秒）") from None
+        raise _Retry(f"请求超时（{settings.answer.llm_timeout_s:g} 秒）") from None
     except openai.APIConnectionError:
         raise _Retry("连接大模型接口失败或连接中断") from None
     except openai.APIStatusError as err:
@@ -121,7 +121,7 @@ def _one_attempt(messages: list[dict], settings: Settings, *, max_tokens: int, s
     except openai.APIError:
         raise _Retry("接口在生成中报错") from None
     except httpx.TimeoutException:
-        raise _Retry(f"请求超时（{settings.llm_timeout_s:g} 秒）") from None
+        raise _Retry(f"请求超时（{settings.answer.llm_timeout_s:g} 秒）") from None
     except httpx.HTTPError:
         raise _Retry("流式响应中途中断") from None
     except (json.JSONDecodeError, ValueError, TypeError, AttributeError, KeyError, IndexError):
@@ -130,7 +130,7 @@ def _one_attempt(messages: list[dict], settings: Settings, *, max_tokens: int, s
 
 def _complete(client, messages: list[dict], settings: Settings, *, max_tokens: int) -> str:
     """The whole answer in one response."""
-    resp = client.chat.completions.create(model=settings.llm_model, messages=messages, temperature=0,
+    resp = client.chat.completions.create(model=settings.answer.llm_model, messages=messages, temperature=0,
                                           max_tokens=max_tokens, stream=False)
     if isinstance(resp, str) or not getattr(resp, "choices", None):
         raise _Retry("返回内容格式错误")
@@ -145,11 +145,11 @@ def _stream(client, messages: list[dict], settings: Settings, *, max_tokens: int
     """The answer streamed: each delta goes to ``on_delta`` (and ``emitted``) as it arrives."""
     parts: list[str] = []
     finished = False
-    response_stream = client.chat.completions.create(model=settings.llm_model, messages=messages,
+    response_stream = client.chat.completions.create(model=settings.answer.llm_model, messages=messages,
                                                      temperature=0, max_tokens=max_tokens, stream=True)
     try:
         for chunk in response_stream:
-            if time.monotonic() - started > ATTEMPT_DEADLINE_FACTOR * settings.llm_timeout_s:
+            if time.monotonic() - started > ATTEMPT_DEADLINE_FACTOR * settings.answer.llm_timeout_s:
                 raise _Retry("生成超时")
             choices = getattr(chunk, "choices", None)
             if not choices:
@@ -176,9 +176,9 @@ def _stream(client, messages: list[dict], settings: Settings, *, max_tokens: int
 def chat_completion(messages: list[dict], *, settings: Settings, max_tokens: int = ANSWER_MAX_TOKENS,
                     stream: bool = True, on_delta: Callable[[str], None] | None = None) -> str:
     """One chat completion with bounded retries; returns the text or raises :class:`LLMError`."""
-    if not settings.llm_base_url and not settings.llm_api_key:
+    if not settings.answer.llm_base_url and not settings.answer.llm_api_key:
         raise LLMError("未配置大模型接口：请设置 OPENAI_BASE_URL 或 OPENAI_API_KEY")
-    attempts = max(0, int(settings.llm_max_retries)) + 1
+    attempts = max(0, int(settings.answer.llm_max_retries)) + 1
     reason = "未知错误"
     for attempt in range(attempts):
         emitted: list[str] = []
@@ -192,7 +192,7 @@ def chat_completion(messages: list[dict], *, settings: Settings, max_tokens: int
             if attempt + 1 >= attempts:
                 break
             if err.retry_after is not None:
-                wait = min(err.retry_after, RETRY_AFTER_CAP_S, float(settings.llm_timeout_s))
+                wait = min(err.retry_after, RETRY_AFTER_CAP_S, float(settings.answer.llm_timeout_s))
             else:
                 wait = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** attempt) + random.uniform(0, 0.25)
             log.warning("大模型请求失败（%s），%.1f 秒后第 %d/%d 次重试", reason, wait, attempt + 1, attempts - 1)

@@ -3,7 +3,7 @@
 The retrieved passages are numbered [1]..[m] and fenced as data (``<资料 id="n" …>…</资料>``,
 with anything fence-like inside them escaped); the system prompt says that text inside the
 fences is never an instruction. Passages are added in rank order (sides of a comparison
-interleaved) until the tiktoken budget ``settings.llm_context_tokens`` is reached.
+interleaved) until the tiktoken budget ``settings.answer.llm_context_tokens`` is reached.
 """
 
 from __future__ import annotations

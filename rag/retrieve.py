@@ -1,7 +1,7 @@
 """Hybrid retrieval: dense (Chroma via LlamaIndex, e5 query prefix) + BM25 over jieba tokens.
 
-The search strategy is a parameter (``mode``: hybrid | dense | bm25; ``fusion``: weighted |
-rrf) so the eval harness can compare them on the same index. Filters are document ids
+The search strategy is the retrieval section of the settings (``mode``: hybrid | dense | bm25;
+``fusion``: weighted | rrf) so the eval harness can compare them on the same index. Filters are document ids
 resolved by query analysis (town / region / year / described document).
 """
 
@@ -12,27 +12,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from rag.config import RetrievalSettings
 from rag.embed import GovEmbedding
 from rag.text.lexicon import expand_terms
 from rag.store import ReportStore, row_to_passage
 from rag.text.tokens import search_tokens
 from rag.types import Passage
-
-
-@dataclass(frozen=True)
-class RetrievalConfig:
-    mode: str = "hybrid"  # hybrid | dense | bm25
-    fusion: str = "weighted"  # weighted | rrf
-    dense_weight: float = 0.35
-    bm25_weight: float = 0.65
-    rrf_k: int = 60
-    candidates: int = 30
-    merge_neighbours: bool = True
-
-    @classmethod
-    def from_settings(cls, settings) -> "RetrievalConfig":
-        return cls(mode=settings.retrieval_mode, fusion=settings.fusion, dense_weight=settings.dense_weight,
-                   bm25_weight=settings.bm25_weight, rrf_k=settings.rrf_k, candidates=settings.candidates)
 
 
 @dataclass
@@ -58,7 +43,7 @@ def _normalise(scores: dict[str, float]) -> dict[str, float]:
     return {k: (v - lo) / (hi - lo) for k, v in scores.items()}
 
 
-def fuse(dense: list[tuple[str, float]], sparse: list[tuple[str, float]], config: RetrievalConfig) -> dict[str, float]:
+def fuse(dense: list[tuple[str, float]], sparse: list[tuple[str, float]], config: RetrievalSettings) -> dict[str, float]:
     """Combine two ranked lists: min-max weighted sum, or reciprocal-rank fusion."""
     if config.fusion == "rrf":
         fused: dict[str, float] = {}
@@ -78,7 +63,7 @@ def retrieve(
     embedder: GovEmbedding,
     k: int = 6,
     doc_ids: set[str] | frozenset[str] | None = None,
-    config: RetrievalConfig = RetrievalConfig(),
+    config: RetrievalSettings = RetrievalSettings(),
 ) -> RetrievalResult:
     """Top-k passages for ``text`` within ``doc_ids`` (None = all reports)."""
     timings: dict[str, float] = {}

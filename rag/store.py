@@ -26,7 +26,7 @@ import numpy as np
 
 from rag.bm25_index import BM25Index, matches_catalogue, rebuild_index
 from rag.chroma_client import forget_chroma_system, open_chroma_client
-from rag.config import Settings
+from rag.config import RetrievalSettings, Settings
 from rag.data_dir_marker import mark_data_dir_used
 from rag.store_errors import StoreBusyError, StoreError, is_stale_read, open_failure
 from rag.store_records import (
@@ -62,8 +62,9 @@ class ReportStore(CatalogueRepair):
     def _open(self) -> None:
         settings = self.settings
         self.client = open_chroma_client(settings)
-        name = settings.collection_name
-        meta = {"hnsw:space": "cosine", "hnsw:search_ef": 200, "hnsw:construction_ef": 200}
+        name = settings.embed.collection_name
+        meta = {"hnsw:space": "cosine", "hnsw:search_ef": settings.store.hnsw_search_ef,
+                "hnsw:construction_ef": settings.store.hnsw_construction_ef}
         try:
             self.chunks = self.client.get_or_create_collection(name, embedding_function=None, metadata=meta)
             self.docs = self.client.get_or_create_collection(
@@ -79,9 +80,9 @@ class ReportStore(CatalogueRepair):
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # noqa: BLE001 - includes the Rust core's PanicException
-            if not settings.chroma_host:
+            if not settings.store.chroma_host:
                 raise open_failure(settings, exc) from exc
-            where = f"Chroma 服务器 {settings.chroma_host}:{settings.chroma_port}"
+            where = f"Chroma 服务器 {settings.store.chroma_host}:{settings.store.chroma_port}"
             raise StoreError(f"{where} 无法使用（{type(exc).__name__}: {exc}）。运行 `govqa doctor`。") from exc
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
@@ -91,7 +92,7 @@ class ReportStore(CatalogueRepair):
         """A fresh view of the embedded index: another process committed reports after this one
         opened it (its in-memory vector index lacks them). A server needs no reopen."""
         with self._lock:
-            if not self.settings.chroma_host:
+            if not self.settings.store.chroma_host:
                 forget_chroma_system(self.settings)
             self._open()
             self._counts = None
@@ -141,7 +142,7 @@ class ReportStore(CatalogueRepair):
     def _read_version(self) -> str:
         token = self._retrying(self._read_version_once)
         seen = self._seen_version
-        if seen is not None and token != seen and token not in self._own_versions and not self.settings.chroma_host:
+        if seen is not None and token != seen and token not in self._own_versions and not self.settings.store.chroma_host:
             self.reopen()  # another process committed: see its reports through a fresh view (a server needs none)
         self._seen_version = token
         return token
@@ -276,10 +277,17 @@ class ReportStore(CatalogueRepair):
     # ------------------------------------------------------------------ BM25 side index
     @property
     def _bm25_path(self) -> Path:
-        if self.settings.chroma_host:
-            tag = f"{self.settings.chroma_host}_{self.settings.chroma_port}".replace(".", "_").replace(":", "_")
-            return self.settings.data_dir / f"bm25_{self.settings.collection_name}_{tag}"
-        return self.settings.data_dir / f"bm25_{self.settings.collection_name}"
+        if self.settings.store.chroma_host:
+            tag = f"{self.settings.store.chroma_host}_{self.settings.store.chroma_port}".replace(".", "_").replace(":", "_")
+            return self.settings.store.data_dir / f"bm25_{self.settings.embed.collection_name}_{tag}{self._bm25_tag()}"
+        return self.settings.store.data_dir / f"bm25_{self.settings.embed.collection_name}{self._bm25_tag()}"
+
+    def _bm25_tag(self) -> str:
+        """'' for the default BM25 parameters (so existing side indexes stay valid), else k1 and b."""
+        r, default = self.settings.retrieval, RetrievalSettings()
+        if (r.bm25_k1, r.bm25_b) == (default.bm25_k1, default.bm25_b):
+            return ""
+        return f"_k{r.bm25_k1:g}_b{r.bm25_b:g}".replace(".", "p")
 
     def invalidate_bm25(self) -> None:
         with self._lock:
@@ -294,7 +302,8 @@ class ReportStore(CatalogueRepair):
             index = BM25Index.read(path, mmap=False)
             if index.version != self.version() or not self._matches_catalogue(index):
                 problem = "BM25 索引与目录不同步"
-            elif not index.same_as(BM25Index.build(index.rows, index.version)):
+            elif not index.same_as(BM25Index.build(index.rows, index.version, k1=self.settings.retrieval.bm25_k1,
+                                                   b=self.settings.retrieval.bm25_b)):
                 problem = "BM25 索引已损坏（其中的得分与分块的词不符）"
         except FileNotFoundError:
             problem = "BM25 索引不存在" if self.records() else ""
@@ -330,7 +339,8 @@ class ReportStore(CatalogueRepair):
         return matches_catalogue(index, self.records())
 
     def _rebuild_bm25(self, version: str, previous: BM25Index | None = None) -> BM25Index:
-        return rebuild_index(self.records(), self.chunks, version, previous)
+        r = self.settings.retrieval
+        return rebuild_index(self.records(), self.chunks, version, previous, k1=r.bm25_k1, b=r.bm25_b)
 
     # ------------------------------------------------------------------ reads
     def dense_search(self, query_vec: np.ndarray, k: int, doc_ids: set[str] | None = None) -> list[tuple[str, float]]:

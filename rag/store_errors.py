@@ -38,7 +38,7 @@ CORRUPT_MARKERS = ("malformed", "not a database", "file is encrypted", "database
 
 def open_failure(settings: Settings, exc: BaseException) -> StoreError:
     """A clear error (naming the path and the recovery command) for a store that failed to open."""
-    path = settings.data_dir / "chroma"
+    path = settings.store.data_dir / "chroma"
     detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     if any(m in detail for m in CORRUPT_MARKERS):
         return StoreCorruptError(
@@ -57,6 +57,6 @@ def explain_store_failure(settings: Settings, exc: BaseException) -> StoreError 
     if isinstance(exc, StoreError):
         return exc
     detail = f"{type(exc).__name__}: {exc}"
-    if settings.chroma_host or not any(m in detail for m in (*CORRUPT_MARKERS, "database is locked")):
+    if settings.store.chroma_host or not any(m in detail for m in (*CORRUPT_MARKERS, "database is locked")):
         return None
     return open_failure(settings, exc)

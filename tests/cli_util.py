@@ -11,9 +11,9 @@ _CLEARED = ("GOVQA_CHROMA_HOST", "OPENAI_API_KEY", "OPENAI_BASE_URL", "GOVQA_LLM
 
 def cli_env(monkeypatch, settings: Settings) -> None:
     """Point the environment (what `Settings.from_env` reads) at a test's settings."""
-    monkeypatch.setenv("GOVQA_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("GOVQA_DATA_DIR", str(settings.store.data_dir))
     monkeypatch.setenv("GOVQA_EMBED_CACHE", str(settings.cache_dir))
-    monkeypatch.setenv("GOVQA_SEEDS_DIR", str(settings.seeds_dir))
+    monkeypatch.setenv("GOVQA_SEEDS_DIR", str(settings.store.seeds_dir))
     for var in _CLEARED:
         monkeypatch.delenv(var, raising=False)
 

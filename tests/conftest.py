@@ -34,7 +34,7 @@ def make_settings(data_dir: Path, cache_dir: Path, **overrides) -> Settings:
     base = dict(data_dir=data_dir, embed_cache_dir=cache_dir, seeds_dir=SEEDS, chroma_host=None,
                 llm_base_url=None, llm_api_key=None, backend="extractive")
     base.update(overrides)
-    return Settings(**base)
+    return Settings.build(**base)
 
 
 @pytest.fixture(scope="session")
@@ -80,4 +80,4 @@ def ingest_one_report(data_dir: Path, cache_dir: Path, report: Path) -> Path:
     assert [r.status for r in results] == ["ok"]
     del store
     SharedSystemClient.clear_system_cache()
-    return settings.data_dir
+    return settings.store.data_dir

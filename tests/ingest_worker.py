@@ -24,7 +24,7 @@ def main(argv: list[str]) -> int:
     from rag.store import ReportStore
 
     data_dir, cache_dir, *paths = argv
-    settings = Settings(data_dir=Path(data_dir), embed_cache_dir=Path(cache_dir), chroma_host=None,
+    settings = Settings.build(data_dir=Path(data_dir), embed_cache_dir=Path(cache_dir), chroma_host=None,
                         llm_base_url=None, llm_api_key=None, backend="extractive", embed_threads=1)
     store = ReportStore(settings)
     embedder = GovEmbedding.from_settings(settings)

@@ -128,7 +128,7 @@ def test_number_not_in_cited_passage_is_caught():
 def test_cli_ask_json_contract(seeded_settings, capsys, monkeypatch):
     from cli import main
 
-    monkeypatch.setenv("GOVQA_DATA_DIR", str(seeded_settings.data_dir))
+    monkeypatch.setenv("GOVQA_DATA_DIR", str(seeded_settings.store.data_dir))
     monkeypatch.setenv("GOVQA_EMBED_CACHE", str(seeded_settings.cache_dir))
     assert main(["ask", "--json", "杜桥镇2019年工业产值是多少？", "其中镇本级是多少？"]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]

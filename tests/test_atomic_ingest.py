@@ -17,7 +17,6 @@ import os
 import queue
 import random
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -67,7 +66,7 @@ class Worker:
     def __init__(self, settings, folder: Path):
         env = dict(os.environ, PYTHONUNBUFFERED="1", OMP_NUM_THREADS="1")
         self.proc = subprocess.Popen(
-            [sys.executable, str(WORKER), str(settings.data_dir), str(settings.cache_dir), str(folder)],
+            [sys.executable, str(WORKER), str(settings.store.data_dir), str(settings.cache_dir), str(folder)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(ROOT), env=env,
         )
         self.lines: queue.Queue[str] = queue.Queue()
@@ -128,7 +127,8 @@ def verify_index(settings, monkeypatch, capsys, reported: dict[str, str], asked:
     """The post-kill checks; returns what was found (for the summary)."""
     from rag.chat import QAService
     from rag.embed import GovEmbedding
-    from rag.retrieve import RetrievalConfig, retrieve
+    from rag.config import RetrievalSettings
+    from rag.retrieve import retrieve
 
     found = {"orphans": 0, "problems": 0, "listed": 0}
     store = _fresh_store(settings)  # must open (no exception) after any kill
@@ -144,7 +144,7 @@ def verify_index(settings, monkeypatch, capsys, reported: dict[str, str], asked:
         for town in TOWNS:
             q, _ = question_for(town)
             for mode in ("hybrid", "dense", "bm25"):
-                res = retrieve(q, store=store, embedder=embedder, k=8, config=RetrievalConfig(mode=mode))
+                res = retrieve(q, store=store, embedder=embedder, k=8, config=RetrievalSettings(mode=mode))
                 assert not {p.doc_id for p in res.passages} & orphans, (note, mode, q)
     if problems:
         code, out, _ = run_cli(monkeypatch, capsys, settings, "doctor")
@@ -267,7 +267,8 @@ def test_orphan_chunks_of_an_interrupted_write_are_invisible_and_repaired(fresh_
     from ingest.pipeline import ingest_paths, prepare_document
     from rag.chat import QAService
     from rag.embed import GovEmbedding
-    from rag.retrieve import RetrievalConfig, retrieve
+    from rag.config import RetrievalSettings
+    from rag.retrieve import retrieve
     from rag.store import ReportStore
     from rag.store_records import PendingDoc, chunk_nodes
 
@@ -292,7 +293,7 @@ def test_orphan_chunks_of_an_interrupted_write_are_invisible_and_repaired(fresh_
     assert len(problems) == 1 and orphan in problems[0]
     q, _ = question_for("竹园")
     for mode in ("hybrid", "dense", "bm25"):
-        res = retrieve(q, store=store, embedder=embedder, k=10, config=RetrievalConfig(mode=mode))
+        res = retrieve(q, store=store, embedder=embedder, k=10, config=RetrievalSettings(mode=mode))
         assert orphan not in {p.doc_id for p in res.passages}, mode
     answer = QAService(settings, store=store, embedder=embedder).ask(q)
     assert all(c.doc_id != orphan for c in answer.citations)

@@ -165,7 +165,7 @@ def test_bad_files_through_the_cli(base, tmp_path, monkeypatch, capsys):
 
 def test_fifty_megabyte_text_file_is_refused_by_size(base, tmp_path):
     settings, store, embedder = base
-    assert settings.max_file_mb < 50
+    assert settings.limits.max_file_mb < 50
     path = tmp_path / "huge scrape.txt"
     line = ("全镇实现地区生产总值58.3亿元，同比增长6.2%。" * 40 + "\n").encode()
     with open(path, "wb") as fh:
@@ -175,7 +175,7 @@ def test_fifty_megabyte_text_file_is_refused_by_size(base, tmp_path):
     stats_before = dict(embedder.stats)
     results = _ingest(base, path)
     assert [r.status for r in results] == ["failed"]
-    assert "过大" in results[0].reason and f"{settings.max_file_mb:g} MB" in results[0].reason
+    assert "过大" in results[0].reason and f"{settings.limits.max_file_mb:g} MB" in results[0].reason
     assert embedder.stats == stats_before  # nothing embedded, nothing even looked up
     # the same bytes as an upload (name, bytes) are refused by the same limit
     from ingest.pipeline import iter_ingest
@@ -204,8 +204,8 @@ def test_size_limits_are_settings(monkeypatch):
     monkeypatch.setenv("GOVQA_MAX_FILE_MB", "3.5")
     monkeypatch.setenv("GOVQA_MAX_TEXT_CHARS", "12345")
     s = Settings.from_env()
-    assert s.max_file_mb == 3.5 and s.max_text_chars == 12345
-    assert ".txt" in s.allowed_suffixes
+    assert s.limits.max_file_mb == 3.5 and s.limits.max_text_chars == 12345
+    assert ".txt" in s.limits.allowed_suffixes
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-16", "utf-16-be-bom"])

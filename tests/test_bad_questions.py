@@ -63,12 +63,12 @@ def test_ten_thousand_character_question_is_truncated_with_a_notice(service):
     base = "2023年全镇地区生产总值是多少？"
     question = base + "请详细说明各项经济指标的增长情况和原因。" * 600
     assert len(question) >= 10_000
-    assert count_tokens(question) > service.settings.question_max_tokens
+    assert count_tokens(question) > service.settings.answer.question_max_tokens
     answer = service.ask(question)
     _check_contract(answer, service)
-    assert count_tokens(answer.question) <= service.settings.question_max_tokens
+    assert count_tokens(answer.question) <= service.settings.answer.question_max_tokens
     assert answer.question.startswith(base)
-    assert any("过长" in n and str(service.settings.question_max_tokens) in n for n in answer.notices), answer.notices
+    assert any("过长" in n and str(service.settings.answer.question_max_tokens) in n for n in answer.notices), answer.notices
 
 
 def test_ten_thousand_character_question_without_punctuation(service):

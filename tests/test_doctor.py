@@ -34,7 +34,7 @@ def data_copy(template, tmp_path, embed_cache_dir):
 
 
 def _garble(settings, offset: int, size: int = 512) -> None:
-    db = settings.data_dir / "chroma" / "chroma.sqlite3"
+    db = settings.store.data_dir / "chroma" / "chroma.sqlite3"
     assert db.stat().st_size > offset
     with open(db, "r+b") as fh:
         fh.seek(offset)
@@ -42,7 +42,7 @@ def _garble(settings, offset: int, size: int = 512) -> None:
 
 
 def _cli_subprocess(settings, *args: str, extra_env: dict | None = None, timeout: float = 180):
-    env = dict(os.environ, GOVQA_DATA_DIR=str(settings.data_dir), GOVQA_EMBED_CACHE=str(settings.cache_dir),
+    env = dict(os.environ, GOVQA_DATA_DIR=str(settings.store.data_dir), GOVQA_EMBED_CACHE=str(settings.cache_dir),
                GOVQA_SEEDS_DIR=str(SEEDS), PYTHONUNBUFFERED="1")
     for var in ("GOVQA_CHROMA_HOST", "OPENAI_API_KEY", "OPENAI_BASE_URL", "GOVQA_LLM_BASE_URL", "GOVQA_LLM_API_KEY"):
         env.pop(var, None)
@@ -65,14 +65,14 @@ def test_garbage_in_the_database_header_gives_a_clear_error_and_doctor_recovers(
         assert proc.returncode == 2, (args, proc.stdout, proc.stderr[-2000:])
         assert "Traceback" not in proc.stderr + proc.stdout, proc.stderr[-3000:]
         err = proc.stderr.strip().splitlines()[-1]
-        assert err.startswith("错误：") and str(settings.data_dir / "chroma") in err, err
+        assert err.startswith("错误：") and str(settings.store.data_dir / "chroma") in err, err
         assert "govqa doctor --repair" in err, err
     proc = _cli_subprocess(settings, "doctor")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "损坏" in proc.stdout and "govqa doctor --repair" in proc.stdout, proc.stdout
     proc = _cli_subprocess(settings, "doctor", "--repair")
     assert proc.returncode == 0, proc.stdout + proc.stderr[-2000:]
-    moved = [p for p in settings.data_dir.iterdir() if p.name.startswith("chroma.broken-")]
+    moved = [p for p in settings.store.data_dir.iterdir() if p.name.startswith("chroma.broken-")]
     assert len(moved) == 1 and str(moved[0]) in proc.stdout and "govqa ingest" in proc.stdout
     assert (moved[0] / "chroma.sqlite3").is_file()  # moved aside, not deleted
     proc = _cli_subprocess(settings, "ingest", str(SEED))
@@ -84,14 +84,14 @@ def test_garbage_in_the_database_header_gives_a_clear_error_and_doctor_recovers(
 @pytest.mark.parametrize("where", [0.05, 0.15, 0.25, 0.35, 0.5, 0.6, 0.75, 0.85, 0.95])
 def test_garbage_anywhere_in_the_database_never_gives_a_stack_trace(data_copy, monkeypatch, capsys, where):
     settings = data_copy
-    db = settings.data_dir / "chroma" / "chroma.sqlite3"
+    db = settings.store.data_dir / "chroma" / "chroma.sqlite3"
     page = 4096
     offset = max(page, int(db.stat().st_size * where) // page * page)
     _garble(settings, offset, page)
     code, out, err = run_cli(monkeypatch, capsys, settings, "docs")
     assert code in (0, 2), (code, out, err)
     if code == 2:
-        assert str(settings.data_dir) in err and "govqa doctor" in err, err
+        assert str(settings.store.data_dir) in err and "govqa doctor" in err, err
     code, out, err = run_cli(monkeypatch, capsys, settings, "doctor")
     assert code in (0, 1, 2), (code, out, err)
     if code != 0:
@@ -108,7 +108,7 @@ def test_garbage_anywhere_in_the_database_never_gives_a_stack_trace(data_copy, m
 
 def test_a_locked_database_gives_a_clear_error_not_a_hang(data_copy, monkeypatch, capsys):
     settings = data_copy
-    db = settings.data_dir / "chroma" / "chroma.sqlite3"
+    db = settings.store.data_dir / "chroma" / "chroma.sqlite3"
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import sqlite3, sys, time
         con = sqlite3.connect({str(db)!r}, isolation_level=None)
@@ -123,7 +123,7 @@ def test_a_locked_database_gives_a_clear_error_not_a_hang(data_copy, monkeypatch
             code, out, err = run_cli(monkeypatch, capsys, settings, *args)
             text = out + err
             assert code == 2, (args, text)
-            assert "锁定" in text and str(settings.data_dir) in text and "govqa doctor" in text, text
+            assert "锁定" in text and str(settings.store.data_dir) in text and "govqa doctor" in text, text
     finally:
         holder.kill()
         holder.wait()
@@ -133,7 +133,7 @@ def test_a_locked_database_gives_a_clear_error_not_a_hang(data_copy, monkeypatch
 
 def test_a_running_ingest_holds_off_a_second_one_with_a_clear_error(data_copy, tmp_path, monkeypatch, capsys):
     settings = data_copy
-    lock = settings.data_dir / "ingest.lock"
+    lock = settings.store.data_dir / "ingest.lock"
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import fcntl, time
         fh = open({str(lock)!r}, "w")

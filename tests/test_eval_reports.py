@@ -318,10 +318,10 @@ def test_split_needs_a_split_dataset(seeded_settings, tmp_path, capsys):
 
 def test_default_docs_keep_the_seed_dev_set_on_the_seeds(seeded_settings):
     items = load_dataset(DEV)
-    assert resolve_docs_dirs(items, seeded_settings, None) == [seeded_settings.seeds_dir]
+    assert resolve_docs_dirs(items, seeded_settings, None) == [seeded_settings.store.seeds_dir]
     report_items = load_dataset(REPORTS_DEV)
     paths = resolve_docs_dirs(report_items, seeded_settings, None)
-    assert paths[-1] == seeded_settings.seeds_dir
+    assert paths[-1] == seeded_settings.store.seeds_dir
     corpus = ROOT.parent / "shared" / "corpus"
     files = paths[:-1]  # the corpus's reports, never its SOURCES.md
     assert bool(files) == corpus.is_dir()

@@ -318,8 +318,7 @@ def test_reports_without_stored_rows_are_derived(fresh_settings, monkeypatch):
     """A report ingested before the table existed (or with extraction switched off) still has rows."""
     from rag.store import ReportStore
 
-    monkeypatch.setenv("GOVQA_INDICATORS", "0")
-    store = ReportStore(fresh_settings)
+    store = ReportStore(fresh_settings.with_(indicators=False))
     meta, text = DOCS[1]
     store.add_documents([_pending(meta, text)])
     table = table_for(store)

@@ -8,7 +8,6 @@ and time the extractor.
 
 from __future__ import annotations
 
-import time
 
 import pytest
 

@@ -109,11 +109,11 @@ def _store(settings):
 
 def _search_texts(settings, question: str, k: int = 5) -> list[str]:
     from rag.embed import GovEmbedding
-    from rag.retrieve import RetrievalConfig, retrieve
+    from rag.retrieve import retrieve
 
     store = _store(settings)
     res = retrieve(question, store=store, embedder=GovEmbedding.from_settings(settings), k=k,
-                   config=RetrievalConfig.from_settings(settings))
+                   config=settings.retrieval)
     return [p.text for p in res.passages]
 
 

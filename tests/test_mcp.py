@@ -150,7 +150,7 @@ def test_indicators_tool_appears_only_with_the_indicator_table(service, monkeypa
 # ---------------------------------------------------------------------------- real processes
 def _env(seeded_settings) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "GOVQA_"))}
-    env.update(GOVQA_DATA_DIR=str(seeded_settings.data_dir), GOVQA_EMBED_CACHE=str(seeded_settings.cache_dir))
+    env.update(GOVQA_DATA_DIR=str(seeded_settings.store.data_dir), GOVQA_EMBED_CACHE=str(seeded_settings.cache_dir))
     return env
 
 

@@ -47,7 +47,7 @@ def base_url(service, seeded_settings):
     settings = seeded_settings.with_(host="127.0.0.1", port=_free_port(), api_key=KEY)
     demo = _launch(service, settings)
     try:
-        yield f"http://127.0.0.1:{settings.port}/v1"
+        yield f"http://127.0.0.1:{settings.ui.port}/v1"
     finally:
         demo.close()
 
@@ -241,7 +241,7 @@ def test_with_ui_login_and_no_api_key_the_login_is_the_key(service, seeded_setti
     settings = seeded_settings.with_(host="127.0.0.1", port=_free_port(), auth=("reader", "pw-123"), api_key=None)
     demo = _launch(service, settings)
     try:
-        url = f"http://127.0.0.1:{settings.port}/v1"
+        url = f"http://127.0.0.1:{settings.ui.port}/v1"
         r = httpx.get(f"{url}/models")
         assert r.status_code == 401 and r.json()["error"]["code"] == "missing_api_key"
         with pytest.raises(openai.AuthenticationError):
@@ -258,7 +258,7 @@ def test_python_app_py_serves_the_api_on_the_ui_address_with_the_key(seeded_sett
     """The real entry point: `python app.py` with GOVQA_AUTH and GOVQA_API_KEY."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "GOVQA_"))}
-    env.update(GOVQA_DATA_DIR=str(seeded_settings.data_dir), GOVQA_EMBED_CACHE=str(seeded_settings.cache_dir),
+    env.update(GOVQA_DATA_DIR=str(seeded_settings.store.data_dir), GOVQA_EMBED_CACHE=str(seeded_settings.cache_dir),
                GOVQA_PORT=str(port), GOVQA_AUTH="reader:pw-123", GOVQA_API_KEY=KEY)
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=str(ROOT), env=env, stderr=subprocess.PIPE,
                             stdout=subprocess.DEVNULL, text=True)

@@ -52,8 +52,8 @@ def _fresh_store(settings):
 
 
 def _env(settings, **extra) -> dict:
-    env = dict(os.environ, GOVQA_DATA_DIR=str(settings.data_dir), GOVQA_EMBED_CACHE=str(settings.cache_dir),
-               GOVQA_SEEDS_DIR=str(settings.seeds_dir), PYTHONUNBUFFERED="1", OMP_NUM_THREADS="1",
+    env = dict(os.environ, GOVQA_DATA_DIR=str(settings.store.data_dir), GOVQA_EMBED_CACHE=str(settings.cache_dir),
+               GOVQA_SEEDS_DIR=str(settings.store.seeds_dir), PYTHONUNBUFFERED="1", OMP_NUM_THREADS="1",
                GOVQA_EMBED_THREADS="1")
     for var in ("GOVQA_CHROMA_HOST", "OPENAI_API_KEY", "OPENAI_BASE_URL", "GOVQA_LLM_BASE_URL", "GOVQA_LLM_API_KEY",
                 "GOVQA_BACKEND", "GOVQA_DEBUG"):
@@ -339,7 +339,7 @@ def test_symlinks_fifos_and_odd_names_get_one_line_each(data_copy, tmp_path, mon
 
 
 def test_a_second_ingest_says_it_waits_for_the_lock(data_copy, tmp_path):
-    lock = data_copy.data_dir / "ingest.lock"
+    lock = data_copy.store.data_dir / "ingest.lock"
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import fcntl, time
         fh = open({str(lock)!r}, "w")
@@ -422,7 +422,7 @@ def test_ten_asks_at_once_on_a_fresh_data_dir_all_give_a_clear_line(tmp_path, em
         assert p.returncode == 0, err[-2000:]
         assert "还没有导入任何报告" in out and "govqa ingest" in out
         assert "Traceback" not in err
-    assert not (settings.data_dir / "chroma").exists()  # `ask` creates nothing, imports no seeds
+    assert not (settings.store.data_dir / "chroma").exists()  # `ask` creates nothing, imports no seeds
 
 
 @pytest.mark.slow
@@ -586,7 +586,7 @@ def test_two_live_versions_of_one_file_are_flagged(data_copy, tmp_path, monkeypa
 def test_a_damaged_bm25_index_is_rebuilt_and_asks_keep_working(data_copy, monkeypatch, capsys, victim):
     from rag.chat import QAService
 
-    bm25_dir = next(p for p in data_copy.data_dir.iterdir() if p.name.startswith("bm25_"))
+    bm25_dir = next(p for p in data_copy.store.data_dir.iterdir() if p.name.startswith("bm25_"))
     target = bm25_dir / victim
     assert target.exists(), sorted(p.name for p in bm25_dir.rglob("*"))
     raw = bytearray(target.read_bytes())
@@ -607,7 +607,7 @@ def test_a_damaged_bm25_index_is_rebuilt_and_asks_keep_working(data_copy, monkey
 def test_doctor_rebuilds_a_bm25_index_whose_arrays_disagree(data_copy, monkeypatch, capsys):
     import numpy as np
 
-    bm25_dir = next(p for p in data_copy.data_dir.iterdir() if p.name.startswith("bm25_"))
+    bm25_dir = next(p for p in data_copy.store.data_dir.iterdir() if p.name.startswith("bm25_"))
     target = bm25_dir / "bm25" / "indices.csc.index.npy"
     arr = np.load(target)
     arr[:] = 10**6  # every posting points at a chunk that does not exist: get_scores raises IndexError
@@ -624,7 +624,7 @@ def _damage_an_index_page(settings) -> None:
     catalogue record is still readable."""
     import sqlite3
 
-    db = settings.data_dir / "chroma" / "chroma.sqlite3"
+    db = settings.store.data_dir / "chroma" / "chroma.sqlite3"
     con = sqlite3.connect(db)
     pages = [r[0] for r in con.execute("SELECT pageno FROM dbstat WHERE name LIKE 'embedding_fulltext_search%' "
                                        "AND pagetype = 'leaf' ORDER BY pageno")] if _has_dbstat(con) else []
@@ -670,7 +670,7 @@ def test_repair_of_a_damaged_database_keeps_every_readable_report(data_copy, tmp
     code, out, err = run_cli(monkeypatch, capsys, settings, "doctor", "--repair")
     assert code == 0, out + err
     assert "重建了 2 份" in out, out
-    moved = [p for p in settings.data_dir.iterdir() if p.name.startswith("chroma.broken-")]
+    moved = [p for p in settings.store.data_dir.iterdir() if p.name.startswith("chroma.broken-")]
     assert len(moved) == 1 and (moved[0] / "chroma.sqlite3").is_file()  # moved aside, not deleted
     store = _fresh_store(settings)
     assert sorted(m.file for m in store.list_docs()) == before
@@ -712,7 +712,7 @@ def test_empty_password_and_user_in_govqa_auth_are_refused(monkeypatch):
             Settings.from_env()
         assert words in str(err.value)
     monkeypatch.setenv("GOVQA_AUTH", "admin:pa:ss")
-    assert Settings.from_env().auth == ("admin", "pa:ss")
+    assert Settings.from_env().ui.auth == ("admin", "pa:ss")
 
 
 def test_the_app_refuses_to_serve_beyond_loopback_without_auth(monkeypatch, capsys, tmp_path):
@@ -729,8 +729,8 @@ def test_the_app_refuses_to_serve_beyond_loopback_without_auth(monkeypatch, caps
     assert app.main([]) == 2 and "密码为空" in capsys.readouterr().err
     for host, exposed in (("127.0.0.1", False), ("::1", False), ("localhost", False), ("0.0.0.0", True),
                           ("192.168.1.5", True), ("::", True)):
-        assert bool(exposure_problem(Settings(host=host))) is exposed, host
-    assert not exposure_problem(Settings(host="0.0.0.0", auth=("a", "b")))
+        assert bool(exposure_problem(Settings.build(host=host))) is exposed, host
+    assert not exposure_problem(Settings.build(host="0.0.0.0", auth=("a", "b")))
 
 
 # =============================================================================== 7. the upload temp dir

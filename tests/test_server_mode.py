@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -69,12 +68,12 @@ def test_writes_go_to_the_server_not_the_data_dir(client_a, chroma_server):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    data_dir = client_a.settings.data_dir
+    data_dir = client_a.settings.store.data_dir
     assert not (data_dir / "chroma").exists(), "server mode must not create an embedded Chroma store"
     # a plain chromadb client of the same server sees the chunks and the catalogue
     raw = chromadb.HttpClient(host=chroma_server[0], port=chroma_server[1],
                               settings=ChromaSettings(anonymized_telemetry=False))
-    name = client_a.settings.collection_name
+    name = client_a.settings.embed.collection_name
     chunks = raw.get_collection(name, embedding_function=None)
     docs = raw.get_collection(name + "_docs", embedding_function=None)
     records = client_a.store.records()
@@ -99,7 +98,7 @@ def test_second_client_sees_and_searches_the_documents(client_a, client_b):
     index = client_b.store.bm25()  # rebuilt from the server's documents
     assert index.version == client_a.store.version()
     assert len(index.rows) == len(client_a.store.bm25().rows) > 0
-    assert (client_b.settings.data_dir).glob("bm25_*")
+    assert (client_b.settings.store.data_dir).glob("bm25_*")
     for q in _dev_questions(3):
         assert _signature(client_b.ask(q)) == _signature(client_a.ask(q)), q
 
@@ -129,7 +128,8 @@ NEW_REPORT = """青禾镇2031年政府工作报告
 
 def test_documents_added_and_removed_by_one_client_reach_the_other(client_a, client_b, tmp_path):
     from ingest.pipeline import ingest_paths
-    from rag.retrieve import RetrievalConfig, retrieve
+    from rag.config import RetrievalSettings
+    from rag.retrieve import retrieve
 
     # B has a BM25 index (in memory and on disk) for the current catalogue
     old_version = client_b.store.bm25().version
@@ -141,11 +141,11 @@ def test_documents_added_and_removed_by_one_client_reach_the_other(client_a, cli
 
     # B's index is stale: the next search rebuilds it from the server and finds the new report
     hits = retrieve("琥珀湾智能制造园区", store=client_b.store, embedder=client_b.embedder, k=3,
-                    config=RetrievalConfig(mode="bm25"))
+                    config=RetrievalSettings(mode="bm25"))
     assert client_b.store.bm25().version != old_version
     assert hits.passages and hits.passages[0].doc_id == new_id
     dense = retrieve("琥珀湾智能制造园区入驻企业", store=client_b.store, embedder=client_b.embedder, k=3,
-                     config=RetrievalConfig(mode="dense"))
+                     config=RetrievalSettings(mode="dense"))
     assert new_id in {p.doc_id for p in dense.passages}
     answer = client_b.ask("青禾镇琥珀湾智能制造园区入驻了多少家企业？")
     assert not answer.refused and any(c.doc_id == new_id for c in answer.citations), answer.answer
@@ -157,7 +157,7 @@ def test_documents_added_and_removed_by_one_client_reach_the_other(client_a, cli
     assert all(c.doc_id != new_id for c in answer.citations)
     for mode in ("bm25", "dense", "hybrid"):
         hits = retrieve("琥珀湾智能制造园区", store=client_b.store, embedder=client_b.embedder, k=6,
-                        config=RetrievalConfig(mode=mode))
+                        config=RetrievalSettings(mode=mode))
         assert all(p.doc_id != new_id for p in hits.passages), mode
     assert all(r["doc_id"] != new_id for r in client_b.store.bm25().rows)
     assert client_a.store.check() == [] and client_b.store.check() == []
@@ -170,7 +170,7 @@ def test_a_third_client_rebuilds_a_missing_bm25_index_from_the_server(client_a, 
     expected = client_a.store.bm25()
     assert index.version == expected.version
     assert [r["id"] for r in index.rows] == [r["id"] for r in expected.rows]
-    assert list(svc.settings.data_dir.glob("bm25_*")), "the rebuilt index is persisted in the data dir"
+    assert list(svc.settings.store.data_dir.glob("bm25_*")), "the rebuilt index is persisted in the data dir"
 
 
 def test_token_header_is_accepted(tmp_path_factory, embed_cache_dir, chroma_server, client_a):

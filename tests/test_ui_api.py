@@ -115,7 +115,7 @@ def test_ask_empty_question_is_answered_not_crashed(client):
 def test_cli_json_has_the_same_shape(seeded_settings, client):
     """`govqa ask --json` (a separate process) and the API agree on keys and answer."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "GOVQA_"))}
-    env.update(GOVQA_DATA_DIR=str(seeded_settings.data_dir), GOVQA_EMBED_CACHE=str(seeded_settings.cache_dir))
+    env.update(GOVQA_DATA_DIR=str(seeded_settings.store.data_dir), GOVQA_EMBED_CACHE=str(seeded_settings.cache_dir))
     proc = subprocess.run([sys.executable, "-m", "cli", "ask", "--json", "大关镇装了多少个视频监控探头？"],
                           cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]

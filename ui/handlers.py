@@ -196,12 +196,12 @@ class Handlers:
     def check_upload(self, path: Path) -> str:
         """Reason a file is refused before ingestion ('' when acceptable)."""
         suffix = path.suffix.lower()
-        if suffix not in self.settings.allowed_suffixes:
-            allowed = "、".join(s.lstrip(".") for s in self.settings.allowed_suffixes)
+        if suffix not in self.settings.limits.allowed_suffixes:
+            allowed = "、".join(s.lstrip(".") for s in self.settings.limits.allowed_suffixes)
             return f"不支持的文件类型 {suffix or '（无扩展名）'}，仅支持 {allowed}"
         size_mb = path.stat().st_size / 1048576
-        if size_mb > self.settings.upload_max_mb:
-            return f"文件过大（{size_mb:.1f} MB，上限 {self.settings.upload_max_mb:g} MB）"
+        if size_mb > self.settings.ui.upload_max_mb:
+            return f"文件过大（{size_mb:.1f} MB，上限 {self.settings.ui.upload_max_mb:g} MB）"
         return ""
 
     def upload(self, files, towns_value, years_value):

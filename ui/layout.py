@@ -34,8 +34,8 @@ EXPORT_CHOICES = [("导出为 Word（引用为脚注）", "docx"), ("导出为 M
 
 def _backend_choices(settings) -> list[tuple[str, str]]:
     choices = [("离线抽取式（无需模型，逐句摘自报告）", "extractive")]
-    if settings.llm_configured:
-        choices.append((f"大模型接口（{settings.llm_model}）", "llm"))
+    if settings.answer.llm_configured:
+        choices.append((f"大模型接口（{settings.answer.llm_model}）", "llm"))
     return choices
 
 
@@ -75,12 +75,12 @@ def _scope_column(settings) -> SimpleNamespace:
     years = gr.Dropdown(label="报告年份", multiselect=True, choices=[], elem_id="gq-years")
     with gr.Accordion("设置", open=False, elem_id="gq-settings"):
         backend = gr.Radio(_backend_choices(settings), label="回答方式",
-                           value=settings.backend if settings.llm_configured else "extractive",
+                           value=settings.answer.backend if settings.answer.llm_configured else "extractive",
                            elem_id="gq-backend")
-        if not settings.llm_configured:
+        if not settings.answer.llm_configured:
             gr.HTML('<span class="gq-note">未配置大模型接口：设置 OPENAI_BASE_URL / '
                     "OPENAI_API_KEY（或 GOVQA_LLM_*）后重启即可选择。</span>")
-        top_k = gr.Slider(1, 20, value=settings.top_k, step=1, label="检索段落数（top-k）",
+        top_k = gr.Slider(1, 20, value=settings.retrieval.top_k, step=1, label="检索段落数（top-k）",
                           elem_id="gq-topk")
         debug = gr.Checkbox(False, label="显示检索调试信息（稠密 / BM25 / 融合得分）",
                             elem_id="gq-debug-toggle")
@@ -99,11 +99,11 @@ def _chat_tab(settings, examples: list[Example]) -> SimpleNamespace:
 
 def _library_tab(settings) -> SimpleNamespace:
     """Uploading reports, the list of reports, deleting one (with a confirmation)."""
-    allowed = "、".join(s.lstrip(".") for s in settings.allowed_suffixes)
+    allowed = "、".join(s.lstrip(".") for s in settings.limits.allowed_suffixes)
     gr.HTML(f"<b>上传报告</b>：支持 {allowed}，可一次选择多个文件；单个文件不超过 "
-            f"{settings.upload_max_mb:g} MB。导入后即可在问答中检索。")
+            f"{settings.ui.upload_max_mb:g} MB。导入后即可在问答中检索。")
     files = gr.File(label="拖入或选择报告文件", file_count="multiple", elem_id="gq-files",
-                    file_types=list(settings.allowed_suffixes))
+                    file_types=list(settings.limits.allowed_suffixes))
     upload = gr.Button("导入", variant="primary", elem_id="gq-upload")
     upload_status = gr.HTML("", elem_id="gq-upload-status")
     library = gr.HTML("", elem_id="gq-library")

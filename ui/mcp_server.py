@@ -34,7 +34,7 @@ from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 
 from rag.chat import Conversation, QAService
-from rag.retrieve import RetrievalConfig, retrieve
+from rag.retrieve import retrieve
 from rag.types import Answer, DocMeta
 from ui.cited_text import answer_markdown, citation_record
 from ui.filters import parse_years, split_values
@@ -177,7 +177,7 @@ class GovqaTools:
             return _result(note, {"query": query, "passages": [], "note": note})
         with self.service.store.pinned():
             result = retrieve(query, store=self.service.store, embedder=self.service.embedder, k=k, doc_ids=ids,
-                              config=RetrievalConfig.from_settings(self.service.settings))
+                              config=self.service.settings.retrieval)
             metas = {m.doc_id: m for m in self.service.catalogue()}
         passages = []
         lines = [f"检索“{query}”：{len(result.passages)} 段 / passages"]

@@ -252,10 +252,10 @@ class OpenAIEndpoint:
 
     # -- auth
     def _keys(self) -> list[str]:
-        if self.settings.api_key:
-            return [self.settings.api_key]
-        if self.settings.auth:
-            user, password = self.settings.auth
+        if self.settings.ui.api_key:
+            return [self.settings.ui.api_key]
+        if self.settings.ui.auth:
+            user, password = self.settings.ui.auth
             return [f"{user}:{password}"]
         return []
 

@@ -1,0 +1,51 @@
+"""Evidence gatherers: how the passages for each side of a question are found (QAService's strategy)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from rag.config import RetrievalSettings
+from rag.embed import GovEmbedding
+from rag.query_plan import QueryPlan, Side
+from rag.retrieve import retrieve
+from rag.store import ReportStore
+from rag.types import Passage
+
+Evidence = list[tuple[Side, list[Passage]]]
+
+
+class Gatherer(Protocol):
+    def gather(self, plan: QueryPlan, *, k: int, config: RetrievalSettings) -> Evidence:
+        """The passages for each side of ``plan`` (at most ``k`` per side)."""
+        ...
+
+
+class IndexGatherer:
+    """The default: search the index (``config.mode``) once per side, within that side's reports."""
+
+    def __init__(self, store: ReportStore, embedder: GovEmbedding):
+        self.store = store
+        self.embedder = embedder
+
+    def gather(self, plan: QueryPlan, *, k: int, config: RetrievalSettings) -> Evidence:
+        """One retrieval per side, so each gets its own passages — or, for a question over many
+        reports ("哪个镇…最高"), one retrieval over all, grouped by report."""
+        most = config.max_separate_sides  # above it, one pooled retrieval for all sides
+        if plan.comparison and len(plan.sides) > most:
+            pool = set().union(*(s.doc_ids for s in plan.sides))
+            result = retrieve(plan.topic or plan.standalone, store=self.store, embedder=self.embedder,
+                              k=min(4 * most, 40), doc_ids=pool, config=config)
+            by_doc: dict[str, list[Passage]] = {}
+            for p in result.passages:
+                by_doc.setdefault(p.doc_id, []).append(p)
+            return [(side, [p for d in side.doc_ids for p in by_doc.get(d, [])][:k]) for side in plan.sides]
+        evidence = []
+        for side in plan.sides:
+            if side.missing:  # no report for this side: nothing to retrieve, never another report's text
+                evidence.append((side, []))
+                continue
+            ids = side.doc_ids if side.doc_ids else plan.doc_ids
+            text = plan.standalone if not plan.comparison else f"{side.label} {plan.topic}"
+            result = retrieve(text, store=self.store, embedder=self.embedder, k=k, doc_ids=ids, config=config)
+            evidence.append((side, result.passages))
+        return evidence
