@@ -73,7 +73,8 @@ def candidate_groups(service: QAService, items: list[dict]) -> list[tuple[list[d
             terms = key_terms(plan, index)
             if not terms:
                 continue
-            sentences = [s for _, passages in evidence for s in score_sentences(plan, passages, terms, metas)]
+            sentences = [s for _, passages in evidence
+                         for s in score_sentences(plan, passages, terms, metas, service.store.get_doc_text)]
         if not sentences:
             continue
         labels = [1 if carries(s.text, item) else 0 for s in sentences]

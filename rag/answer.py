@@ -117,7 +117,7 @@ def _single_answer(plan: QueryPlan, evidence: list[tuple[Side, list[Passage]]], 
                    metas: dict[str, DocMeta], policy: AnswerPolicy, book: CitationBook, doc_text) -> Draft:
     """The best sentence(s) of the one subject, cited; a refusal (with a hint) when none answers."""
     side, passages = evidence[0] if evidence else (Side("", frozenset()), [])
-    scored = score_sentences(plan, passages, terms, metas)
+    scored = score_sentences(plan, passages, terms, metas, doc_text)
     picked = choose_sentences(plan, scored, terms, policy)
     label = _side_label(side, metas, scored[0] if scored else None)
     if not picked:

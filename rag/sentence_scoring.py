@@ -26,6 +26,7 @@ class Sentence:
     coverage: float = 0.0
     matched: frozenset[str] = frozenset()
     features: dict = field(default_factory=dict)  # what was measured (eval/fit_answer_weights.py)
+    following: str = ""  # the report's text right after the sentence (past the passage when known)
 
 
 def real_quantities(text: str) -> list:
@@ -38,11 +39,20 @@ def asks_quantity(plan: QueryPlan) -> bool:
     return bool(cues.ASKS_QUANTITY.search(plan.topic or plan.question))
 
 
-def split_passage(p: Passage) -> list[Sentence]:
+_FOLLOWING_CHARS = 40
+
+
+def split_passage(p: Passage, doc: str | None = None) -> list[Sentence]:
+    """The passage's sentences; with the report's text (``doc``), the text following the last
+    sentence is read past the passage's end (a chunk may end on a list's introduction)."""
     out = []
     for sp in split_sentences(p.text):
         text = p.text[sp.start: sp.end]
-        out.append(Sentence(p, p.start + sp.start, p.start + sp.end, text))
+        following = p.text[sp.end: sp.end + _FOLLOWING_CHARS]
+        end = p.start + sp.end
+        if doc is not None and len(following.strip()) < 10 and doc[end - len(text): end] == text:
+            following = doc[end: end + _FOLLOWING_CHARS]
+        out.append(Sentence(p, p.start + sp.start, end, text, following=following))
     return out
 
 
@@ -128,15 +138,17 @@ def sentence_features(plan: QueryPlan, s: Sentence, rank: int, meta: DocMeta | N
 
 
 def score_sentences(
-    plan: QueryPlan, passages: list[Passage], terms: list[KeyTerm], metas: dict[str, DocMeta]
+    plan: QueryPlan, passages: list[Passage], terms: list[KeyTerm], metas: dict[str, DocMeta], doc_text=None
 ) -> list[Sentence]:
+    """Every sentence of the passages that may answer, scored (best first). ``doc_text(doc_id)``
+    (optional) lets a sentence see what follows it past its passage."""
     weights = sentence_weights()
     total = sum(t.weight for t in terms) or 1.0
     out: list[Sentence] = []
     for rank, p in enumerate(passages):
         meta = metas.get(p.doc_id)
         prev_low = ""
-        sentences = split_passage(p)
+        sentences = split_passage(p, doc_text(p.doc_id) if doc_text else None)
         for i, s in enumerate(sentences):
             low = to_simplified(s.text).lower()
             if len(s.text) < 6:
@@ -169,5 +181,4 @@ def introduces_list(s: Sentence) -> bool:
     follows it is enumerated ("…还面临不少问题和挑战。一是…")."""
     if re.search(r"[：:]|[“\"]?[一二三四五六七八九十两几]个[\u4e00-\u9fff]{1,4}[”\"]?[。：:]?$|如下|包括", s.text):
         return True
-    after = s.passage.text[s.end - s.passage.start: s.end - s.passage.start + 40].lstrip()
-    return bool(cues.ITEM_START.match(after))
+    return bool(cues.ITEM_START.match(s.following.lstrip()))
