@@ -22,6 +22,7 @@ class BM25Index:
         self.version = version
         self.row_of = {r["id"]: i for i, r in enumerate(rows)}
         self._df: dict[str, int] | None = None
+        self._doc_vocab: dict[str, frozenset[str]] | None = None
         self._doc_arr = np.array([r["doc_id"] for r in rows]) if rows else np.array([], dtype=object)
 
     @classmethod
@@ -50,6 +51,15 @@ class BM25Index:
         if n == 0:
             return -1.0
         return math.log((len(self.rows) - n + 0.5) / (n + 0.5) + 1.0)
+
+    def doc_vocabulary(self) -> dict[str, frozenset[str]]:
+        """Every report's set of tokens (over all its chunks)."""
+        if self._doc_vocab is None:
+            vocab: dict[str, set[str]] = {}
+            for r in self.rows:
+                vocab.setdefault(r["doc_id"], set()).update(r["tokens"].split(" "))
+            self._doc_vocab = {d: frozenset(v) for d, v in vocab.items()}
+        return self._doc_vocab
 
     def mask_for(self, doc_ids: set[str] | None) -> np.ndarray | None:
         if doc_ids is None or not self.rows:

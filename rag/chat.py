@@ -21,11 +21,10 @@ from rag.evidence import Gatherer, IndexGatherer
 from rag.query import analyse_question
 from rag.query_plan import QueryPlan, Side
 from rag.config import RetrievalSettings
-from rag.retrieve import retrieve
 from rag.store import ReportStore
 from rag.table_answer import answer_from_table
 from rag.text.cues import CITATION_MARK, NOT_FOUND
-from rag.text.tokens import count_tokens, truncate_tokens
+from rag.text.tokens import count_tokens, search_tokens, truncate_tokens
 from rag.types import Answer, DocMeta, Passage
 
 
@@ -79,19 +78,22 @@ class QAService:
     def _resolve_description(self, description: str, exclude: set[str]) -> str | None:
         """The report a description points at ("提到京东区域总部的那个镇", "数字都打成xx的那份").
 
-        Text match (BM25, best chunk per report), plus what the description says about the
-        report itself: a year in its title, or that its figures are masked.
+        A description names what is distinctive of the report: each report scores the share of the
+        description's words (weighted by rarity) that it contains anywhere, as words of its own —
+        not synonyms. Then what the description says about the report itself: a year in its
+        title, or that its figures are masked.
         """
         metas = {m.doc_id: m for m in self.catalogue() if m.doc_id not in exclude}
         if not metas:
             return None
-        hits = retrieve(description, store=self.store, embedder=self.embedder, k=30, doc_ids=set(metas),
-                        config=RetrievalSettings(mode="bm25", merge_neighbours=False)).passages
-        best: dict[str, float] = {}
-        for p in hits:
-            best[p.doc_id] = max(best.get(p.doc_id, 0.0), p.scores.get("bm25", 0.0))
-        top = max(best.values(), default=0.0) or 1.0
-        scores = {d: best.get(d, 0.0) / top for d in metas}
+        index = self.store.bm25()
+        weights = {t: index.idf(t) for t in set(search_tokens(description))}
+        weights = {t: w for t, w in weights.items() if w > 0}
+        total = sum(weights.values()) or 1.0
+        vocab = index.doc_vocabulary()
+        scores = {d: sum(w for t, w in weights.items() if t in vocab.get(d, ())) / total for d in metas}
+        top = max(scores.values(), default=0.0) or 1.0
+        scores = {d: s / top for d, s in scores.items()}
         for ym in re.finditer(r"20\d\d", description):
             year, before = ym.group(0), description[max(0, ym.start() - 6): ym.start()]
             role = ("title" if re.search(r"(标题|题目|写着|写的|名为)", before) else
