@@ -36,7 +36,7 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
     topic = to_simplified(text)
     words = [t for t in search_tokens(topic, bigrams=False) if not re.fullmatch(r"[\d.%]+", t)]
     tokens = []
-    for t in words:
+    for t in _reread_unknown(words, index):
         if t not in tokens and t not in cues.QUESTION_WORDS:
             tokens.append(t)
     if not tokens:
@@ -62,6 +62,19 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
             weight = max(idf, 0.3)
         terms.append(KeyTerm(t, weight * scale, tuple(sorted(alts))))
     return terms
+
+
+def _reread_unknown(words: list[str], index: BM25Index) -> list[str]:
+    """A spoken-style word no report uses ("税和费", "减了") is read as its parts around the
+    particles and conjunctions it holds ("税", "费"; "减"), when the reports use those parts."""
+    out = []
+    for w in words:
+        parts = [p for p in cues.PARTICLES.split(w) if p]
+        if len(w) >= 2 and parts != [w] and index.idf(w) < 0 and parts and all(index.idf(p) > 0 for p in parts):
+            out.extend(parts)
+        else:
+            out.append(w)
+    return out
 
 
 def term_matches(term: KeyTerm, text_low: str) -> bool:

@@ -20,7 +20,7 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
                      policy: AnswerPolicy) -> list[Sentence]:
     question = plan.topic or plan.question
     if (asks_quantity(plan) or cues.ASKS_RATE.search(question) or cues.ASKS_AMOUNT.search(question)) \
-            and not plan.wants_list:
+            and not plan.wants_list and not cues.ASKS_REASON.search(question):
         scored = [s for s in scored if real_quantities(s.text) and fits_figure_asked(plan, s.text)]
     if not scored:
         return []

@@ -16,6 +16,8 @@ Question cues (read in a user's question):
   ASKS_OUTCOME  the question explicitly asks for what was achieved ("实际", "完成了", "最后"…)
   ASKS_RATE     the figure asked is a rate or a change in per cent ("增长了多少", "涨幅", "百分之几", "…率是多少")
   ASKS_AMOUNT   the figure asked is an amount or a level, not its growth ("总量", "总额", "是多少亿元")
+  PARTICLES     aspect particles and conjunctions inside a spoken-style word ("减了", "税和费")
+  ASKS_REASON   the question asks why ("为什么", "原因"): an explanation, never a figure
   STRUCTURE     the question asks for a report's own list of priorities/achievements
   REVIEW_WORDS  … of achievements rather than plans ("成绩", "成效", "做法"…)
   QUESTION_WORDS the words of a question that ask rather than name the topic ("多少", "哪些", "今年"…)
@@ -75,6 +77,8 @@ ASKS_RATE = re.compile(r"(增长了?多少|增速|增幅|涨幅|涨了多少|降
                        r"率(?:最高|最低|更高|更低|排))")
 ASKS_AMOUNT = re.compile(r"(总量|规模|多少(?:亿|万|千)?(?:元|美元|人|吨|斤|家|个|件|公里|亩|套|辆|张|所|项)|"
                          r"多少(?:钱|人)|[几多]个|多大)")
+PARTICLES = re.compile(r"[了过着和与及跟或的]")
+ASKS_REASON = re.compile(r"(为什么|为何|什么原因|原因是|何以|怎么会)")
 STRUCTURE = re.compile(r"(重点工作|主要工作|工作重点|主要任务|重点任务|工作安排|工作部署|工作思路|哪几个方面|哪些方面|几个方面|"
                        r"哪几方面|主要做法|哪些工作|做了哪些|主要成绩|哪些成绩|主要成效|哪些成效|抓哪些|抓什么)")
 REVIEW_WORDS = re.compile(r"(成绩|成效|做法|做了|回顾|完成|取得)")
