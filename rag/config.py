@@ -92,9 +92,9 @@ def is_loopback(host: str) -> bool:
 
 def exposure_problem(settings: "Settings") -> str:
     """'' when serving is safe; else why binding there without auth exposes upload and delete."""
-    if is_loopback(settings.host) or settings.auth:
+    if is_loopback(settings.ui.host) or settings.ui.auth:
         return ""
-    return (f"GOVQA_HOST={settings.host} 会让网络上的任何人都能上传、删除报告和提问，而 GOVQA_AUTH 未设置。"
+    return (f"GOVQA_HOST={settings.ui.host} 会让网络上的任何人都能上传、删除报告和提问，而 GOVQA_AUTH 未设置。"
             f"请设置 GOVQA_AUTH=用户名:密码；确需无密码开放时设置 GOVQA_ALLOW_NO_AUTH=1。")
 
 
