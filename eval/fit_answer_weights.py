@@ -1,6 +1,6 @@
 """Fit the weights of the extractive answerer's sentence features on the dev set's `tune` half.
 
-What is fitted: rag/answer.py scores each candidate sentence as a weighted sum of named features
+What is fitted: rag/sentence_scoring.py scores each candidate sentence as a weighted sum of named features
 (coverage of the question's words, the figure asked for, the period and year, …). For every
 answerable `tune` item the script runs the real pipeline (query analysis, retrieval, sentence
 features) and marks the candidate sentences that carry the gold evidence. The weights are fitted
@@ -135,39 +135,38 @@ def accuracy(service: QAService, items: list[dict]) -> float:
     return (float(np.mean(hits)) if hits else 0.0), (float(np.mean(refusals)) if refusals else 1.0)
 
 
-def fit_refusal(service: QAService, rows: list[dict], grid=(0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55)):
-    """The refusal threshold (best sentence coverage below it: 报告中未提及) with the best tune
-    accuracy; check accuracy printed beside it, not used."""
+def fit_refusal(service: QAService, rows: list[dict], weights: dict[str, float] | None = None,
+                grid=(0.2, 0.25, 0.3, 0.35, 0.4, 0.45), absent_grid=(1.0, 0.5, 0.25)):
+    """The refusal threshold (best sentence coverage below it: 报告中未提及) and the weight of a
+    question word the report never uses, with the best tune accuracy; check accuracy printed
+    beside them, never used."""
     import rag.answer_weights as A
 
     table = []
-    for t in grid:
-        A._fitted_doc.cache_clear()
-        doc = A._fitted_doc()
-        doc.setdefault("policy", {})["min_coverage"] = t
-        (a, ra), (b, rb) = (accuracy(service, [r for r in rows if r.get("split") == h]) for h in ("tune", "check"))
-        table.append((t, a, b, ra, rb))
+    for absent in absent_grid:
+        for t in grid:
+            A._fitted_doc.cache_clear()
+            doc = A._fitted_doc()
+            if weights is not None:
+                doc["weights"] = weights
+            doc.setdefault("policy", {}).update(min_coverage=t, absent_term_weight=absent)
+            (a, ra), (b, rb) = (accuracy(service, [r for r in rows if r.get("split") == h]) for h in ("tune", "check"))
+            table.append((t, absent, a, b, ra, rb))
     A._fitted_doc.cache_clear()
-    print("\n| min_coverage | tune accuracy | tune refusal | check accuracy | check refusal |\n|---:|---:|---:|---:|---:|")
-    for t, a, b, ra, rb in table:
-        print(f"| {t:.2f} | {a:.3f} | {ra:.3f} | {b:.3f} | {rb:.3f} |")
+    print("\n| min_coverage | absent word weight | tune accuracy | tune refusal | check accuracy | check refusal |\n"
+          "|---:|---:|---:|---:|---:|---:|")
+    for t, absent, a, b, ra, rb in table:
+        print(f"| {t:.2f} | {absent:.1f} | {a:.3f} | {ra:.3f} | {b:.3f} | {rb:.3f} |")
     # check figures are printed, never used
     # an unanswerable question answered with a figure is worse than a refusal: it counts once more
     share = sum(r["type"] == "unanswerable" for r in rows if r.get("split") == "tune") / max(
         1, sum(r.get("split") == "tune" for r in rows))
-    return max(table, key=lambda r: (round(r[1] - (1 - r[3]) * share, 4), -abs(r[0] - 0.5)))
+    return max(table, key=lambda r: (round(r[2] - (1 - r[4]) * share, 4), -abs(r[0] - 0.5), r[1]))
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--dataset", default=str(ROOT / "eval" / "datasets" / "reports_dev.jsonl"))
-    ap.add_argument("--write", action="store_true", help="write the fitted weights to rag/answer_weights.json")
-    ap.add_argument("--refusal", action="store_true", help="also fit the refusal threshold (runs the whole pipeline "
-                                                            "over the dev set once per candidate value)")
-    args = ap.parse_args(argv)
-    rows = [json.loads(line) for line in Path(args.dataset).read_text(encoding="utf-8").splitlines() if line.strip()]
+def _fit_weights(service: QAService, rows: list[dict]):
+    """Sentence feature weights fitted on tune (top-1 before/after printed for both halves)."""
     answerable = [r for r in rows if r["type"] not in ("unanswerable", "comparison") and r.get("must_include")]
-    service = QAService(Settings.from_env())
     halves = {h: candidate_groups(service, [r for r in answerable if r.get("split") == h]) for h in ("tune", "check")}
     names = sorted({k for h in halves.values() for feats, _ in h for f in feats for k in f} | set(sentence_weights()))
     w0 = np.array([sentence_weights().get(n, 0.0) for n in names])
@@ -180,27 +179,42 @@ def main(argv: list[str] | None = None) -> int:
     print("\n| feature | before | after |\n|---|---:|---:|")
     for n, a, b in zip(names, w0, w):
         print(f"| {n} | {a:+.3f} | {b:+.3f} |")
-    threshold = None
-    if args.refusal:
-        import rag.answer_weights as A
+    fitted_on = {"split": "tune", "questions": len(data["tune"]),
+                 "top1_tune": [round(top1(data["tune"], w0), 3), round(top1(data["tune"], w), 3)],
+                 "top1_check": [round(top1(data["check"], w0), 3), round(top1(data["check"], w), 3)]}
+    return {n: round(float(x), 4) for n, x in zip(names, w)}, fitted_on
 
-        A._fitted_doc.cache_clear()
-        A._fitted_doc()["weights"] = {n: float(x) for n, x in zip(names, w)}
-        threshold = fit_refusal(service, rows)
-        print(f"\nrefusal threshold: {threshold[0]:.2f} (tune {threshold[1]:.3f}, check {threshold[2]:.3f})")
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dataset", default=str(ROOT / "eval" / "datasets" / "reports_dev.jsonl"))
+    ap.add_argument("--write", action="store_true", help="write what was fitted to rag/answer_weights.json")
+    ap.add_argument("--refusal", action="store_true", help="also fit the refusal threshold and the weight of a word "
+                                                            "the report never uses (runs the whole pipeline over the "
+                                                            "dev set once per candidate pair)")
+    ap.add_argument("--policy-only", action="store_true", help="keep the current feature weights; fit only the policy")
+    args = ap.parse_args(argv)
+    rows = [json.loads(line) for line in Path(args.dataset).read_text(encoding="utf-8").splitlines() if line.strip()]
+    service = QAService(Settings.from_env())
+    weights, fitted_on = (None, None) if args.policy_only else _fit_weights(service, rows)
+    policy = None
+    if args.refusal or args.policy_only:
+        policy = fit_refusal(service, rows, weights)
+        print(f"\nrefusal threshold {policy[0]:.2f}, absent word weight {policy[1]:.1f} "
+              f"(tune {policy[2]:.3f}, check {policy[3]:.3f})")
     if args.write:
         doc = json.loads(WEIGHTS.read_text(encoding="utf-8"))
-        doc["weights"] = {n: round(float(x), 4) for n, x in zip(names, w)}
-        if threshold is not None:
-            doc["policy"] = {"min_coverage": threshold[0], "tune_accuracy": round(threshold[1], 3),
-                             "check_accuracy": round(threshold[2], 3)}
-        doc["fitted_on"] = {"dataset": Path(args.dataset).name, "split": "tune", "questions": len(data["tune"]),
-                            "top1_tune": [round(top1(data["tune"], w0), 3), round(top1(data["tune"], w), 3)],
-                            "top1_check": [round(top1(data["check"], w0), 3), round(top1(data["check"], w), 3)]}
-        doc["about"] = ("Weights of the sentence features of rag/answer.py sentence_features(), fitted by "
+        if weights is not None:
+            doc["weights"] = weights
+            doc["fitted_on"] = {"dataset": Path(args.dataset).name, **fitted_on}
+        if policy is not None:
+            doc["policy"] = {"min_coverage": policy[0], "absent_term_weight": policy[1],
+                             "tune_accuracy": round(policy[2], 3), "check_accuracy": round(policy[3], 3)}
+        doc["about"] = ("Weights of the sentence features of rag/sentence_scoring.py sentence_features(), fitted by "
                         "eval/fit_answer_weights.py on the tune half (listwise softmax, L2 towards the earlier "
                         "weights). top1_*: share of questions whose best-scored sentence carries the gold "
-                        "evidence, [before, after].")
+                        "evidence, [before, after]. policy: refusal threshold and the weight of a question word "
+                        "the report never uses, fitted on tune accuracy (check printed, never used).")
         WEIGHTS.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"\nwritten: {WEIGHTS}")
     return 0

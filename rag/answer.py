@@ -55,7 +55,7 @@ def extractive_answer(
         return Draft("请具体说明想了解的内容，例如“某镇去年的工业产值是多少？”", True, [])
     if plan.comparison and len(evidence) >= 2:
         return _comparison_answer(plan, evidence, terms, metas, policy, book)
-    return _single_answer(plan, evidence, terms, metas, policy, book, doc_text)
+    return _single_answer(plan, evidence, terms, metas, policy, book, doc_text, index)
 
 
 def _unknown_places_refusal(plan: QueryPlan, metas: dict[str, DocMeta]) -> Draft:
@@ -114,10 +114,12 @@ def _comparison_row(plan: QueryPlan, side: Side, passages: list[Passage], terms:
 
 
 def _single_answer(plan: QueryPlan, evidence: list[tuple[Side, list[Passage]]], terms: list[KeyTerm],
-                   metas: dict[str, DocMeta], policy: AnswerPolicy, book: CitationBook, doc_text) -> Draft:
+                   metas: dict[str, DocMeta], policy: AnswerPolicy, book: CitationBook, doc_text,
+                   index: BM25Index | None = None) -> Draft:
     """The best sentence(s) of the one subject, cited; a refusal (with a hint) when none answers."""
     side, passages = evidence[0] if evidence else (Side("", frozenset()), [])
-    scored = score_sentences(plan, passages, terms, metas, doc_text)
+    scored = score_sentences(plan, passages, terms, metas, doc_text, vocab=index.doc_vocabulary() if index else None,
+                             absent_weight=policy.absent_term_weight)
     picked = choose_sentences(plan, scored, terms, policy)
     label = _side_label(side, metas, scored[0] if scored else None)
     if not picked:

@@ -31,8 +31,13 @@ class AnswerPolicy:
     min_coverage: float = 0.5  # below it the best sentence does not answer: 报告中未提及 (fitted: answer_weights.json)
     list_items: int = 4
     fact_sentences: int = 2
+    # weight of a question word the report never uses (the asker's own wording, "打工" for "最低工资"):
+    # no sentence of that report can hold it (fitted with min_coverage)
+    absent_term_weight: float = 1.0
 
     @classmethod
     def fitted(cls) -> "AnswerPolicy":
         """The policy with the refusal threshold fitted on the tune half (eval/fit_answer_weights.py)."""
-        return cls(min_coverage=float(_fitted_doc().get("policy", {}).get("min_coverage", cls.min_coverage)))
+        policy = _fitted_doc().get("policy", {})
+        return cls(min_coverage=float(policy.get("min_coverage", cls.min_coverage)),
+                   absent_term_weight=float(policy.get("absent_term_weight", cls.absent_term_weight)))

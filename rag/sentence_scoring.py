@@ -137,16 +137,28 @@ def sentence_features(plan: QueryPlan, s: Sentence, rank: int, meta: DocMeta | N
     return f
 
 
+def _term_weights(terms: list[KeyTerm], vocab: frozenset[str] | None, absent_weight: float) -> dict[str, float]:
+    """Each term's weight in the coverage of one report's sentences: a word the report never uses
+    counts ``absent_weight`` of its weight."""
+    if vocab is None or absent_weight == 1.0:
+        return {t.token: t.weight for t in terms}
+    return {t.token: t.weight * (1.0 if t.token in vocab or any(a in vocab for a in t.alternatives) else absent_weight)
+            for t in terms}
+
+
 def score_sentences(
-    plan: QueryPlan, passages: list[Passage], terms: list[KeyTerm], metas: dict[str, DocMeta], doc_text=None
+    plan: QueryPlan, passages: list[Passage], terms: list[KeyTerm], metas: dict[str, DocMeta], doc_text=None,
+    *, vocab: dict[str, frozenset[str]] | None = None, absent_weight: float = 1.0,
 ) -> list[Sentence]:
     """Every sentence of the passages that may answer, scored (best first). ``doc_text(doc_id)``
-    (optional) lets a sentence see what follows it past its passage."""
+    (optional) lets a sentence see what follows it past its passage; ``vocab`` (each report's
+    words) lets a word its report never uses count ``absent_weight`` of its weight."""
     weights = sentence_weights()
-    total = sum(t.weight for t in terms) or 1.0
     out: list[Sentence] = []
     for rank, p in enumerate(passages):
         meta = metas.get(p.doc_id)
+        tw = _term_weights(terms, vocab.get(p.doc_id) if vocab is not None else None, absent_weight)
+        total = sum(tw.values()) or 1.0
         prev_low = ""
         sentences = split_passage(p, doc_text(p.doc_id) if doc_text else None)
         for i, s in enumerate(sentences):
@@ -161,7 +173,7 @@ def score_sentences(
             credits = {t.token: max(term_credit(t, low), 0.7 * term_credit(t, prev_low)) for t in terms}
             prev_low = low
             matched = frozenset(k for k, v in credits.items() if v >= 0.5)
-            coverage = sum(t.weight * credits[t.token] for t in terms) / total
+            coverage = sum(tw[t.token] * credits[t.token] for t in terms) / total
             plan_ctx = _is_plan_context(s, meta)
             cue = states_target(_paragraph_lead(s))
             if not _fits_period(plan, meta, plan_ctx, cue, s.text):
