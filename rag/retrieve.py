@@ -94,13 +94,21 @@ def retrieve(
         fused = dict(sparse)
     else:
         fused = fuse(dense, sparse, config)
+    passages = _ranked_passages(index, fused, dense, sparse, max(k, 1) * 2)
+    passages = passages[:k]
+    if config.merge_neighbours:
+        passages = merge_neighbours(passages, store)
+    return RetrievalResult(passages, timings)
+
+
+def _ranked_passages(index, fused: dict[str, float], dense: list[tuple[str, float]],
+                     sparse: list[tuple[str, float]], limit: int) -> list[Passage]:
+    """The best ``limit`` fused hits as passages, each with its scores and ranks in both lists."""
     dense_rank = {cid: r for r, (cid, _) in enumerate(dense)}
     sparse_rank = {cid: r for r, (cid, _) in enumerate(sparse)}
-    dense_score = dict(dense)
-    sparse_score = dict(sparse)
-    ranked = sorted(fused.items(), key=lambda kv: -kv[1])
+    dense_score, sparse_score = dict(dense), dict(sparse)
     passages: list[Passage] = []
-    for cid, score in ranked[: max(k, 1) * 2]:
+    for cid, score in sorted(fused.items(), key=lambda kv: -kv[1])[:limit]:
         row_i = index.row_of.get(cid)
         if row_i is None:
             continue
@@ -113,10 +121,7 @@ def retrieve(
             "bm25_rank": sparse_rank.get(cid, -1) + 1,
         }
         passages.append(p)
-    passages = passages[:k]
-    if config.merge_neighbours:
-        passages = merge_neighbours(passages, store)
-    return RetrievalResult(passages, timings)
+    return passages
 
 
 def merge_neighbours(passages: list[Passage], store: ReportStore) -> list[Passage]:

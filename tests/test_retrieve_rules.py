@@ -1,0 +1,65 @@
+"""Fusion of the two rankings and the merging of neighbouring hits (table-driven)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.config import RetrievalSettings
+from rag.retrieve import fuse, merge_neighbours
+from rag.types import Passage
+
+W = RetrievalSettings(fusion="weighted", dense_weight=0.35, bm25_weight=0.65)
+R = RetrievalSettings(fusion="rrf", dense_weight=1.0, bm25_weight=1.0, rrf_k=60)
+
+
+@pytest.mark.parametrize("dense, sparse, config, expected", [
+    # min-max per list, then weighted: the best of both lists gets 0.35 + 0.65
+    ([("a", 0.9), ("b", 0.5)], [("a", 12.0), ("b", 4.0)], W, {"a": 1.0, "b": 0.0}),
+    # a hit of one list only gets that list's share
+    ([("a", 0.9), ("b", 0.1)], [("c", 8.0), ("b", 2.0)], W, {"a": 0.35, "b": 0.0, "c": 0.65}),
+    # all scores equal in a list: each counts fully
+    ([("a", 0.5), ("b", 0.5)], [], W, {"a": 0.35, "b": 0.35}),
+    # reciprocal rank: rank 1 in both lists beats rank 1 in one
+    ([("a", 0.9), ("b", 0.8)], [("a", 3.0)], R, {"a": 2 / 61, "b": 1 / 62}),
+])
+def test_fuse(dense, sparse, config, expected):
+    got = fuse(dense, sparse, config)
+    assert got.keys() == expected.keys()
+    for cid, value in expected.items():
+        assert got[cid] == pytest.approx(value)
+
+
+DOC = "一、回顾。" + "甲" * 40 + "乙" * 40 + "丙" * 40
+
+
+class _Texts:
+    """The one thing merge_neighbours reads from a store: a report's cleaned text."""
+
+    def get_doc_text(self, doc_id: str):
+        return DOC if doc_id == "d1" else None
+
+
+def _p(doc: str, idx: int, start: int, end: int, section: str = "回顾") -> Passage:
+    return Passage(chunk_id=f"{doc}:{idx}", doc_id=doc, file=f"{doc}.txt", title="", town="", region="", year=2024,
+                   section=section, text=DOC[start:end], start=start, end=end, chunk_index=idx,
+                   scores={"fused": 1.0})
+
+
+@pytest.mark.parametrize("hits, expected", [
+    # adjacent chunks of one section become one passage spanning both, at the better hit's place
+    ([_p("d1", 2, 45, 85), _p("d1", 1, 5, 45)], [(5, 85, 1, 2)]),
+    # a gap of one chunk: kept apart
+    ([_p("d1", 1, 5, 45), _p("d1", 3, 85, 125)], [(5, 45, 1, 1), (85, 125, 3, 1)]),
+    # neighbours in different sections: kept apart
+    ([_p("d1", 1, 5, 45), _p("d1", 2, 45, 85, section="部署")], [(5, 45, 1, 1), (45, 85, 2, 1)]),
+    # neighbours of different reports: kept apart
+    ([_p("d1", 1, 5, 45), _p("d2", 2, 45, 85)], [(5, 45, 1, 1), (45, 85, 2, 1)]),
+    # overlapping spans merge even when their chunk numbers are not adjacent
+    ([_p("d1", 1, 5, 60), _p("d1", 4, 50, 100)], [(5, 100, 1, 2)]),
+])
+def test_merge_neighbours(hits, expected):
+    merged = merge_neighbours(hits, _Texts())
+    assert [(p.start, p.end, p.chunk_index, p.scores.get("merged", 1)) for p in merged] == expected
+    for p in merged:
+        if p.doc_id == "d1":
+            assert p.text == DOC[p.start:p.end]
