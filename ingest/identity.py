@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ingest.identity_years import plan_spans, read_years
+from rag.text.cues import NATIONAL_NAMES, SELF_LEVEL
 from rag.text.numbers import cn_to_number
 from rag.text.places import gazetteer, level_of_name, pick, strip_suffix
 
@@ -53,15 +54,7 @@ _FILE_NAME = re.compile(rf"(?P<name>[{CJK}]{{2,12}}?(?:特别行政区|自治区
 _SPEAKER = re.compile(
     rf"(?:总理|省长|市长|区长|县长|旗长|州长|镇长|乡长|主席|主任)[\s\u3000]*"
     rf"(?P<name>[{CJK}](?:[\s\u3000]{{0,2}}[{CJK}]){{1,3}}(?:·[{CJK}]{{1,8}})?)\s*$", re.M)
-_SELF_LEVEL = (
-    ("national", re.compile(r"全国各族人民|我国|全国")),
-    ("province", re.compile(r"全省|我省|全区各族|全自治区")),
-    ("city", re.compile(r"全市|我市")),
-    ("county", re.compile(r"全区|我区|全县|我县|全旗|新区")),
-    ("township", re.compile(r"全镇|我镇|本镇|全乡|我乡|全街道|街道党工委")),
-)
 _ANON = re.compile(r"(?:(?<![xX×＊*])[xX×＊*]{2,}|某|〇〇)(?:镇|乡|街道|县|市|区)")
-_NATIONAL_NAMES = ("国务院", "全国", "中央", "国家")
 
 
 @dataclass(frozen=True)
@@ -118,12 +111,12 @@ def _title(head: str) -> tuple[str, str] | None:
 
 
 def _level_from_self(text: str) -> tuple[str | None, str]:
-    counts = {lvl: len(pat.findall(text)) for lvl, pat in _SELF_LEVEL}
+    counts = {lvl: len(pat.findall(text)) for lvl, pat in SELF_LEVEL}
     # "全国" occurs in every report; it names the issuer only when no lower self-reference does
     lower = {k: v for k, v in counts.items() if k != "national" and v}
     if lower:
         lvl = max(lower, key=lower.get)
-        return lvl, f"正文自称以“{_SELF_LEVEL[[k for k, _ in _SELF_LEVEL].index(lvl)][1].pattern.split('|')[0]}”等为主（{lower[lvl]}次）"
+        return lvl, f"正文自称以“{SELF_LEVEL[[k for k, _ in SELF_LEVEL].index(lvl)][1].pattern.split('|')[0]}”等为主（{lower[lvl]}次）"
     if counts["national"]:
         return "national", f"正文以“全国”自称（{counts['national']}次）"
     return None, "正文无自称"
@@ -155,7 +148,7 @@ def _most_named(text: str, level: str) -> tuple[str, int] | None:
 
 def _resolve(entity: str, level_hint: str | None, context: str) -> tuple[str | None, tuple[str, ...], str]:
     """(level, parents, provenance) of an issuer name, through the gazetteer."""
-    if entity in _NATIONAL_NAMES:
+    if entity in NATIONAL_NAMES:
         return "national", (), "国务院/全国"
     g = gazetteer()
     suffix_level = level_of_name(entity)

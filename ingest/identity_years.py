@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 
+from rag.text.cues import (
+    FIVE_YEAR_PLAN,
+    PAST_FIVE_YEARS,
+    PLAN_YEAR_HEAD,
+    REVIEW_YEAR_HEAD,
+    SUMMARY_TITLE_YEAR,
+    YEAR_IN_TEXT,
+)
 from rag.text.numbers import cn_to_number
-
-_TITLE_REVIEW_YEAR = re.compile(r"(\d{4})年(?:度)?(?:工作总结|工作情况)")
-_FYP = re.compile(r"十([一二三四五六七八九])五")
-_PAST_FIVE = re.compile(r"过去五年|五年来")
-_REVIEW_HEADING = re.compile(r"(回顾|成绩|总结|过去|成就|主要工作$|工作情况)")
-_PLAN_HEADING = re.compile(r"(任务|安排|打算|思路|目标|要求|部署|建议|计划|重点|取向)")
 
 
 def five_year_plan_span(n: int) -> tuple[int, int]:
@@ -29,8 +31,8 @@ def _reviewed_from_headings(headings: list[str]) -> tuple[int, str] | None:
     "“十三五”时期发展成就和2020年主要工作"): the first top-level heading that names a year and
     looks back."""
     for h in headings:
-        m = re.search(r"(20\d\d)年", h)
-        if m and _REVIEW_HEADING.search(h) and not _PLAN_HEADING.search(h):
+        m = YEAR_IN_TEXT.search(h)
+        if m and REVIEW_YEAR_HEAD.search(h) and not PLAN_YEAR_HEAD.search(h):
             return int(m.group(1)), f"回顾部分的标题：“{h}”"
     return None
 
@@ -65,7 +67,7 @@ def read_years(prov: dict[str, str], years: dict, headings: list[str], *, date: 
         prov["report_year"] = f"回顾{reviewed}年的报告，于次年作出"
     else:
         fy = re.search(r"(?<!\d)((?:19|20)\d\d)(?!\d)", stem)
-        ty = _TITLE_REVIEW_YEAR.search(title)
+        ty = SUMMARY_TITLE_YEAR.search(title)
         if ty:
             reviewed = int(ty.group(1))
             report_year, planned = reviewed + 1, reviewed + 1
@@ -82,7 +84,7 @@ def plan_spans(prov: dict[str, str], text: str, head: str, reviewed: int | None,
                planned: int | None) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
     """(reviewed span, planned span): the five-year plan period the report looks back on or opens."""
     reviewed_span = planned_span = None
-    for m in _FYP.finditer(text):
+    for m in FIVE_YEAR_PLAN.finditer(text):
         n = 10 + int(cn_to_number(m.group(1)) or 0)
         span = five_year_plan_span(n)
         if reviewed and span[1] == reviewed and not reviewed_span:
@@ -91,7 +93,7 @@ def plan_spans(prov: dict[str, str], text: str, head: str, reviewed: int | None,
         if planned and span[0] == planned and not planned_span:
             planned_span = span
             prov["planned_span"] = f"部署“十{m.group(1)}五”时期：“{m.group(0)}”"
-    if not reviewed_span and reviewed and _PAST_FIVE.search(head + text[:600]):
+    if not reviewed_span and reviewed and PAST_FIVE_YEARS.search(head + text[:600]):
         reviewed_span = (reviewed - 4, reviewed)
         prov["reviewed_span"] = "开场回顾“过去五年”"
     return reviewed_span, planned_span

@@ -17,6 +17,7 @@ from ingest.plan_start import detect_plan_start
 from ingest.sections import extract_sections
 from ingest.snippet import snippet
 from ingest.years import detect_years
+from rag.text.cues import MASKED_IN_TEXT
 from rag.types import CleanDoc, DocMeta
 
 _DATE_IN_TEXT = re.compile(r"(20\d\d)年\d{1,2}月\d{1,2}日")
@@ -93,7 +94,7 @@ def extract_metadata(clean: CleanDoc, *, doc_id: str, file: str) -> DocMeta:
             page["date"] = m.group(0)
             provenance["date"] = f"开头的日期：“{snippet(clean.text, m.start(), m.end())}”"
     plan_start, provenance["plan_start"] = detect_plan_start(to_simplified(clean.text), sections, ident.period_planned)
-    masked = len(re.findall(r"[xX×]{2,}|[xX]\.[xX]", clean.text))
+    masked = len(MASKED_IN_TEXT.findall(clean.text))
     provenance["masked_per_1000"] = f"{masked * 1000 / max(len(clean.text), 1):.1f}（以 x 代替的数字或名称，每千字）"
     return DocMeta(
         doc_id=doc_id, file=file, title=title, town=town, town_anonymised=anonymised, region=region,

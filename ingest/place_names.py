@@ -6,6 +6,7 @@ import re
 from collections import Counter
 
 from ingest.snippet import snippet
+from rag.text.cues import TOWNSHIP_SELF_REFERENCE
 
 CJK = r"\u4e00-\u9fff"
 
@@ -34,7 +35,6 @@ _STRONG_TOWN = (
 # a report refers to itself by its stem: "幸福杜桥", "推动道滘…", "建设平安大关"
 _SELF_SLOT_BEFORE = r"(?:推动|支持|建设|和美|美丽|幸福|平安|和谐|数字|魅力|活力|看到|把|让|使|打造|发展|关心|书写|展现|奋力|现代化)"
 _SELF_SLOT_AFTER = r"(?:发展|经济|人民|篇章|作为|建设|更多|凭借|各界|全域|镇域|特色|样板|力量|故事|高质量)"
-_SELF_REFERENCE = re.compile(r"全镇|我镇|本镇|镇党委|镇人大|镇政府|全乡|我乡|乡党委|乡人大|街道党工委|全街道")
 _REGION = re.compile(rf"([{CJK}]{{2,3}}?)(省|自治区|市|县|区)")
 _GENERIC_REGION = {
     "城", "全", "本", "上", "我", "该", "各", "市", "城市", "超", "都", "夜", "股", "门", "开发", "园", "功能", "社",
@@ -152,7 +152,7 @@ def _town_anonymised(haystack: str, title: str) -> tuple[None, bool, str] | None
 
 def _town_by_self_reference(text: str) -> tuple[str, bool, str] | None:
     # a report that calls itself a town but only names itself by stem ("推动道滘…")
-    self_ref = _SELF_REFERENCE.findall(text)
+    self_ref = TOWNSHIP_SELF_REFERENCE.findall(text)
     if self_ref:
         stems: Counter[str] = Counter()
         for m in re.finditer(rf"{_SELF_SLOT_BEFORE}([{CJK}]{{2}})|([{CJK}]{{2}}){_SELF_SLOT_AFTER}", text):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ingest.snippet import snippet
+from rag.text.cues import YEAR_IN_TEXT, YEAR_PLANNED_IN_TEXT, YEAR_REVIEWED_IN_TEXT
 
 # ------------------------------------------------------------------ years
 
@@ -21,16 +22,6 @@ _ANCHORS: tuple[tuple[re.Pattern, int, str], ...] = (
     (re.compile(r"[“\"]?十五五[”\"]?(规划)?的?开局之年"), 2026, "“十五五”开局之年"),
     (re.compile(r"党的二十大(召开)?之年|喜迎党的二十大"), 2022, "党的二十大召开之年"),
     (re.compile(r"全面贯彻(落实)?党的二十大精神的开局之年"), 2023, "贯彻二十大精神开局之年"),
-)
-_REVIEW_PATTERNS = (
-    re.compile(r"(20\d\d)年(以来)?(的)?(工作)?(回顾|总结)"),
-    re.compile(r"(?:过去的|刚刚过去的|回顾|回首)(20\d\d)年"),
-    re.compile(r"(20\d\d)年是[^。]{0,40}?(周年|一年|之年)"),
-    re.compile(r"(20\d\d)年[，,]?\s*(全镇|全乡|我镇|我乡|全街道)"),
-)
-_PLAN_PATTERNS = (
-    re.compile(r"(20\d\d)年(的)?(工作)?(安排|打算|思路|目标任务|主要目标|计划|重点工作|主要预期目标)"),
-    re.compile(r"(?:今年|明年)是[^。]{0,30}?(20\d\d)"),
 )
 
 
@@ -51,9 +42,9 @@ def detect_years(text: str, title: str) -> dict[str, tuple[int | None, str]]:
     placed before the plan part overrides a contradicting year in the text (scraped pages
     sometimes carry a wrong year), and then the plan year follows it.
     """
-    plans = _year_mentions(_PLAN_PATTERNS, text)
+    plans = _year_mentions(YEAR_PLANNED_IN_TEXT, text)
     planned, plan_src, plan_pos = (plans[0][1], plans[0][2], plans[0][0]) if plans else (None, "", len(text))
-    reviews = [r for r in _year_mentions(_REVIEW_PATTERNS, text) if planned is None or r[1] < planned]
+    reviews = [r for r in _year_mentions(YEAR_REVIEWED_IN_TEXT, text) if planned is None or r[1] < planned]
     reviewed, rev_src = (reviews[0][1], reviews[0][2]) if reviews else (None, "")
     for pat, year, label in _ANCHORS:
         m = pat.search(text)
@@ -61,7 +52,7 @@ def detect_years(text: str, title: str) -> dict[str, tuple[int | None, str]]:
             continue
         if reviewed != year:
             claimed = ""
-            near = re.search(r"(20\d\d)年", text[max(0, m.start() - 25): m.start()])
+            near = YEAR_IN_TEXT.search(text[max(0, m.start() - 25): m.start()])
             if near and int(near.group(1)) != year:
                 claimed = f"（文中写作{near.group(1)}年，与此矛盾，以时代标志为准）"
                 if planned is not None and planned >= int(near.group(1)):

@@ -23,7 +23,7 @@ from rag.query_plan import QueryPlan, Side
 from rag.config import RetrievalSettings
 from rag.store import ReportStore
 from rag.table_answer import answer_from_table
-from rag.text.cues import CITATION_MARK, NOT_FOUND
+from rag.text.cues import CITATION_MARK, DESCRIBED_MASKED, MASKED_IN_TEXT, NOT_FOUND, YEAR_ROLES
 from rag.text.tokens import count_tokens, search_tokens, truncate_tokens
 from rag.types import Answer, DocMeta, Passage
 
@@ -96,20 +96,18 @@ class QAService:
         scores = {d: s / top for d, s in scores.items()}
         for ym in re.finditer(r"20\d\d", description):
             year, before = ym.group(0), description[max(0, ym.start() - 6): ym.start()]
-            role = ("title" if re.search(r"(标题|题目|写着|写的|名为)", before) else
-                    "reviewed" if re.search(r"(回顾|总结|过去|完成)", before) else
-                    "planned" if re.search(r"(计划|部署|安排|目标)", before) else "any")
+            role = next((r for r, cue in YEAR_ROLES if cue.search(before)), "any")
             for d, m in metas.items():
                 hit = {"title": year in m.title, "reviewed": int(year) == m.period_reviewed,
                        "planned": int(year) == m.period_planned,
                        "any": year in m.title or int(year) in (m.period_reviewed, m.period_planned)}[role]
                 scores[d] += 0.5 if hit else 0.0
-        if re.search(r"(xx|XX|××|打码|打了码|隐去|隐藏|匿名|马赛克|遮盖|代替)", description):
+        if DESCRIBED_MASKED.search(description):
             for d, m in metas.items():
                 density = m.provenance.get("masked_per_1000")
                 if density is None:  # reports ingested before this was recorded
                     text = self.store.get_doc_text(d) or ""
-                    value = len(re.findall(r"[xX×]{2,}|[xX]\.[xX]", text)) * 1000 / max(len(text), 1)
+                    value = len(MASKED_IN_TEXT.findall(text)) * 1000 / max(len(text), 1)
                 else:
                     value = float(density.split("（")[0])
                 scores[d] += min(value / 5.0, 1.0)

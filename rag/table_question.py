@@ -8,34 +8,29 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.indicators_table import IndicatorRow
+from rag.text.cues import (
+    AMOUNT_AFTER,
+    ASKS_EVERY,
+    GROWTH_AFTER,
+    GROWTH_ASKED,
+    LAST_YEAR_ASKED,
+    LEVEL_ASKED,
+    LEVEL_OF_WORD,
+    RANKS_HIGH,
+    RANKS_LOW,
+    TABLE_OUTCOME,
+    TABLE_REPORT_YEAR,
+    TABLE_TARGET,
+    THIS_YEAR_ASKED,
+    THRESHOLD,
+    TOTAL_ASKED,
+    YEAR_ASKED,
+)
 from rag.text.indicators_vocab import load_vocab, resolve_indicator
 from rag.text.tokens import to_simplified
 from rag.types import DocMeta
 
-# ---------------------------------------------------------------------------- question cues
-RANK_DESC = re.compile(r"最高|最大|最快|最多|第一|居首|排名第一|排第一|领先|最好|更高|更大|更快|更多")
-RANK_ASC = re.compile(r"最低|最小|最慢|最少|垫底|最差|倒数第一|更低|更小|更慢|更少")
-SET = re.compile(r"各(?!位|项|类|种|方面|级)|每个|每一个|分别|都是多少|都有多少|列出|列表|一览|所有|全部|哪些|哪几个|哪几|汇总")
-TARGET_Q = re.compile(r"目标|预期|计划|力争|定在|定为|安排|设定")
-OUTCOME_Q = re.compile(r"实际|完成|实现了|达到了|做到|兑现|结果|达成|达标|落实了")
-_NUM = r"(\d+(?:\.\d+)?)"
-_THRESHOLD = re.compile(
-    r"(超过|高于|大于|多于|不低于|不少于|低于|小于|少于|不到|不足|不超过|不高于|达到|定在|定为|设定在|在|为|是)?\s*"
-    + _NUM + r"\s*(%|％|个百分点|万亿元|亿元|万元|元|万人|人|万吨|亿斤)\s*(及以上|以上|之上|及以下|以下|以内|之内|之下|左右)?")
-_LEVEL_WORD = re.compile(
-    r"(哪个|哪些|哪几个|哪一个|各个|各|每个|每一个|所有|全部|全国各|多少个|几个|\d+个)"
-    r"(省份|省区|省市区|省市|省|自治区|直辖市|地级市|城市|市|区县|县区|县市区|区|县|乡镇|镇|街道)")
-_LEVEL_OF = {"省份": "province", "省区": "province", "省市区": "province", "省市": "province", "省": "province",
-             "自治区": "province", "直辖市": "province", "地级市": "city", "城市": "city", "市": "city",
-             "区县": "county", "县区": "county", "县市区": "county", "区": "county", "县": "county",
-             "乡镇": "township", "镇": "township", "街道": "township"}
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!代)")
-_REPORT_YEAR = re.compile(r"((?:19|20)\d\d)\s*年(?:的|度)?[\u4e00-\u9fff]{0,10}?(?:政府工作报告|工作报告|报告)")
-_GROWTH_AFTER = re.compile(r"^(?:的)?(?:年均)?(?:增长|增速|增幅|涨幅|增长率|增长速度|增长目标|增速目标)")
-_GROWTH_ANY = re.compile(r"增速|增长率|增幅|涨幅|增长速度|增长多少|增长了多少|增长目标|增长几|涨多少|涨了多少|涨了?几|"
-                         r"增长更快|增长最快|增长得?更|增长得?最|各增长|分别增长|百分之|百分点")
-_AMOUNT_AFTER = re.compile(r"^(?:的)?(?:总量|总额|规模)?(?:各|分别|都)?(?:是|为|有|达到)?多少")
-_TOTAL_ANY = re.compile(r"总量|总额|规模|多少亿|多少万|几万亿|多少钱|达到多少|有多大|多大")
+# the unit written after a threshold: its family and its scale in the family's normalised unit
 _UNIT_SCALE = {"%": ("percent", 1.0), "％": ("percent", 1.0), "个百分点": ("percent", 1.0),
                "万亿元": ("money", 1e4), "亿元": ("money", 1.0), "万元": ("money", 1e-4),
                "元": ("income", 1.0), "万人": ("persons", 1.0), "人": ("persons", 1e-4),
@@ -124,19 +119,19 @@ def find_indicator(question: str, family_hint: str | None = None) -> FoundIndica
             return FoundIndicator(names[0], m.group(0))
         growth = [n for n in names if families.get(n) == "percent"]
         totals = [n for n in names if families.get(n) != "percent"]
-        cue = bool(_GROWTH_AFTER.match(q[m.end():])) or bool(_GROWTH_ANY.search(q))
+        cue = bool(GROWTH_AFTER.match(q[m.end():])) or bool(GROWTH_ASKED.search(q))
         wants_growth = cue or family_hint == "percent"
-        chosen = cue or family_hint is not None or bool(_TOTAL_ANY.search(q))
+        chosen = cue or family_hint is not None or bool(TOTAL_ASKED.search(q))
         pick = (growth if wants_growth else totals) or list(names)
         others = () if chosen else tuple(n for n in (totals + growth)[:2] if n != pick[0])
-        if wants_growth and totals and _AMOUNT_AFTER.match(q[m.end():]) and not _GROWTH_AFTER.match(q[m.end():]):
+        if wants_growth and totals and AMOUNT_AFTER.match(q[m.end():]) and not GROWTH_AFTER.match(q[m.end():]):
             others = (totals[0],)  # "GDP各是多少？哪个增长更快？": the amount too
         return FoundIndicator(pick[0], m.group(0), others)
     return None
 
 
 def _threshold(q: str) -> Threshold | None:
-    for m in _THRESHOLD.finditer(q):
+    for m in THRESHOLD.finditer(q):
         pre, num, unit, post = m.group(1) or "", m.group(2), m.group(3), m.group(4) or ""
         if q[m.end(3):m.end(3) + 1] == "年" or unit not in _UNIT_SCALE:
             continue
@@ -180,23 +175,23 @@ def detect(question: str, catalogue: list[DocMeta]) -> TableQuestion | None:
             threshold = None
         else:  # 万元 of an income: scale to 元
             threshold = Threshold(threshold.op, threshold.value * 1e8, "income", threshold.text)
-    wants_target = bool(TARGET_Q.search(q))
-    wants_outcome = bool(OUTCOME_Q.search(q))
+    wants_target = bool(TABLE_TARGET.search(q))
+    wants_outcome = bool(TABLE_OUTCOME.search(q))
     # places: issuers named, and regions (places above issuers) that scope the question
     entities = [t for _, t in find_towns(q, catalogue)]
     regions = [r for _, r in find_regions(q, catalogue)]
-    levels = tuple(dict.fromkeys(_LEVEL_OF[m.group(2)] for m in _LEVEL_WORD.finditer(q)))
+    levels = tuple(dict.fromkeys(LEVEL_OF_WORD[m.group(2)] for m in LEVEL_ASKED.finditer(q)))
     if levels:  # "广东省各市": a named issuer with reports of that level below it is a region
         below = {p for m in catalogue if m.level in levels for p in m.parent}
         regions += [e for e in entities if e in below]
         entities = [e for e in entities if e not in below]
-    rank = RANK_DESC.search(q) or RANK_ASC.search(q)
-    many = bool(rank or threshold or SET.search(q) or levels)
-    years = [int(m.group(1)) for m in _YEAR.finditer(q)]
-    report_years = [int(m.group(1)) for m in _REPORT_YEAR.finditer(q)]
+    rank = RANKS_HIGH.search(q) or RANKS_LOW.search(q)
+    many = bool(rank or threshold or ASKS_EVERY.search(q) or levels)
+    years = [int(m.group(1)) for m in YEAR_ASKED.finditer(q)]
+    report_years = [int(m.group(1)) for m in TABLE_REPORT_YEAR.finditer(q)]
     data_years = [y for y in years if y not in report_years] or years
     year = data_years[0] if data_years else None
-    relative = "今年" if re.search(r"今年|本年", q) else ("去年" if re.search(r"去年|上年|上一年", q) else "")
+    relative = "今年" if THIS_YEAR_ASKED.search(q) else ("去年" if LAST_YEAR_ASKED.search(q) else "")
     if year is None and report_years:
         year = report_years[0] if wants_target else report_years[0] - 1
     entity_years: tuple[tuple[str, int], ...] = ()
@@ -215,8 +210,8 @@ def detect(question: str, catalogue: list[DocMeta]) -> TableQuestion | None:
         return None  # one issuer, no cue over many reports: a plain question for retrieval
     kind = "target" if wants_target else "actual"
     if rank and not threshold:
-        return TableQuestion("rank", kind=kind, descending=bool(RANK_DESC.search(q)) and not (
-            RANK_ASC.search(q) and RANK_ASC.search(q).start() < RANK_DESC.search(q).start()), **common)
+        return TableQuestion("rank", kind=kind, descending=bool(RANKS_HIGH.search(q)) and not (
+            RANKS_LOW.search(q) and RANKS_LOW.search(q).start() < RANKS_HIGH.search(q).start()), **common)
     if threshold is not None:
         return TableQuestion("filter", kind=kind, threshold=threshold, **common)
     return TableQuestion("set", kind=kind, **common)

@@ -33,6 +33,25 @@ Question cues (read in a user's question):
   SUBJECT_AFTER what may follow a place's short name when the place is the subject ("珠海2023年…")
   NATIONAL      the national level is named ("国务院", "中央政府", "全国")
   DESCRIBED_REPORT a report referred to by what it says ("提到京东区域总部的那个镇")
+  YEAR_ROLES      what a description says a year is in its report: title / reviewed / planned ("标题是2023年…")
+  DESCRIBED_MASKED a description says the report's figures or names are masked ("打码", "隐去", "xx")
+
+Table question cues (read in a question over the indicator table; each is narrower or wider than the
+question cue of the same idea above, and the difference is stated beside it):
+  RANKS_HIGH      the question ranks from the top ("最高", "第一", "领先"…)
+  RANKS_LOW       the question ranks from the bottom ("最低", "垫底", "倒数第一"…)
+  ASKS_EVERY      the question wants the figure of every place ("各市", "分别", "列出", "哪些"…)
+  TABLE_TARGET    the question asks for a target figure ("目标", "定在", "设定"…)
+  TABLE_OUTCOME   the question asks for an achieved figure ("实际", "完成", "兑现"…)
+  THRESHOLD       a threshold asked ("超过5%", "3000亿元以上"; groups = comparison, number, unit, side)
+  LEVEL_ASKED     a level of places asked ("哪些省", "各市"; group 2 = the level word), LEVEL_OF_WORD maps it
+  YEAR_ASKED      a year named in a table question ("2023年", also 19xx, never "年代"; group 1 = the year)
+  TABLE_REPORT_YEAR a year that dates the report named in a table question (group 1 = the year)
+  GROWTH_AFTER    the words right after an indicator ask for its growth ("…的增速")
+  GROWTH_ASKED    the question asks for a growth rate anywhere ("增长了多少", "涨幅"…)
+  AMOUNT_AFTER    the words right after an indicator ask for its amount ("…总额是多少")
+  TOTAL_ASKED     the question asks for an amount anywhere ("总量", "多少亿"…)
+  THIS_YEAR_ASKED / LAST_YEAR_ASKED the question says "今年" / "去年" of the figure
 
 Report cues (read in report text):
   TARGET_IN_TEXT  a sentence states a goal, not an outcome ("力争", "目标", "预计", "将实现"…)
@@ -42,6 +61,20 @@ Report cues (read in report text):
   YEAR_IN_TEXT    a year named in report text ("2023年"; group 1 = the year)
   ITEM_START      text that starts an enumerated item ("一是", "（三）", "2.", "首先"…)
   ITEM_STYLES     the numbering styles of enumerated items, higher levels first
+  MASKED_IN_TEXT  a figure or name masked in report text ("xx", "××", "x.x"), counted per 1000 characters
+  YEAR_REVIEWED_IN_TEXT / YEAR_PLANNED_IN_TEXT wordings that give a year the role reviewed / planned
+                  ("2023年工作回顾", "回首2023年" / "2024年工作安排", "今年是…2024")
+  PART_REVIEW_HEAD / PART_PLAN_HEAD  a top-level heading of the review part / of the plan part
+  REVIEW_YEAR_HEAD / PLAN_YEAR_HEAD  a heading naming a year looks back / looks ahead (for the year reviewed)
+  REVIEW_OPENING  an unheaded review opens the report ("过去一年", "一年来", "回顾")
+  PLAN_OPENING    a paragraph that opens the plan part ("今年是…", "做好今年政府工作…"; a template: format y)
+  PLAN_OPENING_WORDS words that open the plan part inside a section ("今年…工作", "指导思想", "总体要求")
+  FIVE_YEAR_PLAN  a five-year plan named ("十四五"; group 1 = the digit after 十)
+  PAST_FIVE_YEARS the report looks back on five years ("过去五年", "五年来")
+  SUMMARY_TITLE_YEAR the year a summary's title reviews ("2023年工作总结"; group 1 = the year)
+  SELF_LEVEL      how a report calls its own territory, by level ("全省", "我市", "全镇"…)
+  TOWNSHIP_SELF_REFERENCE a township report speaking of itself ("我镇", "镇党委", "街道党工委"…)
+  NATIONAL_NAMES  issuer names that mean the nation ("国务院", "全国", "中央", "国家")
 
 Answer text:
   NOT_FOUND       the refusal phrase
@@ -146,6 +179,72 @@ DESCRIBED_REPORT = re.compile(
     r"|(?P<c>[^，,。？?；;！!]{6,50}?)的(?:镇|乡)?(?:人民)?(?:政府)?(?:工作)?(?:报告|总结)"
 )
 
+# what a description says a year is in its report, read in the few characters before the year
+# ("标题写着2023年的那份" -> title); the first role that matches wins, none means any role
+YEAR_ROLES = (
+    ("title", re.compile(r"(标题|题目|写着|写的|名为)")),
+    ("reviewed", re.compile(r"(回顾|总结|过去|完成)")),
+    ("planned", re.compile(r"(计划|部署|安排|目标)")),
+)
+
+# a description says the report's figures or names are masked ("数字都打成xx的那份", "隐去了名字的报告")
+DESCRIBED_MASKED = re.compile(r"(xx|XX|××|打码|打了码|隐去|隐藏|匿名|马赛克|遮盖|代替)")
+
+# ---- table question cues (a question over the indicator table, rag/table_question.py)
+
+# the question ranks from the top / from the bottom (comparatives too: "哪个更高")
+RANKS_HIGH = re.compile(r"最高|最大|最快|最多|第一|居首|排名第一|排第一|领先|最好|更高|更大|更快|更多")
+RANKS_LOW = re.compile(r"最低|最小|最慢|最少|垫底|最差|倒数第一|更低|更小|更慢|更少")
+
+# the question wants the figure of every place in scope ("各市", "每个省", "分别", "列出", "哪些");
+# "各位/各项/各类/各种/各方面/各级" are not places
+ASKS_EVERY = re.compile(r"各(?!位|项|类|种|方面|级)|每个|每一个|分别|都是多少|都有多少|列出|列表|一览|所有|全部|哪些|哪几个|哪几|汇总")
+
+# the question asks for a target figure / for an achieved figure. Unlike ASKS_TARGET, TABLE_TARGET takes
+# "安排", "设定" and leaves out "预计", "打算", "争取", "要实现" (an expected figure is an outcome in the
+# table); unlike ASKS_OUTCOME, TABLE_OUTCOME takes "完成" alone, "做到", "兑现", "达成", "达标", "落实了"
+TABLE_TARGET = re.compile(r"目标|预期|计划|力争|定在|定为|安排|设定")
+TABLE_OUTCOME = re.compile(r"实际|完成|实现了|达到了|做到|兑现|结果|达成|达标|落实了")
+
+# a threshold asked ("超过5%", "不低于3000亿元", "6%以上"): group 1 = the comparison word, 2 = the
+# number, 3 = the unit, 4 = the side written after it
+THRESHOLD = re.compile(
+    r"(超过|高于|大于|多于|不低于|不少于|低于|小于|少于|不到|不足|不超过|不高于|达到|定在|定为|设定在|在|为|是)?\s*"
+    + r"(\d+(?:\.\d+)?)" + r"\s*(%|％|个百分点|万亿元|亿元|万元|元|万人|人|万吨|亿斤)\s*(及以上|以上|之上|及以下|以下|以内|之内|之下|左右)?")
+
+# a level of places asked ("哪些省", "各市", "全国各省份", "多少个县"; group 2 = the level word), and the
+# level each level word means
+LEVEL_ASKED = re.compile(
+    r"(哪个|哪些|哪几个|哪一个|各个|各|每个|每一个|所有|全部|全国各|多少个|几个|\d+个)"
+    r"(省份|省区|省市区|省市|省|自治区|直辖市|地级市|城市|市|区县|县区|县市区|区|县|乡镇|镇|街道)")
+LEVEL_OF_WORD = {"省份": "province", "省区": "province", "省市区": "province", "省市": "province", "省": "province",
+                 "自治区": "province", "直辖市": "province", "地级市": "city", "城市": "city", "市": "city",
+                 "区县": "county", "县区": "county", "县市区": "county", "区": "county", "县": "county",
+                 "乡镇": "township", "镇": "township", "街道": "township"}
+
+# a year named in a table question (group 1 = the year). Unlike YEAR_NAMED: 19xx too, "年" required,
+# never "年代"
+YEAR_ASKED = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!代)")
+
+# a year that dates the report named in a table question (group 1 = the year). Unlike REPORT_YEAR:
+# 19xx too, and "总结" does not name a report (the table holds government work reports)
+TABLE_REPORT_YEAR = re.compile(r"((?:19|20)\d\d)\s*年(?:的|度)?[\u4e00-\u9fff]{0,10}?(?:政府工作报告|工作报告|报告)")
+
+# the figure asked is a growth rate: right after the indicator's name ("…的增速") / anywhere in the
+# question (narrower than ASKS_RATE: "提高了多少", "…率是多少" are not read as growth here)
+GROWTH_AFTER = re.compile(r"^(?:的)?(?:年均)?(?:增长|增速|增幅|涨幅|增长率|增长速度|增长目标|增速目标)")
+GROWTH_ASKED = re.compile(r"增速|增长率|增幅|涨幅|增长速度|增长多少|增长了多少|增长目标|增长几|涨多少|涨了多少|涨了?几|"
+                          r"增长更快|增长最快|增长得?更|增长得?最|各增长|分别增长|百分之|百分点")
+
+# the figure asked is an amount: right after the indicator's name ("…总额是多少") / anywhere in the
+# question (narrower than ASKS_AMOUNT: no units after "多少", no "[几多]个")
+AMOUNT_AFTER = re.compile(r"^(?:的)?(?:总量|总额|规模)?(?:各|分别|都)?(?:是|为|有|达到)?多少")
+TOTAL_ASKED = re.compile(r"总量|总额|规模|多少亿|多少万|几万亿|多少钱|达到多少|有多大|多大")
+
+# the question says the figure is this year's / last year's (narrower than PLANNED / REVIEWED)
+THIS_YEAR_ASKED = re.compile(r"今年|本年")
+LAST_YEAR_ASKED = re.compile(r"去年|上年|上一年")
+
 # ---- report cues
 TARGET_IN_TEXT = re.compile(r"(力争|目标|计划|预计|确保|争取|拟|预期|将要|将实现|将达到|将于|将在)")
 PLAN_SECTION = re.compile(r"(安排|计划|打算|思路|目标|部署|下阶段|下一步|下一阶段|今年|明年|\d{4}年工作)")
@@ -177,3 +276,67 @@ ITEM_STYLES = (
     ("1.", re.compile(r"^\s*\d{1,2}[.、．](?!\d)")),
     ("（1）", re.compile(r"^\s*[（(]\d{1,2}[)）]")),
 )
+
+# a figure or name masked in report text ("xx", "××", "x.x"): how much of a report is hidden
+MASKED_IN_TEXT = re.compile(r"[xX×]{2,}|[xX]\.[xX]")
+
+# wordings that give a year the role reviewed ("2023年工作回顾", "回首2023年", "2023年是…之年",
+# "2023年，全镇…") / planned ("2024年工作安排", "今年是…2024"); group(s) holding the year are the
+# 20xx ones
+YEAR_REVIEWED_IN_TEXT = (
+    re.compile(r"(20\d\d)年(以来)?(的)?(工作)?(回顾|总结)"),
+    re.compile(r"(?:过去的|刚刚过去的|回顾|回首)(20\d\d)年"),
+    re.compile(r"(20\d\d)年是[^。]{0,40}?(周年|一年|之年)"),
+    re.compile(r"(20\d\d)年[，,]?\s*(全镇|全乡|我镇|我乡|全街道)"),
+)
+YEAR_PLANNED_IN_TEXT = (
+    re.compile(r"(20\d\d)年(的)?(工作)?(安排|打算|思路|目标任务|主要目标|计划|重点工作|主要预期目标)"),
+    re.compile(r"(?:今年|明年)是[^。]{0,30}?(20\d\d)"),
+)
+
+# a top-level heading of the review part / of the plan part: where a report turns to the year ahead
+PART_REVIEW_HEAD = re.compile(r"(回顾|成就|总结|过去|成绩|以来工作|工作情况)")
+PART_PLAN_HEAD = re.compile(r"(安排|任务|目标|思路|打算|要求|部署|重点工作|主要工作|政策取向|举措|建议|展望|计划|今后|下一步|下阶段)")
+
+# a heading that names a year looks back / looks ahead: which year the review part reviews. Unlike
+# PART_REVIEW_HEAD, "主要工作" looks back here when it ends the heading ("2020年主要工作"), and
+# "以来工作" is not read; unlike PART_PLAN_HEAD, "重点" and "取向" alone look ahead, "举措", "展望",
+# "今后", "下一步", "下阶段" are not read
+REVIEW_YEAR_HEAD = re.compile(r"(回顾|成绩|总结|过去|成就|主要工作$|工作情况)")
+PLAN_YEAR_HEAD = re.compile(r"(任务|安排|打算|思路|目标|要求|部署|建议|计划|重点|取向)")
+
+# an unheaded review opens the report ("过去一年，…", "一年来", "回顾…")
+REVIEW_OPENING = re.compile(r"(过去一年|一年来|回顾)")
+
+# a paragraph that opens the plan part ("今年是…", "2024年政府工作…", "做好今年政府工作…"): a template,
+# fill in y (the planned year or a year pattern) with PLAN_OPENING.pattern.format(y=…) and compile with re.M
+PLAN_OPENING = re.compile(r"^(?:各位代表[!！，,：:]\s*)?(?:今年|{y}年)(?:是|政府工作|经济社会发展|的?主要|工作的总体要求|将|要)|"
+                          r"^(?:做好|今年)[^。]{{0,12}}(?:政府工作|主要预期目标|总体要求)")
+
+# words that open the plan part inside a section ("今年的主要工作", "指导思想", "总体要求")
+PLAN_OPENING_WORDS = re.compile(r"(今年[^。]{0,6}(工作|目标|任务)|指导思想|总体要求|总体部署)")
+
+# a five-year plan named ("十四五"; group 1 = the digit after 十)
+FIVE_YEAR_PLAN = re.compile(r"十([一二三四五六七八九])五")
+
+# the report looks back on five years ("过去五年", "五年来")
+PAST_FIVE_YEARS = re.compile(r"过去五年|五年来")
+
+# the year a summary's title reviews ("2023年工作总结", "2023年度工作情况"; group 1 = the year)
+SUMMARY_TITLE_YEAR = re.compile(r"(\d{4})年(?:度)?(?:工作总结|工作情况)")
+
+# how a report calls its own territory, by level ("全省", "我市", "全镇"…), higher levels first
+SELF_LEVEL = (
+    ("national", re.compile(r"全国各族人民|我国|全国")),
+    ("province", re.compile(r"全省|我省|全区各族|全自治区")),
+    ("city", re.compile(r"全市|我市")),
+    ("county", re.compile(r"全区|我区|全县|我县|全旗|新区")),
+    ("township", re.compile(r"全镇|我镇|本镇|全乡|我乡|全街道|街道党工委")),
+)
+
+# a township report speaking of itself: wider than SELF_LEVEL's township words (its organs too:
+# "镇党委", "镇人大", "镇政府", "乡党委", "乡人大"), read to tell a town report from its wording
+TOWNSHIP_SELF_REFERENCE = re.compile(r"全镇|我镇|本镇|镇党委|镇人大|镇政府|全乡|我乡|乡党委|乡人大|街道党工委|全街道")
+
+# issuer names that mean the nation, matched whole (unlike NATIONAL, read inside a question)
+NATIONAL_NAMES = ("国务院", "全国", "中央", "国家")
