@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from rag.answer_groups import group_answer
 from rag.answer_weights import AnswerPolicy
 from rag.draft import CitationBook, Draft, masked_refusal, render_quotes
 from rag.key_terms import KeyTerm, key_terms
@@ -48,7 +49,8 @@ def extractive_answer(
         if draft is not None:
             return draft
     if not plan.comparison:
-        draft = structure_answer(plan, evidence, metas, doc_text, book)
+        draft = group_answer(plan, evidence, metas, doc_text, book) or structure_answer(
+            plan, evidence, metas, doc_text, book)
         if draft is not None:
             return draft
     if not terms:
@@ -77,7 +79,8 @@ def _comparison_answer(plan: QueryPlan, evidence: list[tuple[Side, list[Passage]
     for side, passages in evidence:
         rows.append(_comparison_row(plan, side, passages, terms, metas, policy, book))
         lines.append(f"【{rows[-1].side}】{rows[-1].answer}")
-    refused = all(r.answer == NOT_FOUND for r in rows)
+    # every side silent (a side without its report says which report is missing: kept)
+    refused = all(r.answer.startswith(NOT_FOUND) and not r.citations for r in rows)
     if len(rows) > 6 and not refused:
         # a question over many reports lists those that answer, and counts the silent ones
         silent = sum(r.answer == NOT_FOUND for r in rows)
@@ -85,6 +88,8 @@ def _comparison_answer(plan: QueryPlan, evidence: list[tuple[Side, list[Passage]
         rows, lines = [rows[i] for i in keep], [lines[i] for i in keep]
         if silent:
             lines.append(f"（另有 {silent} 份报告未提及）")
+    if refused and any(r.answer != NOT_FOUND for r in rows):
+        return Draft("\n".join(lines), True, [], rows)
     if refused:
         return Draft(f"{NOT_FOUND}：各份报告都没有关于“{plan.topic}”的内容。", True, [], rows)
     return Draft("\n".join(lines), False, book.citations, rows)

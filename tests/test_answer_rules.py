@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from rag.answer_groups import find_enumeration, named_group
 from rag.key_terms import KeyTerm, key_terms
 from rag.query import analyse_question
 from rag.sentence_choice import trim_sentence
@@ -159,3 +160,32 @@ def test_follow_up_plan_fields(previous, question, expected):
     before = analyse_question(previous, CATALOGUE)
     got = _fields(analyse_question(question, CATALOGUE, previous=before))
     assert {k: got[k] for k in expected} == expected
+
+
+# ---------------------------------------------------------------------------- numbered groups
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("2018年国务院政府工作报告要求打好的三大攻坚战是哪三个？", (3, "攻坚战")),
+    ("国务院2019年政府工作报告中提到的“六稳”是哪六个方面？", (6, "稳")),
+    ("2020年国务院政府工作报告提出的“六保”具体指哪六项？", (6, "保")),
+    ("今年经济增长目标是多少？", None),  # no numbered group
+    ("三大攻坚战取得了什么进展？", None),  # a group, but not asked to be spelled out
+])
+def test_named_group(question, expected):
+    assert named_group(question) == expected
+
+
+@pytest.mark.parametrize("text, n, head, expected", [
+    ("特别在打好防范化解重大风险、精准脱贫、污染防治的攻坚战方面取得进展，引导预期。", 3, "攻坚战",
+     "特别在打好防范化解重大风险、精准脱贫、污染防治的攻坚战方面取得进展"),
+    ("我们着力稳就业、稳金融、稳外贸、稳外资、稳投资、稳预期，主要做了以下工作。", 6, "稳",
+     "我们着力稳就业、稳金融、稳外贸、稳外资、稳投资、稳预期"),
+    # five items where six are asked: not the group
+    ("稳就业、稳金融、稳外贸、稳外资、稳投资，主要做了以下工作。", 6, "稳", None),
+    # six items of another group (they do not start with the group's word)
+    ("推进稳增长、促改革、调结构、惠民生、防风险、保稳定各项工作。", 6, "保", None),
+])
+def test_find_enumeration(text, n, head, expected):
+    span = find_enumeration(text, n, head)
+    assert (text[span[0]:span[1]] if span else None) == expected

@@ -17,6 +17,7 @@ Question cues (read in a user's question):
   ASKS_RATE     the figure asked is a rate or a change in per cent ("增长了多少", "涨幅", "百分之几", "…率是多少")
   ASKS_AMOUNT   the figure asked is an amount or a level, not its growth ("总量", "总额", "是多少亿元")
   PARTICLES     aspect particles and conjunctions inside a spoken-style word ("减了", "税和费")
+  NAMED_GROUP   a numbered group to be spelled out ("“六稳”是哪六个方面", "三大攻坚战是哪三个")
   ASKS_REASON   the question asks why ("为什么", "原因"): an explanation, never a figure
   STRUCTURE     the question asks for a report's own list of priorities/achievements
   REVIEW_WORDS  … of achievements rather than plans ("成绩", "成效", "做法"…)
@@ -111,6 +112,10 @@ ASKS_RATE = re.compile(r"(增长了?多少|增速|增幅|涨幅|涨了多少|降
 ASKS_AMOUNT = re.compile(r"(总量|规模|多少(?:亿|万|千)?(?:元|美元|人|吨|斤|家|个|件|公里|亩|套|辆|张|所|项)|"
                          r"多少(?:钱|人)|[几多]个|多大)")
 PARTICLES = re.compile(r"[了过着和与及跟或的]")
+# a numbered group named in a question, asked to be spelled out: "“六稳”是哪六个方面", "三大攻坚战是哪三个"
+# (group n = the number, head = the group's word)
+NAMED_GROUP = re.compile(r"[“\"]?(?P<n>[二三四五六七八九十两]{1,2})(?:大|项|个|件|条)?(?P<head>[\u4e00-\u9fff]{1,4}?)[”\"]?"
+                         r"(?:是|具体|指|包括|分别|都)")
 ASKS_REASON = re.compile(r"(为什么|为何|什么原因|原因是|何以|怎么会)")
 STRUCTURE = re.compile(r"(重点工作|主要工作|工作重点|主要任务|重点任务|工作安排|工作部署|工作思路|哪几个方面|哪些方面|几个方面|"
                        r"哪几方面|主要做法|哪些工作|做了哪些|主要成绩|哪些成绩|主要成效|哪些成效|抓哪些|抓什么)")

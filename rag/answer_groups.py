@@ -1,0 +1,68 @@
+"""Answers to "what are the N X?" for a numbered group a report names ("三大攻坚战", "六稳", "六保"):
+reports spell such a group out once as an enumeration of exactly N items ("稳就业、稳金融、…、稳预期";
+"打好防范化解重大风险、精准脱贫、污染防治的攻坚战"), which this module finds and cites."""
+
+from __future__ import annotations
+
+import re
+
+from rag.draft import CitationBook, Draft
+from rag.query_plan import QueryPlan
+from rag.text import cues
+from rag.text.numbers import cn_to_number
+from rag.types import DocMeta, Passage
+
+_ITEM = r"[\u4e00-\u9fff“”\"]{2,14}"
+
+
+def named_group(question: str) -> tuple[int, str] | None:
+    """(N, the group's word) of a question on a numbered group: "“六稳”是哪六个方面" -> (6, "稳"),
+    "三大攻坚战是哪三个" -> (3, "攻坚战"); None for any other question."""
+    m = cues.NAMED_GROUP.search(question)
+    if not m or not cues.LIST.search(question):
+        return None
+    n = cn_to_number(m.group("n"))
+    if n is None or not 2 <= n <= 12:
+        return None
+    return int(n), m.group("head")
+
+
+def find_enumeration(text: str, n: int, head: str) -> tuple[int, int] | None:
+    """The span of the first clause of ``text`` holding an enumeration of exactly ``n`` items
+    (joined by 、) that belongs to the group: the items start with the group's word when that is one
+    character ("稳就业、稳金融"), else the group's word follows the last item ("…污染防治的攻坚战")."""
+    pattern = re.compile(rf"({_ITEM}(?:、{_ITEM}){{{n - 1}}})(?![、\u4e00-\u9fff]*、)")
+    for m in pattern.finditer(text):
+        items = [item.strip("“”\"") for item in m.group(1).split("、")]
+        if len(head) == 1:  # the first item may carry the words before the enumeration ("着力稳就业")
+            ok = head in items[0] and all(item.startswith(head) for item in items[1:])
+        else:  # the last item runs on into the group's word ("污染防治的攻坚战方面…")
+            ok = head in items[-1]
+        if ok:
+            start = max(text.rfind(ch, 0, m.start(1)) for ch in "，。；：\n") + 1
+            ends = [i for i in (text.find(ch, m.end(1)) for ch in "，。；\n") if i >= 0]
+            return start, min(ends) if ends else len(text)
+    return None
+
+
+def group_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_text, book: CitationBook) -> Draft | None:
+    """The enumeration that spells out the group asked about, from the report the question is
+    routed to (the best passage's report when several are in scope); None when it is not found."""
+    asked = named_group(plan.topic or plan.question)
+    if not asked or not doc_text or len(evidence) != 1:
+        return None
+    side, passages = evidence[0]
+    order = [p.doc_id for p in passages] + sorted(side.doc_ids or ())
+    for doc_id in dict.fromkeys(order):
+        meta, text = metas.get(doc_id), doc_text(doc_id)
+        span = find_enumeration(text, *asked) if meta and text else None
+        if span is None:
+            continue
+        start, end = span
+        passage = Passage(chunk_id=f"{doc_id}:g{start}", doc_id=doc_id, file=meta.file, title=meta.title,
+                          town=meta.town or "", region=meta.region or "", year=meta.year or 0, section="",
+                          text=text[start:end], start=start, end=end, chunk_index=-1)
+        n = book.cite(passage, start, end)
+        label = meta.town or side.label or "该报告"
+        return Draft(f"【{label}】{text[start:end].strip()}[{n}]", False, book.citations)
+    return None
