@@ -28,6 +28,8 @@ def structure_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_t
     review = bool(cues.REVIEW_WORDS.search(plan.topic)) or plan.period == "reviewed" or (
         bool(plan.years) and meta.period_reviewed in plan.years and meta.period_planned not in plan.years)
     lo, hi = (0, meta.plan_start) if review else (meta.plan_start, len(text))
+    if not review:
+        lo, hi = _part_of_the_year(meta, lo, hi)
     heads = [sec for sec in meta.sections if lo <= sec.start < hi and sec.level == 2]
     if len(heads) < 2:
         return None
@@ -42,6 +44,23 @@ def structure_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_t
     label = meta.town or side.label or "该报告"
     part = "回顾部分" if review else "部署部分"
     return Draft(f"【{label}】报告{part}分为以下几个方面：\n" + "\n".join(lines), False, book.citations)
+
+
+def _part_of_the_year(meta: DocMeta, lo: int, hi: int) -> tuple[int, int]:
+    """The span of the plan part's top-level section about the year ahead, when the plan part
+    has several with headings under them ("二、“十五五”时期主要目标" before "三、2026年工作安排"):
+    the one naming the planned year or the year ahead (今年, 新的一年); else the whole plan part."""
+    tops = [sec for sec in meta.sections if lo <= sec.start < hi and sec.level == 1]
+    bounds = [(sec, nxt.start if nxt else hi) for sec, nxt in zip(tops, tops[1:] + [None])]
+    with_heads = [(sec, end) for sec, end in bounds
+                  if sum(1 for s in meta.sections if sec.start < s.start < end and s.level == 2) >= 2]
+    if len(with_heads) < 2:
+        return lo, hi
+    year = f"{meta.period_planned}年" if meta.period_planned else None
+    for sec, end in with_heads:
+        if (year and year in sec.heading) or cues.PLANNED.search(sec.heading):
+            return sec.start, end
+    return lo, hi
 
 
 _ABOUT_LABEL = {"region": "所属地区", "reviewed": "回顾的年份", "planned": "部署工作的年份", "date": "日期",
