@@ -34,7 +34,7 @@ def list_items_after(doc: str, pos: int, *, limit_chars: int = 900, max_items: i
             seg = _item_head(seg)
         elif inline_style is not None:
             continue  # the body of the item above
-        elif len(seg) > 150:
+        elif len(seg) > 150 and not _figure_run(seg):
             break
         if used + len(seg) > limit_chars or len(spans) >= max_items:
             break
@@ -63,6 +63,13 @@ def list_items_after(doc: str, pos: int, *, limit_chars: int = 900, max_items: i
                     used += len(seg)
         offset += len(line) + 1
     return spans
+
+
+def _figure_run(seg: str) -> bool:
+    """A long sentence that is itself a list of figures ("规模以上工业增加值增长7.5%左右，固定资产投资
+    增长8%左右，…"): at least three clauses, most of them carrying a figure."""
+    clauses = [c for c in re.split(r"[，,、；;]", seg) if c.strip()]
+    return len(clauses) >= 3 and sum(bool(re.search(r"\d", c)) for c in clauses) >= 0.7 * len(clauses)
 
 
 _STYLE_RANK = {name: i for i, (name, _) in enumerate(cues.ITEM_STYLES)}

@@ -189,3 +189,21 @@ def test_named_group(question, expected):
 def test_find_enumeration(text, n, head, expected):
     span = find_enumeration(text, n, head)
     assert (text[span[0]:span[1]] if span else None) == expected
+
+
+@pytest.mark.parametrize("after, expected", [
+    # a long sentence that is itself a list of figures belongs to the list
+    ("规模以上工业增加值增长7.5%左右，固定资产投资增长8%左右，社会消费品零售总额增长6%左右，外贸进出口总额增长10%左右，"
+     "一般公共预算收入增长10%左右，城镇居民人均可支配收入增长7%左右、农村居民人均可支配收入增长8%左右，居民消费价格指数涨幅2%左右。",
+     1),
+    # a long sentence of prose ends it
+    ("我们要坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，加快构建新发展格局，着力推动高质量发展，更好统筹发展和安全，"
+     "扎实推进中国式现代化建设，全面深化改革开放，持续推动经济实现质的有效提升和量的合理增长，保持社会大局稳定，奋力谱写新篇章。",
+     0),
+])
+def test_list_items_after_a_colon_keep_a_long_run_of_figures(after, expected):
+    from rag.answer_lists import list_items_after
+
+    doc = "今年主要预期目标是：地区生产总值增长5%左右。" + after
+    pos = doc.index("。") + 1
+    assert len(list_items_after(doc, pos)) == expected
