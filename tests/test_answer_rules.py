@@ -198,7 +198,8 @@ def test_find_enumeration(text, n, head, expected):
      1),
     # a long sentence of prose ends it
     ("我们要坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，加快构建新发展格局，着力推动高质量发展，更好统筹发展和安全，"
-     "扎实推进中国式现代化建设，全面深化改革开放，持续推动经济实现质的有效提升和量的合理增长，保持社会大局稳定，奋力谱写新篇章。",
+     "扎实推进中国式现代化建设，全面深化改革开放，持续推动经济实现质的有效提升和量的合理增长，保持社会大局稳定，"
+     "坚定不移走中国特色社会主义道路，坚持以人民为中心的发展思想，团结带领全市人民，奋力谱写新时代新篇章。",
      0),
 ])
 def test_list_items_after_a_colon_keep_a_long_run_of_figures(after, expected):
