@@ -57,12 +57,22 @@ def list_items_after(doc: str, pos: int, *, limit_chars: int = 900, max_items: i
                 if len(spans) >= max_items or used > limit_chars:
                     break
                 head = split_sentences(line)
-                if head:
+                if head and _is_heading_line(line):  # an item heading on its own line is its head
+                    seg = line.rstrip()
+                    spans.append((offset, offset + len(seg)))
+                    used += len(seg)
+                elif head:
                     seg = _item_head(line[head[0].start: head[0].end])
                     spans.append((offset + head[0].start, offset + head[0].start + len(seg)))
                     used += len(seg)
         offset += len(line) + 1
     return spans
+
+
+def _is_heading_line(line: str) -> bool:
+    """A line that is only an item's heading: short, no full stop ("(一)以…为引领,全力推动…发展")."""
+    text = line.strip()
+    return len(text) <= 60 and not re.search(r"[。！？!?]", text)
 
 
 def _figure_run(seg: str) -> bool:

@@ -118,7 +118,7 @@ NAMED_GROUP = re.compile(r"[“\"]?(?P<n>[二三四五六七八九十两]{1,2})(
                          r"(?:是|具体|指|包括|分别|都)")
 ASKS_REASON = re.compile(r"(为什么|为何|什么原因|原因是|何以|怎么会)")
 STRUCTURE = re.compile(r"(重点工作|主要工作|工作重点|主要任务|重点任务|工作安排|工作部署|工作思路|哪些方面|"
-                       r"[哪几][一二三四五六七八九十几]*个?方面|主要做法|哪些工作|做了哪些|主要成绩|哪些成绩|主要成效|哪些成效|抓哪些|抓什么)")
+                       r"[哪几一二三四五六七八九十][一二三四五六七八九十几]*个?方面|主要做法|哪些工作|做了哪些|主要成绩|哪些成绩|主要成效|哪些成效|抓哪些|抓什么)")
 REVIEW_WORDS = re.compile(r"(成绩|成效|做法|做了|回顾|完成|取得)")
 
 # the words of a question that ask (what, how much, which, when…) rather than name what is asked about
