@@ -15,7 +15,7 @@ Question cues (read in a user's question):
   ASKS_TARGET   the question explicitly asks for a goal ("目标", "计划", "预期", "力争"…; narrower than TARGET)
   ASKS_OUTCOME  the question explicitly asks for what was achieved ("实际", "完成了", "最后"…)
   ASKS_RATE     the figure asked is a rate or a change in per cent ("增长了多少", "涨幅", "百分之几", "…率是多少")
-  ASKS_AMOUNT   the figure asked is an amount or a level, not its growth ("总量", "总额", "是多少亿元")
+  ASKS_AMOUNT   the figure asked is an amount or a level, not its growth ("总量", "一共", "是多少亿元")
   PARTICLES     aspect particles and conjunctions inside a spoken-style word ("减了", "税和费")
   NAMED_GROUP   a numbered group to be spelled out ("“六稳”是哪六个方面", "三大攻坚战是哪三个")
   ASKS_REASON   the question asks why ("为什么", "原因"): an explanation, never a figure
@@ -109,7 +109,7 @@ ASKS_OUTCOME = re.compile(r"(实际|完成了|实现了|达到了|最后|结果|
 ASKS_RATE = re.compile(r"(增长了?多少|增速|增幅|涨幅|涨了多少|降了多少|下降了?多少|提高了?多少|百分之几|百分点|"
                        r"率[^，。？?]{0,6}(?:是|为|在|定在|达到|控制在)?[^，。？?]{0,4}(?:多少|几)|"
                        r"率(?:最高|最低|更高|更低|排))")
-ASKS_AMOUNT = re.compile(r"(总量|规模|多少(?:亿|万|千)?(?:元|美元|人|吨|斤|家|个|件|公里|亩|套|辆|张|所|项)|"
+ASKS_AMOUNT = re.compile(r"(总量|规模|一共|总共|合计|共计|多少(?:亿|万|千)?(?:元|美元|人|吨|斤|家|个|件|公里|亩|套|辆|张|所|项)|"
                          r"多少(?:钱|人)|[几多]个|多大)")
 PARTICLES = re.compile(r"[了过着和与及跟或的]")
 # a numbered group named in a question, asked to be spelled out: "“六稳”是哪六个方面", "三大攻坚战是哪三个"
