@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 
 from rag.query_plan import Intent, QueryPlan, Side
 from rag.question_asks import (about_report_kind, content_tokens, explicit_intent, question_period, question_topic,
-                               question_years)
+                               question_years, without_baseline)
 from rag.question_places import (find_description, find_regions, find_towns, place_stem, unknown_divisions,
                                  unknown_places)
-from rag.report_routing import comparison_sides, docs_for, route_doc_ids, single_side, target_outcome_sides
+from rag.report_routing import (comparison_sides, docs_for, outcome_reports, route_doc_ids, single_side,
+                                 target_outcome_sides)
 from rag.text import cues, places
 from rag.types import DocMeta
 
@@ -77,6 +78,8 @@ def analyse_question(
     doc_ids = route_doc_ids(catalogue, by_id, towns=r.towns, regions=r.regions, years=r.years,
                             report_years=r.report_years, described_doc=r.described_doc, comparison=r.comparison,
                             inherited_doc_ids=r.inherited_doc_ids, town_filter=town_filter, year_filter=year_filter)
+    if r.intent == "any" and not r.period and not r.report_years:
+        doc_ids = outcome_reports(doc_ids, r.years, by_id)
     sides = _sides(r, catalogue, by_id, doc_ids)
     return _plan(r, doc_ids, sides)
 
@@ -150,7 +153,7 @@ def _read_intent(r: _Reading) -> None:
     r.intent = "any"
     if cues.TARGET.search(q):
         r.intent = "target"
-    elif cues.ACTUAL.search(q):
+    elif cues.ACTUAL.search(without_baseline(q)):
         r.intent = "actual"
 
 
@@ -173,8 +176,10 @@ def _carry_over(r: _Reading, previous: QueryPlan) -> None:
         # no place named: the conversation's subject carries over ("那财政收入呢？", "其中…")
         r.followup = True
         r.towns, r.regions = list(previous.towns), list(previous.regions)
+        # a follow-up naming its own year asks about that year: the report the previous turn
+        # named ("2022年政府工作报告里，2021年…") is found anew, not carried over
+        r.report_years = r.report_years or ([] if r.years else list(previous.report_years))
         r.years = r.years or list(previous.years)
-        r.report_years = r.report_years or list(previous.report_years)
         r.period = r.period or previous.period
         r.inherited_doc_ids = previous.doc_ids
         if previous.comparison and not cues.COMPARISON.search(r.q) and len(previous.sides) >= 2:

@@ -68,4 +68,11 @@ def content_tokens(text: str) -> list[str]:
 def question_period(question: str) -> str:
     """"reviewed" (去年…) or "planned" (今年/明年…): the part of a report the question's relative
     time words point at, "" when it has none."""
+    question = without_baseline(question)
     return "reviewed" if cues.REVIEWED.search(question) else ("planned" if cues.PLANNED.search(question) else "")
+
+
+def without_baseline(question: str) -> str:
+    """The question without the baseline of a change it asks for ("比上一年多了多少" -> "多了多少"):
+    that year is what the figure is compared with, not the year asked about."""
+    return cues.BASELINE_YEAR.sub(" ", question)

@@ -85,6 +85,17 @@ def route_doc_ids(catalogue: list[DocMeta], by_id: dict[str, DocMeta], *, towns:
     return doc_ids
 
 
+def outcome_reports(doc_ids: set[str] | None, years: list[int], by_id: dict[str, DocMeta]) -> set[str] | None:
+    """A year asked about with no word of target or plan: where an issuer has both the report
+    that reviews the year and the one that planned it, the outcome is asked — the planning report
+    drops out (its target is not the figure of the year)."""
+    if not doc_ids or not years:
+        return doc_ids
+    reviewing = {by_id[d].entity for d in doc_ids if d in by_id and by_id[d].period_reviewed in years}
+    return {d for d in doc_ids if not (d in by_id and by_id[d].period_planned in years
+                                       and by_id[d].period_reviewed not in years and by_id[d].entity in reviewing)}
+
+
 def town_sides(catalogue: list[DocMeta], towns: list[str], years: list[int], target: bool) -> list[Side]:
     """One comparison side per town named."""
     sides = []

@@ -208,3 +208,32 @@ def test_list_items_after_a_colon_keep_a_long_run_of_figures(after, expected):
     doc = "今年主要预期目标是：地区生产总值增长5%左右。" + after
     pos = doc.index("。") + 1
     assert len(list_items_after(doc, pos)) == expected
+
+
+@pytest.mark.parametrize("question, period", [
+    ("比上一年多了多少？", ""),  # the baseline of a change, not the year asked
+    ("同比去年增长多少？", ""),
+    ("去年GDP是多少？", "reviewed"),
+    ("今年的目标是多少？", "planned"),
+    ("较上年同期增长了多少，今年呢？", "planned"),
+])
+def test_a_baseline_year_is_not_the_period_asked(question, period):
+    from rag.question_asks import question_period
+
+    assert question_period(question) == period
+
+
+def test_a_year_without_target_words_is_answered_from_the_report_that_reviews_it():
+    from rag.report_routing import outcome_reports
+
+    def meta(doc_id, entity, reviewed, planned):
+        return DocMeta(doc_id=doc_id, file=f"{doc_id}.txt", title="", town=entity, town_anonymised=False, region=None,
+                       year=planned, doc_type="政府工作报告", entity=entity, period_reviewed=reviewed,
+                       period_planned=planned)
+
+    by_id = {m.doc_id: m for m in (meta("a22", "甲区", 2021, 2022), meta("a23", "甲区", 2022, 2023),
+                                   meta("b22", "乙区", 2021, 2022))}
+    # 甲区 has the report that reviews 2022: its 2022 plan drops out; 乙区 has only its plan: kept
+    assert outcome_reports({"a22", "a23", "b22"}, [2022], by_id) == {"a23", "b22"}
+    assert outcome_reports({"a22", "a23"}, [], by_id) == {"a22", "a23"}
+    assert outcome_reports(None, [2022], by_id) is None

@@ -7,6 +7,7 @@ Question cues (read in a user's question):
   TARGET        the question asks for a goal or plan ("目标", "计划", "力争", "预期"…)
   ACTUAL        the question asks for an outcome ("完成了", "实际", "去年"…)
   REVIEWED      relative time words pointing at the reviewed year ("去年", "过去一年"…)
+  BASELINE_YEAR a relative year as the baseline of a change ("比上一年多了多少"): not the year asked
   PLANNED       relative time words pointing at the planned year ("今年", "明年", "下一步"…)
   ASKS_NUMBER   the topic is a quantity ("多少", "增长", "总额", "比例"…)
   ASKS_QUANTITY the question wants a figure back (narrower than ASKS_NUMBER: "多少", "几个", "排名"…)
@@ -93,6 +94,8 @@ CITATION_MARK = re.compile(r"\[(\d{1,3})\]")
 TARGET = re.compile(r"(目标|计划|力争|预计|打算|安排|部署|将要|要实现|争取|确保|预期|任务|思路|重点工作|明年|今年要)")
 ACTUAL = re.compile(r"(完成了|实现了|达到了|实际|取得了|去年|前年|过去一年|上一年|回顾|成绩|成效)")
 REVIEWED = re.compile(r"(去年|上年|上一年|过去一年|过去的一年|一年来|前年)")
+# a relative year as the baseline of a change ("比上一年多了多少", "较去年同期"): not the time asked
+BASELINE_YEAR = re.compile(r"(?:比|较|相比于?|与|跟|同)(?:去年|上年|上一年|前年)(?:同期)?(?:相比)?")
 PLANNED = re.compile(r"(今年|明年|下一步|下阶段|下一阶段|新的一年|接下来|未来一年)")
 LIST = re.compile(r"(哪些|有什么|有哪|包括|包含|几项|几个方面|哪几|哪[一二三四五六七八九十两]+[个项条方]|指什么|指的是|"
                   r"分别是什么|措施|举措|做法|列举|都有|主要有|重点|任务)")
