@@ -17,15 +17,34 @@ def _item_head(seg: str) -> str:
     return seg[:80]
 
 
-def list_items_after(doc: str, pos: int, *, limit_chars: int = 900, max_items: int = 12) -> list[tuple[int, int]]:
+def list_restart(doc: str, pos: int, *, reach: int = 800) -> tuple[int, int, str] | None:
+    """When the text after ``pos`` goes on with an inline item numbered above one ("…。二是…"), the
+    list began before ``pos``: (start, end) of the sentence holding its first item ("…：一是…。")
+    and the numbering style; None when the text after ``pos`` is no such item."""
+    m = cues.LATER_INLINE_ITEM.match(doc[pos: pos + 40].lstrip())
+    if not m:
+        return None
+    first = "一" + m.group(2)
+    i = doc.rfind(first, max(0, pos - reach), pos)
+    if i < 0:
+        return None
+    start = max(doc.rfind(ch, 0, i) for ch in "。！？\n") + 1
+    stops = [j for j in (doc.find(ch, i) for ch in "。！？\n") if j >= 0]
+    end = min(stops) + 1 if stops else len(doc)
+    return start, min(end, pos), first
+
+
+def list_items_after(doc: str, pos: int, *, limit_chars: int = 900, max_items: int = 12,
+                     style: str | None = None) -> list[tuple[int, int]]:
     """Spans (document offsets) of the list that follows position ``pos``: what is left of the
     paragraph (its enumerated items by their heads — "一是…；二是…" — or its short sentences),
-    then the head of each following enumerated line ("一是…。", "2.…", "（三）…")."""
+    then the head of each following enumerated line ("一是…。", "2.…", "（三）…"). ``style``: the
+    inline numbering already in force ("一是"), so the body of the item before ``pos`` is skipped."""
     window = doc[pos: pos + 20000]
     lines = window.split("\n")
     spans: list[tuple[int, int]] = []
     used = 0
-    inline_style = None
+    inline_style = style  # the list's numbering when its first item came before ``pos``
     for sp in split_sentences(lines[0]):
         seg = lines[0][sp.start: sp.end]
         kind = _item_style(seg)

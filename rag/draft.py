@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from rag.answer_lists import list_items_after
+from rag.answer_lists import list_items_after, list_restart
 from rag.sentence_choice import trim_sentence
 from rag.sentence_scoring import Sentence, introduces_list
 from rag.text.cues import NOT_FOUND
@@ -61,8 +61,17 @@ def render_quotes(picked: list[Sentence], terms, plan, book: CitationBook, doc_t
         runs_on = bool(re.search(r"[：:]", s.text)) and s.text.rstrip()[-1:] in "；;"
         if (plan.wants_list and introduces_list(s)) or runs_on:
             doc = doc_text(p.doc_id) if doc_text else None
-            items = list_items_after(doc, s.end) if doc else [
-                (p.start + x, p.start + y) for x, y in list_items_after(p.text, s.end - p.start)]
+            restart = list_restart(doc, s.end) if doc and plan.wants_list else None
+            if restart and restart[0] < s.start:
+                # the sentence is the body of the list's first item: quote from the list's start
+                a, b, style = restart
+                quote = doc[a:b].strip().rstrip("，,；;：:。!！")
+                p = replace(p, start=min(p.start, a), end=max(p.end, b), text=doc[min(p.start, a):max(p.end, b)])
+                items = list_items_after(doc, b, style=style)
+            elif doc:
+                items = list_items_after(doc, s.end)
+            else:
+                items = [(p.start + x, p.start + y) for x, y in list_items_after(p.text, s.end - p.start)]
             if items:
                 b = items[-1][1]
                 heads = [(doc[x:y] if doc else p.text[x - p.start: y - p.start]).strip().rstrip("。；;")

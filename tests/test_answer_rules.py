@@ -237,3 +237,24 @@ def test_a_year_without_target_words_is_answered_from_the_report_that_reviews_it
     assert outcome_reports({"a22", "a23", "b22"}, [2022], by_id) == {"a23", "b22"}
     assert outcome_reports({"a22", "a23"}, [], by_id) == {"a22", "a23"}
     assert outcome_reports(None, [2022], by_id) is None
+
+
+_PROBLEMS = ("发展中也存在一些问题：一是基础还不牢。城区发展处在起步阶段，配套不足。二是功能品质有待提升。"
+             "三是产业后劲有待加强。对此我们将认真解决。")
+
+
+@pytest.mark.parametrize("after, expected", [
+    # the text after the body of item one goes on with 二是: the list starts at the sentence holding 一是
+    ("城区发展处在起步阶段，配套不足。", ("发展中也存在一些问题：一是基础还不牢。", "一是")),
+    # after the list's own introduction there is nothing to restart
+    ("发展中也存在一些问题：", None),
+])
+def test_list_restart(after, expected):
+    from rag.answer_lists import list_items_after, list_restart
+
+    pos = _PROBLEMS.index(after) + len(after)
+    got = list_restart(_PROBLEMS, pos)
+    assert (None if got is None else (_PROBLEMS[got[0]:got[1]], got[2])) == expected
+    if got:  # the items that follow skip the body of item one
+        heads = [_PROBLEMS[x:y] for x, y in list_items_after(_PROBLEMS, got[1], style=got[2])]
+        assert heads == ["二是功能品质有待提升", "三是产业后劲有待加强"]

@@ -63,6 +63,7 @@ Report cues (read in report text):
   YEAR_IN_TEXT    a year named in report text ("2023年"; group 1 = the year)
   ITEM_START      text that starts an enumerated item ("一是", "（三）", "2.", "首先"…)
   ITEM_STYLES     the numbering styles of enumerated items, higher levels first
+  LATER_INLINE_ITEM an inline item numbered above one ("二是…"): the list began before it
   MASKED_IN_TEXT  a figure or name masked in report text ("xx", "××", "x.x"), counted per 1000 characters
   YEAR_REVIEWED_IN_TEXT / YEAR_PLANNED_IN_TEXT wordings that give a year the role reviewed / planned
                   ("2023年工作回顾", "回首2023年" / "2024年工作安排", "今年是…2024")
@@ -273,6 +274,9 @@ YEAR_IN_TEXT = re.compile(r"(20\d\d)年")
 # text that starts an enumerated item ("一是", "二要", "第三，", "首先", "四、", "（五）", "6.", "（7）")
 ITEM_START = re.compile(r"^\s*(?:[一二三四五六七八九十]是|[一二三四五六七八九十]要|第[一二三四五六七八九十]{1,2}[，,、]|首先|其次|"
                         r"[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十]{1,2}[)）]|\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）])")
+
+# an inline enumerated item numbered above one ("二是…", "三要…"): a list that began earlier
+LATER_INLINE_ITEM = re.compile(r"([二三四五六七八九十])([是要])")
 
 # numbering styles of enumerated items, higher levels first
 ITEM_STYLES = (
