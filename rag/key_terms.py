@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from rag.query_plan import QueryPlan
 from rag.bm25_index import BM25Index
 from rag.text import cues
-from rag.text.lexicon import all_synonyms
+from rag.text.lexicon import synonyms_in
 from rag.text.tokens import search_tokens, to_simplified
 
 
@@ -46,11 +46,12 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
     idfs = [index.idf(t) for t in tokens]
     known = [x for x in idfs if x > 0]
     median = sorted(known)[len(known) // 2] if known else 1.0
+    found = synonyms_in(low)
     terms = []
     for t, idf in zip(tokens, idfs):
         alts = {t}
-        for key, syns in all_synonyms().items():
-            if key in low and (t in key or key in t):
+        for key, syns in found:
+            if t in key or key in t:
                 alts.update(to_simplified(s).lower() for s in syns)
         if len(t) == 1 and t not in alts - {t}:
             weight = 0.3

@@ -55,14 +55,14 @@ def fits_figure_asked(plan: QueryPlan, text: str) -> bool:
     quantities = real_quantities(text)
     rate = bool(cues.ASKS_RATE.search(question))
     amount = bool(cues.ASKS_AMOUNT.search(question))
+    if not cues.ASKS_SPAN.search(question):
+        # a total or an average over several years answers no single year's figure
+        quantities = [q for q in quantities if not cues.SPAN_FIGURE.search(text[: q.start])]
     if rate and not amount:
-        if not re.search(r"(年均|平均)", question):
-            # an average over several years answers neither a year's growth nor its rate
-            quantities = [q for q in quantities if not re.search(r"(年均|平均)[^，。；,;]{0,6}$", text[: q.start])]
         return any(q.percent for q in quantities) or bool(re.search(r"\d\s*(?:倍|个百分点)", text))
     if amount and not rate:
         return any(not q.percent for q in quantities)
-    return True
+    return bool(quantities)
 
 
 def trim_sentence(s: Sentence, terms: list[KeyTerm], wants_number: bool) -> tuple[int, int]:

@@ -19,6 +19,8 @@ Question cues (read in a user's question):
   ASKS_AMOUNT   the figure asked is an amount or a level, not its growth ("总量", "一共", "是多少亿元")
   PARTICLES     aspect particles and conjunctions inside a spoken-style word ("减了", "税和费")
   NAMED_GROUP   a numbered group to be spelled out ("“六稳”是哪六个方面", "三大攻坚战是哪三个")
+  SPAN_FIGURE   a figure over several years, written before it in its clause ("五年…65亿吨", "年均增长7%")
+  ASKS_SPAN     the question asks about a span of years ("年均", "五年来", "“十四五”期间")
   ASKS_REASON   the question asks why ("为什么", "原因"): an explanation, never a figure
   STRUCTURE     the question asks for a report's own list of priorities/achievements
   REVIEW_WORDS  … of achievements rather than plans ("成绩", "成效", "做法"…)
@@ -120,6 +122,11 @@ PARTICLES = re.compile(r"[了过着和与及跟或的]")
 # (group n = the number, head = the group's word)
 NAMED_GROUP = re.compile(r"[“\"]?(?P<n>[二三四五六七八九十两]{1,2})(?:大|项|个|件|条)?(?P<head>[\u4e00-\u9fff]{1,4}?)[”\"]?"
                          r"(?:是|具体|指|包括|分别|都)")
+# a figure over several years ("五年生产原煤65亿吨", "年均增长7%", "累计完成", "“十四五”期间"), when
+# written before the figure in its clause: it answers no single year's question
+SPAN_FIGURE = re.compile(r"(年均|平均每年|平均|[两三四五六七八九十]年(?:来|间|内|中)?|累计|十[一二三四五六七]五)[^，,。；;：:]{0,14}$")
+# the question itself asks about a span of years ("年均增长多少", "五年来", "“十四五”期间")
+ASKS_SPAN = re.compile(r"(年均|平均|[两三四五六七八九十]年|累计|十[一二三四五六七]五|期间|这些年|历年)")
 ASKS_REASON = re.compile(r"(为什么|为何|什么原因|原因是|何以|怎么会)")
 STRUCTURE = re.compile(r"(重点工作|主要工作|工作重点|主要任务|重点任务|工作安排|工作部署|工作思路|哪些方面|"
                        r"[哪几一二三四五六七八九十][一二三四五六七八九十几]*个?方面|主要做法|哪些工作|做了哪些|主要成绩|哪些成绩|主要成效|哪些成效|抓哪些|抓什么)")

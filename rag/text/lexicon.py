@@ -91,13 +91,20 @@ def all_synonyms() -> dict[str, tuple[str, ...]]:
     return merged
 
 
+def synonyms_in(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(everyday word, official terms) for each everyday word in ``text``; the possessive 的 is
+    optional in a noun phrase ("研发投入占GDP的比重" holds "研发投入占GDP比重")."""
+    low = text.lower()
+    plain = low.replace("的", "")
+    return [(key, terms) for key, terms in all_synonyms().items() if key in low or key.replace("的", "") in plain]
+
+
 def expand_terms(text: str) -> list[str]:
     """Official terms for the everyday words found in ``text`` (not repeating words already there)."""
     low = text.lower()
     extra: list[str] = []
-    for key, terms in all_synonyms().items():
-        if key in low:
-            for term in terms:
-                if term.lower() not in low and term not in extra:
-                    extra.append(term)
+    for _, terms in synonyms_in(text):
+        for term in terms:
+            if term.lower() not in low and term not in extra:
+                extra.append(term)
     return extra
