@@ -164,6 +164,27 @@ def fit_refusal(service: QAService, rows: list[dict], weights: dict[str, float] 
     return max(table, key=lambda r: (round(r[2] - (1 - r[4]) * share, 4), -abs(r[0] - 0.5), r[1]))
 
 
+def fit_figure_coverage(service: QAService, rows: list[dict], grid=(0.0, 0.2, 0.3, 0.4, 0.5)):
+    """The share of the question a figure's clause must cover: the largest value that keeps the
+    best tune accuracy (a wrong figure is worse than a refusal, so ties go to the stricter value);
+    check accuracy printed beside it, never used."""
+    import rag.answer_weights as A
+
+    table = []
+    for theta in grid:
+        A._fitted_doc.cache_clear()
+        A._fitted_doc().setdefault("policy", {})["min_figure_coverage"] = theta
+        (a, ra), (b, rb) = (accuracy(service, [r for r in rows if r.get("split") == h]) for h in ("tune", "check"))
+        table.append((theta, a, b, ra, rb))
+    A._fitted_doc.cache_clear()
+    print("\n| min_figure_coverage | tune accuracy | tune refusal | check accuracy | check refusal |\n"
+          "|---:|---:|---:|---:|---:|")
+    for theta, a, b, ra, rb in table:
+        print(f"| {theta:.2f} | {a:.3f} | {ra:.3f} | {b:.3f} | {rb:.3f} |")
+    best = max(round(r[1], 4) for r in table)
+    return max((r for r in table if round(r[1], 4) == best), key=lambda r: r[0])
+
+
 def _fit_weights(service: QAService, rows: list[dict]):
     """Sentence feature weights fitted on tune (top-1 before/after printed for both halves)."""
     answerable = [r for r in rows if r["type"] not in ("unanswerable", "comparison") and r.get("must_include")]
@@ -193,9 +214,20 @@ def main(argv: list[str] | None = None) -> int:
                                                             "the report never uses (runs the whole pipeline over the "
                                                             "dev set once per candidate pair)")
     ap.add_argument("--policy-only", action="store_true", help="keep the current feature weights; fit only the policy")
+    ap.add_argument("--figure", action="store_true", help="fit only how much of the question a figure's clause "
+                                                          "must cover (keeps everything else)")
     args = ap.parse_args(argv)
     rows = [json.loads(line) for line in Path(args.dataset).read_text(encoding="utf-8").splitlines() if line.strip()]
     service = QAService(Settings.from_env())
+    if args.figure:
+        theta = fit_figure_coverage(service, rows)
+        print(f"\nmin_figure_coverage {theta[0]:.2f} (tune {theta[1]:.3f}, check {theta[2]:.3f})")
+        if args.write:
+            doc = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+            doc.setdefault("policy", {}).update(min_figure_coverage=theta[0], tune_accuracy=round(theta[1], 3),
+                                                check_accuracy=round(theta[2], 3))
+            WEIGHTS.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        return 0
     weights, fitted_on = (None, None) if args.policy_only else _fit_weights(service, rows)
     policy = None
     if args.refusal or args.policy_only:

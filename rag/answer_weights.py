@@ -34,10 +34,14 @@ class AnswerPolicy:
     # weight of a question word the report never uses (the asker's own wording, "打工" for "最低工资"):
     # no sentence of that report can hold it (fitted with min_coverage)
     absent_term_weight: float = 1.0
+    # a figure answers only when the clause holding it covers this share of the question's words
+    # ("增加国家铁路建设资本金1000亿元" does not answer "铁路投资多少"); 0 = off (fitted with the rest)
+    min_figure_coverage: float = 0.0
 
     @classmethod
     def fitted(cls) -> "AnswerPolicy":
         """The policy with the refusal threshold fitted on the tune half (eval/fit_answer_weights.py)."""
         policy = _fitted_doc().get("policy", {})
         return cls(min_coverage=float(policy.get("min_coverage", cls.min_coverage)),
-                   absent_term_weight=float(policy.get("absent_term_weight", cls.absent_term_weight)))
+                   absent_term_weight=float(policy.get("absent_term_weight", cls.absent_term_weight)),
+                   min_figure_coverage=float(policy.get("min_figure_coverage", cls.min_figure_coverage)))

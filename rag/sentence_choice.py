@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from rag.answer_weights import AnswerPolicy
-from rag.key_terms import KeyTerm, term_matches
+from rag.key_terms import KeyTerm, term_credit, term_matches
 from rag.query_plan import QueryPlan
 from rag.sentence_scoring import Sentence, asks_quantity, introduces_list, real_quantities
 from rag.text import cues
@@ -21,7 +21,8 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
     question = plan.topic or plan.question
     if (asks_quantity(plan) or cues.ASKS_RATE.search(question) or cues.ASKS_AMOUNT.search(question)) \
             and not plan.wants_list and not cues.ASKS_REASON.search(question):
-        scored = [s for s in scored if real_quantities(s.text) and fits_figure_asked(plan, s.text)]
+        scored = [s for s in scored if real_quantities(s.text) and fits_figure_asked(plan, s.text)
+                  and figure_coverage(s, terms) >= policy.min_figure_coverage]
     if not scored:
         return []
     best = scored[0]
@@ -46,6 +47,30 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
                 picked.append(s)
     picked.sort(key=lambda s: (s.passage.doc_id, s.start))
     return picked
+
+
+def figure_coverage(s: Sentence, terms: list[KeyTerm]) -> float:
+    """How much of the question the clause holding a figure speaks of (the best of the sentence's
+    figures): the clause itself, or with the clause before it when the figure's clause names nothing
+    ("…城镇新增就业，达到16万人")."""
+    weights = s.term_weights or {t.token: t.weight for t in terms}
+    total = sum(weights.values()) or 1.0
+    clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(s.text)]
+    best = 0.0
+    for q in real_quantities(s.text):
+        i = next((k for k, (a, b) in enumerate(clauses) if a <= q.start < b), None)
+        if i is None:
+            continue
+        own = _clause_coverage(s.text[clauses[i][0]: clauses[i][1]], terms, weights) / total
+        if own == 0 and i > 0:
+            own = _clause_coverage(s.text[clauses[i - 1][0]: clauses[i][1]], terms, weights) / total
+        best = max(best, own)
+    return best
+
+
+def _clause_coverage(text: str, terms: list[KeyTerm], weights: dict) -> float:
+    low = to_simplified(text).lower()
+    return sum(weights.get(t.token, t.weight) * term_credit(t, low) for t in terms)
 
 
 def fits_figure_asked(plan: QueryPlan, text: str) -> bool:

@@ -27,6 +27,7 @@ class Sentence:
     matched: frozenset[str] = frozenset()
     features: dict = field(default_factory=dict)  # what was measured (eval/fit_answer_weights.py)
     following: str = ""  # the report's text right after the sentence (past the passage when known)
+    term_weights: dict = field(default_factory=dict)  # each question term's weight for this sentence's report
 
 
 def real_quantities(text: str) -> list:
@@ -182,7 +183,7 @@ def score_sentences(
             feats = sentence_features(plan, s, rank, meta, coverage, plan_ctx, cue, bool(real_quantities(nxt)))
             s.features = feats
             s.score = sum(weights.get(k, 0.0) * v for k, v in feats.items())
-            s.coverage, s.matched = coverage, matched
+            s.coverage, s.matched, s.term_weights = coverage, matched, tw
             out.append(s)
     out.sort(key=lambda s: -s.score)
     return out

@@ -258,3 +258,21 @@ def test_list_restart(after, expected):
     if got:  # the items that follow skip the body of item one
         heads = [_PROBLEMS[x:y] for x, y in list_items_after(_PROBLEMS, got[1], style=got[2])]
         assert heads == ["二是功能品质有待提升", "三是产业后劲有待加强"]
+
+
+@pytest.mark.parametrize("text, words, expected", [
+    # the figure's clause names both words asked
+    ("全年铁路投资完成8000亿元。", ["铁路", "投资"], 1.0),
+    # each figure speaks of one of them only: half the question
+    ("中央预算内投资安排6000亿元，增加国家铁路建设资本金1000亿元。", ["铁路", "投资"], 0.5),
+    # the clause before a figure whose own clause names nothing counts with it
+    ("城镇新增就业稳中有进，达到16万人。", ["新增就业"], 1.0),
+    # a sentence whose figures are all about something else
+    ("全镇新建道路12公里，铁路沿线环境整治全面完成。", ["铁路"], 0.0),
+])
+def test_figure_coverage(text, words, expected):
+    from rag.sentence_choice import figure_coverage
+
+    sentence = Sentence(_passage(text), 0, len(text), text)
+    terms = [KeyTerm(w, 1.0, (w,)) for w in words]
+    assert figure_coverage(sentence, terms) == pytest.approx(expected)
