@@ -51,8 +51,8 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
 
 def figure_coverage(s: Sentence, terms: list[KeyTerm]) -> float:
     """How much of the question the clause holding a figure speaks of (the best of the sentence's
-    figures): the clause itself, or with the clause before it when the figure's clause names nothing
-    ("…城镇新增就业，达到16万人")."""
+    figures): the clause itself, or with the clause before it, which often names what the figure
+    counts ("开展“慈善一日捐”活动，募捐资金32万元")."""
     weights = s.term_weights or {t.token: t.weight for t in terms}
     total = sum(weights.values()) or 1.0
     clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(s.text)]
@@ -61,10 +61,8 @@ def figure_coverage(s: Sentence, terms: list[KeyTerm]) -> float:
         i = next((k for k, (a, b) in enumerate(clauses) if a <= q.start < b), None)
         if i is None:
             continue
-        own = _clause_coverage(s.text[clauses[i][0]: clauses[i][1]], terms, weights) / total
-        if own == 0 and i > 0:
-            own = _clause_coverage(s.text[clauses[i - 1][0]: clauses[i][1]], terms, weights) / total
-        best = max(best, own)
+        for lo in (i, max(i - 1, 0)):
+            best = max(best, _clause_coverage(s.text[clauses[lo][0]: clauses[i][1]], terms, weights) / total)
     return best
 
 
