@@ -28,7 +28,6 @@ from rag.text.tokens import to_simplified
 
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
 _DECIMAL = re.compile(r"(?<=\d)[.．·](?=\d)")
-_CITATION_MARK = CITATION_MARK
 _LIST_ORDINAL = re.compile(r"(?m)^\s*\d{1,2}[.、)）]\s*")
 _KEEP = {"%", "‰"}
 # Chinese numerals followed by a counter/unit ("三个", "十二项", "第十三位", "两万元").
@@ -108,7 +107,7 @@ def answer_numbers(text: str) -> set[str]:
 
 
 def strip_citation_marks(text: str) -> str:
-    return _CITATION_MARK.sub("", text or "")
+    return CITATION_MARK.sub("", text or "")
 
 
 def includes_term(answer: str, term: str) -> bool:

@@ -9,15 +9,13 @@ never interpreted, and escaped tags (``<script>``) display as text.
 from __future__ import annotations
 
 import html
-import re
 import time
 from typing import Iterable
 
-from rag.text.cues import NOT_FOUND
+from rag.text.cues import CITATION_MARK, NOT_FOUND
 from rag.types import Answer, Citation, ComparisonRow, DocMeta
 
 NOT_MENTIONED = NOT_FOUND
-_CITE_MARK = re.compile(r"\[(\d+)\]")
 _CONTEXT_CHARS = 360  # passage context kept either side of the cited span
 
 
@@ -28,7 +26,7 @@ def esc(value: object) -> str:
 
 def _text_html(text: str) -> str:
     """Escaped text with [n] marks turned into footnote references and newlines kept."""
-    out = _CITE_MARK.sub(lambda m: f'<sup class="gq-ref" data-n="{m.group(1)}">[{m.group(1)}]</sup>', esc(text))
+    out = CITATION_MARK.sub(lambda m: f'<sup class="gq-ref" data-n="{m.group(1)}">[{m.group(1)}]</sup>', esc(text))
     return out.replace("\n", "<br>")
 
 
