@@ -16,9 +16,6 @@ from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Literal
 
-Backend = Literal["extractive", "llm"]
-RetrievalMode = Literal["hybrid", "dense", "bm25"]
-FusionMethod = Literal["rrf", "weighted"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,26 +36,6 @@ def disable_phone_home() -> None:
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
-
-
-def _env_int(name: str, default: int) -> int:
-    raw = _env(name)
-    if raw is None:
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ConfigError(f"environment variable {name}={raw!r} is not an integer") from exc
-
-
-def _env_float(name: str, default: float) -> float:
-    raw = _env(name)
-    if raw is None:
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"environment variable {name}={raw!r} is not a number") from exc
 
 
 class ConfigError(ValueError):

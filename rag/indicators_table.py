@@ -31,7 +31,6 @@ from typing import Iterable
 
 from rag.types import DocMeta
 
-KINDS = ("actual", "target", "expected", "plan-period")
 KIND_LABELS = {"actual": "实际", "target": "目标", "expected": "预计", "plan-period": "规划期"}
 LEVELS = ("national", "province", "city", "county", "township")
 
