@@ -22,6 +22,22 @@ disable_phone_home()
 SEEDS = ROOT / "seeds"
 
 
+def _raise_open_file_limit() -> None:
+    """Every embedded Chroma store a test opens keeps about 23 descriptors until the process ends
+    (Chroma caches one system per path): let the suite use the hard limit, not a low soft one."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else max(soft, 65536), hard))
+        except (ValueError, OSError):
+            pass
+
+
+_raise_open_file_limit()
+
+
 @pytest.fixture(scope="session")
 def embed_cache_dir() -> Path:
     path = Path(os.environ.get("GOVQA_TEST_EMBED_CACHE", ROOT / ".pytest_cache" / "govqa-embeddings"))
