@@ -81,8 +81,6 @@ def fits_figure_asked(plan: QueryPlan, text: str) -> bool:
     if not cues.ASKS_SPAN.search(question):
         # a total or an average over several years answers no single year's figure
         quantities = [q for q in quantities if not cues.SPAN_FIGURE.search(text[: q.start])]
-    if cues.ASKS_CHANGE.search(question):
-        return bool(quantities)
     if rate and not amount:
         return any(q.percent for q in quantities) or bool(re.search(r"\d\s*(?:倍|个百分点)", text))
     if amount and not rate:

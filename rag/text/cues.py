@@ -16,12 +16,11 @@ Question cues (read in a user's question):
   ASKS_TARGET   the question explicitly asks for a goal ("目标", "计划", "预期", "力争"…; narrower than TARGET)
   ASKS_OUTCOME  the question explicitly asks for what was achieved ("实际", "完成了", "最后"…)
   ASKS_RATE     the figure asked is a rate or a change in per cent ("增长了多少", "涨幅", "百分之几", "…率是多少")
-  ASKS_AMOUNT   the figure asked is an amount or a level, not its growth ("总量", "产量", "一共", "是多少亿元")
+  ASKS_AMOUNT   the figure asked is an amount or a level, not its growth ("总量", "一共", "是多少亿元")
   PARTICLES     aspect particles and conjunctions inside a spoken-style word ("减了", "税和费")
   NAMED_GROUP   a numbered group to be spelled out ("“六稳”是哪六个方面", "三大攻坚战是哪三个")
   SPAN_FIGURE   a figure over several years, written before it in its clause ("五年…65亿吨", "年均增长7%")
   ASKS_SPAN     the question asks about a span of years ("年均", "五年来", "“十四五”期间")
-  ASKS_CHANGE   the question asks a change ("比上一年少了多少"): an amount or a per cent may answer
   ASKS_REASON   the question asks why ("为什么", "原因"): an explanation, never a figure
   STRUCTURE     the question asks for a report's own list of priorities/achievements
   REVIEW_WORDS  … of achievements rather than plans ("成绩", "成效", "做法"…)
@@ -116,7 +115,7 @@ ASKS_OUTCOME = re.compile(r"(实际|完成了|实现了|达到了|最后|结果|
 ASKS_RATE = re.compile(r"(增长了?多少|增速|增幅|涨幅|涨了多少|降了多少|下降了?多少|提高了?多少|百分之几|百分点|"
                        r"率[^，。？?]{0,6}(?:是|为|在|定在|达到|控制在)?[^，。？?]{0,4}(?:多少|几)|"
                        r"率(?:最高|最低|更高|更低|排))")
-ASKS_AMOUNT = re.compile(r"(总量|规模|一共|总共|合计|共计|浓度|产量|总额|金额|人数|数量|面积|里程|多少(?:亿|万|千)?(?:元|美元|人|吨|斤|家|个|件|公里|亩|套|辆|张|所|项)|"
+ASKS_AMOUNT = re.compile(r"(总量|规模|一共|总共|合计|共计|多少(?:亿|万|千)?(?:元|美元|人|吨|斤|家|个|件|公里|亩|套|辆|张|所|项)|"
                          r"多少(?:钱|人)|[几多]个|多大)")
 PARTICLES = re.compile(r"[了过着和与及跟或的]")
 # a numbered group named in a question, asked to be spelled out: "“六稳”是哪六个方面", "三大攻坚战是哪三个"
@@ -128,8 +127,6 @@ NAMED_GROUP = re.compile(r"[“\"]?(?P<n>[二三四五六七八九十两]{1,2})(
 SPAN_FIGURE = re.compile(r"(年均|平均每年|平均|[两三四五六七八九十]年(?:来|间|内|中)?|累计|十[一二三四五六七]五)[^，,。；;：:]{0,14}$")
 # the question itself asks about a span of years ("年均增长多少", "五年来", "“十四五”期间")
 ASKS_SPAN = re.compile(r"(年均|平均|[两三四五六七八九十]年|累计|十[一二三四五六七]五|期间|这些年|历年)")
-# the question asks a change, which a report gives as an amount or a per cent ("比上一年少了多少")
-ASKS_CHANGE = re.compile(r"((?:多|少|增加|减少|提高|降低)了?多少|比[^，。？?]{0,8}(?:多|少|高|低))")
 ASKS_REASON = re.compile(r"(为什么|为何|什么原因|原因是|何以|怎么会)")
 STRUCTURE = re.compile(r"(重点工作|主要工作|工作重点|主要任务|重点任务|工作安排|工作部署|工作思路|哪些方面|"
                        r"[哪几一二三四五六七八九十][一二三四五六七八九十几]*个?方面|主要做法|哪些工作|做了哪些|主要成绩|哪些成绩|主要成效|哪些成效|抓哪些|抓什么)")
