@@ -96,6 +96,13 @@ def _comparison_answer(plan: QueryPlan, evidence: list[tuple[Side, list[Passage]
     return Draft("\n".join(lines), False, book.citations, rows)
 
 
+def _scored(plan: QueryPlan, passages: list[Passage], terms: list[KeyTerm], metas: dict[str, DocMeta],
+            policy: AnswerPolicy, index: BM25Index | None, doc_text=None) -> list[Sentence]:
+    """The passages' sentences scored under the policy (a word a report never uses counts less)."""
+    return score_sentences(plan, passages, terms, metas, doc_text, vocab=index.doc_vocabulary() if index else None,
+                           absent_weight=policy.absent_term_weight)
+
+
 def _comparison_row(plan: QueryPlan, side: Side, passages: list[Passage], terms: list[KeyTerm],
                     metas: dict[str, DocMeta], policy: AnswerPolicy, book: CitationBook,
                     index: BM25Index | None = None) -> ComparisonRow:
@@ -104,8 +111,7 @@ def _comparison_row(plan: QueryPlan, side: Side, passages: list[Passage], terms:
     if side.years or side.intent:  # a year's side asks for that year (and a target or an outcome)
         side_plan = replace(plan, years=side.years or plan.years, intent=side.intent or plan.intent,
                             explicit_intent=side.intent or plan.explicit_intent)
-    scored = score_sentences(side_plan, passages, terms, metas, vocab=index.doc_vocabulary() if index else None,
-                             absent_weight=policy.absent_term_weight)
+    scored = _scored(side_plan, passages, terms, metas, policy, index)
     picked = choose_sentences(side_plan, scored, terms, replace(policy, list_items=2, fact_sentences=1))
     label = _side_label(side, metas, scored[0] if scored else None)
     if side.missing:
@@ -126,8 +132,7 @@ def _single_answer(plan: QueryPlan, evidence: list[tuple[Side, list[Passage]]], 
                    index: BM25Index | None = None) -> Draft:
     """The best sentence(s) of the one subject, cited; a refusal (with a hint) when none answers."""
     side, passages = evidence[0] if evidence else (Side("", frozenset()), [])
-    scored = score_sentences(plan, passages, terms, metas, doc_text, vocab=index.doc_vocabulary() if index else None,
-                             absent_weight=policy.absent_term_weight)
+    scored = _scored(plan, passages, terms, metas, policy, index, doc_text)
     picked = choose_sentences(plan, scored, terms, policy)
     label = _side_label(side, metas, scored[0] if scored else None)
     if not picked:

@@ -14,13 +14,12 @@ from typing import Generator, Iterator
 
 from rag.answerers import AnswerContext, ExtractiveAnswerer, answerer_for
 from rag.cite import ValidationReport, renumber, validate_answer
-from rag.config import Settings, disable_phone_home
+from rag.config import RetrievalSettings, Settings, disable_phone_home
 from rag.draft import Draft
 from rag.embed import GovEmbedding
-from rag.evidence import Gatherer, IndexGatherer
+from rag.evidence import Evidence, Gatherer, IndexGatherer
 from rag.query import analyse_question
-from rag.query_plan import QueryPlan, Side
-from rag.config import RetrievalSettings
+from rag.query_plan import QueryPlan
 from rag.store import ReportStore
 from rag.table_answer import answer_from_table
 from rag.text.cues import CITATION_MARK, DESCRIBED_MASKED, MASKED_IN_TEXT, NOT_FOUND, YEAR_ROLES
@@ -139,7 +138,7 @@ class QAService:
             resolve_description=self._resolve_description,
         )
 
-    def gather(self, plan: QueryPlan, *, k: int, config: RetrievalSettings) -> list[tuple[Side, list[Passage]]]:
+    def gather(self, plan: QueryPlan, *, k: int, config: RetrievalSettings) -> Evidence:
         """Evidence per side, by this service's gatherer (the index search, or an eval variant's)."""
         return self.gatherer.gather(plan, k=k, config=config)
 
