@@ -66,7 +66,7 @@ def render_quotes(picked: list[Sentence], terms, plan, book: CitationBook, doc_t
                 # the sentence is the body of the list's first item: quote from the list's start
                 a, b, style = restart
                 quote = doc[a:b].strip().rstrip("，,；;：:。!！")
-                p = replace(p, start=min(p.start, a), end=max(p.end, b), text=doc[min(p.start, a):max(p.end, b)])
+                p = _covering(p, doc, a, b)
                 items = list_items_after(doc, b, style=style)
             elif doc:
                 items = list_items_after(doc, s.end)
@@ -78,9 +78,8 @@ def render_quotes(picked: list[Sentence], terms, plan, book: CitationBook, doc_t
                          for x, y in items]
                 joiner = "；" if re.search(r"[：:]", quote) else "："
                 quote = quote + joiner + "；".join(heads)
-                if b > p.end and doc:
-                    # the list runs past the retrieved chunk: cite the passage extended to it
-                    p = replace(p, end=b, text=doc[p.start:b])
+                if doc:  # the list may run past the retrieved chunk: cite the passage extended to it
+                    p = _covering(p, doc, a, b)
                 covered_until[p.doc_id] = b
         n = book.cite(p, a, b)
         # every clause of the quote carries the mark (the validator checks clause by clause)
@@ -88,6 +87,12 @@ def render_quotes(picked: list[Sentence], terms, plan, book: CitationBook, doc_t
     if plan.wants_list and len(parts) > 1:
         return "\n".join(f"{i}. {p}" for i, p in enumerate(parts, 1))
     return "；".join(parts)
+
+
+def _covering(p: Passage, doc: str, a: int, b: int) -> Passage:
+    """The passage, extended over the report's text so that it holds ``doc[a:b]``."""
+    start, end = min(p.start, a), max(p.end, b)
+    return p if (start, end) == (p.start, p.end) else replace(p, start=start, end=end, text=doc[start:end])
 
 
 def masked_refusal(best: Sentence, book: CitationBook, label: str) -> str:
