@@ -135,54 +135,52 @@ def accuracy(service: QAService, items: list[dict]) -> float:
     return (float(np.mean(hits)) if hits else 0.0), (float(np.mean(refusals)) if refusals else 1.0)
 
 
-def fit_refusal(service: QAService, rows: list[dict], weights: dict[str, float] | None = None,
-                grid=(0.2, 0.25, 0.3, 0.35, 0.4, 0.45), absent_grid=(1.0, 0.5, 0.25)):
-    """The refusal threshold (best sentence coverage below it: 报告中未提及) and the weight of a
-    question word the report never uses, with the best tune accuracy; check accuracy printed
-    beside them, never used."""
+def _policy_grid(service: QAService, rows: list[dict], candidates: list[dict],
+                 weights: dict[str, float] | None = None) -> list[tuple[dict, float, float, float, float]]:
+    """Run the pipeline over both halves once per candidate policy (fields of answer_weights.json's
+    "policy"): (candidate, tune accuracy, check accuracy, tune refusal, check refusal), printed as a
+    table. The check figures are printed, never used to choose."""
     import rag.answer_weights as A
 
     table = []
-    for absent in absent_grid:
-        for t in grid:
-            A._fitted_doc.cache_clear()
-            doc = A._fitted_doc()
-            if weights is not None:
-                doc["weights"] = weights
-            doc.setdefault("policy", {}).update(min_coverage=t, absent_term_weight=absent)
-            (a, ra), (b, rb) = (accuracy(service, [r for r in rows if r.get("split") == h]) for h in ("tune", "check"))
-            table.append((t, absent, a, b, ra, rb))
+    for candidate in candidates:
+        A._fitted_doc.cache_clear()
+        doc = A._fitted_doc()
+        if weights is not None:
+            doc["weights"] = weights
+        doc.setdefault("policy", {}).update(candidate)
+        (a, ra), (b, rb) = (accuracy(service, [r for r in rows if r.get("split") == h]) for h in ("tune", "check"))
+        table.append((candidate, a, b, ra, rb))
     A._fitted_doc.cache_clear()
-    print("\n| min_coverage | absent word weight | tune accuracy | tune refusal | check accuracy | check refusal |\n"
-          "|---:|---:|---:|---:|---:|---:|")
-    for t, absent, a, b, ra, rb in table:
-        print(f"| {t:.2f} | {absent:.1f} | {a:.3f} | {ra:.3f} | {b:.3f} | {rb:.3f} |")
-    # check figures are printed, never used
-    # an unanswerable question answered with a figure is worse than a refusal: it counts once more
+    names = list(candidates[0])
+    print("\n| " + " | ".join(names) + " | tune accuracy | tune refusal | check accuracy | check refusal |\n|"
+          + "---:|" * (len(names) + 4))
+    for candidate, a, b, ra, rb in table:
+        print("| " + " | ".join(f"{candidate[n]:.2f}" for n in names) + f" | {a:.3f} | {ra:.3f} | {b:.3f} | {rb:.3f} |")
+    return table
+
+
+def fit_refusal(service: QAService, rows: list[dict], weights: dict[str, float] | None = None,
+                grid=(0.2, 0.25, 0.3, 0.35, 0.4, 0.45), absent_grid=(1.0, 0.5, 0.25)):
+    """The refusal threshold (best sentence coverage below it: 报告中未提及) and the weight of a
+    question word the report never uses, with the best tune accuracy (an unanswerable question
+    answered counts once more than a wrong answer)."""
+    candidates = [{"min_coverage": t, "absent_term_weight": absent} for absent in absent_grid for t in grid]
+    table = _policy_grid(service, rows, candidates, weights)
     share = sum(r["type"] == "unanswerable" for r in rows if r.get("split") == "tune") / max(
         1, sum(r.get("split") == "tune" for r in rows))
-    return max(table, key=lambda r: (round(r[2] - (1 - r[4]) * share, 4), -abs(r[0] - 0.5), r[1]))
+    best = max(table, key=lambda r: (round(r[1] - (1 - r[3]) * share, 4), -abs(r[0]["min_coverage"] - 0.5),
+                                     r[0]["absent_term_weight"]))
+    return best[0]["min_coverage"], best[0]["absent_term_weight"], best[1], best[2]
 
 
 def fit_figure_coverage(service: QAService, rows: list[dict], grid=(0.0, 0.2, 0.3, 0.4, 0.5)):
     """The share of the question a figure's clause must cover: the largest value that keeps the
-    best tune accuracy (a wrong figure is worse than a refusal, so ties go to the stricter value);
-    check accuracy printed beside it, never used."""
-    import rag.answer_weights as A
-
-    table = []
-    for theta in grid:
-        A._fitted_doc.cache_clear()
-        A._fitted_doc().setdefault("policy", {})["min_figure_coverage"] = theta
-        (a, ra), (b, rb) = (accuracy(service, [r for r in rows if r.get("split") == h]) for h in ("tune", "check"))
-        table.append((theta, a, b, ra, rb))
-    A._fitted_doc.cache_clear()
-    print("\n| min_figure_coverage | tune accuracy | tune refusal | check accuracy | check refusal |\n"
-          "|---:|---:|---:|---:|---:|")
-    for theta, a, b, ra, rb in table:
-        print(f"| {theta:.2f} | {a:.3f} | {ra:.3f} | {b:.3f} | {rb:.3f} |")
-    best = max(round(r[1], 4) for r in table)
-    return max((r for r in table if round(r[1], 4) == best), key=lambda r: r[0])
+    best tune accuracy (a wrong figure is worse than a refusal, so ties go to the stricter value)."""
+    table = _policy_grid(service, rows, [{"min_figure_coverage": theta} for theta in grid])
+    top = max(round(r[1], 4) for r in table)
+    best = max((r for r in table if round(r[1], 4) == top), key=lambda r: r[0]["min_figure_coverage"])
+    return best[0]["min_figure_coverage"], best[1], best[2]
 
 
 def _fit_weights(service: QAService, rows: list[dict]):
@@ -240,8 +238,9 @@ def main(argv: list[str] | None = None) -> int:
             doc["weights"] = weights
             doc["fitted_on"] = {"dataset": Path(args.dataset).name, **fitted_on}
         if policy is not None:
-            doc["policy"] = {"min_coverage": policy[0], "absent_term_weight": policy[1],
-                             "tune_accuracy": round(policy[2], 3), "check_accuracy": round(policy[3], 3)}
+            # the other fitted fields of the policy (min_figure_coverage) stay
+            doc.setdefault("policy", {}).update(min_coverage=policy[0], absent_term_weight=policy[1],
+                                                tune_accuracy=round(policy[2], 3), check_accuracy=round(policy[3], 3))
         doc["about"] = ("Weights of the sentence features of rag/sentence_scoring.py sentence_features(), fitted by "
                         "eval/fit_answer_weights.py on the tune half (listwise softmax, L2 towards the earlier "
                         "weights). top1_*: share of questions whose best-scored sentence carries the gold "
