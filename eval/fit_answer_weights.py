@@ -183,6 +183,109 @@ def fit_figure_coverage(service: QAService, rows: list[dict], grid=(0.0, 0.2, 0.
     return best[0]["min_figure_coverage"], best[1], best[2]
 
 
+def gate_samples(service: QAService, rows: list[dict]) -> list[dict]:
+    """Every item whose answer passed the answer gate, answered with a gate that accepts all: what
+    the gate measured of the best sentence, and whether answering with it is right (an
+    answerable item answered correctly; never for an unanswerable one)."""
+    from eval.metrics import answer_correct
+    import rag.answer_weights as A
+
+    A._fitted_doc.cache_clear()
+    A._fitted_doc()["gate"] = {"weights": {"coverage": 0.0}, "bias": 60.0, "threshold": 0.0}
+    samples = []
+    try:
+        for item in rows:
+            turns = item.get("turns") or [item["question"]]
+            conv = Conversation()
+            for turn in turns:
+                answer = service.ask(turn, conv)
+            if not answer.gate.get("features"):
+                continue
+            unanswerable = item["type"] == "unanswerable"
+            right = not unanswerable and answer_correct(
+                refused=answer.refused, expects_refusal=False, answer=answer.answer,
+                must_include=item.get("must_include") or [])
+            samples.append({"split": item.get("split"), "unanswerable": unanswerable, "right": bool(right),
+                            "features": answer.gate["features"]})
+    finally:
+        A._fitted_doc.cache_clear()
+    return samples
+
+
+def seed_items_by_split(datasets: Path) -> list[dict]:
+    """The seed dev set's items, each given the half of its reports (split.json); items over
+    reports of both halves, or over none, are left out."""
+    split = json.loads((datasets / "split.json").read_text(encoding="utf-8"))
+    half = {f: h for h in ("tune", "check") for f in split[h]}
+    out = []
+    for line in (datasets / "dev.jsonl").read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        halves = {half.get(src.get("file")) for src in item.get("sources", ())}
+        if len(halves) == 1 and None not in halves:
+            out.append({**item, "split": halves.pop()})
+    return out
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.1, steps: int = 3000, lr: float = 0.1):
+    """Logistic regression by gradient descent on standardised features; weights and bias
+    returned on the raw features."""
+    mu, sd = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z = (x - mu) / sd
+    w, b = np.zeros(x.shape[1]), 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(z @ w + b)))
+        w -= lr * ((p - y) @ z / len(y) + l2 * w)
+        b -= lr * float(np.mean(p - y))
+    return w / sd, b - float((w / sd) @ mu)
+
+
+def gate_outcome(samples: list[dict], probs: np.ndarray, threshold: float) -> tuple[float, float, int]:
+    """Over the gated items: share right (a refusal is right only for an unanswerable item), the
+    refusal rate on unanswerable items, and the count."""
+    ok, refused_unans, n_unans = 0, 0, 0
+    for s, p in zip(samples, probs):
+        answers = p >= threshold
+        if s["unanswerable"]:
+            n_unans += 1
+            refused_unans += not answers
+            ok += not answers
+        else:
+            ok += answers and s["right"]
+    return ok / max(1, len(samples)), refused_unans / max(1, n_unans), len(samples)
+
+
+def fit_gate(service: QAService, rows: list[dict]) -> dict:
+    """The answer gate (rag/answer_gate.py): a logistic model of "answering with the best sentence
+    is right" over its measurements, fitted on tune; the threshold maximises tune accuracy with an
+    unanswerable question answered counted once more than a wrong answer. Check is printed."""
+    from rag.answer_gate import FEATURES
+
+    samples = gate_samples(service, rows)
+    half = {h: [s for s in samples if s["split"] == h] for h in ("tune", "check")}
+    mat = {h: (np.array([[s["features"][f] for f in FEATURES] for s in v]), np.array([s["right"] for s in v], float))
+           for h, v in half.items()}
+    w, b = fit_logistic(*mat["tune"])
+    probs = {h: 1 / (1 + np.exp(-(m[0] @ w + b))) for h, m in mat.items()}
+    share = np.mean([s["unanswerable"] for s in half["tune"]])
+    print(f"gated items: tune {len(half['tune'])}, check {len(half['check'])}")
+    print("\n| threshold | tune right | tune refusal | check right | check refusal |\n|---:|---:|---:|---:|---:|")
+    table = []
+    for t in np.arange(0.2, 0.81, 0.05):
+        (a, ra, _), (c, rc, _) = (gate_outcome(half[h], probs[h], t) for h in ("tune", "check"))
+        table.append((round(float(t), 2), a, ra, c, rc))
+        print(f"| {t:.2f} | {a:.3f} | {ra:.3f} | {c:.3f} | {rc:.3f} |")
+    best = max(table, key=lambda r: (round(r[1] - (1 - r[2]) * share, 4), r[0]))
+    print("\n| feature | weight |\n|---|---:|")
+    for f, x in zip(FEATURES, w):
+        print(f"| {f} | {x:+.3f} |")
+    print(f"| (bias) | {b:+.3f} |\nthreshold {best[0]:.2f}: tune right {best[1]:.3f}, check right {best[3]:.3f}")
+    return {"weights": {f: round(float(x), 4) for f, x in zip(FEATURES, w)}, "bias": round(float(b), 4),
+            "threshold": best[0], "fitted_on": {"split": "tune", "items": len(half["tune"]),
+                                                 "tune_right": round(best[1], 3), "check_right": round(best[3], 3)}}
+
+
 def _fit_weights(service: QAService, rows: list[dict]):
     """Sentence feature weights fitted on tune (top-1 before/after printed for both halves)."""
     answerable = [r for r in rows if r["type"] not in ("unanswerable", "comparison") and r.get("must_include")]
@@ -214,9 +317,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--policy-only", action="store_true", help="keep the current feature weights; fit only the policy")
     ap.add_argument("--figure", action="store_true", help="fit only how much of the question a figure's clause "
                                                           "must cover (keeps everything else)")
+    ap.add_argument("--gate", action="store_true", help="fit only the answer gate (whether the best sentence "
+                                                        "answers; keeps everything else)")
     args = ap.parse_args(argv)
     rows = [json.loads(line) for line in Path(args.dataset).read_text(encoding="utf-8").splitlines() if line.strip()]
     service = QAService(Settings.from_env())
+    if args.gate:
+        # the seed questions over reports of the tune half are tune items too (by report, as the split)
+        gate = fit_gate(service, rows + seed_items_by_split(ROOT / "eval" / "datasets"))
+        if args.write:
+            doc = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+            doc["gate"] = gate
+            WEIGHTS.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            print(f"\nwritten: {WEIGHTS}")
+        return 0
     if args.figure:
         theta = fit_figure_coverage(service, rows)
         print(f"\nmin_figure_coverage {theta[0]:.2f} (tune {theta[1]:.3f}, check {theta[2]:.3f})")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Callable
 
 from rag.answer_groups import group_answer
 from rag.answer_weights import AnswerPolicy
@@ -21,12 +22,15 @@ from rag.draft import CitationBook, Draft, masked_refusal, render_quotes
 from rag.key_terms import KeyTerm, key_terms
 from rag.query_plan import QueryPlan, Side
 from rag.report_answers import report_fact_answer, structure_answer
-from rag.sentence_choice import choose_sentences
-from rag.sentence_scoring import Sentence, score_sentences
+from rag.answer_gate import gate_features
+from rag.sentence_choice import asks_figure, choose_sentences, figure_coverage
+from rag.sentence_scoring import Sentence, absent_share, score_sentences
 from rag.bm25_index import BM25Index
 from rag.text.cues import NOT_FOUND
 from rag.text.numbers import find_quantities, has_masked_number
 from rag.types import ComparisonRow, DocMeta, Passage
+
+Similarity = Callable[[str, list[str]], list[float]]  # (question, texts) -> cosine of each text
 
 
 def extractive_answer(
@@ -37,8 +41,11 @@ def extractive_answer(
     metas: dict[str, DocMeta],
     policy: AnswerPolicy | None = None,
     doc_text=None,
+    similarity: Similarity | None = None,
 ) -> Draft:
-    """``doc_text(doc_id) -> str`` lets a list run past the retrieved chunk (optional)."""
+    """``doc_text(doc_id) -> str`` lets a list run past the retrieved chunk (optional);
+    ``similarity(question, texts)`` (the embedding model's cosine) lets the fitted answer gate
+    decide whether the best sentence answers (without it, the coverage threshold decides)."""
     policy = policy or AnswerPolicy.fitted()
     book = CitationBook()
     terms = key_terms(plan, index)
@@ -57,7 +64,7 @@ def extractive_answer(
         return Draft("请具体说明想了解的内容，例如“某镇去年的工业产值是多少？”", True, [])
     if plan.comparison and len(evidence) >= 2:
         return _comparison_answer(plan, evidence, terms, metas, policy, book, index)
-    return _single_answer(plan, evidence, terms, metas, policy, book, doc_text, index)
+    return _single_answer(plan, evidence, terms, metas, policy, book, doc_text, index, similarity)
 
 
 def _unknown_places_refusal(plan: QueryPlan, metas: dict[str, DocMeta]) -> Draft:
@@ -129,14 +136,18 @@ def _comparison_row(plan: QueryPlan, side: Side, passages: list[Passage], terms:
 
 def _single_answer(plan: QueryPlan, evidence: list[tuple[Side, list[Passage]]], terms: list[KeyTerm],
                    metas: dict[str, DocMeta], policy: AnswerPolicy, book: CitationBook, doc_text,
-                   index: BM25Index | None = None) -> Draft:
+                   index: BM25Index | None = None, similarity: Similarity | None = None) -> Draft:
     """The best sentence(s) of the one subject, cited; a refusal (with a hint) when none answers."""
     side, passages = evidence[0] if evidence else (Side("", frozenset()), [])
     scored = _scored(plan, passages, terms, metas, policy, index, doc_text)
-    picked = choose_sentences(plan, scored, terms, policy)
+    measured: dict = {}
+    accept = _gate(plan, terms, policy, index, similarity, measured)
+    picked = choose_sentences(plan, scored, terms, policy, accept)
     label = _side_label(side, metas, scored[0] if scored else None)
     if not picked:
-        return _not_found(plan, scored, label, book)
+        draft = _not_found(plan, scored, label, book)
+        draft.gate = measured
+        return draft
     if plan.wants_number:
         best = picked[0]
         real = [q for q in find_quantities(best.text) if not re.fullmatch(r"20\d\d", q.text)]
@@ -146,7 +157,28 @@ def _single_answer(plan: QueryPlan, evidence: list[tuple[Side, list[Passage]]], 
     prefix = f"【{label}】" if label else ""
     if prefix and "\n" in body:
         prefix += "\n"
-    return Draft(prefix + body, False, book.citations)
+    return Draft(prefix + body, False, book.citations, gate=measured)
+
+
+def _gate(plan: QueryPlan, terms: list[KeyTerm], policy: AnswerPolicy, index: BM25Index | None,
+          similarity: Similarity | None, measured: dict) -> Callable[[Sentence], bool] | None:
+    """The fitted answer gate as ``accept(best)`` for a fact question (a list keeps the coverage
+    threshold: its introduction rarely restates the question); it fills ``measured`` with what it
+    read and its verdict. None (the threshold decides) without a gate or a similarity."""
+    if policy.gate is None or similarity is None or plan.wants_list:
+        return None
+    gate = policy.gate
+    question = plan.topic or plan.question
+
+    def accept(best: Sentence) -> bool:
+        vocab = index.doc_vocabulary().get(best.passage.doc_id) if index is not None else None
+        feats = gate_features(best.coverage, figure_coverage(best, terms) if asks_figure(plan) else None,
+                              similarity(question, [best.text])[0], absent_share(terms, vocab))
+        measured.update(features=feats, probability=round(gate.probability(feats), 4))
+        measured["accepted"] = gate.accepts(feats)
+        return measured["accepted"]
+
+    return accept
 
 
 def _not_found(plan: QueryPlan, scored: list[Sentence], label: str, book: CitationBook) -> Draft:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from rag.answer_gate import AnswerGate
+
 
 def _weights_path():
     from pathlib import Path
@@ -37,6 +39,8 @@ class AnswerPolicy:
     # a figure answers only when the clause holding it covers this share of the question's words
     # ("增加国家铁路建设资本金1000亿元" does not answer "铁路投资多少"); 0 = off (fitted with the rest)
     min_figure_coverage: float = 0.0
+    # whether the best sentence answers at all (fitted logistic model; None: the coverage threshold decides)
+    gate: AnswerGate | None = None
 
     @classmethod
     def fitted(cls) -> "AnswerPolicy":
@@ -44,4 +48,5 @@ class AnswerPolicy:
         policy = _fitted_doc().get("policy", {})
         return cls(min_coverage=float(policy.get("min_coverage", cls.min_coverage)),
                    absent_term_weight=float(policy.get("absent_term_weight", cls.absent_term_weight)),
-                   min_figure_coverage=float(policy.get("min_figure_coverage", cls.min_figure_coverage)))
+                   min_figure_coverage=float(policy.get("min_figure_coverage", cls.min_figure_coverage)),
+                   gate=AnswerGate.from_doc(_fitted_doc().get("gate")))

@@ -29,6 +29,8 @@ class AnswerContext:
     metas: dict[str, DocMeta]
     doc_text: Callable[[str], str | None]
     history: list[tuple[str, str]]
+    # (question, texts) -> the embedding model's cosine of each text (the answer gate reads it)
+    similarity: Callable[[str, list[str]], list[float]] | None = None
 
 
 class Answerer(Protocol):
@@ -44,7 +46,8 @@ class ExtractiveAnswerer:
     name = "extractive"
 
     def answer(self, plan: QueryPlan, evidence: Evidence, ctx: AnswerContext) -> Iterator[str | Draft]:
-        yield extractive_answer(plan, evidence, index=ctx.index, metas=ctx.metas, doc_text=ctx.doc_text)
+        yield extractive_answer(plan, evidence, index=ctx.index, metas=ctx.metas, doc_text=ctx.doc_text,
+                                similarity=ctx.similarity)
 
 
 class LLMAnswerer:

@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Generator, Iterator
 
+import numpy as np
+
 from rag.answerers import AnswerContext, ExtractiveAnswerer, answerer_for
 from rag.cite import ValidationReport, renumber, validate_answer
 from rag.config import RetrievalSettings, Settings, disable_phone_home
@@ -142,6 +144,15 @@ class QAService:
         """Evidence per side, by this service's gatherer (the index search, or an eval variant's)."""
         return self.gatherer.gather(plan, k=k, config=config)
 
+    def similarity(self, question: str, texts: list[str]) -> list[float]:
+        """The embedding model's cosine of the question with each text (sentence vectors are cached)."""
+        if not texts:
+            return []
+        vecs = self.embedder.embed_passages(texts)
+        q = self.embedder.embed_query(question)
+        norms = np.linalg.norm(vecs, axis=1) * (np.linalg.norm(q) or 1.0)
+        return [float(x) for x in (vecs @ q) / np.where(norms > 0, norms, 1.0)]
+
     def ask(self, question: str, conversation: Conversation | None = None, **kwargs) -> Answer:
         answer = None
         for event in self.stream(question, conversation, **kwargs):
@@ -191,7 +202,8 @@ class QAService:
 
         t = time.perf_counter()
         ctx = AnswerContext(index=index, metas=metas, doc_text=self.store.get_doc_text,
-                            history=conversation.history_pairs() if conversation else [])
+                            history=conversation.history_pairs() if conversation else [],
+                            similarity=self.similarity)
         draft, used_backend = yield from self._draft(plan, evidence, ctx, backend, notices)
         timings["answer"] = (time.perf_counter() - t) * 1000
 
@@ -205,6 +217,7 @@ class QAService:
             backend=checked.backend, timings_ms=timings, standalone_question=plan.standalone,
             notices=notices + list(checked.draft.notices), validation=checked.report.to_dict(),
             comparison=checked.draft.comparison if plan.comparison else [], passages=passages,
+            gate=checked.draft.gate,
         )
         if conversation is not None:
             conversation.turns.append(Turn(q, plan, answer))

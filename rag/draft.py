@@ -21,6 +21,8 @@ class Draft:
     citations: list[Citation]
     comparison: list[ComparisonRow] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    # what the answer gate measured of the best sentence and its verdict (rag.answer_gate), if it ran
+    gate: dict = field(default_factory=dict)
 
 
 class CitationBook:

@@ -4,6 +4,7 @@ and trimming a long one to the clauses that carry the answer."""
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from rag.answer_weights import AnswerPolicy
 from rag.key_terms import KeyTerm, term_credit, term_matches
@@ -17,16 +18,17 @@ _CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
 
 
 def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTerm],
-                     policy: AnswerPolicy) -> list[Sentence]:
-    question = plan.topic or plan.question
-    if (asks_quantity(plan) or cues.ASKS_RATE.search(question) or cues.ASKS_AMOUNT.search(question)) \
-            and not plan.wants_list and not cues.ASKS_REASON.search(question):
+                     policy: AnswerPolicy, accept: Callable[[Sentence], bool] | None = None) -> list[Sentence]:
+    """The sentence(s) that answer, best first in report order; none when the best candidate does
+    not answer: ``accept(best)`` decides (the fitted answer gate), else its coverage against the
+    policy's threshold."""
+    if asks_figure(plan):
         scored = [s for s in scored if real_quantities(s.text) and fits_figure_asked(plan, s.text)
                   and figure_coverage(s, terms) >= policy.min_figure_coverage]
     if not scored:
         return []
     best = scored[0]
-    if best.coverage < policy.min_coverage:
+    if not (accept(best) if accept is not None else best.coverage >= policy.min_coverage):
         return []
     picked = [best]
     if plan.wants_list and introduces_list(best):
@@ -47,6 +49,13 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
                 picked.append(s)
     picked.sort(key=lambda s: (s.passage.doc_id, s.start))
     return picked
+
+
+def asks_figure(plan: QueryPlan) -> bool:
+    """The question asks for one figure (an amount, a rate, a count), not a list or a reason."""
+    question = plan.topic or plan.question
+    return bool((asks_quantity(plan) or cues.ASKS_RATE.search(question) or cues.ASKS_AMOUNT.search(question))
+                and not plan.wants_list and not cues.ASKS_REASON.search(question))
 
 
 def figure_coverage(s: Sentence, terms: list[KeyTerm]) -> float:

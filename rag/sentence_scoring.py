@@ -147,6 +147,14 @@ def _term_weights(terms: list[KeyTerm], vocab: frozenset[str] | None, absent_wei
             for t in terms}
 
 
+def absent_share(terms: list[KeyTerm], vocab: frozenset[str] | None) -> float:
+    """The share of the question's word weight that the report never uses (the asker's own words)."""
+    if vocab is None:
+        return 0.0
+    total = sum(t.weight for t in terms) or 1.0
+    return sum(t.weight for t in terms if t.token not in vocab and not any(a in vocab for a in t.alternatives)) / total
+
+
 def score_sentences(
     plan: QueryPlan, passages: list[Passage], terms: list[KeyTerm], metas: dict[str, DocMeta], doc_text=None,
     *, vocab: dict[str, frozenset[str]] | None = None, absent_weight: float = 1.0,

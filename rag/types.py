@@ -208,6 +208,7 @@ class Answer:
     validation: dict[str, Any] = field(default_factory=dict)
     comparison: list[ComparisonRow] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)  # what retrieval returned, ranked
+    gate: dict = field(default_factory=dict)  # the answer gate's measurements and verdict (rag.answer_gate)
 
     def to_json(self, *, include_passages: bool = False) -> dict:
         out = {
