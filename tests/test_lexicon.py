@@ -1,0 +1,33 @@
+"""Everyday words -> the official terms of the reports (rag/text/lexicon.py), table-driven."""
+
+import pytest
+
+from rag.text.lexicon import expand_terms, synonyms_in
+
+
+@pytest.mark.parametrize("question, official", [
+    ("老百姓在商场超市一共买了多少钱的东西", "社会消费品零售总额"),
+    ("今年挖煤的量要保持在多少", "原煤"),
+    ("平均寿命提高到多少岁", "人均预期寿命"),
+    ("找不到工作的人比例控制在多少", "失业率"),
+    ("每年新找到工作的人有多少", "新增就业"),
+    ("给企业减税减了多少", "减税降费"),
+    ("存款加贷款规模多大", "存贷款"),
+    ("老手艺传承得怎么样", "技艺"),
+    ("乱停车怎么治理", "违停"),
+    ("雾霾浓度降了多少", "细颗粒物"),
+    ("GDP多少", "地区生产总值"),             # from the indicator vocabulary
+    ("研发投入占GDP的比重", "研发投入强度"),   # the possessive 的 is optional
+])
+def test_everyday_words_expand_to_the_reports_terms(question, official):
+    assert official in expand_terms(question)
+
+
+@pytest.mark.parametrize("question", ["地区生产总值增长多少", "新建学校几所"])
+def test_an_official_term_is_not_repeated(question):
+    assert not any(term in question for term in expand_terms(question))
+
+
+def test_synonyms_in_names_the_everyday_word():
+    found = dict(synonyms_in("挖煤的量"))
+    assert "挖煤" in found and "原煤" in found["挖煤"]
