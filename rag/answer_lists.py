@@ -8,10 +8,19 @@ from rag.text import cues
 from rag.text.sentences import split_sentences
 
 
+_ITEM_WHOLE = 70  # an item up to this long is quoted whole
+
+
 def _item_head(seg: str) -> str:
-    """An enumerated item by its head: up to its first comma when that says something
-    ("一是深化改革难度不断加大，…" -> "一是深化改革难度不断加大"), else its first 80 characters."""
-    m = re.search(r"[，,；;。]", seg)
+    """An enumerated item by its head: the whole item up to its semicolon or full stop when short
+    ("一是经济运行外部环境风险增多，经济下行压力加大"), else up to its first comma when that says
+    something ("一是深化改革难度不断加大，…" -> "一是深化改革难度不断加大"), else its first 80 characters."""
+    end = re.search(r"[；;。]", seg)
+    if end and end.start() <= _ITEM_WHOLE:
+        return seg[: end.start()]
+    if not end and len(seg) <= _ITEM_WHOLE:
+        return seg.rstrip()
+    m = re.search(r"[，,]", seg)
     if m and m.start() >= 6:
         return seg[: m.start()]
     return seg[:80]

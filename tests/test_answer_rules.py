@@ -278,3 +278,17 @@ def test_figure_coverage(text, words, expected):
     sentence = Sentence(_passage(text), 0, len(text), text)
     terms = [KeyTerm(w, 1.0, (w,)) for w in words]
     assert figure_coverage(sentence, terms) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("item, head", [
+    # a short item is quoted whole, up to its semicolon
+    ("一是经济运行外部环境风险增多，经济下行压力加大；二是…", "一是经济运行外部环境风险增多，经济下行压力加大"),
+    ("三是部分企业经营困难。", "三是部分企业经营困难"),
+    # a long item by the clause before its first comma
+    ("一是深化改革难度不断加大，" + "部分领域体制机制障碍依然存在" * 5 + "。", "一是深化改革难度不断加大"),
+    ("短，" + "很长的一句话没有逗号" * 12, ("短，" + "很长的一句话没有逗号" * 12)[:80]),
+])
+def test_list_item_head(item, head):
+    from rag.answer_lists import _item_head
+
+    assert _item_head(item) == head
