@@ -19,8 +19,9 @@ from typing import Callable
 from rag.answer_groups import group_answer
 from rag.answer_weights import AnswerPolicy
 from rag.draft import CitationBook, Draft, masked_refusal, render_quotes
-from rag.key_terms import KeyTerm, key_terms
+from rag.key_terms import KeyTerm, key_terms, term_matches
 from rag.query_plan import QueryPlan, Side
+from rag.question_asks import question_parts
 from rag.report_answers import report_fact_answer, structure_answer
 from rag.answer_gate import gate_features
 from rag.sentence_choice import asks_figure, choose_sentences, figure_coverage
@@ -28,6 +29,7 @@ from rag.sentence_scoring import Sentence, absent_share, score_sentences
 from rag.bm25_index import BM25Index
 from rag.text.cues import NOT_FOUND
 from rag.text.numbers import find_quantities, has_masked_number
+from rag.text.tokens import to_simplified
 from rag.types import ComparisonRow, DocMeta, Passage
 
 Similarity = Callable[[str, list[str]], list[float]]  # (question, texts) -> cosine of each text
@@ -143,6 +145,10 @@ def _single_answer(plan: QueryPlan, evidence: list[tuple[Side, list[Passage]]], 
     measured: dict = {}
     accept = _gate(plan, terms, policy, index, similarity, measured)
     picked = choose_sentences(plan, scored, terms, policy, accept)
+    silent_parts: list[str] = []
+    if not plan.wants_list and index is not None and len(question_parts(plan.topic)) > 1:
+        by_part, silent_parts = _each_part(plan, passages, metas, policy, index, doc_text, similarity)
+        picked = by_part or picked
     label = _side_label(side, metas, scored[0] if scored else None)
     if not picked:
         draft = _not_found(plan, scored, label, book)
@@ -154,10 +160,37 @@ def _single_answer(plan: QueryPlan, evidence: list[tuple[Side, list[Passage]]], 
         if has_masked_number(best.text) and not real:
             return Draft(masked_refusal(best, book, label), True, book.citations)
     body = render_quotes(picked, terms, plan, book, doc_text)
+    if silent_parts:
+        body += "".join(f"\n“{part}”：{NOT_FOUND}" for part in silent_parts)
     prefix = f"【{label}】" if label else ""
     if prefix and "\n" in body:
         prefix += "\n"
     return Draft(prefix + body, False, book.citations, gate=measured)
+
+
+def _each_part(plan: QueryPlan, passages: list[Passage], metas: dict[str, DocMeta], policy: AnswerPolicy,
+               index: BM25Index, doc_text, similarity: Similarity | None) -> tuple[list[Sentence], list[str]]:
+    """A question asking two things in turn ("…超过多少家？…有多少？") is answered part by part:
+    the sentences that answer each part (those that do), in report order, and the parts that
+    name something (a word of two characters or more) no chosen sentence speaks of."""
+    picked: list[Sentence] = []
+    parts = question_parts(plan.topic)
+    words: dict[str, list[KeyTerm]] = {}
+    for part in parts:
+        part_plan = replace(plan, topic=part)
+        part_terms = key_terms(part_plan, index)
+        words[part] = [t for t in part_terms if len(t.token) >= 2]
+        if not part_terms:
+            continue
+        scored = _scored(part_plan, passages, part_terms, metas, policy, index, doc_text)
+        accept = _gate(part_plan, part_terms, policy, index, similarity, {})
+        for s in choose_sentences(part_plan, scored, part_terms, replace(policy, fact_sentences=1), accept):
+            if not any(s.passage.doc_id == p.passage.doc_id and s.start < p.end and p.start < s.end for p in picked):
+                picked.append(s)
+    picked.sort(key=lambda s: (s.passage.doc_id, s.start))
+    said = to_simplified("".join(s.text for s in picked)).lower()
+    silent = [part for part in parts if words.get(part) and not any(term_matches(t, said) for t in words[part])]
+    return picked, (silent if picked else [])
 
 
 def _gate(plan: QueryPlan, terms: list[KeyTerm], policy: AnswerPolicy, index: BM25Index | None,

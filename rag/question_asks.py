@@ -76,3 +76,11 @@ def without_baseline(question: str) -> str:
     """The question without the baseline of a change it asks for ("比上一年多了多少" -> "多了多少"):
     that year is what the figure is compared with, not the year asked about."""
     return cues.BASELINE_YEAR.sub(" ", question)
+
+
+def question_parts(topic: str) -> list[str]:
+    """The things one question asks in turn ("高新技术企业总量超过多少家？全社会研发投入有多少？"):
+    its parts between question marks, each long enough to name something; one part when it asks one."""
+    parts = [p.strip(" ，,；;。") for p in re.split(r"[？?；;]", topic)]
+    parts = [p for p in parts if len(re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", p)) >= 4]
+    return parts if len(parts) >= 2 else [topic]

@@ -171,3 +171,12 @@ def test_unknown_town_named_with_an_ordinary_word_is_not_substituted(service):
     answer = service.ask("山河镇的固定资产投资是多少？")
     assert answer.refused and "山河镇" in answer.answer
     assert not answer.citations
+
+
+def test_a_question_asking_two_things_answers_each_and_says_which_the_report_does_not(service):
+    both = service.ask("杜桥镇2019年的工业产值是多少？规上产值多少？")
+    assert not both.refused and "297.6亿元" in both.answer and "196.05亿元" in both.answer
+    assert len(both.citations) == 2
+    one = service.ask("杜桥镇2019年的工业产值是多少？航天发射多少次？")
+    assert not one.refused and "297.6亿元" in one.answer
+    assert "“航天发射多少次”：报告中未提及" in one.answer

@@ -86,3 +86,16 @@ def test_follow_up_keeps_the_issuer_and_report():
     assert second.towns == ("南山区",) and set(second.doc_ids) == {"ns2023"}
     third = analyse_question("盐田区呢？", CATALOGUE, previous=second)
     assert third.towns == ("盐田区",) and set(third.doc_ids) == {"yt2023"}
+
+
+@pytest.mark.parametrize("topic, parts", [
+    ("国家级高新技术企业总量超过多少家？全社会研发投入有多少？", ["国家级高新技术企业总量超过多少家", "全社会研发投入有多少"]),
+    ("财政收入有多少？是涨是跌", ["财政收入有多少", "是涨是跌"]),
+    ("工业产值是多少？", ["工业产值是多少？"]),            # one question
+    ("工业产值是多少？多少", ["工业产值是多少？多少"]),      # a part too short to name anything
+    ("新增就业多少；失业率多少", ["新增就业多少", "失业率多少"]),
+])
+def test_question_parts(topic, parts):
+    from rag.question_asks import question_parts
+
+    assert question_parts(topic) == parts
