@@ -10,7 +10,7 @@ from rag.types import Section
 
 _HEADING_PATTERNS: tuple[tuple[int, re.Pattern], ...] = (
     (1, re.compile(r"^[一二三四五六七八九十]{1,3}、")),
-    (2, re.compile(r"^[（(][一二三四五六七八九十]{1,3}[)）]")),
+    (2, re.compile(r"^[（(]?[一二三四五六七八九十]{1,3}[)）]")),  # the opening bracket is lost in some scrapes
     (3, re.compile(r"^\d{1,2}[.．、](?!\d)")),
     (4, re.compile(r"^[（(]\d{1,2}[)）]")),
     (4, re.compile(r"^(?:一|二|三|四|五|六|七|八|九|十)是")),

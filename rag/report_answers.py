@@ -28,8 +28,7 @@ def structure_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_t
     review = bool(cues.REVIEW_WORDS.search(plan.topic)) or plan.period == "reviewed" or (
         bool(plan.years) and meta.period_reviewed in plan.years and meta.period_planned not in plan.years)
     lo, hi = (0, meta.plan_start) if review else (meta.plan_start, len(text))
-    if not review:
-        lo, hi = _part_of_the_year(meta, lo, hi)
+    lo, hi = _part_reviewed(meta, lo, hi) if review else _part_of_the_year(meta, lo, hi)
     heads = [sec for sec in meta.sections if lo <= sec.start < hi and sec.level == 2]
     if len(heads) < 2:
         return None
@@ -46,14 +45,33 @@ def structure_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_t
     return Draft(f"【{label}】报告{part}分为以下几个方面：\n" + "\n".join(lines), False, book.citations)
 
 
+def _parts_with_heads(meta: DocMeta, lo: int, hi: int) -> list[tuple]:
+    """The top-level sections between ``lo`` and ``hi`` that have headings under them, with their ends."""
+    tops = [sec for sec in meta.sections if lo <= sec.start < hi and sec.level == 1]
+    bounds = [(sec, nxt.start if nxt else hi) for sec, nxt in zip(tops, tops[1:] + [None])]
+    return [(sec, end) for sec, end in bounds
+            if sum(1 for s in meta.sections if sec.start < s.start < end and s.level == 2) >= 2]
+
+
+def _part_reviewed(meta: DocMeta, lo: int, hi: int) -> tuple[int, int]:
+    """The span of the review part's top-level section that reviews the year, when the part before
+    the plan has several with headings under them ("一、2025年工作回顾" before "二、关于规划纲要的
+    说明"): the one naming the reviewed year or a review word, else the first; else the whole part."""
+    with_heads = _parts_with_heads(meta, lo, hi)
+    if len(with_heads) < 2:
+        return lo, hi
+    year = f"{meta.period_reviewed}年" if meta.period_reviewed else None
+    for sec, end in with_heads:
+        if (year and year in sec.heading) or re.search(r"回顾|过去|成绩|成效", sec.heading):
+            return sec.start, end
+    return with_heads[0][0].start, with_heads[0][1]
+
+
 def _part_of_the_year(meta: DocMeta, lo: int, hi: int) -> tuple[int, int]:
     """The span of the plan part's top-level section about the year ahead, when the plan part
     has several with headings under them ("二、“十五五”时期主要目标" before "三、2026年工作安排"):
     the one naming the planned year or the year ahead (今年, 新的一年); else the whole plan part."""
-    tops = [sec for sec in meta.sections if lo <= sec.start < hi and sec.level == 1]
-    bounds = [(sec, nxt.start if nxt else hi) for sec, nxt in zip(tops, tops[1:] + [None])]
-    with_heads = [(sec, end) for sec, end in bounds
-                  if sum(1 for s in meta.sections if sec.start < s.start < end and s.level == 2) >= 2]
+    with_heads = _parts_with_heads(meta, lo, hi)
     if len(with_heads) < 2:
         return lo, hi
     year = f"{meta.period_planned}年" if meta.period_planned else None

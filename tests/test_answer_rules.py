@@ -292,3 +292,31 @@ def test_list_item_head(item, head):
     from rag.answer_lists import _item_head
 
     assert _item_head(item) == head
+
+
+_REPORT_TEXT = ("一、2025年工作回顾\n（一）稳增长\n（二）促改革\n"
+                "二、关于规划纲要的说明\n（一）建中心\n（二）扩开放\n"
+                "三、2026年主要任务\n（一）扩内需\n（二）强创新\n")
+
+
+@pytest.mark.parametrize("question, heads", [
+    ("这份报告里2025年取得了哪些成绩？", ["（一）稳增长", "（二）促改革"]),   # the review's own part, not the plan's explanation
+    ("今年的重点工作有哪些？", ["（一）扩内需", "（二）强创新"]),
+])
+def test_structure_answer_keeps_to_the_part_asked(question, heads):
+    from ingest.sections import extract_sections
+    from rag.draft import CitationBook
+    from rag.query_plan import Side
+    from rag.report_answers import structure_answer
+    from rag.types import Passage
+
+    meta = DocMeta(doc_id="s1", file="s1.txt", title="某市政府工作报告", town="某市", town_anonymised=False, region=None,
+                   year=2026, period_reviewed=2025, period_planned=2026, doc_type="report",
+                   plan_start=_REPORT_TEXT.index("三、"), sections=extract_sections(_REPORT_TEXT), entity="某市")
+    plan = analyse_question(question, [meta])
+    passage = Passage(chunk_id="c", doc_id="s1", file="s1.txt", title="", town="某市", region="", year=2026,
+                      section="", text=_REPORT_TEXT[:20], start=0, end=20, chunk_index=0)
+    draft = structure_answer(plan, [(Side("某市", frozenset({"s1"})), [passage])], {"s1": meta},
+                             lambda _id: _REPORT_TEXT, CitationBook())
+    assert draft is not None
+    assert [line.split(". ", 1)[1].split("[")[0] for line in draft.answer.splitlines()[1:]] == heads

@@ -59,6 +59,10 @@ SECTION_CASES = [
           "一、总体要求 坚持稳中求进工作总基调完整准确全面贯彻新发展理念加快构建新发展格局")],
         id="long-top-level-line-keeps-40-chars"),
     pytest.param("我们要坚持一、二、三", [], id="running-text"),
+    pytest.param(
+        "(一)稳增长\n二)促改革",
+        [(2, "(一)稳增长", 0, 7, "(一)稳增长"), (2, "二)促改革", 7, 12, "二)促改革")],
+        id="lost-opening-bracket"),
 ]
 
 
