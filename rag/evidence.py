@@ -46,6 +46,23 @@ class IndexGatherer:
                 continue
             ids = side.doc_ids if side.doc_ids else plan.doc_ids
             text = plan.standalone if not plan.comparison else f"{side.label} {plan.topic}"
-            result = retrieve(text, store=self.store, embedder=self.embedder, k=k, doc_ids=ids, config=config)
+            words = _search_words(plan) if not plan.comparison and ids else None
+            result = retrieve(text, store=self.store, embedder=self.embedder, k=k, doc_ids=ids, config=config,
+                              words=words)
             evidence.append((side, result.passages))
         return evidence
+
+
+def _search_words(plan: QueryPlan) -> str:
+    """The question's words as matched within the reports it is asked of: the words naming that
+    report ("龙岗区2023年政府工作报告里，") are what all its passages are about, not what is asked,
+    so they are left out."""
+    from rag.text.cues import REPORT_REF
+    from rag.text.places import strip_suffix
+
+    text = REPORT_REF.sub(" ", plan.standalone)
+    for town in sorted(plan.towns, key=len, reverse=True):
+        for name in (town, strip_suffix(town)):
+            if len(name) >= 2:
+                text = text.replace(name, " ")
+    return text.strip() or plan.standalone

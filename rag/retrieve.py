@@ -64,8 +64,10 @@ def retrieve(
     k: int = 6,
     doc_ids: set[str] | frozenset[str] | None = None,
     config: RetrievalSettings = RetrievalSettings(),
+    words: str | None = None,
 ) -> RetrievalResult:
-    """Top-k passages for ``text`` within ``doc_ids`` (None = all reports)."""
+    """Top-k passages for ``text`` within ``doc_ids`` (None = all reports); ``words``: the text
+    whose words BM25 matches, when not all of ``text`` (the meaning search reads ``text``)."""
     timings: dict[str, float] = {}
     ids = set(doc_ids) if doc_ids is not None else None
     if ids is not None and not ids:
@@ -76,7 +78,7 @@ def retrieve(
     n = config.candidates
     if config.mode in ("hybrid", "bm25"):
         t = time.perf_counter()
-        scores = index.scores(query_tokens(text), ids)
+        scores = index.scores(query_tokens(words or text), ids)
         if len(scores):
             top = np.argsort(-scores)[:n]
             sparse = [(index.rows[i]["id"], float(scores[i])) for i in top if scores[i] > 0]

@@ -63,3 +63,24 @@ def test_merge_neighbours(hits, expected):
     for p in merged:
         if p.doc_id == "d1":
             assert p.text == DOC[p.start:p.end]
+
+
+def _meta(doc_id, entity, year):
+    from rag.types import DocMeta
+
+    return DocMeta(doc_id=doc_id, file=f"{doc_id}.txt", title=f"{entity}{year}年政府工作报告", town=entity,
+                   town_anonymised=False, region=None, year=year, period_reviewed=year - 1, period_planned=year,
+                   doc_type="report", entity=entity)
+
+
+@pytest.mark.parametrize("question, kept, dropped", [
+    ("龙岗区2023年政府工作报告说，2022年龙岗的财政收入有多少？", ["财政收入", "2022"], ["龙岗", "政府工作报告"]),
+    ("深圳市2019年政府工作报告里，2018年深圳的研发投入有多少？", ["研发投入"], ["深圳"]),
+])
+def test_words_matched_within_the_report_asked_of_leave_out_its_name(question, kept, dropped):
+    from rag.evidence import _search_words
+    from rag.query import analyse_question
+
+    metas = [_meta("lg", "龙岗区", 2023), _meta("sz", "深圳市", 2019)]
+    words = _search_words(analyse_question(question, metas))
+    assert all(w in words for w in kept) and not any(w in words for w in dropped), words
