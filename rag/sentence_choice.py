@@ -18,13 +18,17 @@ _CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
 
 
 def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTerm],
-                     policy: AnswerPolicy, accept: Callable[[Sentence], bool] | None = None) -> list[Sentence]:
+                     policy: AnswerPolicy, accept: Callable[[Sentence], bool] | None = None,
+                     levels: dict[str, str | None] | None = None) -> list[Sentence]:
     """The sentence(s) that answer, best first in report order; none when the best candidate does
     not answer: ``accept(best)`` decides (the fitted answer gate), else its coverage against the
-    policy's threshold."""
+    policy's threshold. ``levels`` (each report's level): a figure of a territory wider than the
+    report's own (全市 in a district's report) does not answer a figure asked of the report's entity."""
+    question = plan.topic or plan.question
     if asks_figure(plan):
         scored = [s for s in scored if real_quantities(s.text) and fits_figure_asked(plan, s.text)
-                  and figure_coverage(s, terms) >= policy.min_figure_coverage]
+                  and figure_coverage(s, terms) >= policy.min_figure_coverage
+                  and not (levels and _of_wider_territory(s.text, levels.get(s.passage.doc_id), question))]
     if not scored:
         return []
     best = scored[0]
@@ -126,3 +130,32 @@ def trim_sentence(s: Sentence, terms: list[KeyTerm], wants_number: bool) -> tupl
             break
     a, b = clauses[first][0], clauses[last][1]
     return s.start + a, s.start + b
+
+
+_LEVEL_ORDER = [lvl for lvl, _ in cues.SELF_LEVEL]  # national first
+
+
+def _of_wider_territory(text: str, level: str | None, question: str) -> bool:
+    """Every figure of the sentence is a wider territory's, and the question does not ask of one
+    ("在全国…排第几" asks of the nation's ranking)."""
+    if wider_scope_share(text, level) < 1.0:
+        return False
+    return not any(pat.search(question) for _, pat in cues.SELF_LEVEL[: _LEVEL_ORDER.index(level)])
+
+
+def wider_scope_share(text: str, level: str | None) -> float:
+    """The share of the sentence's figures whose clause names a territory wider than the report's
+    own before the figure ("城镇登记失业率远低于全市3%控制线" in a district's report: the city's
+    line, not the district's rate; "…提高至842元/月、…超过全国平均水平" stays the report's own)."""
+    if level not in _LEVEL_ORDER:
+        return 0.0
+    wider = [pat for lvl, pat in cues.SELF_LEVEL[: _LEVEL_ORDER.index(level)]]
+    figures = real_quantities(text)
+    if not figures or not wider:
+        return 0.0
+    starts = [m.start() for m in _CLAUSE.finditer(text)]
+    hits = 0
+    for q in figures:
+        lead = text[max([a for a in starts if a <= q.start], default=0): q.start]
+        hits += any(p.search(lead) for p in wider)
+    return hits / len(figures)

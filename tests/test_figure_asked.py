@@ -24,3 +24,29 @@ CASES = [
 def test_figure_kind(topic, sentence, fits):
     plan = QueryPlan(question=topic, standalone=topic, topic=topic)
     assert fits_figure_asked(plan, sentence) is fits
+
+
+@pytest.mark.parametrize("text, level, share", [
+    ("城镇登记失业率远低于全市3%控制线", "county", 1.0),        # the city's line in a district's report
+    ("城市低保人均保障标准从796元/月提高至842元/月、城乡低保标准均超过全国平均水平", "province", 0.0),
+    ("五年生产原煤65亿吨，占全国近三成", "province", 0.0),      # the scope word in another clause
+    ("全区地区生产总值4759亿元", "county", 0.0),               # its own territory
+    ("全国粮食产量1.3万亿斤", "national", 0.0),                # nothing is wider than the nation
+    ("全省生产总值增长5%，全市增长6%", "city", 0.5),
+    ("全市3%", None, 0.0),                                     # level unknown: no judgement
+])
+def test_wider_scope_share(text, level, share):
+    from rag.sentence_choice import wider_scope_share
+
+    assert wider_scope_share(text, level) == pytest.approx(share)
+
+
+@pytest.mark.parametrize("text, level, question, wider", [
+    ("城镇登记失业率远低于全市3%控制线", "county", "龙岗的失业率是多少", True),
+    ("在全国综合实力千强镇中排名第128位", "township", "在全国综合实力千强镇里排第几", False),  # asked of the nation's list
+    ("全区地区生产总值4759亿元", "county", "地区生产总值是多少", False),
+])
+def test_a_wider_territorys_figure_does_not_answer_for_the_report(text, level, question, wider):
+    from rag.sentence_choice import _of_wider_territory
+
+    assert _of_wider_territory(text, level, question) is wider
