@@ -11,6 +11,7 @@ The `check` half is only measured, never fitted: the script prints the share of 
 top-ranked sentence carries the evidence, before and after, on both halves.
 
     GOVQA_DATA_DIR=… python eval/fit_answer_weights.py [--dataset eval/datasets/reports_dev.jsonl] [--write]
+    … --gate [--write]      the answer gate (rag/answer_gate.py): does the best sentence answer at all?
 
 The index in GOVQA_DATA_DIR must hold the dev set's reports (`govqa eval` builds it).
 """

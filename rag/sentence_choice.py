@@ -25,8 +25,10 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
     policy's threshold. ``levels`` (each report's level): a figure of a territory wider than the
     report's own (全市 in a district's report) does not answer a figure asked of the report's entity."""
     question = plan.topic or plan.question
+    asks_span = bool(cues.ASKS_SPAN.search(question))
     if asks_figure(plan):
         scored = [s for s in scored if real_quantities(s.text) and fits_figure_asked(plan, s.text)
+                  and (asks_span or not cues.SPAN_PARAGRAPH.match(s.opening))
                   and figure_coverage(s, terms) >= policy.min_figure_coverage
                   and not (levels and _of_wider_territory(s.text, levels.get(s.passage.doc_id), question))]
     if not scored:

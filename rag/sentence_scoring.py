@@ -27,6 +27,7 @@ class Sentence:
     matched: frozenset[str] = frozenset()
     features: dict = field(default_factory=dict)  # what was measured (eval/fit_answer_weights.py)
     following: str = ""  # the report's text right after the sentence (past the passage when known)
+    opening: str = ""  # how the sentence's paragraph opens ("五年来，…"), when its start is known
     term_weights: dict = field(default_factory=dict)  # each question term's weight for this sentence's report
 
 
@@ -53,8 +54,22 @@ def split_passage(p: Passage, doc: str | None = None) -> list[Sentence]:
         end = p.start + sp.end
         if doc is not None and len(following.strip()) < 10 and doc[end - len(text): end] == text:
             following = doc[end: end + _FOLLOWING_CHARS]
-        out.append(Sentence(p, p.start + sp.start, end, text, following=following))
+        out.append(Sentence(p, p.start + sp.start, end, text, following=following,
+                            opening=_paragraph_opening(p, p.start + sp.start, doc)))
     return out
+
+
+_OPENING_CHARS = 16
+
+
+def _paragraph_opening(p: Passage, start: int, doc: str | None) -> str:
+    """The first characters of the paragraph holding document offset ``start``: read in the
+    report's text when given, else in the passage when the paragraph starts inside it."""
+    if doc is not None and p.start <= start <= len(doc):
+        head = doc.rfind("\n", 0, start) + 1
+        return doc[head: head + _OPENING_CHARS]
+    cut = p.text.rfind("\n", 0, start - p.start)
+    return p.text[cut + 1: cut + 1 + _OPENING_CHARS] if cut >= 0 or p.chunk_index == 0 else ""
 
 
 def _is_plan_context(s: Sentence, meta: DocMeta | None) -> bool:

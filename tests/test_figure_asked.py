@@ -50,3 +50,31 @@ def test_a_wider_territorys_figure_does_not_answer_for_the_report(text, level, q
     from rag.sentence_choice import _of_wider_territory
 
     assert _of_wider_territory(text, level, question) is wider
+
+
+@pytest.mark.parametrize("opening, span", [
+    ("五年来，全面深化改革开放", True),
+    ("过去五年，我们坚持", True),
+    ("“十四五”时期，全市", True),
+    ("十三五期间，新区", True),
+    ("过去一年，我们", False),
+    ("2025年，全省", False),
+    ("", False),
+])
+def test_a_paragraph_looking_back_on_years(opening, span):
+    from rag.text.cues import SPAN_PARAGRAPH
+
+    assert bool(SPAN_PARAGRAPH.match(opening)) is span
+
+
+def test_a_sentence_knows_how_its_paragraph_opens():
+    from rag.sentence_scoring import split_passage
+    from rag.types import Passage
+
+    doc = "一、回顾\n五年来，全面深化改革。实际使用外资263亿美元。\n过去一年，外资40亿美元。"
+    start = doc.index("实际")
+    p = Passage(chunk_id="c", doc_id="d", file="d.txt", title="", town="", region="", year=2026, section="",
+                text=doc[start:], start=start, end=len(doc), chunk_index=3)
+    sentences = split_passage(p, doc)
+    assert [s.opening[:4] for s in sentences] == ["五年来，", "过去一年"]
+    assert split_passage(p)[0].opening == ""   # without the report, a paragraph begun before the chunk is unknown

@@ -20,6 +20,7 @@ Question cues (read in a user's question):
   PARTICLES     aspect particles and conjunctions inside a spoken-style word ("减了", "税和费")
   NAMED_GROUP   a numbered group to be spelled out ("“六稳”是哪六个方面", "三大攻坚战是哪三个")
   SPAN_FIGURE   a figure over several years, written before it in its clause ("五年…65亿吨", "年均增长7%")
+  SPAN_PARAGRAPH a paragraph looking back on several years ("五年来，…"): its figures are the span's
   ASKS_SPAN     the question asks about a span of years ("年均", "五年来", "“十四五”期间")
   ASKS_REASON   the question asks why ("为什么", "原因"): an explanation, never a figure
   STRUCTURE     the question asks for a report's own list of priorities/achievements
@@ -125,6 +126,10 @@ NAMED_GROUP = re.compile(r"[“\"]?(?P<n>[二三四五六七八九十两]{1,2})(
 # a figure over several years ("五年生产原煤65亿吨", "年均增长7%", "累计完成", "“十四五”期间"), when
 # written before the figure in its clause: it answers no single year's question
 SPAN_FIGURE = re.compile(r"(年均|平均每年|平均|[两三四五六七八九十]年(?:来|间|内|中)?|累计|十[一二三四五六七]五)[^，,。；;：:]{0,14}$")
+# a paragraph that looks back on several years at once ("五年来，…", "“十四五”时期，…"): its
+# figures are totals or averages of the span, not one year's
+SPAN_PARAGRAPH = re.compile(r"^\s*(?:过去[两三四五六七八九十]年|近?[两三四五六七八九十]年(?:来|间|中)|"
+                            r"“?十[一二三四五六七]五”?(?:时期|期间|以来))")
 # the question itself asks about a span of years ("年均增长多少", "五年来", "“十四五”期间")
 ASKS_SPAN = re.compile(r"(年均|平均|[两三四五六七八九十]年|累计|十[一二三四五六七]五|期间|这些年|历年)")
 ASKS_REASON = re.compile(r"(为什么|为何|什么原因|原因是|何以|怎么会)")
