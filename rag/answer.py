@@ -24,7 +24,7 @@ from rag.query_plan import QueryPlan, Side
 from rag.question_asks import question_parts
 from rag.report_answers import report_fact_answer, structure_answer
 from rag.answer_gate import gate_features
-from rag.sentence_choice import asks_figure, choose_sentences, figure_coverage
+from rag.sentence_choice import asks_figure, choose_sentences, figure_coverage, figures_of_kind_asked
 from rag.sentence_scoring import Sentence, absent_share, score_sentences
 from rag.bm25_index import BM25Index
 from rag.text.cues import NOT_FOUND
@@ -211,7 +211,8 @@ def _gate(plan: QueryPlan, terms: list[KeyTerm], policy: AnswerPolicy, index: BM
 
     def accept(best: Sentence) -> bool:
         vocab = index.doc_vocabulary().get(best.passage.doc_id) if index is not None else None
-        feats = gate_features(best.coverage, figure_coverage(best, terms) if asks_figure(plan) else None,
+        feats = gate_features(best.coverage, figure_coverage(best, terms, figures_of_kind_asked(plan, best.text))
+                              if asks_figure(plan) else None,
                               similarity(question, [best.text])[0], absent_share(terms, vocab))
         measured.update(features=feats, probability=round(gate.probability(feats), 4))
         measured["accepted"] = gate.accepts(feats)

@@ -27,9 +27,9 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
     question = plan.topic or plan.question
     asks_span = bool(cues.ASKS_SPAN.search(question))
     if asks_figure(plan):
-        scored = [s for s in scored if real_quantities(s.text) and fits_figure_asked(plan, s.text)
+        scored = [s for s in scored if (kind := figures_of_kind_asked(plan, s.text))
                   and (asks_span or not cues.SPAN_PARAGRAPH.match(s.opening))
-                  and figure_coverage(s, terms) >= policy.min_figure_coverage
+                  and figure_coverage(s, terms, kind) >= policy.min_figure_coverage
                   and not (levels and _of_wider_territory(s.text, levels.get(s.passage.doc_id), question))]
     if not scored:
         return []
@@ -64,15 +64,15 @@ def asks_figure(plan: QueryPlan) -> bool:
                 and not plan.wants_list and not cues.ASKS_REASON.search(question))
 
 
-def figure_coverage(s: Sentence, terms: list[KeyTerm]) -> float:
+def figure_coverage(s: Sentence, terms: list[KeyTerm], quantities: list | None = None) -> float:
     """How much of the question the clause holding a figure speaks of (the best of the sentence's
-    figures): the clause itself, or with the clause before it, which often names what the figure
-    counts ("开展“慈善一日捐”活动，募捐资金32万元")."""
+    figures, or of ``quantities``: those of the kind asked): the clause itself, or with the clause
+    before it, which often names what the figure counts ("开展“慈善一日捐”活动，募捐资金32万元")."""
     weights = s.term_weights or {t.token: t.weight for t in terms}
     total = sum(weights.values()) or 1.0
     clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(s.text)]
     best = 0.0
-    for q in real_quantities(s.text):
+    for q in real_quantities(s.text) if quantities is None else quantities:
         i = next((k for k, (a, b) in enumerate(clauses) if a <= q.start < b), None)
         if i is None:
             continue
@@ -89,6 +89,13 @@ def _clause_coverage(text: str, terms: list[KeyTerm], weights: dict) -> float:
 def fits_figure_asked(plan: QueryPlan, text: str) -> bool:
     """The figure asked for is the kind the sentence gives: a growth or a rate is a per cent (or
     倍/个百分点); an amount or a level is a number that is not a per cent."""
+    return bool(figures_of_kind_asked(plan, text))
+
+
+def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
+    """The sentence's figures of the kind asked (a per cent, 倍 or 个百分点 for a growth or a rate;
+    a number that is not a per cent for an amount), a total or average over several years left out
+    unless a span is asked."""
     question = plan.topic or plan.question
     quantities = real_quantities(text)
     rate = bool(cues.ASKS_RATE.search(question))
@@ -97,10 +104,11 @@ def fits_figure_asked(plan: QueryPlan, text: str) -> bool:
         # a total or an average over several years answers no single year's figure
         quantities = [q for q in quantities if not cues.SPAN_FIGURE.search(text[: q.start])]
     if rate and not amount:
-        return any(q.percent for q in quantities) or bool(re.search(r"\d\s*(?:倍|个百分点)", text))
+        return [q for q in quantities if q.percent or re.match(r"\s*(?:倍|个百分点)", text[q.end:])
+                or re.search(r"(?:倍|个百分点)", q.text)]
     if amount and not rate:
-        return any(not q.percent for q in quantities)
-    return bool(quantities)
+        return [q for q in quantities if not q.percent]
+    return quantities
 
 
 def trim_sentence(s: Sentence, terms: list[KeyTerm], wants_number: bool) -> tuple[int, int]:

@@ -78,3 +78,19 @@ def test_a_sentence_knows_how_its_paragraph_opens():
     sentences = split_passage(p, doc)
     assert [s.opening[:4] for s in sentences] == ["五年来，", "过去一年"]
     assert split_passage(p)[0].opening == ""   # without the report, a paragraph begun before the chunk is unknown
+
+
+@pytest.mark.parametrize("question, text, figures", [
+    # an amount asked: the per cents are not of its kind
+    ("城里人人均一年收入有多少钱", "城镇新增就业522万人、城乡居民人均可支配收入分别增长5.3%、7.1%", ["522万"]),
+    # a growth asked: per cents and 倍
+    ("游客人次增长了多少", "游客人次增长2.5倍，旅游收入320亿元", ["2.5"]),
+    # a total over five years answers no single year's amount
+    ("一般公共预算收入一共多少", "一般公共预算收入累计完成3.7万亿元", []),
+])
+def test_figures_of_the_kind_asked(question, text, figures):
+    from rag.query import analyse_question
+    from rag.sentence_choice import figures_of_kind_asked
+
+    got = figures_of_kind_asked(analyse_question(question, []), text)
+    assert [q.text for q in got] == figures
