@@ -65,7 +65,7 @@ def extractive_answer(
     if not terms:
         return Draft("请具体说明想了解的内容，例如“某镇去年的工业产值是多少？”", True, [])
     if plan.comparison and len(evidence) >= 2:
-        return _comparison_answer(plan, evidence, terms, metas, policy, book, index)
+        return _comparison_answer(plan, evidence, terms, metas, policy, book, index, similarity)
     return _single_answer(plan, evidence, terms, metas, policy, book, doc_text, index, similarity)
 
 
@@ -82,12 +82,12 @@ def _unknown_places_refusal(plan: QueryPlan, metas: dict[str, DocMeta]) -> Draft
 
 def _comparison_answer(plan: QueryPlan, evidence: list[tuple[Side, list[Passage]]], terms: list[KeyTerm],
                        metas: dict[str, DocMeta], policy: AnswerPolicy, book: CitationBook,
-                       index: BM25Index | None = None) -> Draft:
+                       index: BM25Index | None = None, similarity: Similarity | None = None) -> Draft:
     """One line per side, each cited; "报告中未提及" for a silent side."""
     rows: list[ComparisonRow] = []
     lines = []
     for side, passages in evidence:
-        rows.append(_comparison_row(plan, side, passages, terms, metas, policy, book, index))
+        rows.append(_comparison_row(plan, side, passages, terms, metas, policy, book, index, similarity))
         lines.append(f"【{rows[-1].side}】{rows[-1].answer}")
     # every side silent (a side without its report says which report is missing: kept)
     refused = all(r.answer.startswith(NOT_FOUND) and not r.citations for r in rows)
@@ -114,15 +114,16 @@ def _scored(plan: QueryPlan, passages: list[Passage], terms: list[KeyTerm], meta
 
 def _comparison_row(plan: QueryPlan, side: Side, passages: list[Passage], terms: list[KeyTerm],
                     metas: dict[str, DocMeta], policy: AnswerPolicy, book: CitationBook,
-                    index: BM25Index | None = None) -> ComparisonRow:
+                    index: BM25Index | None = None, similarity: Similarity | None = None) -> ComparisonRow:
     """One side's cell: its best sentence, cited, or "报告中未提及"."""
     side_plan = plan
     if side.years or side.intent:  # a year's side asks for that year (and a target or an outcome)
         side_plan = replace(plan, years=side.years or plan.years, intent=side.intent or plan.intent,
                             explicit_intent=side.intent or plan.explicit_intent)
     scored = _scored(side_plan, passages, terms, metas, policy, index)
-    picked = choose_sentences(side_plan, scored, terms, replace(policy, list_items=2, fact_sentences=1),
-                              levels=_levels(metas))
+    accept = _gate(side_plan, terms, policy, index, similarity, {})
+    picked = choose_sentences(side_plan, scored, terms, replace(policy, list_items=2, fact_sentences=1), accept,
+                              _levels(metas))
     label = _side_label(side, metas, scored[0] if scored else None)
     if side.missing:
         return ComparisonRow(label, f"{NOT_FOUND}（{side.missing}）", [])
