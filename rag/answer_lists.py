@@ -43,6 +43,18 @@ def list_restart(doc: str, pos: int, *, reach: int = 800) -> tuple[int, int, str
     return start, min(end, pos), first
 
 
+def list_before(doc: str, pos: int, *, reach: int = 2000) -> tuple[int, int] | None:
+    """A sentence opening with 以上/上述 ("以上问题事关长远发展…") closes an inline list that ends
+    right before ``pos``: (start of the sentence introducing the list, start of its first item
+    "一是"), or None when no such list ("一是…二是…") precedes it."""
+    lo = max(0, pos - reach)
+    i = doc.rfind("一是", lo, pos)
+    if i < 0 or "二是" not in doc[i:pos] or "\n\n" in doc[i:pos]:
+        return None
+    intro = max(doc.rfind(ch, lo, i - 1) for ch in "。！？\n") + 1
+    return (intro, i) if i - intro >= 4 else None
+
+
 def list_items_after(doc: str, pos: int, *, limit_chars: int = 900, max_items: int = 12,
                      style: str | None = None) -> list[tuple[int, int]]:
     """Spans (document offsets) of the list that follows position ``pos``: what is left of the

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from rag.answer_lists import list_items_after, list_restart
+from rag.answer_lists import list_before, list_items_after, list_restart
 from rag.sentence_choice import trim_sentence
 from rag.sentence_scoring import Sentence, introduces_list
+from rag.text import cues
 from rag.text.cues import NOT_FOUND
 from rag.types import Citation, ComparisonRow, Passage
 
@@ -59,6 +60,21 @@ def render_quotes(picked: list[Sentence], terms, plan, book: CitationBook, doc_t
         else:
             a, b = s.start, s.end
         quote = p.text[a - p.start: b - p.start].strip().rstrip("，,；;：:。!！")
+        doc = doc_text(p.doc_id) if doc_text and plan.wants_list and cues.REFERS_BACK.match(s.text) else None
+        back = list_before(doc, s.start) if doc else None
+        if back:
+            # "以上问题…" closes the list before it: quote the list, from its introduction
+            a, first = back
+            items = list_items_after(doc, first)
+            if items:
+                b = items[-1][1]
+                quote = doc[a:first].strip().rstrip("，,；;：:。!！") + "：" + "；".join(
+                    doc[x:y].strip().rstrip("。；;") for x, y in items)
+                p = _covering(p, doc, a, b)
+                covered_until[p.doc_id] = b
+                n = book.cite(p, a, b)
+                parts.append(re.sub(r"[；;](?=.)", f"[{n}]；", quote) + f"[{n}]")
+                continue
         # a list question, or a colon list that runs on over "；" ("主要预期目标是：…；…；…")
         runs_on = bool(re.search(r"[：:]", s.text)) and s.text.rstrip()[-1:] in "；;"
         if (plan.wants_list and introduces_list(s)) or runs_on:

@@ -320,3 +320,20 @@ def test_structure_answer_keeps_to_the_part_asked(question, heads):
                              lambda _id: _REPORT_TEXT, CitationBook())
     assert draft is not None
     assert [line.split(". ", 1)[1].split("[")[0] for line in draft.answer.splitlines()[1:]] == heads
+
+
+@pytest.mark.parametrize("doc, closing, expected", [
+    ("成绩固然可喜，问题也不容忽视。一是生态脆弱。二是结构偏重。以上问题事关长远发展。", "以上问题", ("成绩固然可喜，问题也不容忽视。", "一是生态脆弱。")),
+    ("我们清醒看到困难：一是增长乏力；二是创新不足。上述问题必须解决。", "上述问题", ("我们清醒看到困难：", "一是增长乏力；")),
+    ("一是只有一项。以上问题事关长远。", "以上问题", None),                  # no second item: no list
+    ("一是增长乏力。\n\n二是创新不足。以上问题事关长远。", "以上问题", None),  # items split by a blank line
+])
+def test_list_before_a_closing_sentence(doc, closing, expected):
+    from rag.answer_lists import list_before
+
+    got = list_before(doc, doc.index(closing))
+    if expected is None:
+        assert got is None
+    else:
+        intro, first = got
+        assert doc[intro:first] == expected[0] and doc[first:].startswith(expected[1])

@@ -20,6 +20,7 @@ Question cues (read in a user's question):
   PARTICLES     aspect particles and conjunctions inside a spoken-style word ("减了", "税和费")
   NAMED_GROUP   a numbered group to be spelled out ("“六稳”是哪六个方面", "三大攻坚战是哪三个")
   SPAN_FIGURE   a figure over several years, written before it in its clause ("五年…65亿吨", "年均增长7%")
+  REFERS_BACK   a sentence referring back to what precedes it ("以上问题…"): it closes a list
   SPAN_PARAGRAPH a paragraph looking back on several years ("五年来，…"): its figures are the span's
   ASKS_SPAN     the question asks about a span of years ("年均", "五年来", "“十四五”期间")
   ASKS_REASON   the question asks why ("为什么", "原因"): an explanation, never a figure
@@ -288,6 +289,8 @@ ITEM_START = re.compile(r"^\s*(?:[一二三四五六七八九十]是|[一二三�
                         r"[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十]{1,2}[)）]|\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）])")
 
 # an inline enumerated item numbered above one ("二是…", "三要…"): a list that began earlier
+# a sentence that refers back to what precedes it ("以上问题事关…", "上述目标…"): it closes a list
+REFERS_BACK = re.compile(r"^\s*(?:以上|上述)")
 LATER_INLINE_ITEM = re.compile(r"([二三四五六七八九十])([是要])")
 
 # numbering styles of enumerated items, higher levels first
