@@ -116,7 +116,9 @@ def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: boo
     if asks_reviewed:
         return not plan_ctx and not states_target(sentence_text)
     if asks_planned:
-        return plan_ctx or cue
+        # a target stated outside the plan part counts when the plan part is unknown, or when it
+        # names the planned year ("2026年的目标是…"): the review's own targets are the year before's
+        return plan_ctx or (cue and (meta.plan_start is None or f"{meta.period_planned}年" in sentence_text))
     return True
 
 

@@ -337,3 +337,20 @@ def test_list_before_a_closing_sentence(doc, closing, expected):
     else:
         intro, first = got
         assert doc[intro:first] == expected[0] and doc[first:].startswith(expected[1])
+
+
+@pytest.mark.parametrize("plan_ctx, text, plan_start, fits", [
+    # a programme named 计划 in the review part is not the planned year's target
+    (False, "实施高质量就业挖潜扩容计划，城镇新增就业75.7万人", 500, False),
+    (True, "城镇新增就业68万人左右", 500, True),
+    (False, "2026年的目标是城镇新增就业68万人左右", 500, True),   # names the planned year
+    (False, "力争城镇新增就业68万人左右", None, True),              # plan part unknown: the target cue decides
+])
+def test_a_planned_years_figure_comes_from_the_plan_part(plan_ctx, text, plan_start, fits):
+    from rag.sentence_scoring import _fits_period, states_target
+
+    meta = DocMeta(doc_id="ah", file="ah.txt", title="安徽省2026年政府工作报告", town="安徽省", town_anonymised=False,
+                   region=None, year=2026, period_reviewed=2025, period_planned=2026, doc_type="report",
+                   plan_start=plan_start, entity="安徽省")
+    plan = analyse_question("安徽2026年城镇新增就业目标是多少？", [meta])
+    assert _fits_period(plan, meta, plan_ctx, states_target(text), text) is fits
