@@ -94,3 +94,17 @@ def test_figures_of_the_kind_asked(question, text, figures):
 
     got = figures_of_kind_asked(analyse_question(question, []), text)
     assert [q.text for q in got] == figures
+
+
+@pytest.mark.parametrize("before, span", [
+    ("五年累计完成", True),
+    ("年均增长", True),
+    ("平均每年新增", True),
+    ("“十四五”期间", True),
+    ("一般工商业电价平均降低", False),   # an average over users, not over years
+    ("居民人均可支配收入增长", False),
+])
+def test_span_figure(before, span):
+    from rag.text.cues import SPAN_FIGURE
+
+    assert bool(SPAN_FIGURE.search(before)) is span
