@@ -36,7 +36,7 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
     topic = to_simplified(text)
     words = [t for t in search_tokens(topic, bigrams=False) if not re.fullmatch(r"[\d.%]+", t)]
     tokens = []
-    for t in _reread_unknown(words, index):
+    for t in _reread_unknown(_regroup(words, index), index):
         if t not in tokens and t not in cues.QUESTION_WORDS:
             tokens.append(t)
     if not tokens:
@@ -63,6 +63,33 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
             weight = max(idf, 0.3)
         terms.append(KeyTerm(t, weight * scale, tuple(sorted(alts))))
     return terms
+
+
+def _regroup(words: list[str], index: BM25Index) -> list[str]:
+    """The segmenter may cut a word the reports use across two tokens ("那小升|规定" for
+    "那|小升规|定"): a token no report uses is re-read together with the next one, keeping the
+    longest run of three or more characters the reports use as a word (leftover single
+    characters are dropped)."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if i + 1 < len(words) and len(w) >= 2 and index.idf(w) < 0:
+            joined = w + words[i + 1]
+            best = None
+            for a in range(len(w)):
+                for b in range(len(joined), len(w), -1):  # the run reaches into the next token
+                    if b - a >= 3 and (best is None or b - a > best[1] - best[0]) and index.idf(joined[a:b]) > 0:
+                        best = (a, b)
+                        break
+            if best:
+                a, b = best
+                out.extend(p for p in (joined[:a], joined[a:b], joined[b:]) if len(p) >= 2 or p == joined[a:b])
+                i += 2
+                continue
+        out.append(w)
+        i += 1
+    return out
 
 
 def _reread_unknown(words: list[str], index: BM25Index) -> list[str]:

@@ -354,3 +354,25 @@ def test_a_planned_years_figure_comes_from_the_plan_part(plan_ctx, text, plan_st
                    plan_start=plan_start, entity="安徽省")
     plan = analyse_question("安徽2026年城镇新增就业目标是多少？", [meta])
     assert _fits_period(plan, meta, plan_ctx, states_target(text), text) is fits
+
+
+class _Vocab:
+    """A stand-in for the index's idf: the words the reports use."""
+
+    def __init__(self, words):
+        self.words = set(words)
+
+    def idf(self, word):
+        return 1.0 if word in self.words else -1.0
+
+
+@pytest.mark.parametrize("tokens, vocab, expected", [
+    (["那小升", "规定", "家"], {"小升规", "家", "规定"}, ["小升规", "家"]),   # a report's word cut across two tokens
+    (["财政收入", "多少"], {"财政收入"}, ["财政收入", "多少"]),              # known words stay
+    (["挖煤", "量"], {"煤炭"}, ["挖煤", "量"]),                            # nothing to regroup
+    (["城里人", "收入"], {"收入", "人收"}, ["城里人", "收入"]),              # a run under three characters is not taken
+])
+def test_regroup_a_word_the_segmenter_cut_apart(tokens, vocab, expected):
+    from rag.key_terms import _regroup
+
+    assert _regroup(tokens, _Vocab(vocab)) == expected
