@@ -9,7 +9,7 @@ from typing import Callable
 from rag.answer_weights import AnswerPolicy
 from rag.key_terms import KeyTerm, term_credit, term_matches
 from rag.query_plan import QueryPlan
-from rag.sentence_scoring import Sentence, asks_quantity, introduces_list, real_quantities
+from rag.sentence_scoring import Sentence, asked_text, asks_quantity, introduces_list, real_quantities
 from rag.text import cues
 from rag.text.numbers import find_quantities
 from rag.text.tokens import to_simplified
@@ -24,7 +24,7 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
     not answer: ``accept(best)`` decides (the fitted answer gate), else its coverage against the
     policy's threshold. ``levels`` (each report's level): a figure of a territory wider than the
     report's own (全市 in a district's report) does not answer a figure asked of the report's entity."""
-    question = plan.topic or plan.question
+    question = asked_text(plan)
     asks_span = bool(cues.ASKS_SPAN.search(question))
     if asks_figure(plan):
         scored = [s for s in scored if (kind := figures_of_kind_asked(plan, s.text))
@@ -59,7 +59,7 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
 
 def asks_figure(plan: QueryPlan) -> bool:
     """The question asks for one figure (an amount, a rate, a count), not a list or a reason."""
-    question = plan.topic or plan.question
+    question = asked_text(plan)
     return bool((asks_quantity(plan) or cues.ASKS_RATE.search(question) or cues.ASKS_AMOUNT.search(question))
                 and not plan.wants_list and not cues.ASKS_REASON.search(question))
 
@@ -96,19 +96,30 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
     """The sentence's figures of the kind asked (a per cent, 倍 or 个百分点 for a growth or a rate;
     a number that is not a per cent for an amount), a total or average over several years left out
     unless a span is asked."""
-    question = plan.topic or plan.question
+    question = asked_text(plan)
     quantities = real_quantities(text)
     rate = bool(cues.ASKS_RATE.search(question))
     amount = bool(cues.ASKS_AMOUNT.search(question))
     if not cues.ASKS_SPAN.search(question):
         # a total or an average over several years answers no single year's figure
-        quantities = [q for q in quantities if not cues.SPAN_FIGURE.search(text[: q.start])]
+        quantities = [q for q, span in zip(quantities, _spans(text, quantities)) if not span]
     if rate and not amount:
         return [q for q in quantities if q.percent or re.match(r"\s*(?:倍|个百分点)", text[q.end:])
                 or re.search(r"(?:倍|个百分点)", q.text)]
     if amount and not rate:
         return [q for q in quantities if not q.percent]
     return quantities
+
+
+def _spans(text: str, quantities: list) -> list[bool]:
+    """Whether each figure is a span's (a total or average over years): marked before it in its
+    clause ("年均增长16.3%"), or one of a run joined by 、/和 whose first figure is
+    ("分别年均增长16.3%、11.2%、17.4%")."""
+    out: list[bool] = []
+    for i, q in enumerate(quantities):
+        joined = i > 0 and re.fullmatch(r"\s*[、和及与]\s*", text[quantities[i - 1].end: q.start])
+        out.append(out[-1] if joined else bool(cues.SPAN_FIGURE.search(text[: q.start])))
+    return out
 
 
 def trim_sentence(s: Sentence, terms: list[KeyTerm], wants_number: bool) -> tuple[int, int]:

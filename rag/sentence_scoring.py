@@ -38,7 +38,17 @@ def real_quantities(text: str) -> list:
 
 def asks_quantity(plan: QueryPlan) -> bool:
     """The question wants a figure, so a sentence without one cannot answer it."""
-    return bool(cues.ASKS_QUANTITY.search(plan.topic or plan.question))
+    return bool(cues.ASKS_QUANTITY.search(asked_text(plan)))
+
+
+def asked_text(plan: QueryPlan) -> str:
+    """The words that say what kind of answer is asked: the question's topic, and for a follow-up
+    without a question word of its own ("那第二年（2022年）呢？") the previous question's topic."""
+    topic = plan.topic or plan.question
+    if plan.context_topic and not (cues.ASKS_QUANTITY.search(topic) or cues.ASKS_RATE.search(topic)
+                                   or cues.ASKS_AMOUNT.search(topic)):
+        return f"{topic} {plan.context_topic}"
+    return topic
 
 
 _FOLLOWING_CHARS = 40

@@ -87,6 +87,8 @@ def test_a_sentence_knows_how_its_paragraph_opens():
     ("游客人次增长了多少", "游客人次增长2.5倍，旅游收入320亿元", ["2.5"]),
     # a total over five years answers no single year's amount
     ("一般公共预算收入一共多少", "一般公共预算收入累计完成3.7万亿元", []),
+    # a run of figures joined by 、 shares the span marked before its first
+    ("固定资产投资增长多少", "地区生产总值、固定资产投资分别年均增长16.3%、11.2%，当年增长3%", ["3%"]),
 ])
 def test_figures_of_the_kind_asked(question, text, figures):
     from rag.query import analyse_question
@@ -108,3 +110,15 @@ def test_span_figure(before, span):
     from rag.text.cues import SPAN_FIGURE
 
     assert bool(SPAN_FIGURE.search(before)) is span
+
+
+def test_a_follow_up_asks_what_the_previous_question_asked():
+    from rag.query import analyse_question
+    from rag.sentence_scoring import asked_text
+
+    from dataclasses import replace
+
+    plan = replace(analyse_question("那第二年呢？", []), context_topic="的GDP是多少？")
+    assert "多少" in asked_text(plan)
+    own = analyse_question("增长了多少？", [])
+    assert asked_text(own) == (own.topic or own.question)
