@@ -46,7 +46,7 @@ class IndexGatherer:
                 continue
             ids = side.doc_ids if side.doc_ids else plan.doc_ids
             text = plan.standalone if not plan.comparison else f"{side.label} {plan.topic}"
-            words = _search_words(plan) if not plan.comparison and ids else None
+            words = (_search_words(plan) if not plan.comparison else plan.topic) if ids else None
             result = retrieve(text, store=self.store, embedder=self.embedder, k=k, doc_ids=ids, config=config,
                               words=words)
             evidence.append((side, result.passages))
@@ -56,7 +56,7 @@ class IndexGatherer:
 def _search_words(plan: QueryPlan) -> str:
     """The question's words as matched within the reports it is asked of: the words naming that
     report ("龙岗区2023年政府工作报告里，") are what all its passages are about, not what is asked,
-    so they are left out."""
+    so they are left out (a comparison's side is matched on the topic alone, for the same reason)."""
     from rag.text.cues import REPORT_REF
     from rag.text.places import strip_suffix
 
