@@ -81,7 +81,25 @@ def analyse_question(
     if r.intent == "any" and not r.period and not r.report_years:
         doc_ids = outcome_reports(doc_ids, r.years, by_id)
     sides = _sides(r, catalogue, by_id, doc_ids)
+    if doc_ids:
+        r.topic = without_self_reference(r.topic, [by_id[d] for d in doc_ids if d in by_id])
     return _plan(r, doc_ids, sides)
+
+
+def without_self_reference(topic: str, metas: list[DocMeta]) -> str:
+    """The topic without the words a report uses for its own territory ("全区" asked of a district's
+    report, "全省" of a province's): like the issuer's name, they name what every passage of the
+    report is about, not what is asked. A wider territory's word ("全市" asked of a district) stays."""
+    levels = {m.level for m in metas if m.level}
+    if len(levels) != 1:
+        return topic
+    level = levels.pop()
+    words = [pat for lvl, pat in cues.SELF_LEVEL if lvl == level]
+    if level == "province" and all((m.entity or "").endswith("自治区") for m in metas):
+        words.append(re.compile(r"全区|我区"))  # an autonomous region calls itself 全区
+    for pat in words:
+        topic = pat.sub(" ", topic)
+    return topic
 
 
 def _read_subjects(q: str, catalogue: list[DocMeta], *, describes: bool) -> _Reading:

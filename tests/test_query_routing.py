@@ -99,3 +99,23 @@ def test_question_parts(topic, parts):
     from rag.question_asks import question_parts
 
     assert question_parts(topic) == parts
+
+
+def _level_meta(entity, level):
+    return DocMeta(doc_id=entity, file=f"{entity}.txt", title=f"{entity}政府工作报告", town=entity, town_anonymised=False,
+                   region=None, year=2020, period_reviewed=2019, period_planned=2020, doc_type="report",
+                   entity=entity, level=level)
+
+
+@pytest.mark.parametrize("topic, entity, level, kept, dropped", [
+    ("全区在教育上一共花了多少钱", "福田区", "county", "教育", "全区"),
+    ("全省粮食产量多少", "吉林省", "province", "粮食产量", "全省"),
+    ("全区地区生产总值多少", "内蒙古自治区", "province", "地区生产总值", "全区"),   # an autonomous region's own word
+    ("在全市排第几", "福田区", "county", "全市", None),                           # a wider territory stays
+    ("全镇工业产值多少", "杜桥镇", "township", "工业产值", "全镇"),
+])
+def test_a_reports_word_for_its_own_territory_is_not_the_topic(topic, entity, level, kept, dropped):
+    from rag.query import without_self_reference
+
+    got = without_self_reference(topic, [_level_meta(entity, level)])
+    assert kept in got and (dropped is None or dropped not in got)
