@@ -101,6 +101,13 @@ def town_sides(catalogue: list[DocMeta], towns: list[str], years: list[int], tar
     sides = []
     for t in towns:
         ids = docs_for(catalogue, towns=[t], years=years) or docs_for(catalogue, towns=[t])
+        if years and ids and not docs_for(catalogue, towns=[t], years=years):
+            # none of this town's reports speaks of the years asked: the side says so, and never
+            # answers with another year's figure
+            have = "、".join(sorted({f"{m.year}年" for m in catalogue if m.doc_id in ids and m.year}))
+            asked = "、".join(f"{y}年" for y in years)
+            sides.append(Side(t, frozenset(), missing=f"库中{t}的报告（{have}）不涉及{asked}"))
+            continue
         if years:
             # sides are ranked or set side by side: outcomes from the reports that review
             # the year, targets from those that plan it — never one side's target against

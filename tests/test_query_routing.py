@@ -119,3 +119,16 @@ def test_a_reports_word_for_its_own_territory_is_not_the_topic(topic, entity, le
 
     got = without_self_reference(topic, [_level_meta(entity, level)])
     assert kept in got and (dropped is None or dropped not in got)
+
+
+def test_a_side_whose_reports_do_not_cover_the_year_says_so():
+    from rag.report_routing import town_sides
+
+    catalogue = [_level_meta("深圳市", "city"), DocMeta(
+        doc_id="ns", file="ns.txt", title="南山区2023年政府工作报告", town="南山区", town_anonymised=False, region=None,
+        year=2023, period_reviewed=2022, period_planned=2023, doc_type="report", entity="南山区", level="county")]
+    shenzhen, nanshan = town_sides(catalogue, ["深圳市", "南山区"], [2019], target=False)
+    assert shenzhen.doc_ids == frozenset({"深圳市"}) and not shenzhen.missing
+    assert nanshan.doc_ids == frozenset() and "2019年" in nanshan.missing and "2023年" in nanshan.missing
+    # without a year asked, every report of the town is its side
+    assert town_sides(catalogue, ["南山区"], [], target=False)[0].doc_ids == frozenset({"ns"})
