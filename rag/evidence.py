@@ -46,7 +46,12 @@ class IndexGatherer:
                 continue
             ids = side.doc_ids if side.doc_ids else plan.doc_ids
             text = plan.standalone if not plan.comparison else f"{side.label} {plan.topic}"
-            words = (_search_words(plan) if not plan.comparison else plan.topic) if ids else None
+            if not ids:
+                words = None
+            elif not plan.comparison:
+                words = _search_words(plan)
+            else:  # a side named by its issuer is matched on the topic; a year's side keeps its year
+                words = plan.topic if side.label in plan.towns else None
             result = retrieve(text, store=self.store, embedder=self.embedder, k=k, doc_ids=ids, config=config,
                               words=words)
             evidence.append((side, result.passages))

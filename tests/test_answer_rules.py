@@ -171,6 +171,8 @@ def test_follow_up_plan_fields(previous, question, expected):
     ("2020年国务院政府工作报告提出的“六保”具体指哪六项？", (6, "保")),
     ("今年经济增长目标是多少？", None),  # no numbered group
     ("三大攻坚战取得了什么进展？", None),  # a group, but not asked to be spelled out
+    # "N方面X" names a group when the report writes it so ("…、政府建设等十方面重点工作")
+    ("坪山新区2016年要抓的“十方面重点工作”是哪些？", (10, "方面重点工作")),
 ])
 def test_named_group(question, expected):
     assert named_group(question) == expected

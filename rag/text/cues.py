@@ -122,7 +122,7 @@ ASKS_AMOUNT = re.compile(r"(总量|规模|一共|总共|合计|共计|多少(?:�
 PARTICLES = re.compile(r"[了过着和与及跟或的]")
 # a numbered group named in a question, asked to be spelled out: "“六稳”是哪六个方面", "三大攻坚战是哪三个"
 # (group n = the number, head = the group's word)
-NAMED_GROUP = re.compile(r"[“\"]?(?P<n>[二三四五六七八九十两]{1,2})(?:大|项|个|件|条)?(?P<head>[\u4e00-\u9fff]{1,4}?)[”\"]?"
+NAMED_GROUP = re.compile(r"[“\"]?(?P<n>[二三四五六七八九十两]{1,2})(?:大|项|个|件|条)?(?P<head>(?:个?方面)?[\u4e00-\u9fff]{1,4}?)[”\"]?"
                          r"(?:是|具体|指|包括|分别|都)")
 # a figure over several years ("五年生产原煤65亿吨", "年均增长7%", "累计完成", "“十四五”期间"), when
 # written before the figure in its clause: it answers no single year's question
