@@ -3,7 +3,9 @@
 The extractive answerer scores the sentences of the retrieved passages against the question
 (coverage of its content words, weighted by rarity; a figure when a figure is asked; plan vs
 achievement; the year asked), answers with the best sentence(s) trimmed to the clauses that
-matter, cites each one, and refuses ("报告中未提及…") when no sentence covers what is asked.
+matter, cites each one, and refuses ("报告中未提及…") when the fitted answer gate
+(rag.answer_gate: coverage, the figure's clause, embedding similarity) says the best sentence does
+not answer.
 A comparison answers one line per side, each cited, "报告中未提及" for a silent side.
 
 This module is the recipe; the steps live in rag.key_terms, rag.sentence_scoring,
@@ -16,6 +18,7 @@ import re
 from dataclasses import replace
 from typing import Callable
 
+from rag.answer_gate import gate_features
 from rag.answer_groups import group_answer
 from rag.answer_weights import AnswerPolicy
 from rag.draft import CitationBook, Draft, masked_refusal, render_quotes
@@ -23,7 +26,6 @@ from rag.key_terms import KeyTerm, key_terms, term_matches
 from rag.query_plan import QueryPlan, Side
 from rag.question_asks import question_parts
 from rag.report_answers import report_fact_answer, structure_answer
-from rag.answer_gate import gate_features
 from rag.sentence_choice import asks_figure, choose_sentences, figure_coverage, figures_of_kind_asked
 from rag.sentence_scoring import Sentence, absent_share, score_sentences
 from rag.bm25_index import BM25Index

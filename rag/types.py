@@ -222,6 +222,7 @@ class Answer:
             "notices": list(self.notices),
             "validation": self.validation,
             "comparison": [asdict(r) for r in self.comparison],
+            "gate": dict(self.gate),
         }
         if include_passages:
             out["passages"] = [p.to_dict() for p in self.passages]

@@ -67,5 +67,6 @@ def test_the_answer_carries_what_the_gate_measured(service):
     assert not answer.refused and "297.6亿元" in answer.answer
     assert answer.gate["accepted"] is True and set(answer.gate["features"]) == set(FEATURES)
     assert answer.gate["probability"] >= AnswerPolicy.fitted().gate.threshold
+    assert answer.to_json()["gate"] == answer.gate  # the API's JSON carries it
     refused = service.ask("杜桥镇2019年的航天发射次数是多少？")
     assert refused.refused
