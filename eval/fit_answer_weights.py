@@ -345,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     policy = None
     if args.refusal or args.policy_only:
         policy = fit_refusal(service, rows, weights)
-        print(f"\nrefusal threshold {policy[0]:.2f}, absent word weight {policy[1]:.1f} "
+        print(f"\nrefusal threshold {policy[0]:.2f}, absent word weight {policy[1]:.2f} "
               f"(tune {policy[2]:.3f}, check {policy[3]:.3f})")
     if args.write:
         doc = json.loads(WEIGHTS.read_text(encoding="utf-8"))
