@@ -16,6 +16,12 @@ from rag.text.lexicon import expand_terms, synonyms_in
     ("老手艺传承得怎么样", "技艺"),
     ("乱停车怎么治理", "违停"),
     ("雾霾浓度降了多少", "细颗粒物"),
+    ("城里人平均一年到手的收入", "城镇居民"),
+    ("城里人平均一年到手的收入", "可支配收入"),
+    ("天津人平均能活到多少岁", "预期寿命"),
+    ("财政一年花出去多少钱", "支出"),
+    ("农村有多少人出去打工", "转移就业"),
+    ("来旅游的人有多少", "游客"),
     ("GDP多少", "地区生产总值"),             # from the indicator vocabulary
     ("研发投入占GDP的比重", "研发投入强度"),   # the possessive 的 is optional
 ])
@@ -31,3 +37,16 @@ def test_an_official_term_is_not_repeated(question):
 def test_synonyms_in_names_the_everyday_word():
     found = dict(synonyms_in("挖煤的量"))
     assert "挖煤" in found and "原煤" in found["挖煤"]
+
+
+def test_no_everyday_word_is_listed_twice():
+    import ast
+    import collections
+    from pathlib import Path
+
+    import rag.text.lexicon as lexicon
+
+    tree = ast.parse(Path(lexicon.__file__).read_text(encoding="utf-8"))
+    table = next(n.value for n in tree.body if isinstance(n, ast.AnnAssign) and n.target.id == "SYNONYMS")
+    counts = collections.Counter(k.value for k in table.keys)
+    assert not [k for k, c in counts.items() if c > 1]
