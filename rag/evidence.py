@@ -9,6 +9,8 @@ from rag.embed import GovEmbedding
 from rag.query_plan import QueryPlan, Side
 from rag.retrieve import retrieve
 from rag.store import ReportStore
+from rag.text.cues import REPORT_REF
+from rag.text.places import strip_suffix
 from rag.types import Passage
 
 Evidence = list[tuple[Side, list[Passage]]]
@@ -62,9 +64,6 @@ def _search_words(plan: QueryPlan) -> str:
     """The question's words as matched within the reports it is asked of: the words naming that
     report ("龙岗区2023年政府工作报告里，") are what all its passages are about, not what is asked,
     so they are left out (a comparison's side is matched on the topic alone, for the same reason)."""
-    from rag.text.cues import REPORT_REF
-    from rag.text.places import strip_suffix
-
     text = REPORT_REF.sub(" ", plan.standalone)
     for town in sorted(plan.towns, key=len, reverse=True):
         for name in (town, strip_suffix(town)):
