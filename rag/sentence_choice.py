@@ -13,6 +13,7 @@ from rag.sentence_scoring import Sentence, asked_text, asks_quantity, introduces
 from rag.text import cues
 from rag.text.numbers import find_quantities
 from rag.text.tokens import to_simplified
+from rag.text.units import asked_dimension, same_dimension, unit_dimension
 
 _CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
 
@@ -103,6 +104,10 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
     if not cues.ASKS_SPAN.search(question):
         # a total or an average over several years answers no single year's figure
         quantities = [q for q, span in zip(quantities, _spans(text, quantities)) if not span]
+    # a figure of another dimension than the unit asked ("多少亿吨" — "78万户", "多少亿元" — "5年")
+    # measures something else
+    dimension = asked_dimension(question)
+    quantities = [q for q in quantities if same_dimension(dimension, unit_dimension(text[q.end:]))]
     if rate and not amount:
         return [q for q in quantities if q.percent or re.match(r"\s*(?:倍|个百分点)", text[q.end:])
                 or re.search(r"(?:倍|个百分点)", q.text)]

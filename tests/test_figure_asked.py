@@ -17,6 +17,11 @@ CASES = [
     ("“十四五”时期财政收入年均增长多少", "一般公共预算收入年均增长5.2%", True),
     ("社会消费品零售总额增长多少", "社会消费品零售总额增长6%", True),  # 总额 in a name asks no amount
     ("经济增速比全国高几个百分点", "高于全国1.2个百分点", True),
+    ("一年挖了多少亿吨煤", "累计提供“暖心煤”1亿吨，完成“煤改电”78万户", False),  # a span; 户 is no weight
+    ("一年的财政收入是多少亿元", "一般公共预算收入累计完成3.7万亿元，5年增长18.7%", False),  # 5年 is no money
+    ("一年的财政收入是多少亿元", "一般公共预算收入完成7600亿元，增长3%", True),
+    ("新开了多少家公司", "新增商事主体29万户", True),                  # counting words are one dimension
+    ("财政收入增长了多少", "5年增长18.7%", False),                      # arabic 5年 is a span like 五年
 ]
 
 
@@ -81,8 +86,9 @@ def test_a_sentence_knows_how_its_paragraph_opens():
 
 
 @pytest.mark.parametrize("question, text, figures", [
-    # an amount asked: the per cents are not of its kind
-    ("城里人人均一年收入有多少钱", "城镇新增就业522万人、城乡居民人均可支配收入分别增长5.3%、7.1%", ["522万"]),
+    # an amount of money asked: the per cents are not of its kind, nor is a count of people
+    ("城里人人均一年收入有多少钱", "城镇新增就业522万人、城乡居民人均可支配收入分别增长5.3%、7.1%", []),
+    ("城里人人均一年收入有多少钱", "城镇新增就业522万人、城镇居民人均可支配收入52000元", ["52000"]),
     # a growth asked: per cents and 倍
     ("游客人次增长了多少", "游客人次增长2.5倍，旅游收入320亿元", ["2.5"]),
     # a total over five years answers no single year's amount

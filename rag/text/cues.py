@@ -126,7 +126,8 @@ NAMED_GROUP = re.compile(r"[“\"]?(?P<n>[二三四五六七八九十两]{1,2})(
                          r"(?:是|具体|指|包括|分别|都)")
 # a figure over several years ("五年生产原煤65亿吨", "年均增长7%", "累计完成", "“十四五”期间"), when
 # written before the figure in its clause: it answers no single year's question
-SPAN_FIGURE = re.compile(r"(年均|平均每年|[两三四五六七八九十]年(?:来|间|内|中)?|累计|十[一二三四五六七]五)[^，,。；;：:]{0,14}$")
+SPAN_FIGURE = re.compile(r"(年均|平均每年|(?:[两三四五六七八九十]|(?<![\d.])(?:[2-9]|1\d))年(?:来|间|内|中)?|累计|十[一二三四五六七]五)"
+                         r"[^，,。；;：:]{0,14}$")
 # a paragraph that looks back on several years at once ("五年来，…", "“十四五”时期，…"): its
 # figures are totals or averages of the span, not one year's
 SPAN_PARAGRAPH = re.compile(r"^\s*(?:过去[两三四五六七八九十]年|近?[两三四五六七八九十]年(?:来|间|中)|"

@@ -1,0 +1,62 @@
+"""The dimension of a figure's unit, and of the unit a question asks for.
+
+A question that names its unit ("挖了多少亿吨煤", "一年花出去多少钱", "平均能活到多少岁") asks for a
+figure of that dimension: a weight, an amount of money, an age. A figure of another dimension in
+the same sentence ("完成“煤改电”78万户", "5年增长18.7%") measures something else and does not
+answer it. Counting words (家, 户, 个, 栋…) are one dimension: reports and people use them loosely
+("新开了多少家公司" — "新增商事主体29万户").
+"""
+
+from __future__ import annotations
+
+import re
+
+# unit -> dimension; longer units first so that 平方公里 is not read as 公里
+_DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "money": ("万亿元", "亿元", "万元", "美元", "欧元", "港元", "元", "块钱", "钱"),
+    "weight": ("万吨", "吨", "千克", "公斤", "斤", "克"),
+    "area": ("平方公里", "平方千米", "平方米", "公顷", "亩"),
+    "volume": ("立方米",),
+    "length": ("公里", "千米", "米"),
+    "energy": ("千瓦时", "千瓦", "兆瓦", "吉瓦", "瓦"),
+    "age": ("岁",),
+    "duration": ("年", "个月", "天", "小时", "分钟"),
+    "count": ("万人次", "人次", "人", "名", "位", "家", "户", "个", "栋", "座", "所", "项", "件", "套", "辆",
+              "张", "台", "条", "处", "间", "批", "宗", "艘", "架", "只", "头", "株", "棵", "场", "次", "部", "类"),
+}
+_UNITS = sorted(((u, d) for d, units in _DIMENSIONS.items() for u in units), key=lambda ud: -len(ud[0]))
+_UNIT_AT = re.compile("|".join(re.escape(u) for u, _ in _UNITS))
+_DIMENSION_OF = dict(_UNITS)
+# the unit after the question word: "多少亿吨", "多少万人", "几个", "多少钱"; 多长/多大 ask a length/area
+_ASKED = re.compile(r"(?:多少|几)\s*(?:万亿|亿|万|千|百)?\s*(" + _UNIT_AT.pattern + ")")
+_ASKED_WORDS = (("多长", "length"), ("多远", "length"), ("多大面积", "area"), ("多重", "weight"),
+                ("多大年纪", "age"), ("多少年", "duration"), ("几年", "duration"))
+
+
+def asked_dimension(question: str) -> str | None:
+    """The dimension of the figure a question asks for, when it names a unit; None otherwise."""
+    m = _ASKED.search(question)
+    if m:
+        unit = m.group(1)
+        if unit == "年" and re.search(r"(?:多少|几)\s*年(?:来|间|前|后|内)", question):
+            return None  # "几年来" names a span, not a duration asked
+        return _DIMENSION_OF[unit]
+    for word, dimension in _ASKED_WORDS:
+        if word in question:
+            return dimension
+    return None
+
+
+def unit_dimension(following: str) -> str | None:
+    """The dimension of the unit a figure is written with, read from the text right after its
+    number (and scale: "亿" of "3.7万亿元" belongs to the number); None when no unit is known.
+    "钱" is only a question's word, never a figure's unit."""
+    m = _UNIT_AT.match(following.lstrip())
+    if not m or m.group(0) in ("钱", "块钱"):
+        return None
+    return _DIMENSION_OF[m.group(0)]
+
+
+def same_dimension(asked: str | None, written: str | None) -> bool:
+    """A figure may answer: no unit asked, no unit written, or the same dimension."""
+    return asked is None or written is None or asked == written

@@ -1,0 +1,52 @@
+"""The dimension of the unit asked and of a figure's unit — table-driven (text -> dimension)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.text.units import asked_dimension, same_dimension, unit_dimension
+
+
+@pytest.mark.parametrize("question,dimension", [
+    ("内蒙古2025年一年挖了多少亿吨煤？", "weight"),
+    ("一般公共预算收入是多少亿元？", "money"),
+    ("省里财政一年花出去多少钱？", "money"),
+    ("老百姓平均寿命提高到多少岁？", "age"),
+    ("新开了多少家公司？", "count"),
+    ("接待了多少万人次游客？", "count"),
+    ("地铁一共有多长了？", "length"),
+    ("建成高标准农田多少万亩？", "area"),
+    ("比全国高几个百分点？", "count"),
+    ("地区生产总值增长了多少？", None),            # no unit named
+    ("几年来财政收入增长了多少？", None),          # 几年来 names a span, not a duration asked
+])
+def test_asked_dimension(question, dimension):
+    assert asked_dimension(question) == dimension
+
+
+@pytest.mark.parametrize("following,dimension", [
+    ("吨，完成", "weight"),
+    ("元，增长", "money"),      # "3.7万亿" + "元": the scale belongs to the number
+    ("美元", "money"),
+    ("户", "count"),
+    ("平方公里", "area"),       # not read as 公里
+    ("公里", "length"),
+    ("年增长18.7%", "duration"),
+    ("个月", "duration"),       # not read as 个
+    ("岁", "age"),
+    ("，增长", None),           # no unit written
+    ("%", None),
+])
+def test_unit_dimension(following, dimension):
+    assert unit_dimension(following) == dimension
+
+
+@pytest.mark.parametrize("asked,written,fits", [
+    ("weight", "count", False),
+    ("money", "duration", False),
+    ("count", "count", True),
+    (None, "weight", True),     # no unit asked
+    ("money", None, True),      # no unit written
+])
+def test_same_dimension(asked, written, fits):
+    assert same_dimension(asked, written) is fits
