@@ -9,7 +9,7 @@ from rag.query_plan import QueryPlan
 from rag.bm25_index import BM25Index
 from rag.text import cues
 from rag.text.lexicon import synonyms_in
-from rag.text.tokens import search_tokens, to_simplified
+from rag.text.tokens import occurs_as_word, search_tokens, to_simplified
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,9 @@ def _reread_unknown(words: list[str], index: BM25Index) -> list[str]:
 
 
 def term_matches(term: KeyTerm, text_low: str) -> bool:
-    return any(a in text_low for a in term.alternatives)
+    """The term (or a synonym) occurs in the text as itself, not as the tail of a combined name
+    ("出口" is not in "进出口总额")."""
+    return any(occurs_as_word(a, text_low) for a in term.alternatives)
 
 
 def term_credit(term: KeyTerm, text_low: str) -> float:

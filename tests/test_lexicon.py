@@ -3,6 +3,7 @@
 import pytest
 
 from rag.text.lexicon import expand_terms, synonyms_in
+from rag.text.tokens import occurs_as_word
 
 
 @pytest.mark.parametrize("question, official", [
@@ -50,3 +51,16 @@ def test_no_everyday_word_is_listed_twice():
     table = next(n.value for n in tree.body if isinstance(n, ast.AnnAssign) and n.target.id == "SYNONYMS")
     counts = collections.Counter(k.value for k in table.keys)
     assert not [k for k, c in counts.items() if c > 1]
+
+
+@pytest.mark.parametrize("word,text,found", [
+    ("出口", "进出口增长14.2%", False),                  # the combined name of 进口 and 出口
+    ("出口", "进出口总额4.51万亿元，其中出口增长10.8%", True),
+    ("贷款", "存贷款规模达314.8亿元", False),
+    ("贷款", "全年新增贷款20.7亿元", True),
+    ("小学", "新建中小学3所", False),
+    ("出口", "外贸出口增长9%", True),                    # a modifier, not a coordinate morpheme
+    ("失业率", "调查失业率稳定在5%左右", True),
+])
+def test_occurs_as_word(word, text, found):
+    assert occurs_as_word(word, text) is found

@@ -110,3 +110,20 @@ def is_function_word(word: str) -> bool:
     _jieba()
     tag = pseg.dt.word_tag_tab.get(word)
     return tag in _FUNCTION_TAGS
+
+
+# Coordinate compounds: two opposite morphemes joined name the combined quantity ("进出口" =
+# 进口 + 出口, "存贷款" = 存款 + 贷款, "中小学" = 中学 + 小学). A word that begins with the second
+# morpheme, found right after the first, is part of the combined name, not the word itself.
+_COORDINATE_PAIRS = frozenset({"进出", "存贷", "中小", "收支", "产销", "供销"})
+
+
+def occurs_as_word(word: str, text: str) -> bool:
+    """``word`` occurs in ``text`` other than as the tail of a coordinate compound ("出口" in
+    "其中出口增长10.8%", not in "进出口总额")."""
+    start = text.find(word)
+    while start >= 0:
+        if not (start > 0 and text[start - 1] + word[0] in _COORDINATE_PAIRS):
+            return True
+        start = text.find(word, start + 1)
+    return False
