@@ -111,8 +111,8 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
     if rate and not amount:
         return [q for q in quantities if q.percent or re.match(r"\s*(?:倍|个百分点)", text[q.end:])
                 or re.search(r"(?:倍|个百分点)", q.text)]
-    if amount and not rate:
-        return [q for q in quantities if not q.percent]
+    if amount and not rate:  # a per cent, 倍 or 个百分点 is a change, never an amount
+        return [q for q in quantities if not q.percent and not re.match(r"\s*(?:倍|个百分点)", text[q.end:])]
     return quantities
 
 

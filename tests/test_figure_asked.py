@@ -22,6 +22,7 @@ CASES = [
     ("一年的财政收入是多少亿元", "一般公共预算收入完成7600亿元，增长3%", True),
     ("新开了多少家公司", "新增商事主体29万户", True),                  # counting words are one dimension
     ("财政收入增长了多少", "5年增长18.7%", False),                      # arabic 5年 is a span like 五年
+    ("一共接待了多少万人次游客", "游客人次、旅游花费分别增长2.5倍、3倍", False),  # 倍 is a change, not an amount
 ]
 
 
