@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from rag.query_plan import Intent, QueryPlan, Side
-from rag.question_asks import (about_report_kind, content_tokens, explicit_intent, question_period, question_topic,
-                               question_years, without_baseline)
+from rag.question_asks import (about_report_kind, content_tokens, explicit_intent, own_years, question_period,
+                               question_topic, question_years, without_baseline)
 from rag.question_places import (find_description, find_regions, find_towns, place_stem, unknown_divisions,
                                  unknown_places)
 from rag.report_routing import (comparison_sides, docs_for, outcome_reports, route_doc_ids, single_side,
@@ -46,6 +46,7 @@ class _Reading:
     context_topic: str = ""
     inherited_doc_ids: frozenset[str] | None = None
     inherited_sides: tuple[Side, ...] = ()
+    own_years: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)  # "A2023年和B2020年"
 
 
 def analyse_question(
@@ -81,6 +82,10 @@ def analyse_question(
     if r.intent == "any" and not r.period and not r.report_years:
         doc_ids = outcome_reports(doc_ids, r.years, by_id)
     sides = _sides(r, catalogue, by_id, doc_ids)
+    if r.comparison and r.own_years and not r.inherited_sides:
+        # each side's own year picked its reports; no year is shared by the sides
+        doc_ids = set().union(*(s.doc_ids for s in sides))
+        r.years, r.report_years = [], []
     if doc_ids:
         r.topic = without_self_reference(r.topic, [by_id[d] for d in doc_ids if d in by_id])
     return _plan(r, doc_ids, sides)
@@ -105,10 +110,11 @@ def without_self_reference(topic: str, metas: list[DocMeta]) -> str:
 def _read_subjects(q: str, catalogue: list[DocMeta], *, describes: bool) -> _Reading:
     """The issuers, regions and years the question names, and a report it describes by what it says."""
     period = question_period(q)
-    towns = [t for _, t in find_towns(q, catalogue)]
+    named = find_towns(q, catalogue)
+    towns = [t for _, t in named]
     regions = [x for _, x in find_regions(q, catalogue) if not any(place_stem(x) in t for t in towns)]
     years, report_years = question_years(q)
-    r = _Reading(q, towns, regions, years, report_years, period)
+    r = _Reading(q, towns, regions, years, report_years, period, own_years=own_years(q, named))
     r.found = find_description(q) if describes else None
     if r.found and (towns or regions):
         _place_words_of_description(r)
@@ -225,7 +231,7 @@ def _sides(r: _Reading, catalogue: list[DocMeta], by_id: dict[str, DocMeta], doc
         sides = comparison_sides(catalogue, by_id, n_subjects=r.n_subjects, towns=r.towns, years=r.years,
                                  report_years=r.report_years, intent=r.intent,
                                  target=explicit_intent(r.q) == "target", doc_ids=doc_ids, described=r.described,
-                                 described_doc=r.described_doc)
+                                 described_doc=r.described_doc, own=r.own_years)
         if len(sides) < 2:
             r.comparison, sides = False, []
     if not sides and r.target_vs_outcome and len(r.towns) == 1 and (r.years or r.report_years):

@@ -23,6 +23,25 @@ def question_years(question: str) -> tuple[list[int], list[int]]:
     return data, report
 
 
+def own_years(question: str, named: list[tuple[int, str]]) -> dict[str, tuple[list[int], list[int]]]:
+    """Each named issuer's own (data years, report years), when every issuer is written with its
+    own year and the years differ ("大关镇2023年和杜桥镇2020年的报告", "坪山新区2014年和光明区2020年"):
+    a year belongs to the issuer written before it. Empty when the years are shared ("2019年深圳市和
+    福田区…": a year before the first issuer dates them all)."""
+    if len(named) < 2 or question_years(question[: named[0][0]]) != ([], []):
+        return {}
+    out: dict[str, tuple[list[int], list[int]]] = {}
+    for i, (pos, name) in enumerate(named):
+        end = named[i + 1][0] if i + 1 < len(named) else len(question)
+        data, report = question_years(question[pos:end])
+        if not (data or report):
+            return {}
+        out[name] = (data, report)
+    if len({y for data, report in out.values() for y in data + report}) < 2:
+        return {}
+    return out
+
+
 def question_topic(question: str, names: list[str]) -> str:
     """The question minus the names of places and years: what is asked about."""
     topic = question

@@ -96,10 +96,15 @@ def outcome_reports(doc_ids: set[str] | None, years: list[int], by_id: dict[str,
                                        and by_id[d].period_reviewed not in years and by_id[d].entity in reviewing)}
 
 
-def town_sides(catalogue: list[DocMeta], towns: list[str], years: list[int], target: bool) -> list[Side]:
-    """One comparison side per town named."""
+def town_sides(catalogue: list[DocMeta], towns: list[str], years: list[int], target: bool,
+               own: dict[str, tuple[list[int], list[int]]] | None = None) -> list[Side]:
+    """One comparison side per town named; ``own``: each town's own (data years, report years)
+    when each is written with its own year."""
     sides = []
     for t in towns:
+        if own and t in own:
+            sides.append(_own_year_side(catalogue, t, *own[t], target))
+            continue
         ids = docs_for(catalogue, towns=[t], years=years) or docs_for(catalogue, towns=[t])
         if years and ids and not docs_for(catalogue, towns=[t], years=years):
             # none of this town's reports speaks of the years asked: the side says so, and never
@@ -119,13 +124,32 @@ def town_sides(catalogue: list[DocMeta], towns: list[str], years: list[int], tar
     return sides
 
 
+def _own_year_side(catalogue: list[DocMeta], town: str, years: list[int], report_years: list[int],
+                   target: bool) -> Side:
+    """A town's side dated by its own year: its report of that year ("杜桥镇2020年的报告"), or the
+    report that reviews (plans, for a target) the year it names ("坪山新区2014年") — else says so."""
+    own = [m for m in catalogue if m.entity == town]
+    if report_years:
+        own = [m for m in own if m.year in report_years]
+    if years:
+        own = [m for m in own if (m.period_planned if target else m.period_reviewed) in years] or (
+            [m for m in own if m.year in years] if not report_years else own)
+    label = f"{town}（{'、'.join(f'{y}年' for y in report_years or years)}）"
+    if not own:
+        asked = "、".join(f"{y}年" for y in report_years or years)
+        what = "报告" if report_years else "涉及该年的报告"
+        return Side(label, frozenset(), missing=f"库中没有{town}{asked}的{what}")
+    return Side(label, frozenset(m.doc_id for m in own), years=tuple(years), intent="target" if target else "")
+
+
 def comparison_sides(catalogue: list[DocMeta], by_id: dict[str, DocMeta], *, n_subjects: int, towns: list[str],
                      years: list[int], report_years: list[int], intent: Intent, target: bool,
-                     doc_ids: set[str] | None, described: str, described_doc: str | None) -> list[Side]:
+                     doc_ids: set[str] | None, described: str, described_doc: str | None,
+                     own: dict[str, tuple[list[int], list[int]]] | None = None) -> list[Side]:
     """The sides of a comparison: one per town / described report / year / report ([] when none)."""
     sides: list[Side] = []
     if n_subjects >= 2:
-        sides = town_sides(catalogue, towns, years, target)
+        sides = town_sides(catalogue, towns, years, target, own)
         if described_doc:
             sides.append(Side(f"{described}的报告", frozenset({described_doc})))
     elif len(years) >= 2 and doc_ids is not None:

@@ -132,3 +132,23 @@ def test_a_side_whose_reports_do_not_cover_the_year_says_so():
     assert nanshan.doc_ids == frozenset() and "2019年" in nanshan.missing and "2023年" in nanshan.missing
     # without a year asked, every report of the town is its side
     assert town_sides(catalogue, ["南山区"], [], target=False)[0].doc_ids == frozenset({"ns"})
+
+
+@pytest.mark.parametrize("question,sides", [
+    # the State Council named outright is a side beside the other issuers; an issuer without a
+    # report of the year is an empty side (it says so), never filled from another year
+    ("2017年国务院、深圳市、南山区的政府工作报告，各自的就业目标是多少？", [{"gwy2017"}, set(), set()]),
+    # each issuer written with its own year: the year belongs to the issuer before it
+    ("南山区2023年和深圳市2024年的政府工作报告里，各自的重点产业是什么？", [{"ns2023"}, {"sz2024"}]),
+    ("南山区2022年和深圳市2023年，GDP各增长多少？", [{"ns2023"}, {"sz2024"}]),  # the years reviewed
+])
+def test_comparison_sides_by_issuer(question, sides):
+    plan = analyse_question(question, CATALOGUE)
+    assert plan.comparison
+    assert [set(s.doc_ids) for s in plan.sides] == sides
+
+
+def test_a_year_before_the_first_issuer_dates_them_all():
+    plan = analyse_question("2023年南山区和深圳市的地区生产总值各是多少？", CATALOGUE)
+    assert [s.label for s in plan.sides] == ["南山区", "深圳市"]
+    assert list(plan.years) == [2023]
