@@ -292,6 +292,17 @@ ITEM_START = re.compile(r"^\s*(?:[一二三四五六七八九十]是|[一二三�
 # an inline enumerated item numbered above one ("二是…", "三要…"): a list that began earlier
 # a sentence that refers back to what precedes it ("以上问题事关…", "上述目标…"): it closes a list
 REFERS_BACK = re.compile(r"^\s*(?:以上|上述)")
+
+# the problems a report admits: the question asks for them ("存在哪些问题/短板/不足"), not for
+# what was solved ("解决了哪些问题"); the report's sentence owning up to them ("我们也清醒地认识到，
+# …还面临不少困难和挑战"), and the sentence referring back to them ("面对这些问题，…")
+ASKS_PROBLEMS = re.compile(r"(问题|不足|短板|困难|挑战|差距|毛病|难处|薄弱|弱项|欠缺)")
+SOLVES_PROBLEMS = re.compile(r"(解决|破解|化解|整治|整改|克服|战胜|应对|补齐|补上|攻克|针对)")
+ADMITS_PROBLEMS = re.compile(r"(?:认识到|看到|意识到|认识|不容忽视|深知)")  # owning up: "清醒地认识到"
+ADMITS_PROBLEMS_WEAK = re.compile(r"(?:存在|面临|还有)")  # "还面临一些困难和挑战"
+PROBLEM_WORDS = re.compile(r"(问题|困难|不足|挑战|短板|差距)")
+CLOSES_PROBLEMS = re.compile(r"(?:这些|上述|以上)[^，。,]{0,10}(?:问题|困难|挑战|不足|短板)|"
+                             r"^\s*(?:对此|我们(?:一定|将|要|必须|会))")
 LATER_INLINE_ITEM = re.compile(r"([二三四五六七八九十])([是要])")
 
 # numbering styles of enumerated items, higher levels first

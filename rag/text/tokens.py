@@ -112,6 +112,15 @@ def is_function_word(word: str) -> bool:
     return tag in _FUNCTION_TAGS
 
 
+def nouns(text: str) -> list[str]:
+    """The nouns of a text of two characters or more (jieba's part-of-speech tags n*, vn): what a
+    question names as its topic ("招商引资", "疫情防控"), not its verbs, pronouns or time words."""
+    import jieba.posseg as pseg
+
+    _jieba()
+    return [w for w, flag in pseg.lcut(to_simplified(text)) if len(w) >= 2 and (flag.startswith("n") or flag == "vn")]
+
+
 # Coordinate compounds: two opposite morphemes joined name the combined quantity ("进出口" =
 # 进口 + 出口, "存贷款" = 存款 + 贷款, "中小学" = 中学 + 小学). A word that begins with the second
 # morpheme, found right after the first, is part of the combined name, not the word itself.
