@@ -89,9 +89,13 @@ def _is_plan_context(s: Sentence, meta: DocMeta | None) -> bool:
     return bool(cues.PLAN_SECTION.search(s.passage.section.split(" > ")[0] if s.passage.section else ""))
 
 
-def states_target(text: str) -> bool:
-    """A target or plan ("力争…", "目标是…"), not an achievement ("完成三年目标")."""
+def states_target(text: str, *, estimate_is_outcome: bool = False) -> bool:
+    """A target or plan ("力争…", "目标是…"), not an achievement ("完成三年目标"). With
+    ``estimate_is_outcome`` (a sentence of the review part), "预计全年实现…" is the year's outcome as
+    the report could know it when it was delivered, not a target."""
     for m in cues.TARGET_IN_TEXT.finditer(text):
+        if estimate_is_outcome and m.group(1) == "预计":
+            continue
         if not re.search(r"(完成|实现|超额|达到|达成|提前|圆满)[^，。；;]{0,14}$", text[max(0, m.start() - 16): m.start()]):
             return True
     return False
@@ -124,7 +128,7 @@ def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: boo
     asks_planned = (meta.period_planned in years and meta.period_reviewed not in years) or (
         not years and plan.period == "planned")
     if asks_reviewed:
-        return not plan_ctx and not states_target(sentence_text)
+        return not plan_ctx and not states_target(sentence_text, estimate_is_outcome=True)
     if asks_planned:
         # a target stated outside the plan part counts when the plan part is unknown, or when it
         # names the planned year ("2026年的目标是…"): the review's own targets are the year before's

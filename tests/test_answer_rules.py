@@ -378,3 +378,19 @@ def test_regroup_a_word_the_segmenter_cut_apart(tokens, vocab, expected):
     from rag.key_terms import _regroup
 
     assert _regroup(tokens, _Vocab(vocab)) == expected
+
+
+@pytest.mark.parametrize("plan_ctx, text, fits", [
+    # the review's estimate (reports are delivered before the final statistics) is the outcome
+    (False, "初步预计，全年实现地区生产总值423.99亿元，增长10.0%", True),
+    (False, "力争地区生产总值增长8%", False),            # a target in the review part is not the outcome
+    (True, "预计地区生产总值增长8%", False),             # the plan part never gives the reviewed year
+])
+def test_the_reviewed_years_estimate_is_its_outcome(plan_ctx, text, fits):
+    from rag.sentence_scoring import _fits_period, states_target
+
+    meta = DocMeta(doc_id="ps", file="ps.txt", title="坪山新区2015年管委会工作报告", town="坪山新区", town_anonymised=False,
+                   region=None, year=2015, period_reviewed=2014, period_planned=2015, doc_type="report",
+                   plan_start=500, entity="坪山新区")
+    plan = analyse_question("坪山新区2014年地区生产总值是多少？", [meta])
+    assert _fits_period(plan, meta, plan_ctx, states_target(text), text) is fits
