@@ -128,7 +128,9 @@ def _place_words_of_description(r: _Reading) -> None:
     那个镇" the place words belong to the description, not to the subjects."""
     found = r.found
     rest = cues.YEAR_NAMED.sub("", found[0])
-    rest = re.sub(r"^(?:据|根据|按照|看|在)", "", rest)
+    rest = re.sub(r"^(?:据|根据|按照|按|看|在)", "", rest)
+    # "三地的报告", "两省的报告": the places already named, counted — not a report described
+    rest = re.sub(r"[一二三四五六七八九十两几各这那]+个?(?:地|省|市|区|县|镇|乡|街道|家|份)", "", rest)
     for n in sorted(r.towns + r.regions, key=len, reverse=True):
         for form in (n, places.strip_suffix(n), place_stem(n)):
             rest = rest.replace(form, "")

@@ -152,3 +152,11 @@ def test_a_year_before_the_first_issuer_dates_them_all():
     plan = analyse_question("2023年南山区和深圳市的地区生产总值各是多少？", CATALOGUE)
     assert [s.label for s in plan.sides] == ["南山区", "深圳市"]
     assert list(plan.years) == [2023]
+
+
+def test_counted_places_are_not_a_described_report():
+    # "两区的报告" counts the places already named; it describes no report of its own
+    plan = analyse_question("南山区、盐田区2022年GDP各增长多少？按2023年两区的政府工作报告。", CATALOGUE,
+                            resolve_description=lambda text, exclude: "sz2023")
+    assert [s.label for s in plan.sides] == ["南山区", "盐田区"]
+    assert plan.described == ""
