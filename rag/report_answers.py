@@ -17,6 +17,8 @@ def structure_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_t
     (（一）… （二）…) of the plan part — or of the review part for 成绩/做法 questions."""
     if not (plan.wants_list and cues.STRUCTURE.search(plan.topic) and doc_text and len(evidence) == 1):
         return None
+    if field_asked(plan.topic):
+        return None  # "教育方面做了哪些事": that field's work, not the list of sections
     side, passages = evidence[0]
     ids = set(side.doc_ids) or {p.doc_id for p in passages[:1]}
     if len(ids) != 1:
@@ -43,6 +45,16 @@ def structure_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_t
     label = meta.town or side.label or "该报告"
     part = "回顾部分" if review else "部署部分"
     return Draft(f"【{label}】报告{part}分为以下几个方面：\n" + "\n".join(lines), False, book.citations)
+
+
+def field_asked(topic: str) -> str:
+    """The field a question names ("在孩子上学方面做了哪些事" -> 孩子上学), "" when it names none
+    ("哪几个方面", "各方面"): counting words and the report's parts do not name a field."""
+    for m in cues.FIELD_ASKED.finditer(topic):
+        field = re.sub(r"^(?:在|关于|对于|对|去年|今年|全年|主要|重点)+", "", m.group(1))
+        if len(field) >= 2 and not re.search(r"[哪几各每]|[一二三四五六七八九十两]个?$", field):
+            return field
+    return ""
 
 
 def _parts_with_heads(meta: DocMeta, lo: int, hi: int) -> list[tuple]:

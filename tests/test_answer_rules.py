@@ -394,3 +394,17 @@ def test_the_reviewed_years_estimate_is_its_outcome(plan_ctx, text, fits):
                    plan_start=500, entity="坪山新区")
     plan = analyse_question("坪山新区2014年地区生产总值是多少？", [meta])
     assert _fits_period(plan, meta, plan_ctx, states_target(text), text) is fits
+
+
+@pytest.mark.parametrize("topic, field", [
+    ("去年在孩子上学方面做了哪些事？", "孩子上学"),
+    ("教育领域有哪些举措", "教育"),
+    ("在孩子上学、办学校这块做了哪些事？", "孩子上学、办学校"),
+    ("今年要抓哪几个方面的重点工作", ""),        # the report's own sections are asked
+    ("要重点做好哪十个方面的工作？", ""),
+    ("经济社会发展各方面取得了哪些成绩", ""),
+])
+def test_a_field_named_is_not_a_question_for_the_sections(topic, field):
+    from rag.report_answers import field_asked
+
+    assert field_asked(topic) == field

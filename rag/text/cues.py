@@ -138,6 +138,9 @@ ASKS_REASON = re.compile(r"(为什么|为何|什么原因|原因是|何以|怎�
 STRUCTURE = re.compile(r"(重点工作|主要工作|工作重点|主要任务|重点任务|工作安排|工作部署|工作思路|哪些方面|"
                        r"[哪几一二三四五六七八九十][一二三四五六七八九十几]*个?方面|主要做法|哪些工作|做了哪些|主要成绩|哪些成绩|主要成效|哪些成效|抓哪些|抓什么)")
 REVIEW_WORDS = re.compile(r"(成绩|成效|做法|做了|回顾|完成|取得)")
+# a field named in a question ("在孩子上学方面做了哪些事", "教育这块", "民生领域"): the question asks
+# about that field, not for the report's list of sections (group 1 = the field; see field_asked)
+FIELD_ASKED = re.compile(r"([\u4e00-\u9fff、]{2,12}?)(?:方面|这块|这一块|领域)")
 
 # the words of a question that ask (what, how much, which, when…) rather than name what is asked about
 QUESTION_WORDS = frozenset(
