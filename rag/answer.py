@@ -26,7 +26,7 @@ from rag.key_terms import KeyTerm, key_terms, term_matches
 from rag.query_plan import QueryPlan, Side
 from rag.question_asks import question_parts
 from rag.report_answers import report_fact_answer, structure_answer
-from rag.report_problems import problems_answer
+from rag.report_problems import problems_answer, problems_cell
 from rag.sentence_choice import asks_figure, choose_sentences, figure_coverage, figures_of_kind_asked
 from rag.sentence_scoring import Sentence, absent_share, score_sentences
 from rag.bm25_index import BM25Index
@@ -68,7 +68,7 @@ def extractive_answer(
     if not terms:
         return Draft("请具体说明想了解的内容，例如“某镇去年的工业产值是多少？”", True, [])
     if plan.comparison and len(evidence) >= 2:
-        return _comparison_answer(plan, evidence, terms, metas, policy, book, index, similarity)
+        return _comparison_answer(plan, evidence, terms, metas, policy, book, index, similarity, doc_text)
     return _single_answer(plan, evidence, terms, metas, policy, book, doc_text, index, similarity)
 
 
@@ -85,12 +85,17 @@ def _unknown_places_refusal(plan: QueryPlan, metas: dict[str, DocMeta]) -> Draft
 
 def _comparison_answer(plan: QueryPlan, evidence: list[tuple[Side, list[Passage]]], terms: list[KeyTerm],
                        metas: dict[str, DocMeta], policy: AnswerPolicy, book: CitationBook,
-                       index: BM25Index | None = None, similarity: Similarity | None = None) -> Draft:
+                       index: BM25Index | None = None, similarity: Similarity | None = None,
+                       doc_text=None) -> Draft:
     """One line per side, each cited; "报告中未提及" for a silent side."""
     rows: list[ComparisonRow] = []
     lines = []
     for side, passages in evidence:
-        rows.append(_comparison_row(plan, side, passages, terms, metas, policy, book, index, similarity))
+        cell = problems_cell(plan, side, passages, metas, doc_text, book) if not side.missing else None
+        if cell is not None:  # the problems each report admits: its own admission passage
+            rows.append(ComparisonRow(_side_label(side, metas, None), *cell))
+        else:
+            rows.append(_comparison_row(plan, side, passages, terms, metas, policy, book, index, similarity))
         lines.append(f"【{rows[-1].side}】{rows[-1].answer}")
     # every side silent (a side without its report says which report is missing: kept)
     refused = all(r.answer.startswith(NOT_FOUND) and not r.citations for r in rows)

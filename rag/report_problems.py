@@ -21,15 +21,49 @@ from rag.types import DocMeta, Passage
 _CUT = "。！？!?\n"
 
 
+def asks_problems(plan: QueryPlan) -> bool:
+    """The question asks which problems the report admits ("存在哪些问题/短板"), not how they were
+    solved ("解决了哪些问题")."""
+    topic = plan.topic or plan.question
+    return bool(cues.ASKS_PROBLEMS.search(topic) and not cues.SOLVES_PROBLEMS.search(topic)
+                and (plan.wants_list or re.search(r"什么|哪", topic)))
+
+
 def problems_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_text,
                     book: CitationBook) -> Draft | None:
     """The admission paragraph of the one report asked about, quoted as a list; None when the
     question does not ask for the report's problems or the report has no such paragraph."""
-    topic = plan.topic or plan.question
-    if not (cues.ASKS_PROBLEMS.search(topic) and not cues.SOLVES_PROBLEMS.search(topic)
-            and (plan.wants_list or re.search(r"什么|哪", topic)) and doc_text and len(evidence) == 1):
+    if not (asks_problems(plan) and doc_text and len(evidence) == 1):
         return None
     side, passages = evidence[0]
+    found = _admitted(plan, side, passages, metas, doc_text, book)
+    if found is None:
+        return None
+    n, intro, items, meta = found
+    label = side.label or meta.entity or meta.town or "该报告"
+    if not items:
+        return Draft(f"【{label}】{intro}[{n}]", False, book.citations)
+    lines = [f"{i}. {item}[{n}]" for i, item in enumerate(items, 1)]
+    return Draft(f"【{label}】{intro}[{n}]：\n" + "\n".join(lines), False, book.citations)
+
+
+def problems_cell(plan: QueryPlan, side, passages, metas: dict[str, DocMeta], doc_text,
+                  book: CitationBook) -> tuple[str, list[int]] | None:
+    """A comparison side's cell for a question about the problems each report admits: its items
+    in one line ("A；B；C[n]"), or None (the side is answered like any other)."""
+    if not (asks_problems(plan) and doc_text):
+        return None
+    found = _admitted(plan, side, passages, metas, doc_text, book)
+    if found is None:
+        return None
+    n, intro, items, _ = found
+    return ("；".join(items) if items else intro) + f"[{n}]", [n]
+
+
+def _admitted(plan: QueryPlan, side, passages, metas: dict[str, DocMeta], doc_text, book: CitationBook):
+    """(citation number, introduction, items, report) of the side's one report's admission
+    passage, cited; None without one report, without such a passage, or when the question names a
+    field the passage does not speak of."""
     ids = list(dict.fromkeys(sorted(side.doc_ids) or [p.doc_id for p in passages[:1]]))
     if len(ids) != 1:
         return None
@@ -41,18 +75,14 @@ def problems_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_te
         return None
     intro_start, intro_end, items = found
     end = items[-1][1] if items else intro_end
-    if _names_another_topic(topic, text[intro_start:end], text):
+    if _names_another_topic(plan.topic or plan.question, text[intro_start:end], text):
         return None  # "招商引资方面存在什么困难": a field the admission does not speak of
     passage = Passage(chunk_id=f"{meta.doc_id}:p{intro_start}", doc_id=meta.doc_id, file=meta.file, title=meta.title,
                       town=meta.town or "", region=meta.region or "", year=meta.year or 0, section="",
                       text=text[intro_start:end], start=intro_start, end=end, chunk_index=-1)
     n = book.cite(passage, intro_start, end)
     intro = text[intro_start:intro_end].strip().rstrip("：:，,。；;")
-    label = side.label or meta.entity or meta.town or "该报告"
-    if not items:
-        return Draft(f"【{label}】{intro}[{n}]", False, book.citations)
-    lines = [f"{i}. {text[a:b].strip().rstrip('。；;，,')}[{n}]" for i, (a, b) in enumerate(items, 1)]
-    return Draft(f"【{label}】{intro}[{n}]：\n" + "\n".join(lines), False, book.citations)
+    return n, intro, [text[a:b].strip().rstrip("。；;，,") for a, b in items], meta
 
 
 def _names_another_topic(topic: str, admitted: str, report: str) -> bool:

@@ -53,3 +53,22 @@ def test_plan_part_is_not_searched():
 def test_names_another_topic(topic, admitted, another):
     report = "区政府 招商引资 产业空间 方面 " + admitted
     assert _names_another_topic(topic, admitted, report) is another
+
+
+def test_each_side_of_a_comparison_quotes_its_own_admission():
+    from rag.draft import CitationBook
+    from rag.query import analyse_question
+    from rag.query_plan import Side
+    from rag.report_problems import problems_cell
+    from rag.types import DocMeta
+
+    texts = {"a": "全年增长5%。我们也清醒认识到，发展还面临不少困难：一是投资放缓。二是消费偏弱。",
+             "b": "全年增长6%。"}
+    metas = {d: DocMeta(doc_id=d, file=f"{d}.txt", title="政府工作报告", town=None, town_anonymised=False,
+                        region=None, year=2026, period_reviewed=2025, period_planned=2026, doc_type="report",
+                        entity=e, level="province") for d, e in (("a", "甲省"), ("b", "乙省"))}
+    plan = analyse_question("甲省和乙省各自存在哪些问题？", list(metas.values()))
+    book = CitationBook()
+    cell = problems_cell(plan, Side("甲省", frozenset({"a"})), [], metas, texts.get, book)
+    assert cell == ("一是投资放缓；二是消费偏弱[1]", [1])
+    assert problems_cell(plan, Side("乙省", frozenset({"b"})), [], metas, texts.get, book) is None  # no admission
