@@ -120,7 +120,7 @@ def term_credit(term: KeyTerm, text_low: str) -> float:
     if len(word) < 3:
         return 0.0
     bigrams = [word[i: i + 2] for i in range(len(word) - 1)]
-    bigram_share = sum(b in text_low for b in bigrams) / len(bigrams)
+    bigram_share = sum(occurs_as_word(b, text_low) for b in bigrams) / len(bigrams)
     char_share = sum(ch in text_low for ch in word) / len(word)
     if bigram_share == 0:
         return 0.0

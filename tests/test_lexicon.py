@@ -64,3 +64,14 @@ def test_no_everyday_word_is_listed_twice():
 ])
 def test_occurs_as_word(word, text, found):
     assert occurs_as_word(word, text) is found
+
+
+@pytest.mark.parametrize("word,text,credit", [
+    ("出口额", "完成进出口总额6500亿元", 0.0),     # 出口 only inside 进出口: no partial credit either
+    ("出口额", "出口额增长9%", 1.0),
+    ("刑事案件", "刑事发案数下降12%", 0.6),        # a paraphrase sharing most characters keeps credit
+])
+def test_partial_credit_respects_combined_names(word, text, credit):
+    from rag.key_terms import KeyTerm, term_credit
+
+    assert term_credit(KeyTerm(word, 1.0, (word,)), text) == pytest.approx(credit)
