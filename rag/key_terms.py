@@ -9,7 +9,7 @@ from rag.query_plan import QueryPlan
 from rag.bm25_index import BM25Index
 from rag.text import cues
 from rag.text.lexicon import synonyms_in
-from rag.text.tokens import occurs_as_word, search_tokens, to_simplified
+from rag.text.tokens import in_dictionary, occurs_as_word, search_tokens, to_simplified
 
 
 @dataclass(frozen=True)
@@ -94,9 +94,12 @@ def _regroup(words: list[str], index: BM25Index) -> list[str]:
 
 def _reread_unknown(words: list[str], index: BM25Index) -> list[str]:
     """A spoken-style word no report uses ("税和费", "减了") is read as its parts around the
-    particles and conjunctions it holds ("税", "费"; "减"), when the reports use those parts."""
+    particles and conjunctions it holds ("税", "费"; "减"), when the reports use those parts; a
+    two-character token that neither the reports nor the segmenter's dictionary know is dropped."""
     out = []
     for w in words:
+        if len(w) == 2 and index.idf(w) < 0 and not in_dictionary(w) and not synonyms_in(w):
+            continue  # a guess across the seam of two words ("多少人|新找到" -> "人新"): no word at all
         parts = [p for p in cues.PARTICLES.split(w) if p]
         if len(w) >= 2 and parts != [w] and index.idf(w) < 0 and parts and all(index.idf(p) > 0 for p in parts):
             out.extend(parts)

@@ -75,3 +75,15 @@ def test_partial_credit_respects_combined_names(word, text, credit):
     from rag.key_terms import KeyTerm, term_credit
 
     assert term_credit(KeyTerm(word, 1.0, (word,)), text) == pytest.approx(credit)
+
+
+def test_a_guess_across_a_word_seam_is_no_key_term():
+    # jieba's model reads "多少人新找到工作" as 多少|人新|找到|工作: "人新" is no word at all
+    from rag.key_terms import _reread_unknown
+
+    class Index:
+        def idf(self, w):
+            return -1.0 if w in ("人新", "挖煤") else 1.0
+
+    assert _reread_unknown(["人新", "找到"], Index()) == ["找到"]
+    assert _reread_unknown(["挖煤"], Index()) == ["挖煤"]  # a dictionary word the reports do not use stays

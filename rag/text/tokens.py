@@ -112,6 +112,12 @@ def is_function_word(word: str) -> bool:
     return tag in _FUNCTION_TAGS
 
 
+def in_dictionary(word: str) -> bool:
+    """The segmenter's dictionary has the word (else its statistical model guessed it across a
+    seam of two words: "多少人|新找到" read as "人新")."""
+    return bool(_jieba().dt.FREQ.get(word))
+
+
 def nouns(text: str) -> list[str]:
     """The nouns of a text of two characters or more (jieba's part-of-speech tags n*, vn): what a
     question names as its topic ("招商引资", "疫情防控"), not its verbs, pronouns or time words."""
