@@ -22,6 +22,7 @@ from rag.embed import GovEmbedding
 from rag.evidence import Evidence, Gatherer, IndexGatherer
 from rag.query import analyse_question
 from rag.query_plan import QueryPlan
+from rag.report_spans import with_targets_passage
 from rag.store import ReportStore
 from rag.table_answer import answer_from_table
 from rag.text.cues import CITATION_MARK, DESCRIBED_MASKED, MASKED_IN_TEXT, NOT_FOUND, YEAR_ROLES
@@ -196,8 +197,9 @@ class QAService:
         plan = self._analyse(q, conversation, backend, notices, timings, towns=towns, years=years)
         t = time.perf_counter()
         evidence = self.gather(plan, k=k, config=config)
-        timings["retrieve"] = (time.perf_counter() - t) * 1000
         metas = {m.doc_id: m for m in self.catalogue()}
+        evidence = with_targets_passage(plan, evidence, metas, self.store.get_doc_text)
+        timings["retrieve"] = (time.perf_counter() - t) * 1000
         index = self.store.bm25()
 
         t = time.perf_counter()

@@ -16,7 +16,8 @@ from rag.draft import CitationBook, Draft
 from rag.query_plan import QueryPlan
 from rag.text import cues
 from rag.text.tokens import nouns
-from rag.types import DocMeta, Passage
+from rag.report_spans import span_passage
+from rag.types import DocMeta
 
 _CUT = "。！？!?\n"
 
@@ -77,10 +78,7 @@ def _admitted(plan: QueryPlan, side, passages, metas: dict[str, DocMeta], doc_te
     end = items[-1][1] if items else intro_end
     if _names_another_topic(plan.topic or plan.question, text[intro_start:end], text):
         return None  # "招商引资方面存在什么困难": a field the admission does not speak of
-    passage = Passage(chunk_id=f"{meta.doc_id}:p{intro_start}", doc_id=meta.doc_id, file=meta.file, title=meta.title,
-                      town=meta.town or "", region=meta.region or "", year=meta.year or 0, section="",
-                      text=text[intro_start:end], start=intro_start, end=end, chunk_index=-1)
-    n = book.cite(passage, intro_start, end)
+    n = book.cite(span_passage(meta, text, intro_start, end, "p"), intro_start, end)
     intro = text[intro_start:intro_end].strip().rstrip("：:，,。；;")
     return n, intro, [text[a:b].strip().rstrip("。；;，,") for a, b in items], meta
 
