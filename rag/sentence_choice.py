@@ -16,6 +16,8 @@ from rag.text.tokens import to_simplified
 from rag.text.units import asked_dimension, same_dimension, unit_dimension
 
 _CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
+# the words of a clause that only states a change ("同比增长", "比上年下降", "年均增长")
+_BARE_CHANGE = re.compile(r"同比|比上年|比去年|较上年|较去年|年均|分别|增长|下降|提高|减少|上升|增加|降低|达到|为|了|约|近|超过")
 
 
 def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTerm],
@@ -68,7 +70,8 @@ def asks_figure(plan: QueryPlan) -> bool:
 def figure_coverage(s: Sentence, terms: list[KeyTerm], quantities: list | None = None) -> float:
     """How much of the question the clause holding a figure speaks of (the best of the sentence's
     figures, or of ``quantities``: those of the kind asked): the clause itself, or with the clause
-    before it, which often names what the figure counts ("开展“慈善一日捐”活动，募捐资金32万元")."""
+    before it, which often names what the figure counts ("开展“慈善一日捐”活动，募捐资金32万元")
+    unless it gives a figure of its own ("城镇新增就业239.2万人，农村劳动力外出务工1610万人次")."""
     weights = s.term_weights or {t.token: t.weight for t in terms}
     total = sum(weights.values()) or 1.0
     clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(s.text)]
@@ -77,7 +80,12 @@ def figure_coverage(s: Sentence, terms: list[KeyTerm], quantities: list | None =
         i = next((k for k, (a, b) in enumerate(clauses) if a <= q.start < b), None)
         if i is None:
             continue
-        for lo in (i, max(i - 1, 0)):
+        # the clause before names what the figure counts when it gives no figure of its own, or
+        # when the figure's clause names nothing but the change ("…68.9亿元,同比增长6.14%")
+        own = re.sub(_BARE_CHANGE, "", s.text[clauses[i][0]: q.start])
+        before = i > 0 and (not real_quantities(s.text[clauses[i - 1][0]: clauses[i - 1][1]])
+                            or len(re.findall(r"[\u4e00-\u9fff]", own)) < 2)
+        for lo in (i, i - 1) if before else (i,):
             best = max(best, _clause_coverage(s.text[clauses[lo][0]: clauses[i][1]], terms, weights) / total)
     return best
 

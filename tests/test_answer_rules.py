@@ -273,6 +273,11 @@ def test_list_restart(after, expected):
     ("城镇新增就业稳中有进，达到16万人。", ["新增就业"], 1.0),
     # a sentence whose figures are all about something else
     ("全镇新建道路12公里，铁路沿线环境整治全面完成。", ["铁路"], 0.0),
+    # the clause before gives a figure of its own: it does not name what the next figure counts
+    ("城镇新增就业239万人，农村劳动力外出务工1610万人次。", ["外出务工"], 1.0),
+    ("城镇新增就业239万人，农村劳动力外出务工1610万人次。", ["新增就业", "外出务工"], 0.5),
+    # a clause naming nothing but the change continues the clause before it
+    ("实现服务业增加值68.9亿元，同比增长6.14%。", ["服务业增加值"], 1.0),
 ])
 def test_figure_coverage(text, words, expected):
     from rag.sentence_choice import figure_coverage

@@ -50,3 +50,13 @@ def test_unit_dimension(following, dimension):
 ])
 def test_same_dimension(asked, written, fits):
     assert same_dimension(asked, written) is fits
+
+
+@pytest.mark.parametrize("question,dimension", [
+    ("发了多少低保善款，救助了多少户？", None),        # two figures asked, one without a unit
+    ("一共多少亿元？在全市排第几？", None),
+    ("接待游客多少万人次，旅游收入多少亿元？", None),  # two dimensions
+    ("新建学校多少所、医院多少家？", "count"),         # both counts
+])
+def test_several_figures_asked(question, dimension):
+    assert asked_dimension(question) == dimension

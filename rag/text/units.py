@@ -34,16 +34,24 @@ _ASKED_WORDS = (("多长", "length"), ("多远", "length"), ("多大面积", "ar
 
 
 def asked_dimension(question: str) -> str | None:
-    """The dimension of the figure a question asks for, when it names a unit; None otherwise."""
-    m = _ASKED.search(question)
-    if m:
-        unit = m.group(1)
-        if unit == "年" and re.search(r"(?:多少|几)\s*年(?:来|间|前|后|内)", question):
-            return None  # "几年来" names a span, not a duration asked
-        return _DIMENSION_OF[unit]
-    for word, dimension in _ASKED_WORDS:
-        if word in question:
-            return dimension
+    """The dimension of the figure a question asks for, when it names a unit; None otherwise, and
+    None when it asks several figures ("发了多少低保善款，救助了多少户") not all of one dimension."""
+    dims = set()
+    for m in re.finditer(r"多少|几", question):
+        unit = _ASKED.match(question, m.start())
+        if unit:
+            if unit.group(1) == "年" and re.match(r"(?:多少|几)\s*年(?:来|间|前|后|内)", question[m.start():]):
+                dims.add(None)  # "几年来" names a span, not a duration asked
+            else:
+                dims.add(_DIMENSION_OF[unit.group(1)])
+        else:
+            dims.add(None)
+    if len(dims) == 1 and None not in dims:
+        return dims.pop()
+    if not dims:
+        for word, dimension in _ASKED_WORDS:
+            if word in question:
+                return dimension
     return None
 
 
