@@ -47,6 +47,7 @@ class _Reading:
     inherited_doc_ids: frozenset[str] | None = None
     inherited_sides: tuple[Side, ...] = ()
     own_years: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)  # "A2023年和B2020年"
+    within: list[str] = field(default_factory=list)  # places asked about inside the source report
 
 
 def analyse_question(
@@ -111,16 +112,34 @@ def _read_subjects(q: str, catalogue: list[DocMeta], *, describes: bool) -> _Rea
     """The issuers, regions and years the question names, and a report it describes by what it says."""
     period = question_period(q)
     named = find_towns(q, catalogue)
+    named, within = _source_and_within(q, named)
     towns = [t for _, t in named]
     regions = [x for _, x in find_regions(q, catalogue) if not any(place_stem(x) in t for t in towns)]
     years, report_years = question_years(q)
-    r = _Reading(q, towns, regions, years, report_years, period, own_years=own_years(q, named))
+    r = _Reading(q, towns, regions, years, report_years, period, own_years=own_years(q, named), within=within)
     r.found = find_description(q) if describes else None
     if r.found and (towns or regions):
         _place_words_of_description(r)
     if r.found:  # years inside a description describe the report, they do not date the data
         r.years, r.report_years = question_years(q.replace(r.found[1], " "))
     return r
+
+
+def _source_and_within(q: str, named: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[str]]:
+    """"深圳市2020年政府工作报告里，2019年南山区PM2.5年均浓度是多少？": the issuer named with a report
+    is the source; one other issuer named after that report, not compared with it, is what is asked
+    about inside the source's report — its own reports are not consulted."""
+    if len(named) != 2 or cues.COMPARISON.search(q):
+        return named, []
+    (pos, source), (pos2, inner) = named
+    form = next((f for f in (source, places.strip_suffix(source), place_stem(source)) if q.startswith(f, pos)), source)
+    m = _SOURCE_REPORT.match(q, pos + len(form))
+    if not m or pos2 < m.end() or re.search(r"[和与及跟、]\s*$", q[m.end():pos2]):
+        return named, []
+    return [(pos, source)], [inner]
+
+
+_SOURCE_REPORT = re.compile(r"(?:市|省|区|县|镇)?\s*(?:(?:19|20)\d\d\s*年)?(?:的|度)?(?:政府)?(?:工作)?报告")
 
 
 def _place_words_of_description(r: _Reading) -> None:
@@ -260,5 +279,5 @@ def _plan(r: _Reading, doc_ids: set[str] | None, sides: list[Side]) -> QueryPlan
         wants_number=not cues.ASKS_REASON.search(topic) and (
             bool(cues.ASKS_NUMBER.search(topic)) or bool(context_topic and cues.ASKS_NUMBER.search(context_topic))),
         described=r.described, followup=r.followup, period=r.period, context_topic=context_topic,
-        about_report=about_report_kind(q), notes=tuple(r.notes),
+        about_report=about_report_kind(q), notes=tuple(r.notes), within=tuple(r.within),
     )

@@ -42,3 +42,6 @@ class QueryPlan:
     context_topic: str = ""  # a follow-up's previous topic ("同比增长多少？" after "…零售总额是多少？")
     followup: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # places asked about inside the one report named as the source ("深圳市2020年政府工作报告里，
+    # 南山区的PM2.5…"): only a sentence naming one of them answers
+    within: tuple[str, ...] = ()

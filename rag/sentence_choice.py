@@ -10,7 +10,7 @@ from rag.answer_weights import AnswerPolicy
 from rag.key_terms import KeyTerm, term_credit, term_matches
 from rag.query_plan import QueryPlan
 from rag.sentence_scoring import Sentence, asked_text, asks_quantity, introduces_list, real_quantities
-from rag.text import cues
+from rag.text import cues, places
 from rag.text.numbers import find_quantities
 from rag.text.tokens import to_simplified
 from rag.text.units import asked_dimension, same_dimension, unit_dimension
@@ -29,6 +29,9 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
     report's own (全市 in a district's report) does not answer a figure asked of the report's entity."""
     question = asked_text(plan)
     asks_span = bool(cues.ASKS_SPAN.search(question))
+    if plan.within:  # a place asked about inside another issuer's report: only a sentence naming it
+        forms = {f for name in plan.within for f in (name, places.strip_suffix(name)) if len(f) >= 2}
+        scored = [s for s in scored if any(f in s.text for f in forms)]
     if asks_figure(plan):
         scored = [s for s in scored if (kind := figures_of_kind_asked(plan, s.text))
                   and (asks_span or not cues.SPAN_PARAGRAPH.match(s.opening))

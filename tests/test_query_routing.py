@@ -160,3 +160,35 @@ def test_counted_places_are_not_a_described_report():
                             resolve_description=lambda text, exclude: "sz2023")
     assert [s.label for s in plan.sides] == ["南山区", "盐田区"]
     assert plan.described == ""
+
+
+@pytest.mark.parametrize("question,issuers,within,docs", [
+    # another issuer asked about inside the report named as the source: that report only
+    ("深圳市2024年政府工作报告里，2023年南山区的地区生产总值是多少？", ["深圳市"], ("南山区",), {"sz2024"}),
+    ("深圳2024年政府工作报告里，盐田的GDP是多少？", ["深圳市"], ("盐田区",), {"sz2024"}),
+    # compared, or joined to the source: two subjects as before
+    ("深圳市2024年政府工作报告和南山区2023年政府工作报告的GDP各是多少？", ["深圳市", "南山区"], (), None),
+])
+def test_a_place_inside_the_source_report(question, issuers, within, docs):
+    plan = analyse_question(question, CATALOGUE)
+    assert list(plan.towns) == issuers
+    assert plan.within == within
+    if docs is not None:
+        assert set(plan.doc_ids) == docs
+
+
+def test_only_a_sentence_naming_the_place_inside_answers():
+    from rag.answer_weights import AnswerPolicy
+    from rag.key_terms import KeyTerm
+    from rag.sentence_choice import choose_sentences
+    from rag.sentence_scoring import Sentence
+    from rag.types import Passage
+
+    plan = analyse_question("深圳市2024年政府工作报告里，2023年南山区PM2.5年均浓度是多少？", CATALOGUE)
+    text = "PM2.5年均浓度降至18微克/立方米。"
+    p = Passage(chunk_id="c", doc_id="sz2024", file="f", title="t", town="", region="", year=2024, section="",
+                text=text, start=0, end=len(text), chunk_index=0)
+    s = Sentence(p, 0, len(text), text)
+    s.coverage, s.score = 1.0, 1.0
+    terms = [KeyTerm("pm2.5", 1.0, ("pm2.5",))]
+    assert choose_sentences(plan, [s], terms, AnswerPolicy(min_coverage=0.1, min_figure_coverage=0.0)) == []
