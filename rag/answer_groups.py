@@ -29,13 +29,17 @@ def named_group(question: str) -> tuple[int, str] | None:
 
 def find_enumeration(text: str, n: int, head: str) -> tuple[int, int] | None:
     """The span of the first clause of ``text`` holding an enumeration of exactly ``n`` items
-    (joined by 、) that belongs to the group: the items start with the group's word when that is one
-    character ("稳就业、稳金融"), else the group's word follows the last item ("…污染防治的攻坚战")."""
+    (joined by 、) that belongs to the group: the items hold the group's word at one place when that
+    is one character ("稳就业、稳金融", "幼有善育、学有优教"), else the group's word follows the last
+    item ("…污染防治的攻坚战")."""
     pattern = re.compile(rf"({_ITEM}(?:、{_ITEM}){{{n - 1}}})(?![、\u4e00-\u9fff]*、)")
     for m in pattern.finditer(text):
         items = [item.strip("“”\"") for item in m.group(1).split("、")]
         if len(head) == 1:  # the first item may carry the words before the enumeration ("着力稳就业")
-            ok = head in items[0] and all(item.startswith(head) for item in items[1:])
+            # the group's word at the same place in every item: first ("稳就业、稳金融") or second
+            # ("幼有善育、学有优教" for the "七个有")
+            at = {item.find(head) for item in items[1:]}
+            ok = head in items[0] and len(at) == 1 and at <= {0, 1}
         else:  # the last item runs on into the group's word ("污染防治的攻坚战方面…")
             ok = head in items[-1]
         if ok:

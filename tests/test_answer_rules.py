@@ -173,6 +173,8 @@ def test_follow_up_plan_fields(previous, question, expected):
     ("三大攻坚战取得了什么进展？", None),  # a group, but not asked to be spelled out
     # "N方面X" names a group when the report writes it so ("…、政府建设等十方面重点工作")
     ("坪山新区2016年要抓的“十方面重点工作”是哪些？", (10, "方面重点工作")),
+    # a word naming the kind of group may follow it ("“七个有”目标具体指…")
+    ("深圳市2020年民生方面的“七个有”目标具体指哪七个？", (7, "有")),
 ])
 def test_named_group(question, expected):
     assert named_group(question) == expected
@@ -187,6 +189,10 @@ def test_named_group(question, expected):
     ("稳就业、稳金融、稳外贸、稳外资、稳投资，主要做了以下工作。", 6, "稳", None),
     # six items of another group (they do not start with the group's word)
     ("推进稳增长、促改革、调结构、惠民生、防风险、保稳定各项工作。", 6, "保", None),
+    # the group's word second in every item ("七个有")
+    ("围绕幼有善育、学有优教、劳有厚得、病有良医、老有颐养、住有宜居、弱有众扶，加强民生建设。", 7, "有",
+     "围绕幼有善育、学有优教、劳有厚得、病有良医、老有颐养、住有宜居、弱有众扶"),
+    ("推动有效投资、有序开放、加快有机更新，全面提升。", 3, "有", None),  # not at one place in every item
 ])
 def test_find_enumeration(text, n, head, expected):
     span = find_enumeration(text, n, head)

@@ -123,7 +123,7 @@ PARTICLES = re.compile(r"[了过着和与及跟或的]")
 # a numbered group named in a question, asked to be spelled out: "“六稳”是哪六个方面", "三大攻坚战是哪三个"
 # (group n = the number, head = the group's word)
 NAMED_GROUP = re.compile(r"[“\"]?(?P<n>[二三四五六七八九十两]{1,2})(?:大|项|个|件|条)?(?P<head>(?:个?方面)?[\u4e00-\u9fff]{1,4}?)[”\"]?"
-                         r"(?:是|具体|指|包括|分别|都)")
+                         r"(?:目标|工作|要求|任务|举措|措施)?(?:是|具体|指|包括|分别|都)")
 # a figure over several years ("五年生产原煤65亿吨", "年均增长7%", "累计完成", "“十四五”期间"), when
 # written before the figure in its clause: it answers no single year's question
 SPAN_FIGURE = re.compile(r"(年均|平均每年|(?:[两三四五六七八九十]|(?<![\d.])(?:[2-9]|1\d))年(?:来|间|内|中)?|累计|十[一二三四五六七]五)"
