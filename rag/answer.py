@@ -30,6 +30,7 @@ from rag.report_problems import problems_answer, problems_cell
 from rag.sentence_choice import asks_figure, choose_sentences, figure_coverage, figures_of_kind_asked
 from rag.sentence_scoring import Sentence, absent_share, score_sentences
 from rag.bm25_index import BM25Index
+from rag.text import places
 from rag.text.cues import NOT_FOUND
 from rag.text.numbers import find_quantities, has_masked_number
 from rag.text.tokens import to_simplified
@@ -234,7 +235,9 @@ def _not_found(plan: QueryPlan, scored: list[Sentence], label: str, book: Citati
     """报告中未提及…, citing the closest sentence as related content when it covers enough."""
     what = f"【{label}】" if label else ""
     hint = ""
-    if scored and scored[0].coverage >= 0.4:
+    names = {f for name in plan.within for f in (name, places.strip_suffix(name)) if len(f) >= 2}
+    if scored and scored[0].coverage >= 0.4 and (not names or any(f in scored[0].text for f in names)):
+        # (a place asked about inside another issuer's report: never the issuer's own sentence)
         s = scored[0]
         n = book.cite(s.passage, s.start, s.end)
         hint = f"相关内容：{s.text.rstrip('。；;')}[{n}]。"

@@ -70,3 +70,12 @@ def _search_words(plan: QueryPlan) -> str:
             if len(name) >= 2:
                 text = text.replace(name, " ")
     return text.strip() or plan.standalone
+
+
+def naming_the_place_inside(plan: QueryPlan, evidence: Evidence) -> Evidence:
+    """A place asked about inside another issuer's report (``plan.within``): only passages naming
+    it are evidence — for every backend — so the source's own figure is never taken for the place's."""
+    if not plan.within:
+        return evidence
+    forms = {f for name in plan.within for f in (name, strip_suffix(name)) if len(f) >= 2}
+    return [(side, [p for p in passages if any(f in p.text for f in forms)]) for side, passages in evidence]

@@ -192,3 +192,19 @@ def test_only_a_sentence_naming_the_place_inside_answers():
     s.coverage, s.score = 1.0, 1.0
     terms = [KeyTerm("pm2.5", 1.0, ("pm2.5",))]
     assert choose_sentences(plan, [s], terms, AnswerPolicy(min_coverage=0.1, min_figure_coverage=0.0)) == []
+
+
+def test_only_passages_naming_the_place_inside_are_evidence():
+    # the same filter feeds every backend (the LLM never sees the source's own figure alone)
+    from rag.evidence import naming_the_place_inside
+    from rag.types import Passage
+
+    plan = analyse_question("深圳市2024年政府工作报告里，2023年南山区PM2.5年均浓度是多少？", CATALOGUE)
+
+    def passage(text):
+        return Passage(chunk_id=text[:4], doc_id="sz2024", file="f", title="t", town="", region="", year=2024,
+                       section="", text=text, start=0, end=len(text), chunk_index=0)
+
+    evidence = [(plan.sides[0], [passage("全市PM2.5年均浓度降至18微克/立方米。"), passage("南山PM2.5降至17微克/立方米。")])]
+    kept = naming_the_place_inside(plan, evidence)
+    assert [p.text for p in kept[0][1]] == ["南山PM2.5降至17微克/立方米。"]
