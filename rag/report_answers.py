@@ -31,20 +31,45 @@ def structure_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_t
         bool(plan.years) and meta.period_reviewed in plan.years and meta.period_planned not in plan.years)
     lo, hi = (0, meta.plan_start) if review else (meta.plan_start, len(text))
     lo, hi = _part_reviewed(meta, lo, hi) if review else _part_of_the_year(meta, lo, hi)
-    heads = [sec for sec in meta.sections if lo <= sec.start < hi and sec.level == 2]
+    heads = [(sec.start, sec.start + len(sec.heading), sec.path)
+             for sec in meta.sections if lo <= sec.start < hi and sec.level == 2]
+    if len(heads) < 2:  # a part written as paragraphs opening 一是…二是… instead of headings
+        heads = [(a, b, "") for a, b in paragraph_items(text, lo, hi)]
     if len(heads) < 2:
         return None
     lines = []
-    for sec in heads[:10]:
-        end = sec.start + len(sec.heading)
-        passage = Passage(chunk_id=f"{meta.doc_id}:h{sec.start}", doc_id=meta.doc_id, file=meta.file,
+    for start, end, path in heads[:10]:
+        passage = Passage(chunk_id=f"{meta.doc_id}:h{start}", doc_id=meta.doc_id, file=meta.file,
                           title=meta.title, town=meta.town or "", region=meta.region or "", year=meta.year or 0,
-                          section=sec.path, text=text[sec.start:end], start=sec.start, end=end, chunk_index=-1)
-        n = book.cite(passage, sec.start, end)
-        lines.append(f"{len(lines) + 1}. {sec.heading}[{n}]")
+                          section=path, text=text[start:end], start=start, end=end, chunk_index=-1)
+        n = book.cite(passage, start, end)
+        lines.append(f"{len(lines) + 1}. {text[start:end].rstrip('。')}[{n}]")
     label = meta.town or side.label or "该报告"
     part = "回顾部分" if review else "部署部分"
     return Draft(f"【{label}】报告{part}分为以下几个方面：\n" + "\n".join(lines), False, book.citations)
+
+
+_PARAGRAPH_ITEM = re.compile(r"[ \t\u3000]*([一二三四五六七八九十]{1,2})是")
+
+
+def paragraph_items(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The heads (first sentences) of paragraphs numbered 一是, 二是, … in order within
+    ``text[lo:hi]`` (at least three, the first numbered 一): how some reports structure a part
+    instead of with headings ("一是首都功能持续优化提升。…")."""
+    from rag.text.numbers import cn_to_number
+
+    items: list[tuple[int, int]] = []
+    pos = lo
+    while pos < hi:
+        end = text.find("\n", pos, hi)
+        end = hi if end < 0 else end
+        m = _PARAGRAPH_ITEM.match(text, pos, end)
+        if m and cn_to_number(m.group(1)) == len(items) + 1:
+            stop = min([j for j in (text.find(ch, m.end(), end) for ch in "。；;") if j >= 0] or [end])
+            if stop - pos <= 60:
+                items.append((pos + len(m.group(0)) - len(m.group(0).lstrip()), stop + (stop < end)))
+        pos = end + 1
+    return items if len(items) >= 3 else []
 
 
 def field_asked(topic: str) -> str:

@@ -419,3 +419,17 @@ def test_a_field_named_is_not_a_question_for_the_sections(topic, field):
     from rag.report_answers import field_asked
 
     assert field_asked(topic) == field
+
+
+@pytest.mark.parametrize("text, heads", [
+    # a part written as paragraphs opening 一是…二是… (no headings): their first sentences
+    ("回顾。\n一是首都功能持续优化提升。圆满完成任务。\n二是科技创新加快。新设机构。\n三是改革开放进一步深化。推动改革。\n",
+     ["一是首都功能持续优化提升。", "二是科技创新加快。", "三是改革开放进一步深化。"]),
+    # fewer than three, or not numbered from 一: no such structure
+    ("一是增长。\n二是就业。\n", []),
+    ("二是科技。\n三是改革。\n四是生态。\n", []),
+])
+def test_paragraph_items(text, heads):
+    from rag.report_answers import paragraph_items
+
+    assert [text[a:b] for a, b in paragraph_items(text, 0, len(text))] == heads
