@@ -110,10 +110,19 @@ def strip_citation_marks(text: str) -> str:
     return CITATION_MARK.sub("", text or "")
 
 
+_LIST_NUMBER = re.compile(r"^\s*\d{1,2}\.\s", re.MULTILINE)
+
+
+def strip_list_numbers(text: str) -> str:
+    """An answer's list numbering ("5. 万元GDP能耗…") is layout, not a figure: without it, "5. 万元"
+    is not read as 50000元."""
+    return _LIST_NUMBER.sub("", text or "")
+
+
 def includes_term(answer: str, term: str) -> bool:
     """must_include check: ``term`` occurs in ``answer`` with figures compared by value."""
     needle = canonical_numbers(term)
-    return bool(needle) and needle in canonical_numbers(strip_citation_marks(answer))
+    return bool(needle) and needle in canonical_numbers(strip_list_numbers(strip_citation_marks(answer)))
 
 
 def must_include_score(answer: str, terms: Sequence[str]) -> float | None:

@@ -177,3 +177,11 @@ def test_percentile_and_mean():
     assert M.percentile([], 50) is None
     assert M.mean([1.0, None, 0.0]) == 0.5
     assert M.mean([None]) is None
+
+
+def test_list_numbering_is_not_a_figure():
+    from eval.metrics import includes_term
+
+    answer = "主要预期目标是[1]：\n4. 公共财政预算收入增长7.4%左右[1]\n5. 万元GDP能耗下降4.25%左右[1]"
+    assert includes_term(answer, "万元GDP能耗下降4.25%左右")
+    assert not includes_term(answer, "5万元")
