@@ -25,7 +25,7 @@ from rag.draft import CitationBook, Draft, masked_refusal, render_quotes
 from rag.key_terms import KeyTerm, key_terms, term_matches
 from rag.query_plan import QueryPlan, Side
 from rag.question_asks import question_parts
-from rag.report_answers import report_fact_answer, structure_answer
+from rag.report_answers import report_fact_answer, structure_answer, targets_answer
 from rag.report_problems import problems_answer, problems_cell
 from rag.sentence_choice import asks_figure, choose_sentences, figure_coverage, figures_of_kind_asked
 from rag.sentence_scoring import Sentence, absent_share, score_sentences
@@ -62,8 +62,10 @@ def extractive_answer(
         if draft is not None:
             return draft
     if not plan.comparison:
-        draft = group_answer(plan, evidence, metas, doc_text, book) or problems_answer(
-            plan, evidence, metas, doc_text, book) or structure_answer(plan, evidence, metas, doc_text, book)
+        draft = (group_answer(plan, evidence, metas, doc_text, book)
+                 or problems_answer(plan, evidence, metas, doc_text, book)
+                 or targets_answer(plan, evidence, metas, doc_text, book)
+                 or structure_answer(plan, evidence, metas, doc_text, book))
         if draft is not None:
             return draft
     if not terms:

@@ -72,6 +72,39 @@ def paragraph_items(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return items if len(items) >= 3 else []
 
 
+_TARGETS_ASKED = re.compile(r"(?:主要|预期)(?:预期)?目标|哪些目标|目标(?:有|是)(?:哪些|什么)")
+
+
+def targets_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_text, book: CitationBook) -> Draft | None:
+    """"今年定了哪些主要目标？": the report's own list of the year's main targets ("主要预期目标是：
+    …；…；…"), item by item — a report states them together in one passage of its plan part."""
+    from rag.report_spans import span_passage, targets_span
+
+    topic = plan.topic or plan.question
+    if not (plan.wants_list and _TARGETS_ASKED.search(topic) and not field_asked(topic) and doc_text
+            and len(evidence) == 1):
+        return None
+    side, passages = evidence[0]
+    ids = set(side.doc_ids) or {p.doc_id for p in passages[:1]}
+    meta = metas.get(next(iter(ids))) if len(ids) == 1 else None
+    text = doc_text(meta.doc_id) if meta else None
+    span = targets_span(text, meta.plan_start) if text else None
+    if not span:
+        return None
+    a, b = span
+    colon = re.search(r"[：:]", text[a:b])
+    if not colon:
+        return None
+    intro, body = text[a: a + colon.start()].strip(), text[a + colon.end(): b]
+    items = [x.strip().rstrip("。") for x in re.split(r"[；;\n]", body) if len(x.strip()) >= 4]
+    if len(items) < 2:
+        return None
+    n = book.cite(span_passage(meta, text, a, b, "t"), a, b)
+    label = side.label or meta.entity or meta.town or "该报告"
+    lines = [f"{i}. {item}[{n}]" for i, item in enumerate(items, 1)]
+    return Draft(f"【{label}】{intro}[{n}]：\n" + "\n".join(lines), False, book.citations)
+
+
 def field_asked(topic: str) -> str:
     """The field a question names ("在孩子上学方面做了哪些事" -> 孩子上学), "" when it names none
     ("哪几个方面", "各方面"): counting words and the report's parts do not name a field."""

@@ -433,3 +433,21 @@ def test_paragraph_items(text, heads):
     from rag.report_answers import paragraph_items
 
     assert [text[a:b] for a, b in paragraph_items(text, 0, len(text))] == heads
+
+
+def test_the_years_targets_are_listed_from_the_reports_own_passage():
+    from rag.draft import CitationBook
+    from rag.report_answers import targets_answer
+
+    text = ("一、去年工作回顾\n全年增长5%。\n二、今年工作\n今年主要预期目标是：地区生产总值增长5%左右；"
+            "城镇新增就业68万人；居民消费价格涨幅2%左右。\n（一）扩大内需。")
+    meta = DocMeta(doc_id="ah", file="ah.txt", title="安徽省2026年政府工作报告", town="安徽省", town_anonymised=False,
+                   region=None, year=2026, period_reviewed=2025, period_planned=2026, doc_type="report",
+                   plan_start=text.index("二、"), entity="安徽省")
+    plan = analyse_question("安徽2026年主要预期目标有哪些？", [meta])
+    draft = targets_answer(plan, [(plan.sides[0], [])], {"ah": meta}, lambda _id: text, CitationBook())
+    assert [line.split(". ", 1)[1].split("[")[0] for line in draft.answer.splitlines()[1:]] == [
+        "地区生产总值增长5%左右", "城镇新增就业68万人", "居民消费价格涨幅2%左右"]
+    # a field named asks that field's targets, not the list
+    plan = analyse_question("安徽2026年就业方面的主要目标有哪些？", [meta])
+    assert targets_answer(plan, [(plan.sides[0], [])], {"ah": meta}, lambda _id: text, CitationBook()) is None
