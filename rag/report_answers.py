@@ -7,9 +7,11 @@ import re
 
 from rag.draft import CitationBook, Draft
 from rag.query_plan import QueryPlan
+from rag.report_spans import span_passage, targets_span
 from rag.text import cues
+from rag.text.numbers import cn_to_number
 from rag.text.sentences import split_sentences
-from rag.types import DocMeta, Passage
+from rag.types import DocMeta
 
 
 def structure_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_text, book: CitationBook) -> Draft | None:
@@ -39,10 +41,7 @@ def structure_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_t
         return None
     lines = []
     for start, end, path in heads[:10]:
-        passage = Passage(chunk_id=f"{meta.doc_id}:h{start}", doc_id=meta.doc_id, file=meta.file,
-                          title=meta.title, town=meta.town or "", region=meta.region or "", year=meta.year or 0,
-                          section=path, text=text[start:end], start=start, end=end, chunk_index=-1)
-        n = book.cite(passage, start, end)
+        n = book.cite(span_passage(meta, text, start, end, "h", section=path), start, end)
         lines.append(f"{len(lines) + 1}. {text[start:end].rstrip('。')}[{n}]")
     label = meta.town or side.label or "该报告"
     part = "回顾部分" if review else "部署部分"
@@ -56,8 +55,6 @@ def paragraph_items(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """The heads (first sentences) of paragraphs numbered 一是, 二是, … in order within
     ``text[lo:hi]`` (at least three, the first numbered 一): how some reports structure a part
     instead of with headings ("一是首都功能持续优化提升。…")."""
-    from rag.text.numbers import cn_to_number
-
     items: list[tuple[int, int]] = []
     pos = lo
     while pos < hi:
@@ -78,8 +75,6 @@ _TARGETS_ASKED = re.compile(r"(?:主要|预期)(?:预期)?目标|哪些目标|�
 def targets_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_text, book: CitationBook) -> Draft | None:
     """"今年定了哪些主要目标？": the report's own list of the year's main targets ("主要预期目标是：
     …；…；…"), item by item — a report states them together in one passage of its plan part."""
-    from rag.report_spans import span_passage, targets_span
-
     topic = plan.topic or plan.question
     if not (plan.wants_list and _TARGETS_ASKED.search(topic) and not field_asked(topic) and doc_text
             and len(evidence) == 1):
@@ -188,9 +183,7 @@ def report_fact_answer(plan: QueryPlan, metas: dict[str, DocMeta], doc_text, boo
     span = next((sp for sp in spans if sp.start <= pos < sp.end), None)
     if span is None:
         return None
-    passage = Passage(chunk_id=f"{meta.doc_id}:meta", doc_id=meta.doc_id, file=meta.file, title=meta.title,
-                      town=meta.town or "", region=meta.region or "", year=meta.year or 0, section="",
-                      text=text[span.start: span.end], start=span.start, end=span.end, chunk_index=-1)
+    passage = span_passage(meta, text, span.start, span.end, "meta")
     n = book.cite(passage, span.start, span.end)
     label = meta.town or (plan.sides[0].label if plan.sides and plan.sides[0].label else "该报告")
     what = _ABOUT_LABEL[plan.about_report]

@@ -11,10 +11,10 @@ from rag.types import DocMeta, Passage
 _TARGETS = re.compile(r"(?:主要)?预期目标(?:是|为)?[：:]|主要目标(?:是|为)[：:]")
 
 
-def span_passage(meta: DocMeta, text: str, start: int, end: int, kind: str) -> Passage:
+def span_passage(meta: DocMeta, text: str, start: int, end: int, kind: str, section: str = "") -> Passage:
     """The report's text ``text[start:end]`` as a passage (``kind`` names what it is in its id)."""
     return Passage(chunk_id=f"{meta.doc_id}:{kind}{start}", doc_id=meta.doc_id, file=meta.file, title=meta.title,
-                   town=meta.town or "", region=meta.region or "", year=meta.year or 0, section="",
+                   town=meta.town or "", region=meta.region or "", year=meta.year or 0, section=section,
                    text=text[start:end], start=start, end=end, chunk_index=-1)
 
 
