@@ -14,9 +14,9 @@ import re
 from rag.answer_lists import list_items_after
 from rag.draft import CitationBook, Draft
 from rag.query_plan import QueryPlan
+from rag.report_spans import span_passage
 from rag.text import cues
 from rag.text.tokens import nouns
-from rag.report_spans import span_passage
 from rag.types import DocMeta
 
 _CUT = "。！？!?\n"

@@ -29,7 +29,7 @@ def targets_span(text: str, plan_start: int | None, *, reach: int = 800) -> tupl
     end = text.find("\n", m.end())
     end = len(text) if end < 0 else end
     # the targets run on over the following lines while a line ends on "：" or "；"
-    while end < len(text) and text[:end].rstrip()[-1:] in "：:；;" and end - start < reach:
+    while end < len(text) and text[start:end].rstrip()[-1:] in "：:；;" and end - start < reach:
         nxt = text.find("\n", end + 1)
         nxt = len(text) if nxt < 0 else nxt
         line = text[end + 1: nxt].strip()
