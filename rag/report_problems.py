@@ -143,12 +143,17 @@ def _with_items(text: str, start: int, end: int, cue_end: int) -> tuple[int, int
     for a, b in spans:
         if cues.CLOSES_PROBLEMS.search(text[a:b]) or not text[a:b].strip():
             break
+        if re.fullmatch(r"\s*等等?[。；;，,]?\s*", text[a:b]):
+            break  # "…；等等。" closes the list, it is no item
         items.append((a, b))
     # each item whole: up to the next item (a list's items are quoted by their heads elsewhere;
     # here the problem is the answer), within its paragraph
     whole = []
     for i, (a, b) in enumerate(items):
         stop = items[i + 1][0] if i + 1 < len(items) else _sentence_end(text, b)
+        closing = re.search(r"[；;]\s*等等?[。；;]?\s*$", text[a:stop])  # "…；等等。"
+        if closing:
+            stop = a + closing.start() + 1
         nl = text.find("\n", a)
         whole.append((a, min(stop, nl) if 0 <= nl < stop else stop))
     return start + lead, intro_end, whole
