@@ -227,8 +227,7 @@ RANKS_LOW = re.compile(r"最低|最小|最慢|最少|垫底|最差|倒数第一|
 ASKS_EVERY = re.compile(r"各(?!位|项|类|种|方面|级)|每个|每一个|分别|都是多少|都有多少|列出|列表|一览|所有|全部|哪些|哪几个|哪几|汇总")
 
 # the question asks for a target figure / for an achieved figure. Unlike ASKS_TARGET, TABLE_TARGET takes
-# "安排", "设定" and leaves out "预计", "打算", "争取", "要实现" (an expected figure is an outcome in the
-# table); unlike ASKS_OUTCOME, TABLE_OUTCOME takes "完成" alone, "做到", "兑现", "达成", "达标", "落实了"
+# "安排", "设定" and leaves out "预计" (an expected figure is an outcome in the table); unlike ASKS_OUTCOME, TABLE_OUTCOME takes "完成" alone, "做到", "兑现", "达成", "达标", "落实了"
 TABLE_TARGET = re.compile(r"目标|预期|计划|力争|打算|争取|定在|定为|安排|设定|要(?:达到|实现|增长|控制)")
 TABLE_OUTCOME = re.compile(r"实际|完成|实现了|达到了|做到|兑现|结果|达成|达标|落实了")
 
