@@ -237,8 +237,7 @@ def _not_found(plan: QueryPlan, scored: list[Sentence], label: str, book: Citati
     """报告中未提及…, citing the closest sentence as related content when it covers enough."""
     what = f"【{label}】" if label else ""
     hint = ""
-    names = {f for name in plan.within for f in (name, places.strip_suffix(name)) if len(f) >= 2}
-    if scored and scored[0].coverage >= 0.4 and (not names or any(f in scored[0].text for f in names)):
+    if scored and scored[0].coverage >= 0.4 and (not plan.within or places.mentions(plan.within, scored[0].text)):
         # (a place asked about inside another issuer's report: never the issuer's own sentence)
         s = scored[0]
         n = book.cite(s.passage, s.start, s.end)

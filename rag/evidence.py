@@ -10,7 +10,7 @@ from rag.query_plan import QueryPlan, Side
 from rag.retrieve import retrieve
 from rag.store import ReportStore
 from rag.text.cues import REPORT_REF
-from rag.text.places import strip_suffix
+from rag.text.places import mentions, strip_suffix
 from rag.types import Passage
 
 Evidence = list[tuple[Side, list[Passage]]]
@@ -77,5 +77,4 @@ def naming_the_place_inside(plan: QueryPlan, evidence: Evidence) -> Evidence:
     it are evidence — for every backend — so the source's own figure is never taken for the place's."""
     if not plan.within:
         return evidence
-    forms = {f for name in plan.within for f in (name, strip_suffix(name)) if len(f) >= 2}
-    return [(side, [p for p in passages if any(f in p.text for f in forms)]) for side, passages in evidence]
+    return [(side, [p for p in passages if mentions(plan.within, p.text)]) for side, passages in evidence]

@@ -30,8 +30,7 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
     question = asked_text(plan)
     asks_span = bool(cues.ASKS_SPAN.search(question))
     if plan.within:  # a place asked about inside another issuer's report: only a sentence naming it
-        forms = {f for name in plan.within for f in (name, places.strip_suffix(name)) if len(f) >= 2}
-        scored = [s for s in scored if any(f in s.text for f in forms)]
+        scored = [s for s in scored if places.mentions(plan.within, s.text)]
     if asks_figure(plan):
         scored = [s for s in scored if (kind := figures_of_kind_asked(plan, s.text))
                   and (asks_span or not cues.SPAN_PARAGRAPH.match(s.opening))

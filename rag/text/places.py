@@ -53,6 +53,11 @@ class Place:
         return "".join(self.parents) + self.name
 
 
+def mentions(names, text: str) -> bool:
+    """The text names one of the places, in full or by its short form (南山区 or 南山)."""
+    return any(f in text for name in names for f in (name, strip_suffix(name)) if len(f) >= 2)
+
+
 def strip_suffix(name: str) -> str:
     """The short form of a division name: 深圳市 -> 深圳, 麻涌镇 -> 麻涌, 内蒙古自治区 -> 内蒙古.
 
