@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from dataclasses import replace
+from typing import Callable, Protocol
 
 from rag.config import RetrievalSettings
 from rag.embed import GovEmbedding
 from rag.query_plan import QueryPlan, Side
 from rag.retrieve import retrieve
+from rag.sentence_scoring import asked_part
 from rag.store import ReportStore
 from rag.text.cues import REPORT_REF
 from rag.text.places import mentions, strip_suffix
@@ -55,9 +57,29 @@ class IndexGatherer:
             else:  # a side named by its issuer is matched on the topic; a year's side keeps its year
                 words = plan.topic if side.label in plan.towns else None
             result = retrieve(text, store=self.store, embedder=self.embedder, k=k, doc_ids=ids, config=config,
-                              words=words)
+                              words=words, prefer=self._in_part_asked(plan, side))
             evidence.append((side, result.passages))
         return evidence
+
+
+    def _in_part_asked(self, plan: QueryPlan, side: Side) -> Callable[[Passage], bool] | None:
+        """A figure of the year a report reviews is in its review part, of the year it plans in
+        its plan part (rag.sentence_scoring.asked_part): passages of that part come first."""
+        if side.years or side.intent:
+            plan = replace(plan, years=side.years or plan.years, intent=side.intent or plan.intent)
+        parts = {}
+        for meta in self.store.list_docs():
+            part = asked_part(plan, meta) if meta.plan_start is not None else None
+            if part is not None:
+                parts[meta.doc_id] = (part, meta.plan_start)
+        if not parts:
+            return None
+
+        def prefer(p: Passage) -> bool:
+            part, start = parts.get(p.doc_id, (None, 0))
+            return part is None or (p.start < start if part == "review" else p.end > start)
+
+        return prefer
 
 
 def _search_words(plan: QueryPlan) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -65,9 +66,12 @@ def retrieve(
     doc_ids: set[str] | frozenset[str] | None = None,
     config: RetrievalSettings = RetrievalSettings(),
     words: str | None = None,
+    prefer: Callable[[Passage], bool] | None = None,
 ) -> RetrievalResult:
     """Top-k passages for ``text`` within ``doc_ids`` (None = all reports); ``words``: the text
-    whose words BM25 matches, when not all of ``text`` (the meaning search reads ``text``)."""
+    whose words BM25 matches, when not all of ``text`` (the meaning search reads ``text``);
+    ``prefer``: the passages that may answer come first (among twice as many candidates), in
+    their own order, before the others."""
     timings: dict[str, float] = {}
     ids = set(doc_ids) if doc_ids is not None else None
     if ids is not None and not ids:
@@ -96,7 +100,9 @@ def retrieve(
         fused = dict(sparse)
     else:
         fused = fuse(dense, sparse, config)
-    passages = _ranked_passages(index, fused, dense, sparse, max(k, 1) * 2)
+    passages = _ranked_passages(index, fused, dense, sparse, max(k, 1) * (4 if prefer else 2))
+    if prefer is not None:
+        passages = [p for p in passages if prefer(p)] + [p for p in passages if not prefer(p)]
     passages = passages[:k]
     if config.merge_neighbours:
         passages = merge_neighbours(passages, store)

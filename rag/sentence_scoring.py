@@ -121,19 +121,29 @@ def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: boo
         return False
     if years and plan.explicit_intent == "target" and meta.period_reviewed in years and meta.period_planned not in years:
         return False
-    if not plan.wants_number:
-        return True
-    asks_reviewed = (meta.period_reviewed in years and meta.period_planned not in years) or (
-        not years and plan.period == "reviewed")
-    asks_planned = (meta.period_planned in years and meta.period_reviewed not in years) or (
-        not years and plan.period == "planned")
-    if asks_reviewed:
+    part = asked_part(plan, meta)
+    if part == "review":
         return not plan_ctx and not states_target(sentence_text, estimate_is_outcome=True)
-    if asks_planned:
+    if part == "plan":
         # a target stated outside the plan part counts when the plan part is unknown, or when it
         # names the planned year ("2026年的目标是…"): the review's own targets are the year before's
         return plan_ctx or (cue and (meta.plan_start is None or f"{meta.period_planned}年" in sentence_text))
     return True
+
+
+def asked_part(plan: QueryPlan, meta: DocMeta | None) -> str | None:
+    """The part of the report a figure asked for must come from: "review" for the year it
+    reviews (去年, or that year named), "plan" for the year it plans; None when either may answer."""
+    if meta is None or not plan.wants_number:
+        return None
+    years = set(plan.years)
+    if (meta.period_reviewed in years and meta.period_planned not in years) or (
+            not years and plan.period == "reviewed"):
+        return "review"
+    if (meta.period_planned in years and meta.period_reviewed not in years) or (
+            not years and plan.period == "planned"):
+        return "plan"
+    return None
 
 
 def sentence_features(plan: QueryPlan, s: Sentence, rank: int, meta: DocMeta | None, coverage: float,

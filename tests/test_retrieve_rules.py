@@ -84,3 +84,62 @@ def test_words_matched_within_the_report_asked_of_leave_out_its_name(question, k
     metas = [_meta("lg", "龙岗区", 2023), _meta("sz", "深圳市", 2019)]
     words = _search_words(analyse_question(question, metas))
     assert all(w in words for w in kept) and not any(w in words for w in dropped), words
+
+
+# ---------------------------------------------------------------- the part of a report a figure is asked of
+from rag.evidence import IndexGatherer  # noqa: E402
+from rag.query_plan import QueryPlan, Side  # noqa: E402
+from rag.sentence_scoring import asked_part  # noqa: E402
+from rag.types import DocMeta  # noqa: E402
+
+
+def _report(plan_start: int | None = 60) -> DocMeta:
+    return DocMeta(doc_id="d1", file="d1.txt", title="", town="某区", town_anonymised=False, region=None, year=2025,
+                   period_reviewed=2024, period_planned=2025, doc_type="政府工作报告", plan_start=plan_start)
+
+
+def _plan(years=(), period="", wants_number=True) -> QueryPlan:
+    return QueryPlan(question="q", standalone="q", topic="q", years=tuple(years), period=period,
+                     wants_number=wants_number)
+
+
+@pytest.mark.parametrize("plan, expected", [
+    (_plan(years=[2024]), "review"),  # the year the report reviews
+    (_plan(period="reviewed"), "review"),  # 去年
+    (_plan(years=[2025]), "plan"),  # the year it plans
+    (_plan(period="planned"), "plan"),  # 今年
+    (_plan(years=[2024, 2025]), None),  # both years: either part
+    (_plan(), None),  # no year asked
+    (_plan(years=[2024], wants_number=False), None),  # not a figure: either part may say it
+    (_plan(years=[2019]), None),  # a year the report neither reviews nor plans
+])
+def test_asked_part(plan, expected):
+    assert asked_part(plan, _report()) == expected
+
+
+class _Catalogue:
+    """What the gatherer reads of a store to order passages: the reports' metadata."""
+
+    def __init__(self, *metas: DocMeta):
+        self.metas = list(metas)
+
+    def list_docs(self) -> list[DocMeta]:
+        return self.metas
+
+
+@pytest.mark.parametrize("plan, meta, expected", [
+    # reviewed year: a passage before the plan part comes first, one after it does not
+    (_plan(years=[2024]), _report(), {(0, 50): True, (70, 120): False, (40, 80): True}),
+    # planned year: a passage reaching into the plan part comes first
+    (_plan(years=[2025]), _report(), {(0, 50): False, (70, 120): True, (40, 80): True}),
+    # the plan part unknown, or no part asked: no order at all
+    (_plan(years=[2024]), _report(plan_start=None), None),
+    (_plan(), _report(), None),
+])
+def test_passages_of_the_part_asked_come_first(plan, meta, expected):
+    prefer = IndexGatherer(_Catalogue(meta), embedder=None)._in_part_asked(plan, Side("某区", frozenset({"d1"})))
+    if expected is None:
+        assert prefer is None
+        return
+    for (start, end), first in expected.items():
+        assert prefer(_p("d1", 0, start, end)) is first
