@@ -70,6 +70,7 @@ def split_passage(p: Passage, doc: str | None = None) -> list[Sentence]:
 
 
 _OPENING_CHARS = 16
+_LEAD_CHARS = 60  # a line this short, one sentence, leads the paragraph after it
 
 
 def _paragraph_opening(p: Passage, start: int, doc: str | None) -> str:
@@ -77,6 +78,12 @@ def _paragraph_opening(p: Passage, start: int, doc: str | None) -> str:
     report's text when given, else in the passage when the paragraph starts inside it."""
     if doc is not None and p.start <= start <= len(doc):
         head = doc.rfind("\n", 0, start) + 1
+        lead = doc.rfind("\n", 0, max(head - 1, 0)) + 1
+        line = doc[lead: head].rstrip()
+        if 0 < len(line) <= _LEAD_CHARS and line.endswith("。") and line.count("。") == 1 and not re.search(r"\d", line):
+            # a paragraph led by a line of its own, one sentence without figures ("这五年，我们…民生福祉
+            # 得到新改善。"), opens with it
+            return doc[lead: lead + _OPENING_CHARS]
         return doc[head: head + _OPENING_CHARS]
     cut = p.text.rfind("\n", 0, start - p.start)
     return p.text[cut + 1: cut + 1 + _OPENING_CHARS] if cut >= 0 or p.chunk_index == 0 else ""

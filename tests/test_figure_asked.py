@@ -63,6 +63,8 @@ def test_a_wider_territorys_figure_does_not_answer_for_the_report(text, level, q
     ("过去五年，我们坚持", True),
     ("“十四五”时期，全市", True),
     ("十三五期间，新区", True),
+    ("这五年，我们深入践行", True),
+    ("这一年，我们", False),
     ("过去一年，我们", False),
     ("2025年，全省", False),
     ("", False),
@@ -84,6 +86,26 @@ def test_a_sentence_knows_how_its_paragraph_opens():
     sentences = split_passage(p, doc)
     assert [s.opening[:4] for s in sentences] == ["五年来，", "过去一年"]
     assert split_passage(p)[0].opening == ""   # without the report, a paragraph begun before the chunk is unknown
+
+
+@pytest.mark.parametrize("doc, opening", [
+    # a paragraph led by a one-sentence line of its own opens with that line
+    ("一、回顾\n这五年，我们坚持以人民为中心，民生福祉得到新改善。\n一般公共预算支出3.4万亿元。城镇新增就业261.6万人。",
+     "这五年，"),
+    # a long paragraph before is not a lead: the paragraph opens with itself
+    ("一、回顾\n这五年，" + "各项事业取得长足进步，" * 8 + "成绩来之不易。\n一般公共预算支出3.4万亿元。城镇新增就业261.6万人。",
+     "一般公共"),
+    # a heading line without a full stop leads nothing
+    ("一、回顾\n五年来的主要工作\n一般公共预算支出3.4万亿元。城镇新增就业261.6万人。", "一般公共"),
+])
+def test_a_lead_line_opens_the_paragraph_after_it(doc, opening):
+    from rag.sentence_scoring import split_passage
+    from rag.types import Passage
+
+    start = doc.index("城镇")
+    p = Passage(chunk_id="c", doc_id="d", file="d.txt", title="", town="", region="", year=2026, section="",
+                text=doc[start:], start=start, end=len(doc), chunk_index=3)
+    assert split_passage(p, doc)[0].opening.startswith(opening)
 
 
 @pytest.mark.parametrize("question, text, figures", [
