@@ -70,7 +70,7 @@ class IndexGatherer:
         parts = {}
         for meta in self.store.list_docs():
             part = asked_part(plan, meta) if meta.plan_start is not None else None
-            if part is not None:
+            if part in ("review", "plan"):
                 parts[meta.doc_id] = (part, meta.plan_start)
         if not parts:
             return None

@@ -10,6 +10,7 @@ from rag.answer_weights import sentence_weights
 from rag.key_terms import KeyTerm, term_credit
 from rag.query_plan import QueryPlan
 from rag.text import cues
+from rag.text.indicators_vocab import load_vocab
 from rag.text.numbers import find_quantities
 from rag.text.sentences import split_sentences
 from rag.text.tokens import to_simplified
@@ -129,6 +130,8 @@ def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: boo
     if years and plan.explicit_intent == "target" and meta.period_reviewed in years and meta.period_planned not in years:
         return False
     part = asked_part(plan, meta)
+    if part == "span":
+        return not states_target(sentence_text, estimate_is_outcome=True)
     if part == "review":
         return not plan_ctx and not states_target(sentence_text, estimate_is_outcome=True)
     if part == "plan":
@@ -138,12 +141,32 @@ def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: boo
     return True
 
 
+_PAST_SPAN = re.compile(r"(?:这|过去|近)[两三四五六七八九十]年|[两三四五六七八九十]年(?:来|以来)")
+_PLAN_NAME = re.compile(r"十[一二三四五六七]五")
+
+
+def span_asked(question: str) -> tuple[int, int] | str | None:
+    """The span of years a question asks about: a five-year plan's years ("“十四五”期间" ->
+    (2021, 2025)), "past" for the years just looked back on ("这五年", "过去五年", "五年来")."""
+    m = _PLAN_NAME.search(question)
+    if m:
+        years = load_vocab()["plans"].get(m.group(0))
+        return (years[0], years[1]) if years else None
+    return "past" if _PAST_SPAN.search(question) else None
+
+
 def asked_part(plan: QueryPlan, meta: DocMeta | None) -> str | None:
     """The part of the report a figure asked for must come from: "review" for the year it
-    reviews (去年, or that year named), "plan" for the year it plans; None when either may answer."""
+    reviews (去年, or that year named), "plan" for the year it plans, "span" for the span of years
+    it looks back on (its outcomes, never its targets); None when any part may answer."""
     if meta is None or not plan.wants_number:
         return None
     years = set(plan.years)
+    span = span_asked(asked_text(plan)) if not years else None
+    if span is not None:
+        # the span a report looks back on: its outcomes, wherever they are told (a report may look
+        # back on its five years in the same chapter that opens the next five)
+        return "span" if meta.reviewed_span and span in ("past", tuple(meta.reviewed_span)) else None
     if (meta.period_reviewed in years and meta.period_planned not in years) or (
             not years and plan.period == "reviewed"):
         return "review"

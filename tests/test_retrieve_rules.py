@@ -93,13 +93,14 @@ from rag.sentence_scoring import asked_part  # noqa: E402
 from rag.types import DocMeta  # noqa: E402
 
 
-def _report(plan_start: int | None = 60) -> DocMeta:
+def _report(plan_start: int | None = 60, reviewed_span=(2020, 2024)) -> DocMeta:
     return DocMeta(doc_id="d1", file="d1.txt", title="", town="某区", town_anonymised=False, region=None, year=2025,
-                   period_reviewed=2024, period_planned=2025, doc_type="政府工作报告", plan_start=plan_start)
+                   period_reviewed=2024, period_planned=2025, doc_type="政府工作报告", plan_start=plan_start,
+                   reviewed_span=reviewed_span)
 
 
-def _plan(years=(), period="", wants_number=True) -> QueryPlan:
-    return QueryPlan(question="q", standalone="q", topic="q", years=tuple(years), period=period,
+def _plan(years=(), period="", wants_number=True, topic="q") -> QueryPlan:
+    return QueryPlan(question=topic, standalone=topic, topic=topic, years=tuple(years), period=period,
                      wants_number=wants_number)
 
 
@@ -112,9 +113,35 @@ def _plan(years=(), period="", wants_number=True) -> QueryPlan:
     (_plan(), None),  # no year asked
     (_plan(years=[2024], wants_number=False), None),  # not a figure: either part may say it
     (_plan(years=[2019]), None),  # a year the report neither reviews nor plans
+    (_plan(topic="这五年城镇新增就业多少人"), "span"),  # the years it looks back on: outcomes only
+    (_plan(topic="过去五年累计新增就业多少"), "span"),
 ])
 def test_asked_part(plan, expected):
     assert asked_part(plan, _report()) == expected
+
+
+@pytest.mark.parametrize("topic, meta, expected", [
+    ("“十四五”期间高铁里程增加了多少", _report(reviewed_span=(2021, 2025)), "span"),
+    ("“十四五”期间高铁里程增加了多少", _report(reviewed_span=(2016, 2020)), None),  # another span than it reviews
+    ("这五年城镇新增就业多少人", _report(reviewed_span=None), None),  # a report looking back on no span
+])
+def test_asked_part_of_a_span(topic, meta, expected):
+    assert asked_part(_plan(topic=topic), meta) == expected
+
+
+@pytest.mark.parametrize("question, span", [
+    ("“十四五”期间财政收入年均增长多少", (2021, 2025)),
+    ("十三五时期新增公共住房多少套", (2016, 2020)),
+    ("这五年城镇新增就业多少人", "past"),
+    ("五年来粮食产量", "past"),
+    ("过去三年投资多少", "past"),
+    ("去年城镇新增就业多少人", None),
+    ("今后五年的目标", None),
+])
+def test_span_asked(question, span):
+    from rag.sentence_scoring import span_asked
+
+    assert span_asked(question) == span
 
 
 class _Catalogue:
