@@ -17,8 +17,13 @@ def question_years(question: str) -> tuple[list[int], list[int]]:
     for m in cues.YEAR_LIST.finditer(question):
         if any(m.start() <= s < m.end() for s in starts):
             starts |= {m.start() + y.start() for y in re.finditer(r"(?:19|20)\d\d", m.group(0))}
+    # a year named as the baseline of a change asked for is not a year asked about
+    baseline = {m.start(1) if m.group(1) else m.start(2) for m in cues.BASELINE_NAMED.finditer(question)
+                } if cues.ASKS_CHANGE.search(question) else set()
     report, data = [], []
     for m in cues.YEAR_NAMED.finditer(question):
+        if m.start(1) in baseline:
+            continue
         (report if m.start() in starts else data).append(int(m.group(1)))
     return data, report
 

@@ -208,3 +208,19 @@ def test_only_passages_naming_the_place_inside_are_evidence():
     evidence = [(plan.sides[0], [passage("全市PM2.5年均浓度降至18微克/立方米。"), passage("南山PM2.5降至17微克/立方米。")])]
     kept = naming_the_place_inside(plan, evidence)
     assert [p.text for p in kept[0][1]] == ["南山PM2.5降至17微克/立方米。"]
+
+
+@pytest.mark.parametrize("question, data, report", [
+    # a year named as the baseline of a change asked for is not the year asked about
+    ("北京2026年政府工作报告里，地区生产总值比2020年增长了多少？", [], [2026]),
+    ("那跟2020年比，“十四五”期间一共降了多少？", [], []),
+    ("2025年PM2.5浓度较2020年下降了多少？", [2025], []),
+    ("2020年与2019年相比增长了多少？", [2020], []),
+    # no change asked: two years compared are both asked about
+    ("2019年与2020年相比，哪年GDP更高？", [2019, 2020], []),
+    ("深圳2018年和2019年的GDP分别是多少？", [2018, 2019], []),
+])
+def test_a_baseline_year_is_not_a_year_asked(question, data, report):
+    from rag.question_asks import question_years
+
+    assert question_years(question) == (data, report)

@@ -101,6 +101,12 @@ ACTUAL = re.compile(r"(完成了|实现了|达到了|实际|取得了|去年|前
 REVIEWED = re.compile(r"(去年|上年|上一年|过去一年|过去的一年|一年来|前年)")
 # a relative year as the baseline of a change ("比上一年多了多少", "较去年同期"): not the time asked
 BASELINE_YEAR = re.compile(r"(?:比|较|相比于?|与|跟|同)(?:去年|上年|上一年|前年)(?:同期)?(?:相比)?")
+# a year named as the baseline of a change ("比2020年增长了多少", "跟2020年比降了多少"): the figure
+# asked is of another year (group 1 = the baseline year)
+BASELINE_NAMED = re.compile(r"(?:(?:比|较|相比于?|相较于?)\s*(20\d\d)\s*年(?:同期|底|末)?"
+                            r"|(?:跟|与|同|和)\s*(20\d\d)\s*年(?:同期|底|末)?\s*(?:相比|相较|比))")
+# a change asked for ("增长了多少", "降了多少", "提高了几个百分点", "翻了几番")
+ASKS_CHANGE = re.compile(r"(增长|增加|提高|提升|上升|下降|降低|减少|降了|涨了|多了|少了|翻了|缩小|扩大)")
 PLANNED = re.compile(r"(今年|明年|下一步|下阶段|下一阶段|新的一年|接下来|未来一年)")
 LIST = re.compile(r"(哪些|有什么|有哪|包括|包含|几项|几个方面|哪几|哪[一二三四五六七八九十两]+[个项条方]|指什么|指的是|"
                   r"分别是什么|措施|举措|做法|列举|都有|主要有|重点|任务)")
