@@ -37,6 +37,11 @@ def structure_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_t
              for sec in meta.sections if lo <= sec.start < hi and sec.level == 2]
     if len(heads) < 2:  # a part written as paragraphs opening 一是…二是… instead of headings
         heads = [(a, b, "") for a, b in paragraph_items(text, lo, hi)]
+    asked = count_asked(plan.topic)
+    if asked and len(heads) != asked:
+        # "哪九个方面": the report's own nine, not its sections when they are another number
+        items = [(a, b, "") for a, b in paragraph_items(text, lo, hi)]
+        heads = items if len(items) == asked else []
     if len(heads) < 2:
         return None
     lines = []
@@ -46,6 +51,15 @@ def structure_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_t
     label = meta.town or side.label or "该报告"
     part = "回顾部分" if review else "部署部分"
     return Draft(f"【{label}】报告{part}分为以下几个方面：\n" + "\n".join(lines), False, book.citations)
+
+
+_COUNT_ASKED = re.compile(r"([一二三四五六七八九十两]{1,2})个?(?:方面|大方面|件事|项工作|项任务|项重点)")
+
+
+def count_asked(topic: str) -> int | None:
+    """How many items the question says the answer has ("哪九个方面" -> 9); None when it says not."""
+    m = _COUNT_ASKED.search(topic)
+    return cn_to_number(m.group(1)) if m else None
 
 
 _PARAGRAPH_ITEM = re.compile(r"[ \t\u3000]*([一二三四五六七八九十]{1,2})是")

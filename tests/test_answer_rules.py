@@ -435,6 +435,39 @@ def test_paragraph_items(text, heads):
     assert [text[a:b] for a, b in paragraph_items(text, 0, len(text))] == heads
 
 
+@pytest.mark.parametrize("topic, n", [
+    ("从哪九个方面明确了今后五年的发展目标？", 9),
+    ("要重点做好哪十个方面的工作？", 10),
+    ("成效概括为哪四个方面", 4),
+    ("今年要抓哪几个方面的重点工作", None),   # no number said
+    ("重点工作有哪些", None),
+])
+def test_count_asked(topic, n):
+    from rag.report_answers import count_asked
+
+    assert count_asked(topic) == n
+
+
+def test_a_count_asked_is_not_answered_with_another_number_of_sections():
+    from rag.draft import CitationBook
+    from rag.report_answers import structure_answer
+    from rag.types import Section
+
+    text = "一、回顾\n全年增长5%。\n二、今年工作\n（一）扩大内需。\n（二）科技创新。\n（三）改革开放。\n"
+    heads = [text.index(h) for h in ("（一）", "（二）", "（三）")]
+    meta = DocMeta(doc_id="x", file="x.txt", title="某省2026年政府工作报告", town="某省", town_anonymised=False,
+                   region=None, year=2026, period_reviewed=2025, period_planned=2026, doc_type="report",
+                   plan_start=text.index("二、"), entity="某省",
+                   sections=tuple(Section(level=2, heading=text[h:text.index("。", h) + 1], start=h,
+                                          end=text.index("\n", h), path=text[h:h + 6]) for h in heads))
+    ask = lambda q: structure_answer(analyse_question(q, [meta]),  # noqa: E731
+                                     [(analyse_question(q, [meta]).sides[0], [])], {"x": meta}, lambda _id: text,
+                                     CitationBook())
+    assert ask("某省2026年重点工作有哪几个方面？").answer.count("[") == 3
+    assert ask("某省2026年重点工作有哪三个方面？").answer.count("[") == 3
+    assert ask("某省2026年重点工作有哪五个方面？") is None
+
+
 def test_the_years_targets_are_listed_from_the_reports_own_passage():
     from rag.draft import CitationBook
     from rag.report_answers import targets_answer
