@@ -4,13 +4,17 @@ and trimming a long one to the clauses that carry the answer."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable
 
 from rag.answer_weights import AnswerPolicy
 from rag.key_terms import KeyTerm, term_credit, term_matches
 from rag.query_plan import QueryPlan
 from rag.sentence_scoring import Sentence, asked_text, asks_quantity, introduces_list, real_quantities
+from rag.table_question import indicators_named
 from rag.text import cues, places
+from rag.text.indicators import extract_indicators
+from rag.text.indicators_vocab import load_vocab
 from rag.text.numbers import find_quantities
 from rag.text.tokens import to_simplified
 from rag.text.units import asked_dimension, same_dimension, unit_dimension
@@ -118,12 +122,53 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
     # measures something else
     dimension = asked_dimension(question)
     quantities = [q for q in quantities if same_dimension(dimension, unit_dimension(text[q.end:]))]
+    quantities = _not_of_a_near_indicator(plan.topic or plan.question, text, quantities)
     if rate and not amount:
         return [q for q in quantities if q.percent or re.match(r"\s*(?:倍|个百分点)", text[q.end:])
                 or re.search(r"(?:倍|个百分点)", q.text)]
     if amount and not rate:  # a per cent, 倍 or 个百分点 is a change, never an amount
         return [q for q in quantities if not q.percent and not re.match(r"\s*(?:倍|个百分点)", text[q.end:])]
     return quantities
+
+
+def _not_of_a_near_indicator(question: str, text: str, quantities: list) -> list:
+    """A figure the sentence gives as a near indicator's — the same measure of another scope
+    ("调查失业率5%左右" when 城镇登记失业率 is asked, 农村 when 城镇居民人均可支配收入 is) — is not
+    the asked one's, unless the question names it only by a wider word that the other's name holds
+    ("失业率"). Read from the question's own words (a follow-up's earlier topic may name another
+    indicator); a question naming several indicators asks for each."""
+    named = indicators_named(question)
+    if not named:
+        return quantities
+    asked = {_stem(n) for _, names in named for n in names}
+    phrases = [phrase for phrase, _ in named]
+    near = [(a, b) for a, b, name in _indicator_statements(text)
+            if _stem(name) not in asked and any(_same_measure(_stem(name), x) for x in asked)
+            and not any(p in f for p in phrases for f in _forms_of(name))]
+    return [q for q in quantities if not any(a <= q.start and q.end <= b for a, b in near)]
+
+
+def _stem(name: str) -> str:
+    return name.removesuffix("增长")  # an indicator and its growth are one indicator here
+
+
+def _same_measure(a: str, b: str) -> bool:
+    """Two indicator names ending in the same measure of two characters or more (失业率, 可支配收入)."""
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n >= 2
+
+
+@lru_cache(maxsize=4096)
+def _indicator_statements(text: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple((m.start, m.end, m.indicator) for m in extract_indicators(text, report_year=None))
+
+
+@lru_cache(maxsize=256)
+def _forms_of(name: str) -> tuple[str, ...]:
+    info = load_vocab()["indicators"].get(name, {})
+    return tuple(n.upper() for n in (name, *info.get("synonyms", ())))
 
 
 def _spans(text: str, quantities: list) -> list[bool]:

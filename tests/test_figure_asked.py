@@ -151,3 +151,36 @@ def test_a_follow_up_asks_what_the_previous_question_asked():
     assert "多少" in asked_text(plan)
     own = analyse_question("增长了多少？", [])
     assert asked_text(own) == (own.topic or own.question)
+
+
+@pytest.mark.parametrize("question, text, kept", [
+    # the same measure of another scope is a near indicator: its figure is not the asked one's
+    ("2018年全国城镇登记失业率最后是多少？", "城镇新增就业1361万人、调查失业率稳定在5%左右的较低水平。", ["1361万"]),
+    ("城镇居民人均可支配收入是多少元？", "农村居民人均可支配收入达到20793元。", []),
+    # named only by a wider word the other indicator's name holds: kept
+    ("失业率是多少？", "城镇登记失业率3.5%。", ["3.5%"]),
+    # the asked indicator itself, or its growth: kept
+    ("城镇调查失业率是多少？", "城镇调查失业率5.1%。", ["5.1%"]),
+    ("地区生产总值增长了多少？", "地区生产总值5.2万亿元、增长5.4%。", ["5.2万亿", "5.4%"]),
+    # an unrelated indicator is left to the other rules (no shared measure)
+    ("地区生产总值是多少？", "社会消费品零售总额6169亿元。", ["6169亿"]),
+    # a question naming no known indicator: nothing removed
+    ("修了多少公里路？", "新改建农村公路4.2万公里。", ["4.2万"]),
+])
+def test_a_near_indicators_figure_is_not_the_asked_ones(question, text, kept):
+    from rag.sentence_choice import _not_of_a_near_indicator
+    from rag.text.numbers import find_quantities
+
+    got = _not_of_a_near_indicator(question, text, find_quantities(text))
+    assert [q.text for q in got] == kept
+
+
+@pytest.mark.parametrize("question, phrases", [
+    ("进出口和实际使用外资各增长多少？", ["进出口", "实际使用外资"]),
+    ("研发投入占GDP的比重是多少？", ["研发投入"]),  # what a share is taken of is not asked
+    ("花在研发上的钱占GDP的比例", []),
+])
+def test_indicators_named(question, phrases):
+    from rag.table_question import indicators_named
+
+    assert [p for p, _ in indicators_named(question)] == phrases
