@@ -57,18 +57,20 @@ class IndexGatherer:
             else:  # a side named by its issuer is matched on the topic; a year's side keeps its year
                 words = plan.topic if side.label in plan.towns else None
             result = retrieve(text, store=self.store, embedder=self.embedder, k=k, doc_ids=ids, config=config,
-                              words=words, prefer=self._in_part_asked(plan, side))
+                              words=words, prefer=self._in_part_asked(plan, side, ids))
             evidence.append((side, result.passages))
         return evidence
 
-
-    def _in_part_asked(self, plan: QueryPlan, side: Side) -> Callable[[Passage], bool] | None:
+    def _in_part_asked(self, plan: QueryPlan, side: Side, ids) -> Callable[[Passage], bool] | None:
         """A figure of the year a report reviews is in its review part, of the year it plans in
-        its plan part (rag.sentence_scoring.asked_part): passages of that part come first."""
+        its plan part (rag.sentence_scoring.asked_part): passages of that part come first (``ids``:
+        the reports searched, None for all)."""
         if side.years or side.intent:
             plan = replace(plan, years=side.years or plan.years, intent=side.intent or plan.intent)
         parts = {}
         for meta in self.store.list_docs():
+            if ids is not None and meta.doc_id not in ids:
+                continue
             part = asked_part(plan, meta) if meta.plan_start is not None else None
             if part in ("review", "plan"):
                 parts[meta.doc_id] = (part, meta.plan_start)

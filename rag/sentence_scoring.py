@@ -141,18 +141,14 @@ def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: boo
     return True
 
 
-_PAST_SPAN = re.compile(r"(?:这|过去|近)[两三四五六七八九十]年|[两三四五六七八九十]年(?:来|以来)")
-_PLAN_NAME = re.compile(r"十[一二三四五六七]五")
-
-
 def span_asked(question: str) -> tuple[int, int] | str | None:
     """The span of years a question asks about: a five-year plan's years ("“十四五”期间" ->
     (2021, 2025)), "past" for the years just looked back on ("这五年", "过去五年", "五年来")."""
-    m = _PLAN_NAME.search(question)
+    m = cues.PLAN_NAME.search(question)
     if m:
         years = load_vocab()["plans"].get(m.group(0))
         return (years[0], years[1]) if years else None
-    return "past" if _PAST_SPAN.search(question) else None
+    return "past" if cues.PAST_SPAN_ASKED.search(question) else None
 
 
 def asked_part(plan: QueryPlan, meta: DocMeta | None) -> str | None:

@@ -164,7 +164,7 @@ class _Catalogue:
     (_plan(), _report(), None),
 ])
 def test_passages_of_the_part_asked_come_first(plan, meta, expected):
-    prefer = IndexGatherer(_Catalogue(meta), embedder=None)._in_part_asked(plan, Side("某区", frozenset({"d1"})))
+    prefer = IndexGatherer(_Catalogue(meta), embedder=None)._in_part_asked(plan, Side("某区", frozenset({"d1"})), {"d1"})
     if expected is None:
         assert prefer is None
         return

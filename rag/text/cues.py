@@ -8,6 +8,8 @@ Question cues (read in a user's question):
   ACTUAL        the question asks for an outcome ("完成了", "实际", "去年"…)
   REVIEWED      relative time words pointing at the reviewed year ("去年", "过去一年"…)
   BASELINE_YEAR a relative year as the baseline of a change ("比上一年多了多少"): not the year asked
+  BASELINE_NAMED a year named as the baseline of a change ("比2020年增长了多少"): not the year asked
+  ASKS_CHANGE   the question asks for a change ("增长了多少", "降了多少")
   PLANNED       relative time words pointing at the planned year ("今年", "明年", "下一步"…)
   ASKS_NUMBER   the topic is a quantity ("多少", "增长", "总额", "比例"…)
   ASKS_QUANTITY the question wants a figure back (narrower than ASKS_NUMBER: "多少", "几个", "排名"…)
@@ -23,6 +25,8 @@ Question cues (read in a user's question):
   REFERS_BACK   a sentence referring back to what precedes it ("以上问题…"): it closes a list
   SPAN_PARAGRAPH a paragraph looking back on several years ("五年来，…"): its figures are the span's
   ASKS_SPAN     the question asks about a span of years ("年均", "五年来", "“十四五”期间")
+  PAST_SPAN_ASKED the years just looked back on, asked as a span ("这五年", "过去五年")
+  PLAN_NAME     a five-year plan named ("十四五")
   ASKS_REASON   the question asks why ("为什么", "原因"): an explanation, never a figure
   STRUCTURE     the question asks for a report's own list of priorities/achievements
   REVIEW_WORDS  … of achievements rather than plans ("成绩", "成效", "做法"…)
@@ -138,6 +142,10 @@ SPAN_FIGURE = re.compile(r"(年均|平均每年|(?:[两三四五六七八九十]
 # figures are totals or averages of the span, not one year's
 SPAN_PARAGRAPH = re.compile(r"^\s*(?:(?:过去|这)[两三四五六七八九十]年|近?[两三四五六七八九十]年(?:来|间|中)|"
                             r"“?十[一二三四五六七]五”?(?:时期|期间|以来))")
+# the years just looked back on, asked as a span ("这五年", "过去五年", "五年来")
+PAST_SPAN_ASKED = re.compile(r"(?:这|过去|近)[两三四五六七八九十]年|[两三四五六七八九十]年(?:来|以来)")
+# a five-year plan named ("十四五")
+PLAN_NAME = re.compile(r"十[一二三四五六七]五")
 # the question itself asks about a span of years ("年均增长多少", "五年来", "“十四五”期间")
 ASKS_SPAN = re.compile(r"(年均|平均|[两三四五六七八九十]年|累计|十[一二三四五六七]五|期间|这些年|历年)")
 ASKS_REASON = re.compile(r"(为什么|为何|什么原因|原因是|何以|怎么会)")
