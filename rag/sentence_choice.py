@@ -123,6 +123,7 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
     dimension = asked_dimension(question)
     quantities = [q for q in quantities if same_dimension(dimension, unit_dimension(text[q.end:]))]
     quantities = _not_of_a_near_indicator(plan.topic or plan.question, text, quantities)
+    quantities = _of_the_named_indicator(plan.topic or plan.question, text, quantities)
     if rate and not amount:
         return [q for q in quantities if q.percent or re.match(r"\s*(?:倍|个百分点)", text[q.end:])
                 or re.search(r"(?:倍|个百分点)", q.text)]
@@ -148,6 +149,35 @@ def _not_of_a_near_indicator(question: str, text: str, quantities: list) -> list
     return [q for q in quantities if not any(a <= q.start and q.end <= b for a, b in near)]
 
 
+def _of_the_named_indicator(question: str, text: str, quantities: list) -> list:
+    """When the question names an indicator of the vocabulary, a sentence that never writes that
+    indicator's name (or one of its synonyms, maybe with a one-character qualifier inside) answers only with the figures the indicator extractor
+    reads as that indicator's. A figure beside a neighbouring quantity ("有进出口实绩的企业数量增长7%"
+    for 进出口总额, "农民就地就近就业856万人" for 城镇新增就业, "工业产值" for 工业增加值) is another
+    measure."""
+    named = indicators_named(question)
+    if not named or not quantities:
+        return quantities
+    asked = {_stem(n) for _, names in named for n in names}
+    forms = {f for _, names in named for n in names for f in _forms_of(_stem(n))} | {p for p, _ in named}
+    low = to_simplified(text).upper()
+    if any(_written_in(f, low) for f in forms):
+        return quantities
+    stated = [(a, b) for a, b, name in _indicator_statements(text) if _stem(name) in asked]
+    return [q for q in quantities if any(a <= q.start and q.end <= b for a, b in stated)]
+
+
+def _written_in(name: str, text: str) -> bool:
+    """The name is written in the text, maybe with a qualifier of one character set inside it
+    (财政总收入 for 财政收入, 进出口贸易总额 for 进出口总额 — not 工业产值 for 工业增加值)."""
+    return name in text or bool(_loose_name(name).search(text))
+
+
+@lru_cache(maxsize=1024)
+def _loose_name(name: str) -> re.Pattern:
+    return re.compile("[^，,。；;、：:]?".join(re.escape(c) for c in name))
+
+
 def _stem(name: str) -> str:
     return name.removesuffix("增长")  # an indicator and its growth are one indicator here
 
@@ -169,6 +199,7 @@ def _indicator_statements(text: str) -> tuple[tuple[int, int, str], ...]:
 def _forms_of(name: str) -> tuple[str, ...]:
     info = load_vocab()["indicators"].get(name, {})
     return tuple(n.upper() for n in (name, *info.get("synonyms", ())))
+
 
 
 def _spans(text: str, quantities: list) -> list[bool]:

@@ -16,7 +16,7 @@ CASES = [
     ("财政收入具体增长了百分之几", "一般公共预算收入突破500亿元，年均增长5.2%", False),  # a five-year average
     ("“十四五”时期财政收入年均增长多少", "一般公共预算收入年均增长5.2%", True),
     ("社会消费品零售总额增长多少", "社会消费品零售总额增长6%", True),  # 总额 in a name asks no amount
-    ("经济增速比全国高几个百分点", "高于全国1.2个百分点", True),
+    ("经济增速比全国高几个百分点", "全市经济增长5.6%，高于全国1.2个百分点", True),
     ("一年挖了多少亿吨煤", "累计提供“暖心煤”1亿吨，完成“煤改电”78万户", False),  # a span; 户 is no weight
     ("一年的财政收入是多少亿元", "一般公共预算收入累计完成3.7万亿元，5年增长18.7%", False),  # 5年 is no money
     ("一年的财政收入是多少亿元", "一般公共预算收入完成7600亿元，增长3%", True),
@@ -172,6 +172,29 @@ def test_a_near_indicators_figure_is_not_the_asked_ones(question, text, kept):
     from rag.text.numbers import find_quantities
 
     got = _not_of_a_near_indicator(question, text, find_quantities(text))
+    assert [q.text for q in got] == kept
+
+
+@pytest.mark.parametrize("question, text, kept", [
+    # a neighbouring quantity of the named indicator: another measure
+    ("2025年城镇新增就业多少人？", "新培育认定乡村工匠2.7万人，农民就地就近就业856万人。", []),
+    ("外贸进出口总额增长了多少？", "省内有进出口实绩的企业数量增长7%。", []),
+    ("工业增加值是多少？", "全镇实现工业产值297.6亿元，同比增长6.4%。", []),
+    # the sentence names the indicator (or a synonym of it): its figures stay for the other rules
+    ("城镇新增就业多少人？", "城镇新增就业124.9万人，以工代赈带动就业16.4万人。", ["124.9万", "16.4万"]),
+    ("社零总额增长多少？", "社会消费品零售总额增长7.2%。", ["7.2%"]),
+    # with a qualifier of one character inside the name ("财政总收入" for 财政收入)
+    ("这个镇的财政收入呢？", "财政总收入47.8亿元,增长5.1%。", ["47.8亿", "5.1%"]),
+    # read as the indicator's by the extractor, without its full name ("进出口" is a surface of it)
+    ("外贸进出口总额增长了多少？", "货物进出口增长6%。", ["6%"]),
+    # a question naming no known indicator: nothing removed
+    ("卖出去的消费品总额是多少亿元？", "进出口总额达到722.30亿元。", ["722.30亿"]),
+])
+def test_a_sentence_not_naming_the_asked_indicator_answers_only_with_its_figures(question, text, kept):
+    from rag.sentence_choice import _of_the_named_indicator
+    from rag.text.numbers import find_quantities
+
+    got = _of_the_named_indicator(question, text, find_quantities(text))
     assert [q.text for q in got] == kept
 
 
