@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Callable, Protocol
 
@@ -13,7 +14,7 @@ from rag.sentence_scoring import asked_part
 from rag.store import ReportStore
 from rag.text.cues import REPORT_REF
 from rag.text.places import mentions, strip_suffix
-from rag.types import Passage
+from rag.types import DocMeta, Passage
 
 Evidence = list[tuple[Side, list[Passage]]]
 
@@ -102,3 +103,23 @@ def naming_the_place_inside(plan: QueryPlan, evidence: Evidence) -> Evidence:
     if not plan.within:
         return evidence
     return [(side, [p for p in passages if mentions(plan.within, p.text)]) for side, passages in evidence]
+
+
+def of_the_years_asked(plan: QueryPlan, evidence: Evidence, metas: dict[str, DocMeta],
+                       doc_text: Callable[[str], str | None]) -> Evidence:
+    """A document with no year of its own (no report year, no period: a news item, a notice) speaks
+    of the years its text names: when the question names years and the document names none of
+    them, its passages are not evidence — for every backend — so a figure of another year is never
+    taken for the year asked ("比亚迪2022年营业收入" against a story of its 2023 results)."""
+    if not plan.years:
+        return evidence
+    asked = re.compile("|".join(rf"(?<!\d){y}(?!\d)" for y in plan.years))
+
+    def undated_elsewhere(doc_id: str) -> bool:
+        meta = metas.get(doc_id)
+        if meta is None or meta.year or meta.period_reviewed or meta.period_planned:
+            return False
+        return not asked.search(doc_text(doc_id) or "")
+
+    return [(side, [p for p in passages if not undated_elsewhere(p.doc_id)]) for side, passages in evidence]
+

@@ -40,6 +40,10 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
                   and (asks_span or not cues.SPAN_PARAGRAPH.match(s.opening))
                   and figure_coverage(s, terms, kind) >= policy.min_figure_coverage
                   and not (levels and _of_wider_territory(s.text, levels.get(s.passage.doc_id), question))]
+    elif cues.ASKS_WHO_WHAT.search(question) and not plan.wants_list:
+        # a sentence adding nothing but a verb to the question's words ("2023年诺贝尔文学奖揭晓")
+        # restates it; the one that answers names the person, place or thing asked
+        scored = [s for s in scored if not restates(plan.standalone or plan.question, s.text)]
     if not scored:
         return []
     best = scored[0]
@@ -64,6 +68,12 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
                 picked.append(s)
     picked.sort(key=lambda s: (s.passage.doc_id, s.start))
     return picked
+
+
+def restates(question: str, text: str) -> bool:
+    """The sentence's words are the question's, but for two characters at most (a verb: 揭晓, 举行)."""
+    asked = set(to_simplified(question))
+    return len({c for c in to_simplified(text) if "\u4e00" <= c <= "\u9fff" and c not in asked}) <= 2
 
 
 def asks_figure(plan: QueryPlan) -> bool:
@@ -121,6 +131,8 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
     # a figure of another dimension than the unit asked ("多少亿吨" — "78万户", "多少亿元" — "5年")
     # measures something else
     dimension = asked_dimension(question)
+    if not cues.ASKS_RANK.search(question):  # "第19届", "第11次": an ordinal counts nothing
+        quantities = [q for q in quantities if not text[:q.start].endswith("第")]
     quantities = [q for q in quantities if same_dimension(dimension, unit_dimension(text[q.end:]))]
     quantities = _not_of_a_near_indicator(plan.topic or plan.question, text, quantities)
     quantities = _of_the_named_indicator(plan.topic or plan.question, text, quantities)

@@ -23,6 +23,9 @@ CASES = [
     ("新开了多少家公司", "新增商事主体29万户", True),                  # counting words are one dimension
     ("财政收入增长了多少", "5年增长18.7%", False),                      # arabic 5年 is a span like 五年
     ("一共接待了多少万人次游客", "游客人次、旅游花费分别增长2.5倍、3倍", False),  # 倍 is a change, not an amount
+    ("共有多少个国家和地区参加", "第19届亚洲运动会闭幕式10月8日晚举行", False),  # an ordinal, a date: no count
+    ("规上工业增加值在全国排第几", "规上工业增加值增幅居全国第7位", True),  # a rank asked: the ordinal answers
+    ("中国队获得多少枚金牌", "中国体育代表团共获得201枚金牌，连续第11次位列金牌榜首位", True),
 ]
 
 
@@ -207,3 +210,29 @@ def test_indicators_named(question, phrases):
     from rag.table_question import indicators_named
 
     assert [p for p, _ in indicators_named(question)] == phrases
+
+
+@pytest.mark.parametrize("question, text, restated", [
+    # the question's words and a verb: a headline restating what is asked
+    ("2023年诺贝尔文学奖得主是谁？", "2023年诺贝尔文学奖揭晓", True),
+    ("第19届亚运会在哪里举行？", "第19届亚运会举行", True),
+    # the sentence names what is asked
+    ("2023年诺贝尔文学奖得主是谁？", "瑞典学院宣布，将2023年诺贝尔文学奖授予挪威作家约恩·福瑟。", False),
+    ("2022年世界杯冠军是哪支球队？", "阿根廷队夺得2022年世界杯冠军", False),
+])
+def test_a_sentence_restating_the_question(question, text, restated):
+    from rag.sentence_choice import restates
+
+    assert restates(question, text) is restated
+
+
+@pytest.mark.parametrize("question, compares", [
+    ("2023年诺贝尔文学奖得主是谁？", False),   # 谁 asks for a person
+    ("两个镇的财政收入谁更高？", True),         # 谁 before a comparative compares
+    ("三个区增速谁最快？", True),
+    ("杜桥镇和大关镇分别是多少？", True),
+])
+def test_who_compares_only_before_a_comparative(question, compares):
+    from rag.text import cues
+
+    assert bool(cues.COMPARISON.search(question)) is compares

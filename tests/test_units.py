@@ -34,6 +34,9 @@ def test_asked_dimension(question, dimension):
     ("年增长18.7%", "duration"),
     ("个月", "duration"),       # not read as 个
     ("岁", "age"),
+    ("月8日晚在杭州举行", "date"),  # "10月8日": a day of the calendar counts nothing
+    ("日电", "date"),
+    ("号线西延伸", None),       # "2号线" names a line, not a date
     ("，增长", None),           # no unit written
     ("%", None),
 ])

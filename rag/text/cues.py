@@ -13,6 +13,7 @@ Question cues (read in a user's question):
   PLANNED       relative time words pointing at the planned year ("今年", "明年", "下一步"…)
   ASKS_NUMBER   the topic is a quantity ("多少", "增长", "总额", "比例"…)
   ASKS_QUANTITY the question wants a figure back (narrower than ASKS_NUMBER: "多少", "几个", "排名"…)
+  ASKS_RANK     the question asks for a place in an order ("排名", "第几", "位次"): an ordinal ("第7位") answers
   LIST          the question wants several items ("哪些", "包括", "举措"…)
   COMPARISON    the question compares or ranks ("分别", "相比", "最高", "哪个镇"…)
   ASKS_TARGET   the question explicitly asks for a goal ("目标", "计划", "预期", "力争"…; narrower than TARGET)
@@ -27,6 +28,7 @@ Question cues (read in a user's question):
   ASKS_SPAN     the question asks about a span of years ("年均", "五年来", "“十四五”期间")
   PAST_SPAN_ASKED the years just looked back on, asked as a span ("这五年", "过去五年")
   PLAN_NAME     a five-year plan named ("十四五")
+  ASKS_WHO_WHAT the question asks for a person, a place, a thing ("是谁", "哪支球队", "在哪里", "是什么")
   ASKS_REASON   the question asks why ("为什么", "原因"): an explanation, never a figure
   STRUCTURE     the question asks for a report's own list of priorities/achievements
   REVIEW_WORDS  … of achievements rather than plans ("成绩", "成效", "做法"…)
@@ -118,8 +120,9 @@ ASKS_NUMBER = re.compile(r"(多少|几|比例|占比|增长|增速|同比|总额
                          r"面积|多大|多高|多长|更大|更多|更高|更快|更低|更少|最高|最多|最大|最低|最少)")
 ASKS_QUANTITY = re.compile(r"(多少|几[个项家所人次年亿万%]|比例|占比|排名|第几|多大|多高|多长|最高|最多|最大|最低|最少|"
                            r"更高|更多|更大|更低|更少|增长了?几|增速)")
+ASKS_RANK = re.compile(r"(排名|第几|位次|名次|排第|居第|排在|排位)")
 COMPARISON = re.compile(
-    r"(分别|相比|比较|对比|异同|区别|差异|哪个镇|哪个乡|哪个街道|哪份|哪一个|谁|更高|更多|更大|更快|更低|更少|"
+    r"(分别|相比|比较|对比|异同|区别|差异|哪个镇|哪个乡|哪个街道|哪份|哪一个|谁(?=[的]?(?:更|最|多|少|高|低|快|慢|大|小|强|弱|好))|更高|更多|更大|更快|更低|更少|"
     r"最高|最多|最大|最快|最低|最少|各自|两个镇|几个镇|两份|各镇|这些镇|都提到)"
 )
 ASKS_TARGET = re.compile(r"(目标|计划|预期|预计|力争|打算|争取|定(?:的|在|为)|要(?:达到|实现|增长|控制))")
@@ -148,6 +151,7 @@ PAST_SPAN_ASKED = re.compile(r"(?:这|过去|近)[两三四五六七八九十]�
 PLAN_NAME = re.compile(r"十[一二三四五六七]五")
 # the question itself asks about a span of years ("年均增长多少", "五年来", "“十四五”期间")
 ASKS_SPAN = re.compile(r"(年均|平均|[两三四五六七八九十]年|累计|十[一二三四五六七]五|期间|这些年|历年)")
+ASKS_WHO_WHAT = re.compile(r"(谁|哪[个支位家座所里儿国些]?(?![几一二三四五六七八九十两])|什么|何[人地处时])")
 ASKS_REASON = re.compile(r"(为什么|为何|什么原因|原因是|何以|怎么会)")
 STRUCTURE = re.compile(r"(重点工作|主要工作|工作重点|主要任务|重点任务|工作安排|工作部署|工作思路|哪些方面|"
                        r"[哪几一二三四五六七八九十][一二三四五六七八九十几]*个?方面|主要做法|哪些工作|做了哪些|主要成绩|哪些成绩|主要成效|哪些成效|抓哪些|抓什么)")

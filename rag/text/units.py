@@ -2,7 +2,7 @@
 
 A question that names its unit ("挖了多少亿吨煤", "一年花出去多少钱", "平均能活到多少岁") asks for a
 figure of that dimension: a weight, an amount of money, an age. A figure of another dimension in
-the same sentence ("完成“煤改电”78万户", "5年增长18.7%") measures something else and does not
+the same sentence ("完成“煤改电”78万户", "5年增长18.7%", a date "10月8日") measures something else and does not
 answer it. Counting words (家, 户, 个, 栋…) are one dimension: reports and people use them loosely
 ("新开了多少家公司" — "新增商事主体29万户").
 """
@@ -21,6 +21,7 @@ _DIMENSIONS: dict[str, tuple[str, ...]] = {
     "energy": ("千瓦时", "千瓦", "兆瓦", "吉瓦", "瓦"),
     "age": ("岁",),
     "duration": ("年", "个月", "天", "小时", "分钟"),
+    "date": ("月", "日"),  # a day of the calendar ("10月8日"): it counts nothing
     "count": ("万人次", "人次", "人", "名", "位", "家", "户", "个", "栋", "座", "所", "项", "件", "套", "辆",
               "张", "台", "条", "处", "间", "批", "宗", "艘", "架", "只", "头", "株", "棵", "场", "次", "部", "类"),
 }
