@@ -195,7 +195,7 @@ def read_identity(text: str, header: str, file: str, *, years: dict, fallback_to
                                                 title=title, stem=stem, file=file)
     reviewed_span, planned_span = plan_spans(r.prov, text, head, reviewed, planned)
     speaker = _speaker(r.prov, top)
-    title = title or _title_from_file_name(r.prov, stem, file)
+    title = title or _title_from_file_name(r.prov, stem, file, head, reads_as_report=bool(reviewed or planned))
     return Identity(
         entity=r.entity, level=level, parent=tuple(parent), anonymised=anonymised, report_year=report_year,
         period_reviewed=reviewed, period_planned=planned, reviewed_span=reviewed_span, planned_span=planned_span,
@@ -339,10 +339,22 @@ def _speaker(prov: dict[str, str], top: str) -> str | None:
     return re.sub(r"\s", "", sp.group("name"))
 
 
-def _title_from_file_name(prov: dict[str, str], stem: str, file: str) -> str:
-    """A report without a title line: the file name if it says what it is, else the convention."""
+_REPORT_OPENING = re.compile(r"(各位代表|政府工作|工作报告|工作总结|人民代表大会)")
+
+
+def _title_from_file_name(prov: dict[str, str], stem: str, file: str, head: str = "", *,
+                          reads_as_report: bool = True) -> str:
+    """A report without a title line: the file name if it says what it is, else the convention. A
+    document that does not read as a report (no year reviewed or planned, no "各位代表", no report
+    named in its opening: a news item, a notice) is titled by its first line when that is a
+    headline (short, not a sentence)."""
     if re.search(r"(工作报告|工作总结)", stem):
         prov["title"] = f"正文无标题行，取文件名“{file}”"
         return re.sub(r"[_\-](?:\d{4})年?$", "", stem)
+    first = next((line.strip() for line in head.split("\n") if line.strip()), "")
+    if not reads_as_report and not _REPORT_OPENING.search(head) and 4 <= len(first) <= 50 \
+            and not re.search(r"[。；;]$", first):
+        prov["title"] = "不像报告的文档：取正文首行（标题）"
+        return first
     prov["title"] = "正文无标题行，按惯例"
     return "政府工作报告"

@@ -39,7 +39,7 @@ def _fields(m) -> dict:
             "period_reviewed": m.period_reviewed, "period_planned": m.period_planned,
             "period_reviewed_span": list(m.reviewed_span) if m.reviewed_span else None,
             "period_planned_span": list(m.planned_span) if m.planned_span else None,
-            "date": m.date, "session": m.session}
+            "date": m.date, "session": m.session, "title": m.title, "doc_type": m.doc_type}
 
 
 def _rows(path: Path) -> list[dict]:
@@ -106,6 +106,12 @@ OPENINGS = [
      "各位代表：\n一、2025年和“十四五”时期工作回顾\n“十四五”时期全省经济总量……\n二、“十五五”时期主要目标\n",
      {"entity": "广东省", "level": "province", "report_year": 2026, "period_reviewed_span": [2021, 2025],
       "period_planned_span": [2026, 2030], "session": "广东省第十四届人民代表大会第五次会议"}),
+    # a document that does not read as a report (a news item): titled by its headline, no year of its own
+    ("n2.txt", "2023年诺贝尔文学奖揭晓\n瑞典学院10月5日宣布，将2023年诺贝尔文学奖授予挪威作家约恩·福瑟。",
+     {"title": "2023年诺贝尔文学奖揭晓", "doc_type": "其他", "report_year": None, "period_reviewed": None}),
+    # a report without a title line keeps the convention
+    ("notes.txt", "各位代表：\n现在，我代表镇人民政府向大会报告工作。\n一、2022年工作回顾\n全镇实现增长。",
+     {"title": "政府工作报告", "doc_type": "政府工作报告", "period_reviewed": 2022}),
 ]
 
 
