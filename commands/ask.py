@@ -16,7 +16,7 @@ def _print_answer(answer) -> None:
     if answer.citations:
         print("\n来源：")
         for c in answer.citations:
-            where = " · ".join(x for x in (c.town or "未署名报告", f"{c.year}年报告" if c.year else "", c.section) if x)
+            where = " · ".join(x for x in (c.town or (f"《{c.title}》" if c.title else "未署名报告"), f"{c.year}年报告" if c.year else "", c.section) if x)
             print(f"  [{c.n}] {c.file}｜{where}")
             print(f"      “{c.quote or c.text[:120]}”")
     print()

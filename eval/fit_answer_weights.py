@@ -12,6 +12,7 @@ top-ranked sentence carries the evidence, before and after, on both halves.
 
     GOVQA_DATA_DIR=… python eval/fit_answer_weights.py [--dataset eval/datasets/reports_dev.jsonl] [--write]
     … --gate [--write]      the answer gate (rag/answer_gate.py): does the best sentence answer at all?
+    … --gate --also eval/datasets/news_dev.jsonl=DATA_DIR   … fitted on the news set's tune half too
 
 The index in GOVQA_DATA_DIR must hold the dev set's reports (`govqa eval` builds it).
 """
@@ -257,13 +258,14 @@ def gate_outcome(samples: list[dict], probs: np.ndarray, threshold: float) -> tu
     return ok / max(1, len(samples)), refused_unans / max(1, n_unans), len(samples)
 
 
-def fit_gate(service: QAService, rows: list[dict]) -> dict:
+def fit_gate(sets: list[tuple[QAService, list[dict]]]) -> dict:
     """The answer gate (rag/answer_gate.py): a logistic model of "answering with the best sentence
-    is right" over its measurements, fitted on tune; the threshold maximises tune accuracy with an
-    unanswerable question answered counted once more than a wrong answer. Check is printed."""
+    is right" over its measurements, fitted on tune (of every dev set given, each over its own
+    index); the threshold maximises tune accuracy with an unanswerable question answered counted
+    once more than a wrong answer. Check is printed."""
     from rag.answer_gate import FEATURES
 
-    samples = gate_samples(service, rows)
+    samples = [s for service, rows in sets for s in gate_samples(service, rows)]
     half = {h: [s for s in samples if s["split"] == h] for h in ("tune", "check")}
     mat = {h: (np.array([[s["features"][f] for f in FEATURES] for s in v]), np.array([s["right"] for s in v], float))
            for h, v in half.items()}
@@ -320,12 +322,20 @@ def main(argv: list[str] | None = None) -> int:
                                                           "must cover (keeps everything else)")
     ap.add_argument("--gate", action="store_true", help="fit only the answer gate (whether the best sentence "
                                                         "answers; keeps everything else)")
+    ap.add_argument("--also", action="append", default=[], metavar="DATASET=DATA_DIR",
+                    help="with --gate: another dev set over its own index (e.g. eval/datasets/news_dev.jsonl="
+                         "<data dir holding eval/datasets/news>); its tune half is fitted too")
     args = ap.parse_args(argv)
     rows = [json.loads(line) for line in Path(args.dataset).read_text(encoding="utf-8").splitlines() if line.strip()]
     service = QAService(Settings.from_env())
     if args.gate:
         # the seed questions over reports of the tune half are tune items too (by report, as the split)
-        gate = fit_gate(service, rows + seed_items_by_split(ROOT / "eval" / "datasets"))
+        sets = [(service, rows + seed_items_by_split(ROOT / "eval" / "datasets"))]
+        for spec in args.also:
+            dataset, _, data_dir = spec.partition("=")
+            other = [json.loads(line) for line in Path(dataset).read_text(encoding="utf-8").splitlines() if line.strip()]
+            sets.append((QAService(Settings.from_env(data_dir=Path(data_dir))), other))
+        gate = fit_gate(sets)
         if args.write:
             doc = json.loads(WEIGHTS.read_text(encoding="utf-8"))
             doc["gate"] = gate

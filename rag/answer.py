@@ -134,7 +134,7 @@ def _comparison_row(plan: QueryPlan, side: Side, passages: list[Passage], terms:
     scored = _scored(side_plan, passages, terms, metas, policy, index)
     accept = _gate(side_plan, terms, policy, index, similarity, {})
     picked = choose_sentences(side_plan, scored, terms, replace(policy, list_items=2, fact_sentences=1), accept,
-                              _levels(metas))
+                              _levels(metas), _not_reports(metas))
     label = _side_label(side, metas, scored[0] if scored else None)
     if side.missing:
         return ComparisonRow(label, f"{NOT_FOUND}（{side.missing}）", [])
@@ -157,7 +157,7 @@ def _single_answer(plan: QueryPlan, evidence: list[tuple[Side, list[Passage]]], 
     scored = _scored(plan, passages, terms, metas, policy, index, doc_text)
     measured: dict = {}
     accept = _gate(plan, terms, policy, index, similarity, measured)
-    picked = choose_sentences(plan, scored, terms, policy, accept, _levels(metas))
+    picked = choose_sentences(plan, scored, terms, policy, accept, _levels(metas), _not_reports(metas))
     silent_parts: list[str] = []
     if not plan.wants_list and index is not None and len(question_parts(plan.topic)) > 1:
         by_part, silent_parts = _each_part(plan, passages, metas, policy, index, doc_text, similarity)
@@ -198,7 +198,7 @@ def _each_part(plan: QueryPlan, passages: list[Passage], metas: dict[str, DocMet
         scored = _scored(part_plan, passages, part_terms, metas, policy, index, doc_text)
         accept = _gate(part_plan, part_terms, policy, index, similarity, {})
         for s in choose_sentences(part_plan, scored, part_terms, replace(policy, fact_sentences=1), accept,
-                                  _levels(metas)):
+                                  _levels(metas), _not_reports(metas)):
             if not any(s.passage.doc_id == p.passage.doc_id and s.start < p.end and p.start < s.end for p in picked):
                 picked.append(s)
     picked.sort(key=lambda s: (s.passage.doc_id, s.start))
@@ -209,6 +209,10 @@ def _each_part(plan: QueryPlan, passages: list[Passage], metas: dict[str, DocMet
 
 def _levels(metas: dict[str, DocMeta]) -> dict[str, str | None]:
     return {doc_id: m.level for doc_id, m in metas.items()}
+
+
+def _not_reports(metas: dict[str, DocMeta]) -> frozenset[str]:
+    return frozenset(doc_id for doc_id, m in metas.items() if not m.is_report)
 
 
 def _gate(plan: QueryPlan, terms: list[KeyTerm], policy: AnswerPolicy, index: BM25Index | None,

@@ -232,6 +232,8 @@ class QAService:
         table = answer_from_table(q, self.store, towns=tuple(towns), years=tuple(years))
         if table is None:
             return None
+        if table.refused and not table.citations and any(not m.is_report for m in self.catalogue()):
+            return None  # no report holds it; documents that are no report (news items) are searched
         table.notices[:0] = notices
         if not table.passages:  # its evidence is the statements it cites, whole
             table.passages = [Passage(chunk_id=f"cite{c.n}", doc_id=c.doc_id, file=c.file, title=c.title,

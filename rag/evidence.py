@@ -107,19 +107,22 @@ def naming_the_place_inside(plan: QueryPlan, evidence: Evidence) -> Evidence:
 
 def of_the_years_asked(plan: QueryPlan, evidence: Evidence, metas: dict[str, DocMeta],
                        doc_text: Callable[[str], str | None]) -> Evidence:
-    """A document with no year of its own (no report year, no period: a news item, a notice) speaks
-    of the years its text names: when the question names years and the document names none of
-    them, its passages are not evidence — for every backend — so a figure of another year is never
-    taken for the year asked ("比亚迪2022年营业收入" against a story of its 2023 results)."""
+    """A document with no year of its own as a report (a news item, a notice) is dated by the year
+    its title names: when the question names other years and its text names none of them, its
+    passages are not evidence — for every backend — so a figure of another year is never taken for
+    the year asked ("比亚迪2022年营业收入" against "比亚迪发布2023年业绩"). A document whose title
+    names no year is left in: nothing says which year it speaks of."""
     if not plan.years:
         return evidence
     asked = re.compile("|".join(rf"(?<!\d){y}(?!\d)" for y in plan.years))
 
-    def undated_elsewhere(doc_id: str) -> bool:
+    def of_another_year(doc_id: str) -> bool:
         meta = metas.get(doc_id)
         if meta is None or meta.year or meta.period_reviewed or meta.period_planned:
             return False
-        return not asked.search(doc_text(doc_id) or "")
+        return bool(_YEAR.search(meta.title or "")) and not asked.search(doc_text(doc_id) or "")
 
-    return [(side, [p for p in passages if not undated_elsewhere(p.doc_id)]) for side, passages in evidence]
+    return [(side, [p for p in passages if not of_another_year(p.doc_id)]) for side, passages in evidence]
 
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")

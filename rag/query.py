@@ -33,6 +33,7 @@ class _Reading:
     period: str
     found: tuple[str, str] | None = None  # (description, phrase): "提到京东区域总部的那个镇"
     unknown: list[str] = field(default_factory=list)
+    other_documents: frozenset[str] | None = None  # an unknown place asked of the documents that are no report
     described: str = ""
     described_phrase: str = ""
     described_doc: str | None = None
@@ -80,6 +81,8 @@ def analyse_question(
     doc_ids = route_doc_ids(catalogue, by_id, towns=r.towns, regions=r.regions, years=r.years,
                             report_years=r.report_years, described_doc=r.described_doc, comparison=r.comparison,
                             inherited_doc_ids=r.inherited_doc_ids, town_filter=town_filter, year_filter=year_filter)
+    if r.other_documents is not None:
+        doc_ids = set(r.other_documents) & (doc_ids if doc_ids is not None else set(r.other_documents))
     if r.intent == "any" and not r.period and not r.report_years:
         doc_ids = outcome_reports(doc_ids, r.years, by_id)
     sides = _sides(r, catalogue, by_id, doc_ids)
@@ -172,6 +175,11 @@ def _read_unknown_places(r: _Reading, catalogue: list[DocMeta]) -> None:
             unknown.append(place)
         else:  # the town-like name found above, now with its parents
             unknown = [place if (place.endswith(u) or u in place) else u for u in unknown]
+    others = frozenset(m.doc_id for m in catalogue if not m.is_report)
+    if unknown and others:
+        # no report is about the place, but documents that are no report (news items) may tell of
+        # it: it is asked of them alone, never of another place's report
+        r.other_documents, unknown = others, []
     r.unknown = unknown
 
 

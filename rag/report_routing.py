@@ -51,9 +51,12 @@ def docs_for(catalogue: list[DocMeta], *, towns=(), regions=(), years=(), report
 
 
 def report_label(meta: DocMeta) -> str:
-    """How a report is named on a comparison side: its issuer, else its title."""
+    """How a report is named on a comparison side: its issuer, else its title (a document that is
+    no report, a news item, by its title alone)."""
     if meta.entity:
         return meta.entity
+    if meta.doc_type == "其他":
+        return f"《{meta.title[:24]}》"
     return f"未署名报告《{meta.title[:16]}》"
 
 

@@ -15,7 +15,7 @@ from rag.table_question import indicators_named
 from rag.text import cues, places
 from rag.text.indicators import extract_indicators
 from rag.text.indicators_vocab import load_vocab
-from rag.text.numbers import find_quantities
+from rag.text.numbers import Quantity, cn_to_number, find_quantities
 from rag.text.tokens import to_simplified
 from rag.text.units import asked_dimension, same_dimension, unit_dimension
 
@@ -26,21 +26,30 @@ _BARE_CHANGE = re.compile(r"同比|比上年|比去年|较上年|较去年|年�
 
 def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTerm],
                      policy: AnswerPolicy, accept: Callable[[Sentence], bool] | None = None,
-                     levels: dict[str, str | None] | None = None) -> list[Sentence]:
+                     levels: dict[str, str | None] | None = None,
+                     not_reports: frozenset[str] = frozenset()) -> list[Sentence]:
     """The sentence(s) that answer, best first in report order; none when the best candidate does
     not answer: ``accept(best)`` decides (the fitted answer gate), else its coverage against the
     policy's threshold. ``levels`` (each report's level): a figure of a territory wider than the
-    report's own (全市 in a district's report) does not answer a figure asked of the report's entity."""
+    report's own (全市 in a district's report) does not answer a figure asked of the report's entity.
+    ``not_reports``: documents that are no report (news items): the indicator vocabulary does not
+    speak for their figures, so a figure answers only beside the words naming what is measured."""
     question = asked_text(plan)
     asks_span = bool(cues.ASKS_SPAN.search(question))
     if plan.within:  # a place asked about inside another issuer's report: only a sentence naming it
         scored = [s for s in scored if places.mentions(plan.within, s.text)]
     if asks_figure(plan):
+        measure = measure_term(question, terms) if not_reports else None
         scored = [s for s in scored if (kind := figures_of_kind_asked(plan, s.text))
                   and (asks_span or not cues.SPAN_PARAGRAPH.match(s.opening))
                   and figure_coverage(s, terms, kind) >= policy.min_figure_coverage
+                  and (measure is None or s.passage.doc_id not in not_reports
+                       or measure_near_figure(s.text, measure, kind))
                   and not (levels and _of_wider_territory(s.text, levels.get(s.passage.doc_id), question))]
-    elif cues.ASKS_WHO_WHAT.search(question) and not plan.wants_list:
+    if (part := cues.PART_OF_YEAR.search(question)) and not cues.PART_OF_YEAR.search(question, part.end()):
+        # a quarter or a half asked: only a sentence naming it answers, never the whole year's figure
+        scored = [s for s in scored if part.group(1) in s.text]
+    if cues.ASKS_WHO_WHAT.search(question) and not plan.wants_list:
         # a sentence adding nothing but a verb to the question's words ("2023年诺贝尔文学奖揭晓")
         # restates it; the one that answers names the person, place or thing asked
         scored = [s for s in scored if not restates(plan.standalone or plan.question, s.text)]
@@ -68,6 +77,54 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
                 picked.append(s)
     picked.sort(key=lambda s: (s.passage.doc_id, s.start))
     return picked
+
+
+# words between what is measured and the question word ("吞吐量*是*多少", "净利润*增长了*多少")
+_BEFORE_ASKED = re.compile(r"(?:是|有|为|了|达到|达|到|共|一共|总共|合计|约|大约|大概|增长|增加|提高|上升|下降|减少|降低|"
+                           r"的|都|各|分别|实际|完成|能|可以|年|在)+$")
+_AFTER_UNIT = re.compile(r"\s*(?:万亿|亿|万|千|百)?\s*(?:" + "|".join(
+    re.escape(u) for u in ("万人次", "人次", "平方公里", "平方米", "公里", "万吨", "亿元", "万元", "元", "吨", "斤", "亩",
+                           "个", "家", "户", "人", "名", "位", "项", "件", "套", "辆", "台", "条", "座", "所", "枚",
+                           "块", "场", "次", "艘", "架", "部", "只", "头", "株", "棵", "岁")) + ")?")
+
+
+def measure_term(question: str, terms: list[KeyTerm]) -> KeyTerm | None:
+    """What the question measures: the key term right after the question word and its unit
+    ("多少枚*银牌*", "多少斤*粮食*"), else the last one before it ("旅客*吞吐量*是多少",
+    "*净利润*增长了多少"); None when the question word has no key term beside it."""
+    low = to_simplified(question).lower()
+    asked = list(re.finditer(r"多少|几", low))
+    if not asked or not terms:
+        return None
+    m = asked[-1]
+    after = low[m.end():]
+    after = after[_AFTER_UNIT.match(after).end():]
+    after = re.split(r"[，,。？?；;！!、和及与]", after, maxsplit=1)[0]
+    found = [(after.find(a), t) for t in terms for a in t.alternatives if a and a in after]
+    if found:
+        return min(found, key=lambda x: x[0])[1]
+    before = _BEFORE_ASKED.sub("", low[: m.start()])
+    found = [(before.rfind(a) + len(a), t) for t in terms for a in (t.token,) if a and a in before]
+    if not found:
+        return None
+    end, term = max(found, key=lambda x: (x[0], len(x[1].token)))
+    return term if end >= len(before) - 1 else None
+
+
+def measure_near_figure(text: str, measure: KeyTerm, quantities: list) -> bool:
+    """One of the figures is written in the clause that names what is measured, or right after it
+    ("粮食产量838.6亿斤", "旅客吞吐量…7200万人次"): a figure beside other words measures something else."""
+    clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(text)]
+    low = to_simplified(text).lower()
+    for q in quantities:
+        i = next((k for k, (a, b) in enumerate(clauses) if a <= q.start < b), None)
+        if i is None:
+            continue
+        lo = clauses[i - 1][0] if i > 0 else clauses[i][0]
+        near = low[lo: clauses[i][1]]
+        if any(a in near for a in measure.alternatives) or term_credit(measure, near) >= 0.5:
+            return True
+    return False
 
 
 def restates(question: str, text: str) -> bool:
@@ -130,10 +187,16 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
         quantities = [q for q, span in zip(quantities, _spans(text, quantities)) if not span]
     # a figure of another dimension than the unit asked ("多少亿吨" — "78万户", "多少亿元" — "5年")
     # measures something else
+    if plan.years:
+        quantities = [q for q in quantities if not _dated_elsewhere(text, q, plan.years)]
     dimension = asked_dimension(question)
     if not cues.ASKS_RANK.search(question):  # "第19届", "第11次": an ordinal counts nothing
         quantities = [q for q in quantities if not text[:q.start].endswith("第")]
+    else:  # a place in an order asked: an ordinal answers, in Chinese numerals too ("第四位", "居全国第二")
+        quantities = quantities + _ordinals_in_words(text)
     quantities = [q for q in quantities if same_dimension(dimension, unit_dimension(text[q.end:]))]
+    if dimension != "date" and not cues.ASKS_WHEN.search(question):  # a date answers only "什么时候"
+        quantities = [q for q in quantities if unit_dimension(text[q.end:]) != "date"]
     quantities = _not_of_a_near_indicator(plan.topic or plan.question, text, quantities)
     quantities = _of_the_named_indicator(plan.topic or plan.question, text, quantities)
     if rate and not amount:
@@ -142,6 +205,27 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
     if amount and not rate:  # a per cent, 倍 or 个百分点 is a change, never an amount
         return [q for q in quantities if not q.percent and not re.match(r"\s*(?:倍|个百分点)", text[q.end:])]
     return quantities
+
+
+def _dated_elsewhere(text: str, q, years) -> bool:
+    """The figure's own clause dates it to another year than those asked ("机场按照2025年旅客吞吐量
+    7200万人次…设计" asked of 2023); a year named as a change's baseline ("比2022年增长") does not."""
+    clause_start = max((m.end() for m in re.finditer(r"[，,；;。：:]", text[: q.start])), default=0)
+    lead = cues.BASELINE_NAMED.sub("", text[clause_start: q.start])
+    named = {int(y) for y in cues.YEAR_IN_TEXT.findall(lead)}
+    return bool(named) and not named & set(years)
+
+
+_ORDINAL_WORDS = re.compile(r"第([一二三四五六七八九十]{1,3})")
+
+
+def _ordinals_in_words(text: str) -> list[Quantity]:
+    out = []
+    for m in _ORDINAL_WORDS.finditer(text):
+        value = cn_to_number(m.group(1))
+        if value is not None:
+            out.append(Quantity(m.group(0), float(value), False, m.start(1), m.end(1)))
+    return out
 
 
 def _not_of_a_near_indicator(question: str, text: str, quantities: list) -> list:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from rag.answer_weights import sentence_weights
-from rag.key_terms import KeyTerm, term_credit
+from rag.key_terms import KeyTerm, term_credit, term_matches
 from rag.query_plan import QueryPlan
 from rag.text import cues
 from rag.text.indicators_vocab import load_vocab
@@ -214,6 +214,17 @@ def _term_weights(terms: list[KeyTerm], vocab: frozenset[str] | None, absent_wei
             for t in terms}
 
 
+def _without_headline_words(weights: dict[str, float], terms: list[KeyTerm], meta: DocMeta | None) -> dict[str, float]:
+    """In a document that is no report (a news item), the words its headline shares with the
+    question name what every sentence of it is about — like a report's issuer — not what is asked:
+    they do not count in a sentence's coverage, unless they are all the question has."""
+    if meta is None or meta.is_report or not meta.title:
+        return weights
+    title = to_simplified(meta.title).lower()
+    kept = {k: (0.0 if term_matches(t, title) else weights[k]) for t in terms for k in (t.token,)}
+    return kept if any(kept.values()) else weights
+
+
 def absent_share(terms: list[KeyTerm], vocab: frozenset[str] | None) -> float:
     """The share of the question's word weight that the report never uses (the asker's own words)."""
     if vocab is None:
@@ -234,6 +245,7 @@ def score_sentences(
     for rank, p in enumerate(passages):
         meta = metas.get(p.doc_id)
         tw = _term_weights(terms, vocab.get(p.doc_id) if vocab is not None else None, absent_weight)
+        tw = _without_headline_words(tw, terms, meta)
         total = sum(tw.values()) or 1.0
         prev_low = ""
         sentences = split_passage(p, doc_text(p.doc_id) if doc_text else None)

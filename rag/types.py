@@ -90,6 +90,12 @@ class DocMeta:
         return "，".join(parts)
 
     @property
+    def is_report(self) -> bool:
+        """A report of an issuer (政府工作报告, 工作总结 …), not another kind of document (a news
+        item, a notice: type 其他, no issuer) that may tell of any place and any year."""
+        return bool(self.entity) or self.doc_type != "其他"
+
+    @property
     def display_town(self) -> str:
         return self.display_entity
 

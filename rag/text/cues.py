@@ -28,6 +28,8 @@ Question cues (read in a user's question):
   ASKS_SPAN     the question asks about a span of years ("年均", "五年来", "“十四五”期间")
   PAST_SPAN_ASKED the years just looked back on, asked as a span ("这五年", "过去五年")
   PLAN_NAME     a five-year plan named ("十四五")
+  ASKS_WHEN     the question asks for a date or a time ("什么时候", "哪天", "几月几日"): only then does a date answer
+  PART_OF_YEAR  a part of a year named ("第四季度", "上半年", "前三季度"): a whole year's figure is not its
   ASKS_WHO_WHAT the question asks for a person, a place, a thing ("是谁", "哪支球队", "在哪里", "是什么")
   ASKS_REASON   the question asks why ("为什么", "原因"): an explanation, never a figure
   STRUCTURE     the question asks for a report's own list of priorities/achievements
@@ -151,6 +153,8 @@ PAST_SPAN_ASKED = re.compile(r"(?:这|过去|近)[两三四五六七八九十]�
 PLAN_NAME = re.compile(r"十[一二三四五六七]五")
 # the question itself asks about a span of years ("年均增长多少", "五年来", "“十四五”期间")
 ASKS_SPAN = re.compile(r"(年均|平均|[两三四五六七八九十]年|累计|十[一二三四五六七]五|期间|这些年|历年)")
+ASKS_WHEN = re.compile(r"(什么时候|何时|哪天|哪一天|几月|几日|几号|几点|哪一年|哪年|日期|时间|时候)")
+PART_OF_YEAR = re.compile(r"第?([一二三四1-4]季度|[上下]半年|前[二三两]季度)")
 ASKS_WHO_WHAT = re.compile(r"(谁|哪[个支位家座所里儿国些]?(?![几一二三四五六七八九十两])|什么|何[人地处时])")
 ASKS_REASON = re.compile(r"(为什么|为何|什么原因|原因是|何以|怎么会)")
 STRUCTURE = re.compile(r"(重点工作|主要工作|工作重点|主要任务|重点任务|工作安排|工作部署|工作思路|哪些方面|"

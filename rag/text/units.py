@@ -21,7 +21,7 @@ _DIMENSIONS: dict[str, tuple[str, ...]] = {
     "energy": ("千瓦时", "千瓦", "兆瓦", "吉瓦", "瓦"),
     "age": ("岁",),
     "duration": ("年", "个月", "天", "小时", "分钟"),
-    "date": ("月", "日"),  # a day of the calendar ("10月8日"): it counts nothing
+    "date": ("月", "日", "时"),  # a day or an hour of the calendar ("10月8日", "上午9时"): it counts nothing
     "count": ("万人次", "人次", "人", "名", "位", "家", "户", "个", "栋", "座", "所", "项", "件", "套", "辆",
               "张", "台", "条", "处", "间", "批", "宗", "艘", "架", "只", "头", "株", "棵", "场", "次", "部", "类"),
 }

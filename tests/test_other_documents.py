@@ -1,0 +1,153 @@
+"""Documents that are no report (news items, notices) beside or instead of reports: end-to-end over
+real files (a few news items of the news dev set, ingested into a fresh index), and the rules that
+keep their answers to the year, the quantity and the subject asked — table-driven."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.key_terms import KeyTerm
+
+ROOT = Path(__file__).resolve().parent.parent
+NEWS = ROOT / "eval" / "datasets" / "news"
+
+
+@pytest.fixture(scope="module")
+def news_service(tmp_path_factory, embed_cache_dir):
+    """A fresh index of four news items (two years of one award, two of one company's results)
+    and one seed report."""
+    from conftest import SEEDS, make_settings
+    from ingest.pipeline import ingest_paths
+    from rag.chat import QAService
+    from rag.embed import GovEmbedding
+    from rag.store import ReportStore
+
+    settings = make_settings(tmp_path_factory.mktemp("news"), embed_cache_dir)
+    store = ReportStore(settings)
+    files = [NEWS / f for f in ("a01.txt", "a02.txt", "b01.txt", "b02.txt", "b06.txt")]
+    files.append(sorted(SEEDS.glob("*.txt"))[0])
+    results = ingest_paths(files, settings=settings, store=store, embedder=GovEmbedding.from_settings(settings))
+    assert all(r.status == "ok" for r in results), [r.line() for r in results]
+    return QAService(settings)
+
+
+def test_a_news_item_is_titled_by_its_headline_and_is_no_report(news_service):
+    metas = {m.file: m for m in news_service.catalogue()}
+    assert metas["a01.txt"].title == NEWS.joinpath("a01.txt").read_text(encoding="utf-8").splitlines()[0].strip()
+    assert not metas["a01.txt"].is_report and metas["a01.txt"].year is None
+    assert all(m.is_report for f, m in metas.items() if f[:1] not in "ab")
+
+
+def test_the_answer_names_who_not_the_headline_restating_the_question(news_service):
+    a = news_service.ask("2023年诺贝尔文学奖授予了谁？")
+    assert not a.refused and "福瑟" in a.answer
+    assert a.citations and all(c.file == "a01.txt" for c in a.citations)
+
+
+def test_a_year_no_news_item_speaks_of_is_refused(news_service):
+    a = news_service.ask("比亚迪2021年营业收入是多少？")  # the items tell of 2022 and 2023
+    assert a.refused, a.answer
+
+
+@pytest.mark.parametrize("question, file", [
+    ("比亚迪2023年营业收入是多少？", "b01.txt"),
+    ("比亚迪2022年营业收入是多少？", "b02.txt"),
+])
+def test_each_year_from_its_own_item(news_service, question, file):
+    a = news_service.ask(question)
+    assert not a.refused and a.citations and {c.file for c in a.citations} == {file}, a.answer
+
+
+def test_a_place_no_report_is_about_is_asked_of_the_news_items_never_of_a_report(news_service):
+    a = news_service.ask("北京大兴国际机场位于什么地方？")
+    assert not a.refused and {c.file for c in a.citations} == {"b06.txt"}, a.answer
+
+
+def test_a_figure_beside_other_words_does_not_answer_what_is_measured(news_service):
+    a = news_service.ask("北京大兴国际机场2019年实际完成的旅客吞吐量是多少？")  # only a design target for 2025
+    assert a.refused, a.answer
+
+
+def _terms(*words):
+    return [KeyTerm(w, 1.0, (w,)) for w in words]
+
+
+@pytest.mark.parametrize("question, words, measure", [
+    ("北京大兴国际机场实际完成的旅客吞吐量是多少？", ("大兴", "机场", "旅客", "吞吐量"), "吞吐量"),
+    ("中国体育代表团获得了多少枚银牌？", ("中国", "代表团", "银牌"), "银牌"),  # after the unit
+    ("去年一共打了多少斤粮食？", ("打", "粮食"), "粮食"),
+    ("净利润增长了多少？", ("净利润",), "净利润"),  # a change's verb is skipped
+    ("天津人现在平均能活到多少岁？", ("现在", "平均"), None),  # no key term beside the question word
+])
+def test_what_a_question_measures(question, words, measure):
+    from rag.sentence_choice import measure_term
+
+    got = measure_term(question, _terms(*words))
+    assert (got.token if got else None) == measure
+
+
+@pytest.mark.parametrize("text, measure, near", [
+    ("机场按照2025年旅客吞吐量7200万人次的目标设计。", "吞吐量", True),
+    ("大兴国际机场距天安门广场直线距离约46公里。", "吞吐量", False),
+    ("全年全国居民人均可支配收入30733元。", "支出", False),
+    ("营业收入6023.15亿元，同比增长42.04%；", "收入", True),
+])
+def test_the_measure_written_beside_a_figure(text, measure, near):
+    from rag.sentence_choice import measure_near_figure
+    from rag.text.numbers import find_quantities
+
+    assert measure_near_figure(text, KeyTerm(measure, 1.0, (measure,)), find_quantities(text)) is near
+
+
+@pytest.mark.parametrize("text, years, dated_elsewhere", [
+    ("机场按照2025年旅客吞吐量7200万人次的目标设计", (2023,), True),
+    ("2023年营业收入6023.15亿元", (2023,), False),
+    ("营业收入6023.15亿元，比2022年增长42%", (2023,), False),  # a baseline year dates nothing
+    ("营业收入6023.15亿元", (2023,), False),  # no year in the figure's clause
+])
+def test_a_figure_dated_to_another_year_by_its_clause(text, years, dated_elsewhere):
+    from rag.sentence_choice import _dated_elsewhere
+    from rag.sentence_scoring import real_quantities
+
+    q = real_quantities(text)[0]
+    assert _dated_elsewhere(text, q, years) is dated_elsewhere
+
+
+@pytest.mark.parametrize("question, found", [
+    ("比亚迪2023年第四季度的净利润是多少？", "四季度"),
+    ("上半年GDP增长多少？", "上半年"),
+    ("前三季度进出口总额多少？", "前三季度"),
+    ("2023年净利润是多少？", None),
+])
+def test_part_of_a_year_asked(question, found):
+    from rag.text import cues
+
+    m = cues.PART_OF_YEAR.search(question)
+    assert (m.group(1) if m else None) == found
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("大兴机场什么时候投入运营？", True), ("哪一天开幕？", True), ("旅客吞吐量是多少？", False),
+])
+def test_a_date_answers_only_when_asked(question, asks):
+    from rag.text import cues
+
+    assert bool(cues.ASKS_WHEN.search(question)) is asks
+
+
+@pytest.mark.parametrize("title, is_report, dropped", [
+    ("北京大兴国际机场投入运营", False, {"大兴", "机场"}),  # a news item's headline words: what it is about
+    ("北京大兴国际机场投入运营", True, set()),  # a report's title is left to the report rules
+    ("大兴机场", False, set()),  # every word of the question in the headline: all kept
+])
+def test_a_news_items_headline_words_do_not_count_in_coverage(title, is_report, dropped):
+    from rag.sentence_scoring import _without_headline_words
+    from rag.types import DocMeta
+
+    terms = _terms("大兴", "机场", "吞吐量") if title != "大兴机场" else _terms("大兴", "机场")
+    meta = DocMeta(doc_id="d", file="d.txt", title=title, town=None, town_anonymised=False, region=None, year=None,
+                   period_reviewed=None, period_planned=None, doc_type="政府工作报告" if is_report else "其他")
+    got = _without_headline_words({t.token: 1.0 for t in terms}, terms, meta)
+    assert {k for k, v in got.items() if v == 0.0} == dropped
