@@ -138,6 +138,9 @@ def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: boo
         # a target stated outside the plan part counts when the plan part is unknown, or when it
         # names the planned year ("2026年的目标是…"): the review's own targets are the year before's
         return plan_ctx or (cue and (meta.plan_start is None or f"{meta.period_planned}年" in sentence_text))
+    if not meta.is_report and plan.explicit_intent == "actual":
+        # a document with no plan part (a news item): a target it states is never the outcome asked
+        return not states_target(sentence_text, estimate_is_outcome=True)
     return True
 
 

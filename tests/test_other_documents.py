@@ -16,8 +16,8 @@ NEWS = ROOT / "eval" / "datasets" / "news"
 
 @pytest.fixture(scope="module")
 def news_service(tmp_path_factory, embed_cache_dir):
-    """A fresh index of four news items (two years of one award, two of one company's results)
-    and one seed report."""
+    """A fresh index of six news items (two years of one award, two of one company's results, a
+    statistics release, an airport's opening) and one seed report."""
     from conftest import SEEDS, make_settings
     from ingest.pipeline import ingest_paths
     from rag.chat import QAService
@@ -26,7 +26,7 @@ def news_service(tmp_path_factory, embed_cache_dir):
 
     settings = make_settings(tmp_path_factory.mktemp("news"), embed_cache_dir)
     store = ReportStore(settings)
-    files = [NEWS / f for f in ("a01.txt", "a02.txt", "b01.txt", "b02.txt", "b06.txt")]
+    files = [NEWS / f for f in ("a01.txt", "a02.txt", "b01.txt", "b02.txt", "b03.txt", "b06.txt")]
     files.append(sorted(SEEDS.glob("*.txt"))[0])
     results = ingest_paths(files, settings=settings, store=store, embedder=GovEmbedding.from_settings(settings))
     assert all(r.status == "ok" for r in results), [r.line() for r in results]
@@ -66,7 +66,12 @@ def test_a_place_no_report_is_about_is_asked_of_the_news_items_never_of_a_report
 
 
 def test_a_figure_beside_other_words_does_not_answer_what_is_measured(news_service):
-    a = news_service.ask("北京大兴国际机场2019年实际完成的旅客吞吐量是多少？")  # only a design target for 2025
+    a = news_service.ask("2019年全国居民人均消费支出是多少？")  # the item gives 人均可支配收入 only
+    assert a.refused, a.answer
+
+
+def test_a_target_is_not_the_outcome_asked(news_service):
+    a = news_service.ask("北京大兴国际机场实际完成的旅客吞吐量是多少？")  # only a design target for 2025
     assert a.refused, a.answer
 
 
