@@ -16,7 +16,7 @@ from rag.text import cues, places
 from rag.text.indicators import extract_indicators
 from rag.text.indicators_vocab import load_vocab
 from rag.text.numbers import Quantity, cn_to_number, find_quantities
-from rag.text.tokens import to_simplified
+from rag.text.tokens import proper_names, to_simplified
 from rag.text.units import asked_dimension, same_dimension, unit_dimension
 
 _CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
@@ -46,6 +46,8 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
                   and (measure is None or s.passage.doc_id not in not_reports
                        or measure_near_figure(s.text, measure, kind))
                   and not (levels and _of_wider_territory(s.text, levels.get(s.passage.doc_id), question))]
+    if not_reports:
+        scored = [s for s in scored if s.passage.doc_id not in not_reports or _names_asked_in(s, plan, terms)]
     if (part := cues.PART_OF_YEAR.search(question)) and not cues.PART_OF_YEAR.search(question, part.end()):
         # a quarter or a half asked: only a sentence naming it answers, never the whole year's figure
         scored = [s for s in scored if part.group(1) in s.text]
@@ -125,6 +127,20 @@ def measure_near_figure(text: str, measure: KeyTerm, quantities: list) -> bool:
         if any(a in near for a in measure.alternatives) or term_credit(measure, near) >= 0.5:
             return True
     return False
+
+
+def _names_asked_in(s: Sentence, plan: QueryPlan, terms: list[KeyTerm]) -> bool:
+    """In a news item, a sentence answers only when it (or the sentence before it) names every
+    person, organisation or title the question names, beyond what the item's headline is about ("东京奥运会美国队…" is not answered by the sentence on 中国体育代表团)."""
+    title = to_simplified(s.passage.title or "").lower()
+    for name in proper_names(plan.standalone or plan.question):
+        name = name.lower()
+        if name in title:
+            continue
+        named = [t for t in terms if t.token in name or name in t.token]
+        if named and not any(t.token in s.matched for t in named):
+            return False
+    return True
 
 
 def restates(question: str, text: str) -> bool:

@@ -16,8 +16,9 @@ NEWS = ROOT / "eval" / "datasets" / "news"
 
 @pytest.fixture(scope="module")
 def news_service(tmp_path_factory, embed_cache_dir):
-    """A fresh index of six news items (two years of one award, two of one company's results, a
-    statistics release, an airport's opening) and one seed report."""
+    """A fresh index of seven news items (two years of one award, the close of one Olympic games,
+    two years of one company's results, a statistics release, an airport's opening) and one seed
+    report."""
     from conftest import SEEDS, make_settings
     from ingest.pipeline import ingest_paths
     from rag.chat import QAService
@@ -26,7 +27,7 @@ def news_service(tmp_path_factory, embed_cache_dir):
 
     settings = make_settings(tmp_path_factory.mktemp("news"), embed_cache_dir)
     store = ReportStore(settings)
-    files = [NEWS / f for f in ("a01.txt", "a02.txt", "b01.txt", "b02.txt", "b03.txt", "b06.txt")]
+    files = [NEWS / f for f in ("a01.txt", "a02.txt", "a05.txt", "b01.txt", "b02.txt", "b03.txt", "b06.txt")]
     files.append(sorted(SEEDS.glob("*.txt"))[0])
     results = ingest_paths(files, settings=settings, store=store, embedder=GovEmbedding.from_settings(settings))
     assert all(r.status == "ok" for r in results), [r.line() for r in results]
@@ -68,6 +69,41 @@ def test_a_place_no_report_is_about_is_asked_of_the_news_items_never_of_a_report
 def test_a_figure_beside_other_words_does_not_answer_what_is_measured(news_service):
     a = news_service.ask("2019年全国居民人均消费支出是多少？")  # the item gives 人均可支配收入 only
     assert a.refused, a.answer
+
+
+def test_a_sentence_on_another_team_does_not_answer(news_service):
+    a = news_service.ask("东京奥运会美国队获得了多少枚铜牌？")  # the item counts 中国体育代表团's medals
+    assert a.refused, a.answer
+
+
+@pytest.mark.parametrize("question, text, matched, answers", [
+    ("东京奥运会美国队获得了多少枚铜牌？", "中国体育代表团以38枚金牌、32枚银牌、18枚铜牌共88枚奖牌的成绩位列金牌榜第二",
+     {"铜牌"}, False),
+    ("东京奥运会美国队获得了多少枚铜牌？", "美国队以39枚金牌、41枚银牌、33枚铜牌位列第一", {"美国队", "铜牌"}, True),
+    ("东京奥运会闭幕 中国体育代表团获得多少枚金牌？", "以38枚金牌的成绩位列金牌榜第二", {"金牌"}, True),  # the headline's
+])
+def test_a_news_sentence_names_what_the_question_names(question, text, matched, answers):
+    from rag.query_plan import QueryPlan
+    from rag.sentence_choice import _names_asked_in
+    from rag.sentence_scoring import Sentence
+    from rag.types import Passage
+
+    passage = Passage(chunk_id="n:0", doc_id="n", file="n.txt", title="东京奥运会闭幕 中国体育代表团圆满收官", town="",
+                      region="", year=0, section="", text=text, start=0, end=len(text), chunk_index=0)
+    terms = [KeyTerm(w, 1.0, (w,)) for w in ("东京", "奥运会", "美国队", "中国体育代表团", "金牌", "铜牌")]
+    s = Sentence(passage, 0, len(text), text, matched=frozenset(matched))
+    assert _names_asked_in(s, QueryPlan(question=question, standalone=question, topic=question), terms) is answers
+
+
+@pytest.mark.parametrize("text, names", [
+    ("东京奥运会美国队获得了多少枚铜牌？", ["美国队"]),
+    ("2018年世界杯谁拿了金球奖？", ["世界杯", "金球奖"]),
+    ("2019年中国人均GDP是多少？", []),  # a country is often the unwritten subject: not a name required
+])
+def test_names_a_question_asks_of(text, names):
+    from rag.text.tokens import proper_names
+
+    assert proper_names(text) == names
 
 
 def test_a_target_is_not_the_outcome_asked(news_service):

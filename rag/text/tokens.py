@@ -127,6 +127,19 @@ def nouns(text: str) -> list[str]:
     return [w for w, flag in pseg.lcut(to_simplified(text)) if len(w) >= 2 and (flag.startswith("n") or flag == "vn")]
 
 
+_NAME_TAGS = frozenset({"nr", "nt", "nz"})
+
+
+def proper_names(text: str) -> list[str]:
+    """The names of a text (jieba's part-of-speech tags nr person, nt organisation, nz other proper
+    name) of two characters or more: "美国队", "金球奖", "中国体育代表团". Not places (ns): a
+    country or a region is often the unwritten subject of what is told of it ("全国", "我国")."""
+    import jieba.posseg as pseg
+
+    _jieba()
+    return [w for w, flag in pseg.lcut(to_simplified(text)) if len(w) >= 2 and flag in _NAME_TAGS]
+
+
 # Coordinate compounds: two opposite morphemes joined name the combined quantity ("进出口" =
 # 进口 + 出口, "存贷款" = 存款 + 贷款, "中小学" = 中学 + 小学). A word that begins with the second
 # morpheme, found right after the first, is part of the combined name, not the word itself.
