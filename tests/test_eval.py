@@ -195,6 +195,23 @@ def test_gate_passes_on_the_committed_baseline(seeded_settings, tmp_path, capsys
 
 
 @pytest.mark.slow
+def test_news_gate_passes_on_its_committed_baseline(tmp_path, embed_cache_dir, capsys):
+    """`govqa eval eval/datasets/news_dev.jsonl --check --baseline eval/baseline_news.json` over a
+    fresh index of the news items: documents that are no report keep their measured quality."""
+    from conftest import make_settings
+
+    news = ROOT / "eval" / "datasets"
+    settings = make_settings(tmp_path / "data", embed_cache_dir)
+    code = eval_run.main([str(news / "news_dev.jsonl"), "--check", "--baseline", str(ROOT / "eval" / "baseline_news.json"),
+                          "--docs", str(news / "news"), "--out", str(tmp_path / "out"), "--quiet", "--no-report"],
+                         settings=settings)
+    out = capsys.readouterr().out
+    assert code == 0, out
+    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert results["gate"]["passed"] is True and results["items"] == 72
+
+
+@pytest.mark.slow
 def test_gate_fails_through_the_cli_and_rewrites_the_baseline(seeded_settings, tmp_path, capsys):
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
     # unreachable marks: more than every passage relevant, fewer than no false refusals

@@ -199,6 +199,15 @@ def test_committed_reports_dev_is_the_build_of_its_parts():
     assert [r["id"] for r in rows] == sorted(r["id"] for r in rows)
 
 
+def test_committed_news_dev_is_the_build_of_its_parts_and_verbatim():
+    rows, problems = build_report_set(sorted((DATASETS / "news_parts").glob("*.jsonl")), DATASETS / "news_split.json")
+    assert problems == []
+    assert _rows(DATASETS / "news_dev.jsonl") == rows
+    assert {r["split"] for r in rows} == {"tune", "check"}
+    items, problems = validate_dataset(DATASETS / "news_dev.jsonl", docs_dirs=[DATASETS / "news"])
+    assert problems == [] and len(items) == 72
+
+
 # ------------------------------------------------------------------ the distractor metric
 
 
