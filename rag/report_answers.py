@@ -38,6 +38,14 @@ def structure_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_t
     if len(heads) < 2:  # a part written as paragraphs opening 一是…二是… instead of headings
         heads = [(a, b, "") for a, b in paragraph_items(text, lo, hi)]
     asked = count_asked(plan.topic)
+    if asked:
+        named = enumeration_of(text, lo, hi, asked)
+        if named is not None:
+            # the report names its N areas itself, in one sentence ("做好A、B、…等十方面重点工作")
+            start, end = named
+            n = book.cite(span_passage(meta, text, start, end, "e"), start, end)
+            label = meta.town or side.label or "该报告"
+            return Draft(f"【{label}】{text[start:end].rstrip('。；;')}[{n}]", False, book.citations)
     if asked and len(heads) != asked:
         # "哪九个方面": the report's own nine, not its sections when they are another number
         items = [(a, b, "") for a, b in paragraph_items(text, lo, hi)]
@@ -60,6 +68,25 @@ def count_asked(topic: str) -> int | None:
     """How many items the question says the answer has ("哪九个方面" -> 9); None when it says not."""
     m = _COUNT_ASKED.search(topic)
     return cn_to_number(m.group(1)) if m else None
+
+
+_ENUMERATED = re.compile(r"([^。；;！!？?\n]*?)等([一二三四五六七八九十两]{1,2})(?:个|大|项)?(?:方面|项|件)")
+
+
+def enumeration_of(text: str, lo: int, hi: int, count: int) -> tuple[int, int] | None:
+    """The offsets of the clause in ``text[lo:hi]`` that names ``count`` items itself, joined by
+    、 and closed by "等N方面/项" ("切实做好城市安全、产业转型、…、政府建设等十方面重点工作"); None
+    when no clause there does."""
+    for m in _ENUMERATED.finditer(text, lo, hi):
+        if cn_to_number(m.group(2)) != count:
+            continue
+        clause = re.split(r"[，,：:]", m.group(1))[-1]  # the clause that enumerates
+        items = clause.split("、")
+        if len(items) == count and all(1 <= len(x.strip()) <= 12 for x in items[1:]):
+            start = m.end(1) - len(clause)
+            end = min([j for j in (text.find(ch, m.end(), hi) for ch in "，,。；;\n") if j >= 0] or [hi])
+            return start, end
+    return None
 
 
 _PARAGRAPH_ITEM = re.compile(r"[ \t\u3000]*([一二三四五六七八九十]{1,2})是")

@@ -484,3 +484,20 @@ def test_the_years_targets_are_listed_from_the_reports_own_passage():
     # a field named asks that field's targets, not the list
     plan = analyse_question("安徽2026年就业方面的主要目标有哪些？", [meta])
     assert targets_answer(plan, [(plan.sides[0], [])], {"ah": meta}, lambda _id: text, CitationBook()) is None
+
+
+@pytest.mark.parametrize("text, count, clause", [
+    # the report names its N areas itself, in one clause closed by 等N方面
+    ("着力保安全、促发展、惠民生，切实做好城市安全、产业转型、交通建设、治水提质、深化改革、城市形象、社区发展、"
+     "民生保障、市民素质、政府建设等十方面重点工作，为新区开好局。", 10,
+     "切实做好城市安全、产业转型、交通建设、治水提质、深化改革、城市形象、社区发展、民生保障、市民素质、政府建设等十方面重点工作"),
+    ("重点抓好产业、交通、民生等三个方面工作。", 3, "重点抓好产业、交通、民生等三个方面工作"),
+    # another count, or items that are not a list of short names: none
+    ("重点抓好产业、交通、民生等三个方面工作。", 4, None),
+    ("重点抓好产业等三个方面工作。", 3, None),
+])
+def test_a_reports_own_enumeration_of_n_areas(text, count, clause):
+    from rag.report_answers import enumeration_of
+
+    got = enumeration_of(text, 0, len(text), count)
+    assert (text[got[0]: got[1]] if got else None) == clause
