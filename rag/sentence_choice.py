@@ -10,16 +10,18 @@ from typing import Callable
 from rag.answer_weights import AnswerPolicy
 from rag.key_terms import KeyTerm, term_credit, term_matches
 from rag.query_plan import QueryPlan
+from rag.sentence_measure import measure_near_figure, measure_term, names_asked_in, restates
 from rag.sentence_scoring import Sentence, asked_text, asks_quantity, introduces_list, real_quantities
 from rag.table_question import indicators_named
 from rag.text import cues, places
 from rag.text.indicators import extract_indicators
 from rag.text.indicators_vocab import load_vocab
 from rag.text.numbers import Quantity, cn_to_number, find_quantities
-from rag.text.tokens import proper_names, to_simplified
+from rag.text.sentences import COMMA_CLAUSE
+from rag.text.tokens import to_simplified
 from rag.text.units import asked_dimension, same_dimension, unit_dimension
 
-_CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
+_CLAUSE = COMMA_CLAUSE
 # the words of a clause that only states a change ("同比增长", "比上年下降", "年均增长")
 _BARE_CHANGE = re.compile(r"同比|比上年|比去年|较上年|较去年|年均|分别|增长|下降|提高|减少|上升|增加|降低|达到|为|了|约|近|超过")
 
@@ -47,7 +49,7 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
                        or measure_near_figure(s.text, measure, kind))
                   and not (levels and _of_wider_territory(s.text, levels.get(s.passage.doc_id), question))]
     if not_reports:
-        scored = [s for s in scored if s.passage.doc_id not in not_reports or _names_asked_in(s, plan, terms)]
+        scored = [s for s in scored if s.passage.doc_id not in not_reports or names_asked_in(s, plan, terms)]
     if (part := cues.PART_OF_YEAR.search(question)) and not cues.PART_OF_YEAR.search(question, part.end()):
         # a quarter or a half asked: only a sentence naming it answers, never the whole year's figure
         scored = [s for s in scored if part.group(1) in s.text]
@@ -79,74 +81,6 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
                 picked.append(s)
     picked.sort(key=lambda s: (s.passage.doc_id, s.start))
     return picked
-
-
-# words between what is measured and the question word ("吞吐量*是*多少", "净利润*增长了*多少")
-_BEFORE_ASKED = re.compile(r"(?:是|有|为|了|达到|达|到|共|一共|总共|合计|约|大约|大概|增长|增加|提高|上升|下降|减少|降低|"
-                           r"的|都|各|分别|实际|完成|能|可以|年|在)+$")
-_AFTER_UNIT = re.compile(r"\s*(?:万亿|亿|万|千|百)?\s*(?:" + "|".join(
-    re.escape(u) for u in ("万人次", "人次", "平方公里", "平方米", "公里", "万吨", "亿元", "万元", "元", "吨", "斤", "亩",
-                           "个", "家", "户", "人", "名", "位", "项", "件", "套", "辆", "台", "条", "座", "所", "枚",
-                           "块", "场", "次", "艘", "架", "部", "只", "头", "株", "棵", "岁")) + ")?")
-
-
-def measure_term(question: str, terms: list[KeyTerm]) -> KeyTerm | None:
-    """What the question measures: the key term right after the question word and its unit
-    ("多少枚*银牌*", "多少斤*粮食*"), else the last one before it ("旅客*吞吐量*是多少",
-    "*净利润*增长了多少"); None when the question word has no key term beside it."""
-    low = to_simplified(question).lower()
-    asked = list(re.finditer(r"多少|几", low))
-    if not asked or not terms:
-        return None
-    m = asked[-1]
-    after = low[m.end():]
-    after = after[_AFTER_UNIT.match(after).end():]
-    after = re.split(r"[，,。？?；;！!、和及与]", after, maxsplit=1)[0]
-    found = [(after.find(a), t) for t in terms for a in t.alternatives if a and a in after]
-    if found:
-        return min(found, key=lambda x: x[0])[1]
-    before = _BEFORE_ASKED.sub("", low[: m.start()])
-    found = [(before.rfind(a) + len(a), t) for t in terms for a in (t.token,) if a and a in before]
-    if not found:
-        return None
-    end, term = max(found, key=lambda x: (x[0], len(x[1].token)))
-    return term if end >= len(before) - 1 else None
-
-
-def measure_near_figure(text: str, measure: KeyTerm, quantities: list) -> bool:
-    """One of the figures is written in the clause that names what is measured, or right after it
-    ("粮食产量838.6亿斤", "旅客吞吐量…7200万人次"): a figure beside other words measures something else."""
-    clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(text)]
-    low = to_simplified(text).lower()
-    for q in quantities:
-        i = next((k for k, (a, b) in enumerate(clauses) if a <= q.start < b), None)
-        if i is None:
-            continue
-        lo = clauses[i - 1][0] if i > 0 else clauses[i][0]
-        near = low[lo: clauses[i][1]]
-        if any(a in near for a in measure.alternatives) or term_credit(measure, near) >= 0.5:
-            return True
-    return False
-
-
-def _names_asked_in(s: Sentence, plan: QueryPlan, terms: list[KeyTerm]) -> bool:
-    """In a news item, a sentence answers only when it (or the sentence before it) names every
-    person, organisation or title the question names, beyond what the item's headline is about ("东京奥运会美国队…" is not answered by the sentence on 中国体育代表团)."""
-    title = to_simplified(s.passage.title or "").lower()
-    for name in proper_names(plan.standalone or plan.question):
-        name = name.lower()
-        if name in title:
-            continue
-        named = [t for t in terms if t.token in name or name in t.token]
-        if named and not any(t.token in s.matched for t in named):
-            return False
-    return True
-
-
-def restates(question: str, text: str) -> bool:
-    """The sentence's words are the question's, but for two characters at most (a verb: 揭晓, 举行)."""
-    asked = set(to_simplified(question))
-    return len({c for c in to_simplified(text) if "\u4e00" <= c <= "\u9fff" and c not in asked}) <= 2
 
 
 def asks_figure(plan: QueryPlan) -> bool:
@@ -201,15 +135,15 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
     if not cues.ASKS_SPAN.search(question):
         # a total or an average over several years answers no single year's figure
         quantities = [q for q, span in zip(quantities, _spans(text, quantities)) if not span]
-    # a figure of another dimension than the unit asked ("多少亿吨" — "78万户", "多少亿元" — "5年")
-    # measures something else
-    if plan.years:
+    if plan.years:  # a figure its own clause dates to another year is that year's
         quantities = [q for q in quantities if not _dated_elsewhere(text, q, plan.years)]
-    dimension = asked_dimension(question)
     if not cues.ASKS_RANK.search(question):  # "第19届", "第11次": an ordinal counts nothing
         quantities = [q for q in quantities if not text[:q.start].endswith("第")]
     else:  # a place in an order asked: an ordinal answers, in Chinese numerals too ("第四位", "居全国第二")
         quantities = quantities + _ordinals_in_words(text)
+    # a figure of another dimension than the unit asked ("多少亿吨" — "78万户", "多少亿元" — "5年")
+    # measures something else
+    dimension = asked_dimension(question)
     quantities = [q for q in quantities if same_dimension(dimension, unit_dimension(text[q.end:]))]
     if dimension != "date" and not cues.ASKS_WHEN.search(question):  # a date answers only "什么时候"
         quantities = [q for q in quantities if unit_dimension(text[q.end:]) != "date"]
@@ -263,8 +197,8 @@ def _not_of_a_near_indicator(question: str, text: str, quantities: list) -> list
 
 def _of_the_named_indicator(question: str, text: str, quantities: list) -> list:
     """When the question names an indicator of the vocabulary, a sentence that never writes that
-    indicator's name (or one of its synonyms, maybe with a one-character qualifier inside) answers only with the figures the indicator extractor
-    reads as that indicator's. A figure beside a neighbouring quantity ("有进出口实绩的企业数量增长7%"
+    indicator's name (or one of its synonyms, maybe with a one-character qualifier inside) answers
+    only with the figures the indicator extractor reads as that indicator's. A figure beside a neighbouring quantity ("有进出口实绩的企业数量增长7%"
     for 进出口总额, "农民就地就近就业856万人" for 城镇新增就业, "工业产值" for 工业增加值) is another
     measure."""
     named = indicators_named(question)
@@ -311,7 +245,6 @@ def _indicator_statements(text: str) -> tuple[tuple[int, int, str], ...]:
 def _forms_of(name: str) -> tuple[str, ...]:
     info = load_vocab()["indicators"].get(name, {})
     return tuple(n.upper() for n in (name, *info.get("synonyms", ())))
-
 
 
 def _spans(text: str, quantities: list) -> list[bool]:

@@ -221,7 +221,7 @@ def test_indicators_named(question, phrases):
     ("2022年世界杯冠军是哪支球队？", "阿根廷队夺得2022年世界杯冠军", False),
 ])
 def test_a_sentence_restating_the_question(question, text, restated):
-    from rag.sentence_choice import restates
+    from rag.sentence_measure import restates
 
     assert restates(question, text) is restated
 

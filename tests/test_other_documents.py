@@ -84,7 +84,7 @@ def test_a_sentence_on_another_team_does_not_answer(news_service):
 ])
 def test_a_news_sentence_names_what_the_question_names(question, text, matched, answers):
     from rag.query_plan import QueryPlan
-    from rag.sentence_choice import _names_asked_in
+    from rag.sentence_measure import names_asked_in
     from rag.sentence_scoring import Sentence
     from rag.types import Passage
 
@@ -92,7 +92,7 @@ def test_a_news_sentence_names_what_the_question_names(question, text, matched, 
                       region="", year=0, section="", text=text, start=0, end=len(text), chunk_index=0)
     terms = [KeyTerm(w, 1.0, (w,)) for w in ("东京", "奥运会", "美国队", "中国体育代表团", "金牌", "铜牌")]
     s = Sentence(passage, 0, len(text), text, matched=frozenset(matched))
-    assert _names_asked_in(s, QueryPlan(question=question, standalone=question, topic=question), terms) is answers
+    assert names_asked_in(s, QueryPlan(question=question, standalone=question, topic=question), terms) is answers
 
 
 @pytest.mark.parametrize("text, names", [
@@ -123,7 +123,7 @@ def _terms(*words):
     ("天津人现在平均能活到多少岁？", ("现在", "平均"), None),  # no key term beside the question word
 ])
 def test_what_a_question_measures(question, words, measure):
-    from rag.sentence_choice import measure_term
+    from rag.sentence_measure import measure_term
 
     got = measure_term(question, _terms(*words))
     assert (got.token if got else None) == measure
@@ -136,7 +136,7 @@ def test_what_a_question_measures(question, words, measure):
     ("营业收入6023.15亿元，同比增长42.04%；", "收入", True),
 ])
 def test_the_measure_written_beside_a_figure(text, measure, near):
-    from rag.sentence_choice import measure_near_figure
+    from rag.sentence_measure import measure_near_figure
     from rag.text.numbers import find_quantities
 
     assert measure_near_figure(text, KeyTerm(measure, 1.0, (measure,)), find_quantities(text)) is near

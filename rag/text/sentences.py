@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 SENTENCE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’\"'」』)）]*|\n|$)")
 CLAUSE = re.compile(r"[^，,、：:]*(?:[，,、：:]|$)")
+# a clause up to a comma or a colon, an enumeration joined by 、 kept whole ("A、B分别增长x、y")
+COMMA_CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,84 @@
+"""What a question measures and names, read in a candidate sentence: the word naming what is
+measured ("旅客吞吐量是多少") and whether a figure is written beside it; the persons and
+organisations asked of, and whether the sentence names them; a sentence that only restates a
+who/what question. Used by sentence_choice for documents that are no report (news items), where the
+indicator vocabulary does not speak for a figure, and for who/what questions everywhere."""
+
+from __future__ import annotations
+
+import re
+
+from rag.key_terms import KeyTerm, term_credit
+from rag.query_plan import QueryPlan
+from rag.sentence_scoring import Sentence
+from rag.text.sentences import COMMA_CLAUSE
+from rag.text.tokens import proper_names, to_simplified
+
+_CLAUSE = COMMA_CLAUSE
+# words between what is measured and the question word ("吞吐量*是*多少", "净利润*增长了*多少")
+_BEFORE_ASKED = re.compile(r"(?:是|有|为|了|达到|达|到|共|一共|总共|合计|约|大约|大概|增长|增加|提高|上升|下降|减少|降低|"
+                           r"的|都|各|分别|实际|完成|能|可以|年|在)+$")
+_AFTER_UNIT = re.compile(r"\s*(?:万亿|亿|万|千|百)?\s*(?:" + "|".join(
+    re.escape(u) for u in ("万人次", "人次", "平方公里", "平方米", "公里", "万吨", "亿元", "万元", "元", "吨", "斤", "亩",
+                           "个", "家", "户", "人", "名", "位", "项", "件", "套", "辆", "台", "条", "座", "所", "枚",
+                           "块", "场", "次", "艘", "架", "部", "只", "头", "株", "棵", "岁")) + ")?")
+
+
+def measure_term(question: str, terms: list[KeyTerm]) -> KeyTerm | None:
+    """What the question measures: the key term right after the question word and its unit
+    ("多少枚*银牌*", "多少斤*粮食*"), else the last one before it ("旅客*吞吐量*是多少",
+    "*净利润*增长了多少"); None when the question word has no key term beside it."""
+    low = to_simplified(question).lower()
+    asked = list(re.finditer(r"多少|几", low))
+    if not asked or not terms:
+        return None
+    m = asked[-1]
+    after = low[m.end():]
+    after = after[_AFTER_UNIT.match(after).end():]
+    after = re.split(r"[，,。？?；;！!、和及与]", after, maxsplit=1)[0]
+    found = [(after.find(a), t) for t in terms for a in t.alternatives if a and a in after]
+    if found:
+        return min(found, key=lambda x: x[0])[1]
+    before = _BEFORE_ASKED.sub("", low[: m.start()])
+    found = [(before.rfind(a) + len(a), t) for t in terms for a in (t.token,) if a and a in before]
+    if not found:
+        return None
+    end, term = max(found, key=lambda x: (x[0], len(x[1].token)))
+    return term if end >= len(before) - 1 else None
+
+
+def measure_near_figure(text: str, measure: KeyTerm, quantities: list) -> bool:
+    """One of the figures is written in the clause that names what is measured, or right after it
+    ("粮食产量838.6亿斤", "旅客吞吐量…7200万人次"): a figure beside other words measures something else."""
+    clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(text)]
+    low = to_simplified(text).lower()
+    for q in quantities:
+        i = next((k for k, (a, b) in enumerate(clauses) if a <= q.start < b), None)
+        if i is None:
+            continue
+        lo = clauses[i - 1][0] if i > 0 else clauses[i][0]
+        near = low[lo: clauses[i][1]]
+        if any(a in near for a in measure.alternatives) or term_credit(measure, near) >= 0.5:
+            return True
+    return False
+
+
+def names_asked_in(s: Sentence, plan: QueryPlan, terms: list[KeyTerm]) -> bool:
+    """In a news item, a sentence answers only when it (or the sentence before it) names every
+    person, organisation or title the question names, beyond what the item's headline is about
+    ("东京奥运会美国队…" is not answered by the sentence on 中国体育代表团)."""
+    title = to_simplified(s.passage.title or "").lower()
+    for name in proper_names(plan.standalone or plan.question):
+        name = name.lower()
+        if name in title:
+            continue
+        named = [t for t in terms if t.token in name or name in t.token]
+        if named and not any(t.token in s.matched for t in named):
+            return False
+    return True
+
+
+def restates(question: str, text: str) -> bool:
+    """The sentence's words are the question's, but for two characters at most (a verb: 揭晓, 举行)."""
+    asked = set(to_simplified(question))
+    return len({c for c in to_simplified(text) if "\u4e00" <= c <= "\u9fff" and c not in asked}) <= 2
