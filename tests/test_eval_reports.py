@@ -208,6 +208,11 @@ def test_committed_news_dev_is_the_build_of_its_parts_and_verbatim():
     assert problems == [] and len(items) == 72
 
 
+def test_held_out_seed_questions_are_valid_and_verbatim():
+    items, problems = validate_dataset(DATASETS / "seeds_blind.jsonl", docs_dirs=[DATASETS.parent.parent / "seeds"])
+    assert problems == [] and len(items) == 30
+
+
 # ------------------------------------------------------------------ the distractor metric
 
 
