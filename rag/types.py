@@ -92,8 +92,10 @@ class DocMeta:
     @property
     def is_report(self) -> bool:
         """A report of an issuer (政府工作报告, 工作总结 …), not another kind of document (a news
-        item, a notice: type 其他, no issuer) that may tell of any place and any year."""
-        return bool(self.entity) or self.doc_type != "其他"
+        item, a notice: type 其他, no issuer, no year it reviews or plans) that may tell of any place
+        and any year."""
+        return bool(self.entity) or self.doc_type != "其他" or bool(self.year or self.period_reviewed
+                                                                    or self.period_planned)
 
     @property
     def display_town(self) -> str:

@@ -192,3 +192,17 @@ def test_a_news_items_headline_words_do_not_count_in_coverage(title, is_report, 
                    period_reviewed=None, period_planned=None, doc_type="政府工作报告" if is_report else "其他")
     got = _without_headline_words({t.token: 1.0 for t in terms}, terms, meta)
     assert {k for k, v in got.items() if v == 0.0} == dropped
+
+
+@pytest.mark.parametrize("entity, doc_type, year, reviewed, is_report", [
+    (None, "其他", None, None, False),  # a news item
+    (None, "政府工作报告", None, None, True),  # an anonymised report
+    ("杜桥镇", "其他", None, None, True),  # an issuer named
+    (None, "其他", 2024, 2023, True),  # a report that names no kind but reviews a year
+])
+def test_what_is_a_report(entity, doc_type, year, reviewed, is_report):
+    from rag.types import DocMeta
+
+    meta = DocMeta(doc_id="d", file="d.txt", title="", town=None, town_anonymised=False, region=None, year=year,
+                   period_reviewed=reviewed, period_planned=None, doc_type=doc_type, entity=entity)
+    assert meta.is_report is is_report
