@@ -118,11 +118,8 @@ def of_the_years_asked(plan: QueryPlan, evidence: Evidence, metas: dict[str, Doc
         return evidence
     asked = re.compile("|".join(rf"(?<!\d){y}(?!\d)" for y in plan.years))
 
-    def of_another_year(doc_id: str) -> bool:
-        meta = metas.get(doc_id)
-        if meta is None or meta.year or meta.period_reviewed or meta.period_planned:
-            return False
-        return not asked.search(doc_text(doc_id) or "")
-
-    return [(side, [p for p in passages if not of_another_year(p.doc_id)]) for side, passages in evidence]
+    undated = {p.doc_id for _, passages in evidence for p in passages
+               if p.doc_id in metas and not metas[p.doc_id].is_report}
+    elsewhere = {d for d in undated if not asked.search(doc_text(d) or "")}  # each document read once
+    return [(side, [p for p in passages if p.doc_id not in elsewhere]) for side, passages in evidence]
 

@@ -18,7 +18,7 @@ from rag.text.indicators import extract_indicators
 from rag.text.indicators_vocab import load_vocab
 from rag.text.numbers import Quantity, cn_to_number, find_quantities
 from rag.text.sentences import COMMA_CLAUSE
-from rag.text.tokens import to_simplified
+from rag.text.tokens import proper_names, to_simplified
 from rag.text.units import asked_dimension, same_dimension, unit_dimension
 
 _CLAUSE = COMMA_CLAUSE
@@ -49,7 +49,8 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
                        or measure_near_figure(s.text, measure, kind))
                   and not (levels and _of_wider_territory(s.text, levels.get(s.passage.doc_id), question))]
     if not_reports:
-        scored = [s for s in scored if s.passage.doc_id not in not_reports or names_asked_in(s, plan, terms)]
+        names = proper_names(plan.standalone or plan.question)
+        scored = [s for s in scored if s.passage.doc_id not in not_reports or names_asked_in(s, names, terms)]
     if (part := cues.PART_OF_YEAR.search(question)) and not cues.PART_OF_YEAR.search(question, part.end()):
         # a quarter or a half asked: only a sentence naming it answers, never the whole year's figure
         scored = [s for s in scored if part.group(1) in s.text]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 from rag.key_terms import KeyTerm, term_credit
-from rag.query_plan import QueryPlan
 from rag.sentence_scoring import Sentence
 from rag.text.sentences import COMMA_CLAUSE
 from rag.text.tokens import proper_names, to_simplified
@@ -63,12 +62,13 @@ def measure_near_figure(text: str, measure: KeyTerm, quantities: list) -> bool:
     return False
 
 
-def names_asked_in(s: Sentence, plan: QueryPlan, terms: list[KeyTerm]) -> bool:
+def names_asked_in(s: Sentence, names: list[str], terms: list[KeyTerm]) -> bool:
     """In a news item, a sentence answers only when it (or the sentence before it) names every
-    person, organisation or title the question names, beyond what the item's headline is about
-    ("东京奥运会美国队…" is not answered by the sentence on 中国体育代表团)."""
+    person, organisation or title the question names (``names``: :func:`proper_names` of the
+    question) beyond what the item's headline is about ("东京奥运会美国队…" is not answered by the
+    sentence on 中国体育代表团)."""
     title = to_simplified(s.passage.title or "").lower()
-    for name in proper_names(plan.standalone or plan.question):
+    for name in names:
         name = name.lower()
         if name in title:
             continue

@@ -83,8 +83,8 @@ def test_a_sentence_on_another_team_does_not_answer(news_service):
     ("东京奥运会闭幕 中国体育代表团获得多少枚金牌？", "以38枚金牌的成绩位列金牌榜第二", {"金牌"}, True),  # the headline's
 ])
 def test_a_news_sentence_names_what_the_question_names(question, text, matched, answers):
-    from rag.query_plan import QueryPlan
     from rag.sentence_measure import names_asked_in
+    from rag.text.tokens import proper_names
     from rag.sentence_scoring import Sentence
     from rag.types import Passage
 
@@ -92,7 +92,7 @@ def test_a_news_sentence_names_what_the_question_names(question, text, matched, 
                       region="", year=0, section="", text=text, start=0, end=len(text), chunk_index=0)
     terms = [KeyTerm(w, 1.0, (w,)) for w in ("东京", "奥运会", "美国队", "中国体育代表团", "金牌", "铜牌")]
     s = Sentence(passage, 0, len(text), text, matched=frozenset(matched))
-    assert names_asked_in(s, QueryPlan(question=question, standalone=question, topic=question), terms) is answers
+    assert names_asked_in(s, proper_names(question), terms) is answers
 
 
 @pytest.mark.parametrize("text, names", [
