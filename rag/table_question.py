@@ -130,14 +130,15 @@ def find_indicator(question: str, family_hint: str | None = None) -> FoundIndica
     return None
 
 
-def indicators_named(question: str) -> list[tuple[str, tuple[str, ...]]]:
+@lru_cache(maxsize=256)
+def indicators_named(question: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Every vocabulary form a question names, with the indicators each may mean, in order
     ("进出口和实际使用外资各增长多少" names two); an indicator named as what a share is taken of
-    ("占GDP的比例") is not asked."""
+    ("占GDP的比例") is not asked. Cached: every candidate sentence of one question asks it again."""
     pattern, table, _ = _forms()
     q = to_simplified(question).upper()
-    return [(m.group(0), table[m.group(0)]) for m in pattern.finditer(q) if table.get(m.group(0))
-            and not (_SHARE_OF_BEFORE.search(q[: m.start()]) or _SHARE_OF_AFTER.match(q[m.end():]))]
+    return tuple((m.group(0), table[m.group(0)]) for m in pattern.finditer(q) if table.get(m.group(0))
+                 and not (_SHARE_OF_BEFORE.search(q[: m.start()]) or _SHARE_OF_AFTER.match(q[m.end():])))
 
 
 _SHARE_OF_BEFORE = re.compile(r"占(?:全[国省市区县镇])?$")
