@@ -13,7 +13,7 @@ from rag.text import cues
 from rag.text.indicators_vocab import load_vocab
 from rag.text.numbers import find_quantities
 from rag.text.sentences import split_sentences
-from rag.text.tokens import to_simplified
+from rag.text.tokens import opening_name, to_simplified
 from rag.types import DocMeta, Passage
 
 
@@ -261,7 +261,9 @@ def score_sentences(
                 prev_low = low
                 continue  # report text addressing the reader with instructions is data, never an answer
             # words of the sentence before count at 0.7: "台风利奇马…。…派出3000多人" answers both
-            credits = {t.token: max(term_credit(t, low), 0.7 * term_credit(t, prev_low)) for t in terms}
+            # unless it names its own subject ("美国队同样获得…" after "中国体育代表团以…")
+            carried = 0.0 if prev_low and opening_name(s.text) else 0.7
+            credits = {t.token: max(term_credit(t, low), carried * term_credit(t, prev_low)) for t in terms}
             prev_low = low
             matched = frozenset(k for k, v in credits.items() if v >= 0.5)
             coverage = sum(tw[t.token] * credits[t.token] for t in terms) / total

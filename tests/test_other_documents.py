@@ -106,6 +106,37 @@ def test_names_a_question_asks_of(text, names):
     assert proper_names(text) == names
 
 
+@pytest.mark.parametrize("text, name", [
+    ("美国队同样获得40枚金牌，另有44枚银牌", "美国队"),  # names its own subject
+    ("比亚迪全年营业收入4240.61亿元", "比亚迪"),
+    ("全市在建工地有1万多个", ""),  # no name: the subject carries over
+    ("我们向大家表示诚恳歉意", ""),
+    ("射击选手杨倩在女子10米气步枪比赛中夺冠", ""),  # the name is not the opening word
+    ("福田区全年拆除违建72万平方米", ""),  # a place is no name here (often the unwritten subject)
+])
+def test_the_name_a_sentence_opens_with(text, name):
+    from rag.text.tokens import opening_name
+
+    assert opening_name(text) == name
+
+
+def test_a_sentence_naming_its_own_subject_does_not_borrow_the_one_before():
+    from rag.query_plan import QueryPlan
+    from rag.sentence_scoring import score_sentences
+    from rag.types import Passage
+
+    text = ("中国体育代表团以40枚金牌、27枚银牌、24枚铜牌共91枚奖牌的成绩收官。"
+            "美国队同样获得40枚金牌，另有44枚银牌和42枚铜牌。")
+    passage = Passage(chunk_id="n:0", doc_id="n", file="n.txt", title="巴黎奥运会落下帷幕", town="", region="",
+                      year=0, section="", text=text, start=0, end=len(text), chunk_index=0)
+    q = "中国体育代表团获得了多少枚银牌？"
+    plan = QueryPlan(question=q, standalone=q, topic=q, wants_number=True)
+    scored = score_sentences(plan, [passage], _terms("中国体育代表团", "获得", "银牌"), {})
+    assert scored[0].text.startswith("中国体育代表团"), [s.text for s in scored]
+    other = next(s for s in scored if s.text.startswith("美国队"))
+    assert "中国体育代表团" not in other.matched
+
+
 def test_a_target_is_not_the_outcome_asked(news_service):
     a = news_service.ask("北京大兴国际机场实际完成的旅客吞吐量是多少？")  # only a design target for 2025
     assert a.refused, a.answer

@@ -140,6 +140,19 @@ def proper_names(text: str) -> list[str]:
     return [w for w, flag in pseg.lcut(to_simplified(text)) if len(w) >= 2 and flag in _NAME_TAGS]
 
 
+@functools.lru_cache(maxsize=65536)
+def opening_name(text: str) -> str:
+    """The proper name a sentence opens with, as its own subject ("美国队同样获得…", "比亚迪全年…"),
+    else "": a sentence naming its own subject does not carry over the one before it."""
+    import jieba.posseg as pseg
+
+    _jieba()
+    head = to_simplified(text.lstrip())[:12]
+    for w, flag in pseg.lcut(head):
+        return w if len(w) >= 2 and flag in _NAME_TAGS else ""
+    return ""
+
+
 # Coordinate compounds: two opposite morphemes joined name the combined quantity ("进出口" =
 # 进口 + 出口, "存贷款" = 存款 + 贷款, "中小学" = 中学 + 小学). A word that begins with the second
 # morpheme, found right after the first, is part of the combined name, not the word itself.
