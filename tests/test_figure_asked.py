@@ -67,6 +67,8 @@ def test_a_wider_territorys_figure_does_not_answer_for_the_report(text, level, q
     ("“十四五”时期，全市", True),
     ("十三五期间，新区", True),
     ("这五年，我们深入践行", True),
+    ("——这五年，综合实力大幅跃升", True),  # a paragraph led by a dash, as lists of the years are
+    ("——这一年，我们", False),
     ("这一年，我们", False),
     ("过去一年，我们", False),
     ("2025年，全省", False),

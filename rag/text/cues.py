@@ -145,7 +145,7 @@ SPAN_FIGURE = re.compile(r"(年均|平均每年|(?:[两三四五六七八九十]
                          r"[^，,。；;：:]{0,14}$")
 # a paragraph that looks back on several years at once ("五年来，…", "“十四五”时期，…"): its
 # figures are totals or averages of the span, not one year's
-SPAN_PARAGRAPH = re.compile(r"^\s*(?:(?:过去|这)[两三四五六七八九十]年|近?[两三四五六七八九十]年(?:来|间|中)|"
+SPAN_PARAGRAPH = re.compile(r"^[\s—－-]*(?:(?:过去|这)[两三四五六七八九十]年|近?[两三四五六七八九十]年(?:来|间|中)|"
                             r"“?十[一二三四五六七]五”?(?:时期|期间|以来))")
 # the years just looked back on, asked as a span ("这五年", "过去五年", "五年来")
 PAST_SPAN_ASKED = re.compile(r"(?:这|过去|近)[两三四五六七八九十]年|[两三四五六七八九十]年(?:来|以来)")
