@@ -51,6 +51,10 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
     if not_reports:
         names = proper_names(plan.standalone or plan.question)
         scored = [s for s in scored if s.passage.doc_id not in not_reports or names_asked_in(s, names, terms)]
+    if cues.ASKS_FROM_TO.search(question) and any(cues.FROM_TO.search(s.text) for s in scored):
+        # a figure before and after a change asked: the sentence writing both answers, not one
+        # giving the latest figure alone ("高铁里程突破3400公里" for "从多少公里增加到了多少公里")
+        scored = [s for s in scored if cues.FROM_TO.search(s.text)]
     if (part := cues.PART_OF_YEAR.search(question)) and not cues.PART_OF_YEAR.search(question, part.end()):
         # a quarter or a half asked: only a sentence naming it answers, never the whole year's figure
         scored = [s for s in scored if part.group(1) in s.text]

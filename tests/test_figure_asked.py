@@ -238,3 +238,30 @@ def test_who_compares_only_before_a_comparative(question, compares):
     from rag.text import cues
 
     assert bool(cues.COMPARISON.search(question)) is compares
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("三甲医院从多少家增加到多少家？", True),
+    ("增值税税率从多少降到多少？", True),
+    ("这个门槛是从多少提上来的？", True),
+    ("高铁里程从多少公里增加到了多少公里？", True),
+    ("高铁里程增加了多少公里？", False),
+    ("从哪一年开始实施？", False),
+])
+def test_a_question_asking_before_and_after_a_change(question, asks):
+    from rag.text.cues import ASKS_FROM_TO
+
+    assert bool(ASKS_FROM_TO.search(question)) is asks
+
+
+@pytest.mark.parametrize("text, writes", [
+    ("高铁里程由2110公里增至3055公里", True),
+    ("起征点从月销售额3万元提高到10万元", True),
+    ("人均预期寿命从2020年的82.4岁提升至83.9岁", True),
+    ("高铁里程突破3400公里", False),  # the latest figure alone
+    ("从源头到末端加强治理", False),
+])
+def test_a_sentence_writing_a_figure_before_and_after(text, writes):
+    from rag.text.cues import FROM_TO
+
+    assert bool(FROM_TO.search(text)) is writes

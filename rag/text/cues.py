@@ -25,6 +25,8 @@ Question cues (read in a user's question):
   SPAN_FIGURE   a figure over several years, written before it in its clause ("五年…65亿吨", "年均增长7%")
   REFERS_BACK   a sentence referring back to what precedes it ("以上问题…"): it closes a list
   SPAN_PARAGRAPH a paragraph looking back on several years ("五年来，…"): its figures are the span's
+  ASKS_FROM_TO  the question asks for a figure before and after a change ("从多少提高到多少")
+  FROM_TO       a sentence writes a figure before and after a change ("由2110公里增至3055公里")
   ASKS_SPAN     the question asks about a span of years ("年均", "五年来", "“十四五”期间")
   PAST_SPAN_ASKED the years just looked back on, asked as a span ("这五年", "过去五年")
   PLAN_NAME     a five-year plan named ("十四五")
@@ -152,6 +154,8 @@ PAST_SPAN_ASKED = re.compile(r"(?:这|过去|近)[两三四五六七八九十]�
 # a five-year plan named ("十四五")
 PLAN_NAME = re.compile(r"十[一二三四五六七]五")
 # the question itself asks about a span of years ("年均增长多少", "五年来", "“十四五”期间")
+ASKS_FROM_TO = re.compile(r"[从由]多少[^，,。？?；;]{0,12}?(?:到|至)[了]?多少|[从由]多少[^，,。？?；;]{0,6}?(?:提|降|涨|增|减|升|调)")
+FROM_TO = re.compile(r"[从由][^，,。；;]{0,24}?\d[^，,。；;]{0,24}?(?:到|至)[^，,。；;]{0,8}?\d")
 ASKS_SPAN = re.compile(r"(年均|平均|[两三四五六七八九十]年|累计|十[一二三四五六七]五|期间|这些年|历年)")
 ASKS_WHEN = re.compile(r"(什么时候|何时|哪天|哪一天|几月|几日|几号|几点|哪一年|哪年|日期|时间|时候)")
 PART_OF_YEAR = re.compile(r"第?([一二三四1-4]季度|[上下]半年|前[二三两]季度)")
