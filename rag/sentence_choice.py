@@ -155,8 +155,12 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
     quantities = _not_of_a_near_indicator(plan.topic or plan.question, text, quantities)
     quantities = _of_the_named_indicator(plan.topic or plan.question, text, quantities)
     if rate and not amount:
+        # a change asked ("涨了多少") is also answered by the amount written right after the change
+        # verb ("每月提高183元"); a growth rate asked ("增速", "百分之几") only by a per cent
+        change = bool(cues.ASKS_CHANGE.search(question))
         return [q for q in quantities if q.percent or re.match(r"\s*(?:倍|个百分点)", text[q.end:])
-                or re.search(r"(?:倍|个百分点)", q.text)]
+                or re.search(r"(?:倍|个百分点)", q.text)
+                or (change and cues.CHANGE_AMOUNT_BEFORE.search(text[max(0, q.start - 6): q.start]))]
     if amount and not rate:  # a per cent, 倍 or 个百分点 is a change, never an amount
         return [q for q in quantities if not q.percent and not re.match(r"\s*(?:倍|个百分点)", text[q.end:])]
     return quantities

@@ -123,6 +123,12 @@ def test_a_lead_line_opens_the_paragraph_after_it(doc, opening):
     ("一般公共预算收入一共多少", "一般公共预算收入累计完成3.7万亿元", []),
     # a run of figures joined by 、 shares the span marked before its first
     ("固定资产投资增长多少", "地区生产总值、固定资产投资分别年均增长16.3%、11.2%，当年增长3%", ["3%"]),
+    # a change asked: also the amount written right after the change verb, not a level
+    ("最低工资标准涨了多少", "最低工资标准每月提高183元，达到2100元", ["183"]),
+    ("最低工资标准涨了多少", "最低工资标准提高到2100元", []),
+    ("地区生产总值增长了多少", "地区生产总值5.67万亿元、增长5.4%", ["5.4%"]),
+    # a growth rate asked: only a per cent
+    ("最低工资标准的增幅是多少", "最低工资标准每月提高183元", []),
 ])
 def test_figures_of_the_kind_asked(question, text, figures):
     from rag.query import analyse_question

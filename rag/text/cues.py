@@ -27,6 +27,8 @@ Question cues (read in a user's question):
   SPAN_PARAGRAPH a paragraph looking back on several years ("五年来，…"): its figures are the span's
   ASKS_FROM_TO  the question asks for a figure before and after a change ("从多少提高到多少")
   FROM_TO       a sentence writes a figure before and after a change ("由2110公里增至3055公里")
+  ASKS_CHANGE   the question asks how much something changed: a per cent, or the amount of the change
+  CHANGE_AMOUNT_BEFORE a change verb right before a figure ("每月提高183元"): the figure is the change
   ASKS_SPAN     the question asks about a span of years ("年均", "五年来", "“十四五”期间")
   PAST_SPAN_ASKED the years just looked back on, asked as a span ("这五年", "过去五年")
   PLAN_NAME     a five-year plan named ("十四五")
@@ -134,6 +136,11 @@ ASKS_OUTCOME = re.compile(r"(实际|完成了|实现了|达到了|最后|结果|
 ASKS_RATE = re.compile(r"(增长了?多少|增速|增幅|涨幅|涨了多少|降了多少|下降了?多少|提高了?多少|百分之几|百分点|"
                        r"率[^，。？?]{0,6}(?:是|为|在|定在|达到|控制在)?[^，。？?]{0,4}(?:多少|几)|"
                        r"率(?:最高|最低|更高|更低|排))")
+# the question asks how much something changed, which a report writes as a per cent or as the amount
+# of the change ("最低工资标准每月提高183元"); unlike a growth rate asked ("增速", "百分之几")
+ASKS_CHANGE = re.compile(r"(增长|涨|降|下降|提高|增加|减少|降低|上调|下调)了?多少")
+# a figure written right after a change verb is the amount of the change ("增加30元", "提高到" is not)
+CHANGE_AMOUNT_BEFORE = re.compile(r"(?:提高|增加|增长|下降|减少|降低|上涨|上调|下调|涨|降)(?:了|约|近|超过|逾)?$")
 ASKS_AMOUNT = re.compile(r"(总量|规模|一共|总共|合计|共计|多少(?:亿|万|千)?(?:元|美元|人|吨|斤|家|个|件|公里|亩|套|辆|张|所|项)|"
                          r"多少(?:钱|人)|[几多]个|多大)")
 PARTICLES = re.compile(r"[了过着和与及跟或的]")
