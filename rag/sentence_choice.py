@@ -18,7 +18,7 @@ from rag.text.indicators import extract_indicators
 from rag.text.indicators_vocab import load_vocab
 from rag.text.numbers import Quantity, cn_to_number, find_quantities
 from rag.text.sentences import COMMA_CLAUSE
-from rag.text.tokens import proper_names, to_simplified
+from rag.text.tokens import names_beyond, proper_names, to_simplified
 from rag.text.units import asked_dimension, same_dimension, unit_dimension
 
 _CLAUSE = COMMA_CLAUSE
@@ -51,6 +51,11 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
     if not_reports:
         names = proper_names(plan.standalone or plan.question)
         scored = [s for s in scored if s.passage.doc_id not in not_reports or names_asked_in(s, names, terms)]
+        if cues.ASKS_WHO.search(question):
+            # who is asked: a sentence of a news item answers only when it names someone the question
+            # does not ("中国体育代表团以40枚金牌…" gives no one for "首枚金牌是由谁获得的")
+            asked = plan.standalone or plan.question
+            scored = [s for s in scored if s.passage.doc_id not in not_reports or names_beyond(s.text, asked)]
     if cues.ASKS_FROM_TO.search(question) and any(cues.FROM_TO.search(s.text) for s in scored):
         # a figure before and after a change asked: the sentence writing both answers, not one
         # giving the latest figure alone ("高铁里程突破3400公里" for "从多少公里增加到了多少公里")

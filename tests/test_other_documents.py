@@ -137,6 +137,41 @@ def test_a_sentence_naming_its_own_subject_does_not_borrow_the_one_before():
     assert "中国体育代表团" not in other.matched
 
 
+@pytest.mark.parametrize("text, question, names", [
+    ("射击选手杨倩在女子10米气步枪比赛中夺得首金", "东京奥运会首金是谁拿的？", ("杨倩",)),
+    ("将2024年诺贝尔文学奖授予韩国作家韩江", "2024年诺贝尔文学奖授予了哪位作家？", ("韩江",)),
+    ("金牌数追平了2012年伦敦奥运会创造的最佳战绩", "东京奥运会首金是谁拿的？", ()),  # a place as a modifier
+    # the only name is the one the question gives: no one is named who answers
+    ("中国体育代表团以38枚金牌的成绩位列金牌榜第二", "中国体育代表团的最后一枚金牌是谁获得的？", ()),
+])
+def test_the_names_a_sentence_gives_beyond_the_question(text, question, names):
+    from rag.text.tokens import names_beyond
+
+    assert names_beyond(text, question) == names
+
+
+@pytest.mark.parametrize("text, answers", [
+    ("中国体育代表团以40枚金牌的成绩收官，金牌数创造了境外参赛的最好成绩。", False),  # names no one new
+    ("射击选手黄雨婷和盛李豪在混合团体10米气步枪比赛中获得首枚金牌。", True),
+])
+def test_who_in_a_news_item_is_answered_by_a_sentence_naming_someone(text, answers):
+    from rag.answer_weights import AnswerPolicy
+    from rag.query import analyse_question
+    from rag.sentence_choice import choose_sentences
+    from rag.sentence_scoring import Sentence
+    from rag.types import Passage
+
+    plan = analyse_question("巴黎奥运会中国体育代表团的首枚金牌是由谁获得的？", [])
+    p = Passage(chunk_id="n:0", doc_id="n", file="n.txt", title="巴黎奥运会落下帷幕", town="", region="", year=0,
+                section="", text=text, start=0, end=len(text), chunk_index=0)
+    s = Sentence(p, 0, len(text), text, matched=frozenset({"中国体育代表团", "金牌"}))
+    s.coverage, s.score = 1.0, 1.0
+    terms = _terms("中国体育代表团", "首枚", "金牌", "获得")
+    chosen = choose_sentences(plan, [s], terms, AnswerPolicy(min_coverage=0.1, min_figure_coverage=0.0),
+                              not_reports=frozenset({"n"}))
+    assert bool(chosen) is answers
+
+
 def test_a_target_is_not_the_outcome_asked(news_service):
     a = news_service.ask("北京大兴国际机场实际完成的旅客吞吐量是多少？")  # only a design target for 2025
     assert a.refused, a.answer

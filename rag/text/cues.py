@@ -29,6 +29,7 @@ Question cues (read in a user's question):
   FROM_TO       a sentence writes a figure before and after a change ("由2110公里增至3055公里")
   ASKS_CHANGE   the question asks how much something changed: a per cent, or the amount of the change
   CHANGE_AMOUNT_BEFORE a change verb right before a figure ("每月提高183元"): the figure is the change
+  ASKS_WHO      the question asks for a person, a team or a winner ("谁", "哪位")
   ASKS_SPAN     the question asks about a span of years ("年均", "五年来", "“十四五”期间")
   PAST_SPAN_ASKED the years just looked back on, asked as a span ("这五年", "过去五年")
   PLAN_NAME     a five-year plan named ("十四五")
@@ -164,6 +165,8 @@ PLAN_NAME = re.compile(r"十[一二三四五六七]五")
 ASKS_FROM_TO = re.compile(r"[从由]多少[^，,。？?；;]{0,12}?(?:到|至)[了]?多少|[从由]多少[^，,。？?；;]{0,6}?(?:提|降|涨|增|减|升|调)")
 FROM_TO = re.compile(r"[从由][^，,。；;]{0,24}?\d[^，,。；;]{0,24}?(?:到|至)[^，,。；;]{0,8}?\d")
 ASKS_SPAN = re.compile(r"(年均|平均|[两三四五六七八九十]年|累计|十[一二三四五六七]五|期间|这些年|历年)")
+# the question asks for a person (or a team, a winner): "谁", "哪位", "何人"
+ASKS_WHO = re.compile(r"谁|哪位|何人")
 ASKS_WHEN = re.compile(r"(什么时候|何时|哪天|哪一天|几月|几日|几号|几点|哪一年|哪年|日期|时间|时候)")
 PART_OF_YEAR = re.compile(r"第?([一二三四1-4]季度|[上下]半年|前[二三两]季度)")
 ASKS_WHO_WHAT = re.compile(r"(谁|哪[个支位家座所里儿国些]?(?![几一二三四五六七八九十两])|什么|何[人地处时])")

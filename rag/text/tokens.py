@@ -141,6 +141,27 @@ def proper_names(text: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=65536)
+def names_beyond(text: str, question: str) -> tuple[str, ...]:
+    """The names a text writes that the question does not: what a sentence answering "谁" must give.
+    jieba's nr person in every variant, nt organisation, nz other proper name; a place (ns) only as
+    the head of its phrase, not as a modifier of the noun after it ("伦敦奥运会", "韩国作家"): a
+    person's name is sometimes read as a place ("作家韩江")."""
+    import jieba.posseg as pseg
+
+    _jieba()
+    asked = to_simplified(question)
+    words = pseg.lcut(to_simplified(text))
+    out = []
+    for i, (w, flag) in enumerate(words):
+        if len(w) < 2 or w in asked or flag[:2] not in ("nr", "nt", "nz", "ns"):
+            continue
+        if flag.startswith("ns") and i + 1 < len(words) and (words[i + 1].flag[:1] in ("n", "j") or words[i + 1].flag == "vn"):
+            continue
+        out.append(w)
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=65536)
 def opening_name(text: str) -> str:
     """The proper name a sentence opens with, as its own subject ("美国队同样获得…", "比亚迪全年…"),
     else "": a sentence naming its own subject does not carry over the one before it."""
