@@ -268,8 +268,19 @@ def _spans(text: str, quantities: list) -> list[bool]:
     out: list[bool] = []
     for i, q in enumerate(quantities):
         joined = i > 0 and re.fullmatch(r"\s*[、和及与]\s*", text[quantities[i - 1].end: q.start])
-        out.append(out[-1] if joined else bool(cues.SPAN_FIGURE.search(text[: q.start])))
+        out.append(out[-1] if joined else bool(cues.SPAN_FIGURE.search(text[: q.start]))
+                   or _in_a_span_told(text[: q.start]))
     return out
+
+
+def _in_a_span_told(before: str) -> bool:
+    """A clause opening with a span of years ("五年生产原煤65亿吨，…，保供电煤20亿吨") tells the
+    clauses after it in that sentence too, until one names a single year ("…，2025年增长5.4%")."""
+    opening = None
+    for m in _CLAUSE.finditer(before):
+        if cues.SPAN_OPENING.match(before, m.start()):
+            opening = m.start()
+    return opening is not None and not cues.SINGLE_YEAR_NAMED.search(before, opening + 2)
 
 
 def trim_sentence(s: Sentence, terms: list[KeyTerm], wants_number: bool) -> tuple[int, int]:

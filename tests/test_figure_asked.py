@@ -271,3 +271,20 @@ def test_a_sentence_writing_a_figure_before_and_after(text, writes):
     from rag.text.cues import FROM_TO
 
     assert bool(FROM_TO.search(text)) is writes
+
+
+@pytest.mark.parametrize("text, spans", [
+    # a clause opening with a span tells the clauses after it in the sentence
+    ("能源保供彰显山西担当，五年生产原煤65亿吨，占全国近三成，为24个省份保供电煤20亿吨。", [True, True, True]),
+    # … until one names a single year
+    ("十四五期间，地区生产总值年均增长5.5%，2025年增长5.4%。", [True, False]),
+    ("五年来，新增就业50万人，全年新增就业10万人。", [True, False]),
+    # "累计" may total one year: it tells only its own clause
+    ("累计排查安全隐患326件，下发整改通知单166个。", [True, False]),
+    ("全年规上原煤产量13.05亿吨、增长2.1%。", [False, False]),
+])
+def test_the_figures_a_span_of_years_tells(text, spans):
+    from rag.sentence_choice import _spans
+    from rag.sentence_scoring import real_quantities
+
+    assert _spans(text, real_quantities(text)) == spans

@@ -153,6 +153,11 @@ NAMED_GROUP = re.compile(r"[“\"]?(?P<n>[二三四五六七八九十两]{1,2})(
 # written before the figure in its clause: it answers no single year's question
 SPAN_FIGURE = re.compile(r"(年均|平均每年|(?:[两三四五六七八九十]|(?<![\d.])(?:[2-9]|1\d))年(?:来|间|内|中)?|累计|十[一二三四五六七]五)"
                          r"[^，,。；;：:]{0,14}$")
+# a clause opening with a span of years ("五年生产原煤65亿吨", "十四五期间，…"); not "累计", which may
+# total one year
+SPAN_OPENING = re.compile(r"\s*(?:(?:过去|这|近)?[两三四五六七八九十]年(?:来|间|中|内)?|“?十[一二三四五六七]五”?(?:时期|期间|以来)?)")
+# a single year named: ends what a span opening tells
+SINGLE_YEAR_NAMED = re.compile(r"\d{4}年(?!代|[—-]|至|到)|全年|今年|去年|当年|上年|一年来|过去一年")
 # a paragraph that looks back on several years at once ("五年来，…", "“十四五”时期，…"): its
 # figures are totals or averages of the span, not one year's
 SPAN_PARAGRAPH = re.compile(r"^[\s—－-]*(?:(?:过去|这)[两三四五六七八九十]年|近?[两三四五六七八九十]年(?:来|间|中)|"
