@@ -119,12 +119,14 @@ def find_indicator(question: str, family_hint: str | None = None) -> FoundIndica
             return FoundIndicator(names[0], m.group(0))
         growth = [n for n in names if families.get(n) == "percent"]
         totals = [n for n in names if families.get(n) != "percent"]
-        cue = bool(GROWTH_AFTER.match(q[m.end():])) or bool(GROWTH_ASKED.search(q))
+        # what follows the name, past a gloss in brackets ("财政收入（一般公共预算收入）各是多少")
+        after = re.sub(r"^[（(][^）)]{0,24}[）)]", "", q[m.end():])
+        cue = bool(GROWTH_AFTER.match(after)) or bool(GROWTH_ASKED.search(q))
         wants_growth = cue or family_hint == "percent"
         chosen = cue or family_hint is not None or bool(TOTAL_ASKED.search(q))
         pick = (growth if wants_growth else totals) or list(names)
         others = () if chosen else tuple(n for n in (totals + growth)[:2] if n != pick[0])
-        if wants_growth and totals and AMOUNT_AFTER.match(q[m.end():]) and not GROWTH_AFTER.match(q[m.end():]):
+        if wants_growth and totals and AMOUNT_AFTER.match(after) and not GROWTH_AFTER.match(after):
             others = (totals[0],)  # "GDP各是多少？哪个增长更快？": the amount too
         return FoundIndicator(pick[0], m.group(0), others)
     return None

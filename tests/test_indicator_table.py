@@ -167,6 +167,17 @@ def test_indicator_in_a_question(phrase, expected):
     assert (found.name if found else None) == expected
 
 
+@pytest.mark.parametrize("question, name, siblings", [
+    ("深圳和广州2022年GDP各是多少？哪个增长更快？", "地区生产总值增长", ("地区生产总值",)),
+    # a gloss in brackets after the name does not hide what follows it
+    ("龙岗区和光明区的财政收入（一般公共预算收入）各是多少？增速谁最快？", "一般公共预算收入增长", ("一般公共预算收入",)),
+    ("龙岗区和光明区的财政收入（一般公共预算收入）增速谁最快？", "一般公共预算收入增长", ()),
+])
+def test_an_amount_asked_beside_a_growth(question, name, siblings):
+    found = find_indicator(question)
+    assert (found.name, found.siblings) == (name, siblings)
+
+
 # ---------------------------------------------------------------------------- answers across reports
 def test_ranking_names_the_top_cites_every_value_and_names_coverage(snap):
     a = answer_question("哪个省2026年GDP增长目标最高？", snap)
