@@ -286,4 +286,16 @@ def introduces_list(s: Sentence) -> bool:
     follows it is enumerated ("…还面临不少问题和挑战。一是…")."""
     if re.search(r"[：:]|[“\"]?[一二三四五六七八九十两几]个[\u4e00-\u9fff]{1,4}[”\"]?[。：:]?$|如下|包括", s.text):
         return True
-    return bool(cues.ITEM_START.match(s.following.lstrip()))
+    return bool(cues.ITEM_START.match(s.following.lstrip())) or _leads_its_paragraph(s)
+
+
+_TOPIC_SENTENCE = 16  # a paragraph's topic sentence is short: "扎实办好民生实事。", "基层治理方面。"
+
+
+def _leads_its_paragraph(s: Sentence) -> bool:
+    """A short sentence without figures that opens a paragraph going on after it ("扎实办好民生实事。
+    提高农村最低生活保障标准。为10万名残疾人…"): its topic, the paragraph's sentences its items."""
+    text = s.text.strip()
+    return (len(text) <= _TOPIC_SENTENCE and not re.search(r"\d", text) and bool(s.opening)
+            and text.startswith(s.opening.strip()[: min(len(text), 6)])
+            and bool(s.following.strip()) and not s.following.startswith("\n"))

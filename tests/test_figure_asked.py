@@ -288,3 +288,24 @@ def test_the_figures_a_span_of_years_tells(text, spans):
     from rag.sentence_scoring import real_quantities
 
     assert _spans(text, real_quantities(text)) == spans
+
+
+@pytest.mark.parametrize("doc, sentence, introduces", [
+    # a short topic sentence opening a paragraph that goes on: its sentences are the items
+    ("（六）民生\n扎实办好民生实事。提高农村低保标准。建设100个养老服务站点。\n着力稳就业。", "扎实办好民生实事。", True),
+    ("基层治理方面。深化小组议事会制度。坚持和发展工作法。\n", "基层治理方面。", True),
+    # the paragraph ends with it: nothing follows to list
+    ("（六）民生\n扎实办好民生实事。\n着力稳就业。", "扎实办好民生实事。", False),
+    # not the paragraph's opening sentence
+    ("（六）民生\n全年工作有序推进。扎实办好民生实事。提高农村低保标准。\n", "扎实办好民生实事。", False),
+    # a long sentence is no topic sentence
+    ("坚持教育优先发展战略，全年教育投入72.9亿元。完成7个学校项目。\n", "坚持教育优先发展战略，全年教育投入72.9亿元。", False),
+])
+def test_a_sentence_introducing_a_list(doc, sentence, introduces):
+    from rag.sentence_scoring import introduces_list, split_passage
+    from rag.types import Passage
+
+    p = Passage(chunk_id="c", doc_id="d", file="d.txt", title="", town="", region="", year=2026, section="",
+                text=doc, start=0, end=len(doc), chunk_index=0)
+    s = next(x for x in split_passage(p, doc) if x.text == sentence)
+    assert introduces_list(s) is introduces
