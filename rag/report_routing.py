@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from rag.query_plan import Intent, Side
+from rag.text import places
 from rag.types import DocMeta
 
 
@@ -40,7 +41,7 @@ def docs_for(catalogue: list[DocMeta], *, towns=(), regions=(), years=(), report
     for m in catalogue:
         if towns and m.entity not in towns:
             continue
-        if regions and m.region not in regions and not set(regions) & set(m.parent):
+        if regions and m.region not in regions and not set(regions) & set(m.parent) and not _headline_names(m, regions):
             continue
         if years and not {m.year, m.period_reviewed, m.period_planned} & set(years):
             continue
@@ -48,6 +49,12 @@ def docs_for(catalogue: list[DocMeta], *, towns=(), regions=(), years=(), report
             continue
         ids.add(m.doc_id)
     return ids
+
+
+def _headline_names(m: DocMeta, regions) -> bool:
+    """A document that is no report (a news item) has no issuer: the place its text names most is
+    only a guess, so one its headline names is its place too ("上海2023年经济运行数据出炉")."""
+    return not m.is_report and bool(m.title) and any(places.strip_suffix(r) in m.title for r in regions if r)
 
 
 def report_label(meta: DocMeta) -> str:

@@ -134,6 +134,23 @@ def test_a_side_whose_reports_do_not_cover_the_year_says_so():
     assert town_sides(catalogue, ["南山区"], [], target=False)[0].doc_ids == frozenset({"ns"})
 
 
+def test_a_news_item_is_of_the_place_its_headline_names():
+    from rag.report_routing import docs_for
+
+    def news(doc_id, title, region):
+        return DocMeta(doc_id=doc_id, file=f"{doc_id}.txt", title=title, town=None, town_anonymised=False,
+                       region=region, year=None, period_reviewed=None, period_planned=None, doc_type="其他")
+
+    catalogue = [news("gdp", "上海2023年经济运行数据出炉", None), news("expo", "首届进口博览会圆满落幕", "上海"),
+                 news("tour", "春节假期旅游市场情况", None), _level_meta("深圳市", "city")]
+    assert docs_for(catalogue, regions=["上海"]) == {"gdp", "expo"}
+    # a report's place is its issuer's, never its title's words
+    assert docs_for([DocMeta(doc_id="sz", file="sz.txt", title="深圳市政府工作报告（上海路片区）", town=None,
+                             town_anonymised=False, region="广东", year=2023, period_reviewed=2022,
+                             period_planned=2023, doc_type="report", entity="深圳市", level="city")],
+                    regions=["上海"]) == set()
+
+
 @pytest.mark.parametrize("question,sides", [
     # the State Council named outright is a side beside the other issuers; an issuer without a
     # report of the year is an empty side (it says so), never filled from another year
