@@ -10,7 +10,7 @@ from typing import Callable
 from rag.answer_weights import AnswerPolicy
 from rag.key_terms import KeyTerm, term_credit, term_matches
 from rag.query_plan import QueryPlan
-from rag.sentence_measure import measure_near_figure, measure_term, names_asked_in, restates
+from rag.sentence_measure import measure_near_figure, measure_term, measured_phrase, names_asked_in, restates
 from rag.sentence_scoring import Sentence, asked_text, asks_quantity, introduces_list, real_quantities
 from rag.table_question import indicators_named
 from rag.text import cues, places
@@ -42,11 +42,14 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
         scored = [s for s in scored if places.mentions(plan.within, s.text)]
     if asks_figure(plan):
         measure = measure_term(question, terms) if not_reports else None
+        phrase = measured_phrase(question, terms) if not_reports else []
         scored = [s for s in scored if (kind := figures_of_kind_asked(plan, s.text))
                   and (asks_span or not cues.SPAN_PARAGRAPH.match(s.opening))
                   and figure_coverage(s, terms, kind) >= policy.min_figure_coverage
                   and (measure is None or s.passage.doc_id not in not_reports
                        or measure_near_figure(s.text, measure, kind))
+                  and (len(phrase) < 2 or s.passage.doc_id not in not_reports  # every qualifier written
+                       or all(t.token in s.matched for t in phrase))
                   and not (levels and _of_wider_territory(s.text, levels.get(s.passage.doc_id), question))]
     if not_reports:
         names = proper_names(plan.standalone or plan.question)

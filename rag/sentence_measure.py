@@ -46,6 +46,48 @@ def measure_term(question: str, terms: list[KeyTerm]) -> KeyTerm | None:
     return term if end >= len(before) - 1 else None
 
 
+# words giving a figure's scope, not what it measures ("我国户籍人口城镇化率": 户籍 qualifies, 我国 not)
+_SCOPE_WORD = re.compile(r"^(?:我国|全国|中国|国内|国外|全球|世界|全市|全省|全区|全县|全镇|本届|本次|全年|今年|去年|当年)$")
+
+
+def measured_phrase(question: str, terms: list[KeyTerm]) -> list[KeyTerm]:
+    """The words naming what is measured, written together right before the question word
+    ("国庆档电影票房是多少" -> 国庆, 电影票房; "户籍人口城镇化率是多少" -> 户籍, 人口, 城镇化率):
+    each qualifier narrows it, so only a sentence writing all of them answers (not "春节档电影票房",
+    "常住人口城镇化率"). Light words (档, 辆) are not required. The walk back stops at a scope word
+    or a verb (春节假期|全国国内旅游收入, 换算成|美元). Empty when the measured word follows the
+    question word ("多少枚银牌") or none is found."""
+    low = to_simplified(question).lower()
+    asked = list(re.finditer(r"多少|几", low))
+    if not asked or not terms:
+        return []
+    m = asked[-1]
+    after = low[m.end():]
+    after = re.split(r"[，,。？?；;！!、和及与]", after[_AFTER_UNIT.match(after).end():], maxsplit=1)[0]
+    if any(a and a in after for t in terms for a in t.alternatives):
+        return []
+    before = _BEFORE_ASKED.sub("", low[: m.start()])
+    run: list[KeyTerm] = []
+    while before:
+        before = before.rstrip("的")
+        found = [t for t in terms if t.token and before.endswith(t.token.lower())]
+        if not found:
+            break
+        term = max(found, key=lambda t: len(t.token))
+        if _SCOPE_WORD.match(term.token) or _is_verb(term.token):
+            break  # what comes before the scope ("春节假期|全国国内旅游收入") or a verb is no qualifier
+        run.append(term)
+        before = before[: -len(term.token)]
+    return [t for t in run if t.weight >= 0.5]
+
+
+def _is_verb(word: str) -> bool:
+    import jieba.posseg as pseg
+
+    words = pseg.lcut(word)
+    return bool(words) and words[0].flag in ("v", "vd")  # a verb phrase opens with its verb (换算成)
+
+
 def measure_near_figure(text: str, measure: KeyTerm, quantities: list) -> bool:
     """One of the figures is written in the clause that names what is measured, or right after it
     ("粮食产量838.6亿斤", "旅客吞吐量…7200万人次"): a figure beside other words measures something else."""

@@ -272,3 +272,24 @@ def test_what_is_a_report(entity, doc_type, year, reviewed, is_report):
     meta = DocMeta(doc_id="d", file="d.txt", title="", town=None, town_anonymised=False, region=None, year=year,
                    period_reviewed=reviewed, period_planned=None, doc_type=doc_type, entity=entity)
     assert meta.is_report is is_report
+
+
+@pytest.mark.parametrize("question, words, phrase", [
+    ("2022年我国户籍人口城镇化率是多少？", ("我国", "户籍", "人口", "城镇化率"), ["城镇化率", "人口", "户籍"]),
+    ("2023年国庆档电影票房是多少？", ("国庆", "档", "电影票房"), ["电影票房", "国庆"]),  # 档 is light
+    # the scope ends it: what comes before is the time or the place
+    ("2023年春节假期全国国内旅游收入是多少？", ("春节", "假期", "全国", "国内", "旅游收入"), ["旅游收入"]),
+    ("2019年人均GDP换算成美元大约有多少？", ("人均gdp", "换算", "美元"), ["美元"]),  # a verb ends it
+    ("中国体育代表团获得了多少枚银牌？", ("中国体育代表团", "获得", "银牌"), []),  # measured after the question word
+])
+def test_the_words_naming_what_is_measured(question, words, phrase):
+    from rag.sentence_measure import measured_phrase
+
+    terms = [KeyTerm(w, 0.3 if len(w) == 1 else 2.0, (w,)) for w in words]
+    assert [t.token for t in measured_phrase(question, terms)] == phrase
+
+
+def test_a_figure_of_a_differently_qualified_measure_does_not_answer(news_service):
+    # the item gives the company's 新能源汽车销量 only, never one of its 燃油汽车
+    a = news_service.ask("比亚迪2022年燃油汽车销量是多少辆？")
+    assert a.refused, a.answer
