@@ -25,6 +25,15 @@ from rag.text.tokens import occurs_as_word
     ("来旅游的人有多少", "游客"),
     ("GDP多少", "地区生产总值"),             # from the indicator vocabulary
     ("研发投入占GDP的比重", "研发投入强度"),   # the possessive 的 is optional
+    # statistics releases and company results
+    ("这家公司去年赚了多少钱", "净利润"),
+    ("新车一共卖出去多少辆", "销量"),
+    ("从国外买回来的东西值多少钱", "进口"),
+    ("去年出生了多少新生宝宝", "出生人口"),
+    ("过年放假那几天出门游玩的人次", "春节"),
+    ("过年放假那几天出门游玩的人次", "假期"),
+    ("春运期间火车拉了多少乘客", "铁路"),
+    ("春运期间火车拉了多少乘客", "旅客"),
 ])
 def test_everyday_words_expand_to_the_reports_terms(question, official):
     assert official in expand_terms(question)
