@@ -19,7 +19,8 @@ from rag.cite import ValidationReport, renumber, validate_answer
 from rag.config import RetrievalSettings, Settings, disable_phone_home
 from rag.draft import Draft
 from rag.embed import GovEmbedding
-from rag.evidence import Evidence, Gatherer, IndexGatherer, naming_the_place_inside, of_the_years_asked
+from rag.evidence import (Evidence, Gatherer, IndexGatherer, naming_the_place_inside, of_the_edition_asked,
+                          of_the_years_asked)
 from rag.query import analyse_question
 from rag.query_plan import QueryPlan
 from rag.report_spans import with_targets_passage
@@ -200,6 +201,7 @@ class QAService:
         metas = {m.doc_id: m for m in self.catalogue()}
         evidence = naming_the_place_inside(plan, with_targets_passage(plan, evidence, metas, self.store.get_doc_text))
         evidence = of_the_years_asked(plan, evidence, metas, self.store.get_doc_text)
+        evidence = of_the_edition_asked(plan.standalone or plan.question, evidence, metas, self.store.get_doc_text)
         timings["retrieve"] = (time.perf_counter() - t) * 1000
         index = self.store.bm25()
 

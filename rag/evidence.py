@@ -13,6 +13,7 @@ from rag.retrieve import retrieve
 from rag.sentence_scoring import asked_part
 from rag.store import ReportStore
 from rag.text.cues import REPORT_REF
+from rag.text.numbers import cn_to_number
 from rag.text.places import mentions, strip_suffix
 from rag.types import DocMeta, Passage
 
@@ -123,3 +124,31 @@ def of_the_years_asked(plan: QueryPlan, evidence: Evidence, metas: dict[str, Doc
     elsewhere = {d for d in undated if not asked.search(doc_text(d) or "")}  # each document read once
     return [(side, [p for p in passages if p.doc_id not in elsewhere]) for side, passages in evidence]
 
+
+# an edition of an event: "第二届", "第19届", "首届"
+_EDITION = re.compile(r"(首|第[一二三四五六七八九十百零〇\d]+)(届|次会议)")
+
+
+def of_the_edition_asked(question: str, evidence: Evidence, metas: dict[str, DocMeta],
+                         doc_text: Callable[[str], str | None]) -> Evidence:
+    """A question about one edition of an event ("第二届进博会") is not answered by a document that
+    is no report telling of other editions only ("首届进博会圆满落幕"): its figures are another
+    edition's, as another year's would be. A document naming no edition at all is kept."""
+    asked = {_edition_number(m) for m in _EDITION.finditer(question)}
+    if not asked:
+        return evidence
+    items = {p.doc_id for _, passages in evidence for p in passages
+             if p.doc_id in metas and not metas[p.doc_id].is_report}
+    other = set()
+    for d in items:
+        told = {_edition_number(m) for m in _EDITION.finditer((metas[d].title or "") + "\n" + (doc_text(d) or ""))}
+        if told and not told & asked:
+            other.add(d)
+    return [(side, [p for p in passages if p.doc_id not in other]) for side, passages in evidence]
+
+
+def _edition_number(m: re.Match) -> tuple[int | None, str]:
+    """An edition as (its number, what it numbers): "首届" and "第一届" are one edition."""
+    word = m.group(1)
+    n = 1 if word == "首" else (int(word[1:]) if word[1:].isdigit() else cn_to_number(word[1:]))
+    return (int(n) if n is not None else None, m.group(2))

@@ -293,3 +293,22 @@ def test_a_figure_of_a_differently_qualified_measure_does_not_answer(news_servic
     # the item gives the company's 新能源汽车销量 only, never one of its 燃油汽车
     a = news_service.ask("比亚迪2022年燃油汽车销量是多少辆？")
     assert a.refused, a.answer
+
+
+@pytest.mark.parametrize("question, told, kept", [
+    ("第19届亚运会中国代表团获得多少枚金牌？", "第18届亚运会在雅加达闭幕。中国代表团获得132枚金牌。", False),
+    ("第十九届亚运会中国代表团获得多少枚金牌？", "第19届亚运会在杭州闭幕。中国代表团获得201枚金牌。", True),
+    ("第二届进博会的意向成交额是多少？", "首届进博会圆满落幕，累计意向成交578.3亿美元。", False),
+    ("第一届进博会的意向成交额是多少？", "首届进博会圆满落幕，累计意向成交578.3亿美元。", True),
+    ("第二届进博会的意向成交额是多少？", "进博会意向成交711.3亿美元。", True),  # names no edition: kept
+])
+def test_an_item_of_another_edition_is_no_evidence(question, told, kept):
+    from rag.evidence import of_the_edition_asked
+    from rag.types import DocMeta, Passage
+
+    meta = DocMeta(doc_id="n", file="n.txt", title="闭幕", town=None, town_anonymised=False, region=None, year=None,
+                   period_reviewed=None, period_planned=None, doc_type="其他")
+    p = Passage(chunk_id="n:0", doc_id="n", file="n.txt", title="闭幕", town="", region="", year=0, section="",
+                text=told, start=0, end=len(told), chunk_index=0)
+    out = of_the_edition_asked(question, [(None, [p])], {"n": meta}, lambda d: told)
+    assert bool(out[0][1]) is kept
