@@ -75,8 +75,9 @@ def render_quotes(picked: list[Sentence], terms, plan, book: CitationBook, doc_t
                 n = book.cite(p, a, b)
                 parts.append(re.sub(r"[；;](?=.)", f"[{n}]；", quote) + f"[{n}]")
                 continue
-        # a list question, or a colon list that runs on over "；" ("主要预期目标是：…；…；…")
-        runs_on = bool(re.search(r"[：:]", s.text)) and s.text.rstrip()[-1:] in "；;"
+        # a list question, or a colon list that runs on over "；" ("主要预期目标是：…；…；…"); asked for
+        # a list, a sentence ending on "；" runs on too: the clauses after it are the list's items
+        runs_on = (bool(re.search(r"[：:]", s.text)) or plan.wants_list) and s.text.rstrip()[-1:] in "；;"
         if (plan.wants_list and introduces_list(s)) or runs_on:
             doc = doc_text(p.doc_id) if doc_text else None
             restart = list_restart(doc, s.end) if doc and plan.wants_list else None

@@ -501,3 +501,20 @@ def test_a_reports_own_enumeration_of_n_areas(text, count, clause):
 
     got = enumeration_of(text, 0, len(text), count)
     assert (text[got[0]: got[1]] if got else None) == clause
+
+
+def test_a_list_asked_runs_on_over_the_semicolons_after_its_sentence():
+    from rag.draft import CitationBook, render_quotes
+    from rag.sentence_scoring import split_passage
+    from rag.types import Passage
+
+    doc = ("二、今年工作\n今年要优先稳就业保民生，坚决打赢脱贫攻坚战；城镇新增就业900万人以上，城镇调查失业率6%左右；"
+           "居民消费价格涨幅3.5%左右；进出口促稳提质。\n积极的财政政策要更加积极有为。")
+    p = Passage(chunk_id="c", doc_id="d", file="d.txt", title="", town="", region="", year=2020, section="",
+                text=doc, start=0, end=len(doc), chunk_index=0)
+    first = split_passage(p, doc)[1]
+    assert first.text.endswith("；")
+    listed = render_quotes([first], [], analyse_question("今年定了哪些主要目标？", []), CitationBook(), lambda _d: doc)
+    assert "城镇新增就业900万人以上" in listed and "居民消费价格涨幅3.5%左右" in listed
+    one = render_quotes([first], [], analyse_question("今年要优先做什么？", []), CitationBook(), lambda _d: doc)
+    assert "900万人" not in one  # no list asked: the sentence alone
