@@ -20,7 +20,7 @@ _BEFORE_ASKED = re.compile(r"(?:是|有|为|了|达到|达|到|共|一共|总共
 _AFTER_UNIT = re.compile(r"\s*(?:万亿|亿|万|千|百)?\s*(?:" + "|".join(
     re.escape(u) for u in ("万人次", "人次", "平方公里", "平方米", "公里", "万吨", "亿元", "万元", "元", "吨", "斤", "亩",
                            "个", "家", "户", "人", "名", "位", "项", "件", "套", "辆", "台", "条", "座", "所", "枚",
-                           "块", "场", "次", "艘", "架", "部", "只", "头", "株", "棵", "岁")) + ")?")
+                           "块", "场", "次", "艘", "架", "部", "只", "头", "株", "棵", "岁", "钱")) + ")?")
 
 
 def measure_term(question: str, terms: list[KeyTerm]) -> KeyTerm | None:
@@ -35,6 +35,7 @@ def measure_term(question: str, terms: list[KeyTerm]) -> KeyTerm | None:
     after = low[m.end():]
     after = after[_AFTER_UNIT.match(after).end():]
     after = re.split(r"[，,。？?；;！!、和及与]", after, maxsplit=1)[0]
+    terms = [t for t in terms if t.weight >= 0.5]  # a light word (钱, 个) names a dimension, not what is measured
     found = [(after.find(a), t) for t in terms for a in t.alternatives if a and a in after]
     if found:
         return min(found, key=lambda x: x[0])[1]

@@ -195,6 +195,16 @@ def test_what_a_question_measures(question, words, measure):
     assert (got.token if got else None) == measure
 
 
+def test_a_light_word_after_the_question_word_is_no_measure():
+    from rag.sentence_measure import measure_term
+
+    # "多少钱": money is the dimension asked, not what is measured (light words weigh 0.3)
+    terms = [KeyTerm("华为", 2.4, ("华为",)), KeyTerm("赚", 0.3, ("赚", "净利润")), KeyTerm("钱", 0.3, ("钱",))]
+    assert measure_term("华为2022年到底赚了多少钱？", terms) is None
+    terms = [KeyTerm("进口", 2.0, ("进口",)), KeyTerm("钱", 0.3, ("钱",))]
+    assert measure_term("进口一共是多少钱？", terms).token == "进口"
+
+
 @pytest.mark.parametrize("text, measure, near", [
     ("机场按照2025年旅客吞吐量7200万人次的目标设计。", "吞吐量", True),
     ("大兴国际机场距天安门广场直线距离约46公里。", "吞吐量", False),
