@@ -169,7 +169,9 @@ def comparison_sides(catalogue: list[DocMeta], by_id: dict[str, DocMeta], *, n_s
                       missing="" if any(by_id[d].year == y for d in doc_ids) else f"库中没有{y}年的报告")
                  for y in report_years]
     elif doc_ids is None or len(doc_ids) >= 2:
-        pool = doc_ids if doc_ids is not None else set(by_id)
+        # one side per report of an issuer; a document that is no report (a news item) is no
+        # subject to rank ("票房最高的电影" is told inside an item, not across items)
+        pool = [d for d in (doc_ids if doc_ids is not None else set(by_id)) if by_id[d].is_report]
         sides = [Side(report_label(by_id[d]), frozenset({d})) for d in sorted(pool, key=lambda d: report_label(by_id[d]))]
     return sides
 

@@ -151,6 +151,18 @@ def test_a_news_item_is_of_the_place_its_headline_names():
                     regions=["上海"]) == set()
 
 
+def test_news_items_are_no_sides_of_a_ranking():
+    def news(doc_id, title):
+        return DocMeta(doc_id=doc_id, file=f"{doc_id}.txt", title=title, town=None, town_anonymised=False,
+                       region=None, year=None, period_reviewed=None, period_planned=None, doc_type="其他")
+
+    catalogue = [news("film", "国家电影局发布2023年电影市场数据"), news("trip", "2023年春节假期旅游市场情况")]
+    plan = analyse_question("2023年全国票房最高的电影是哪一部？", catalogue)
+    assert not plan.comparison  # the ranking is told inside an item, not across items
+    plan = analyse_question("哪个区的GDP增速最高？", CATALOGUE)
+    assert plan.comparison and len(plan.sides) >= 2  # across reports it still is one
+
+
 @pytest.mark.parametrize("question,sides", [
     # the State Council named outright is a side beside the other issuers; an issuer without a
     # report of the year is an empty side (it says so), never filled from another year
