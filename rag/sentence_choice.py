@@ -59,6 +59,9 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
             # does not ("中国体育代表团以40枚金牌…" gives no one for "首枚金牌是由谁获得的")
             asked = plan.standalone or plan.question
             scored = [s for s in scored if s.passage.doc_id not in not_reports or names_beyond(s.text, asked)]
+    if cues.ASKS_TOP.search(question) and not plan.comparison and any(cues.TELLS_TOP.search(s.text) for s in scored):
+        # which one is the most, asked of one document: the sentence telling the first of an order
+        scored = [s for s in scored if cues.TELLS_TOP.search(s.text)]
     if cues.ASKS_FROM_TO.search(question) and any(cues.FROM_TO.search(s.text) for s in scored):
         # a figure before and after a change asked: the sentence writing both answers, not one
         # giving the latest figure alone ("高铁里程突破3400公里" for "从多少公里增加到了多少公里")

@@ -309,3 +309,28 @@ def test_a_sentence_introducing_a_list(doc, sentence, introduces):
                 text=doc, start=0, end=len(doc), chunk_index=0)
     s = next(x for x in split_passage(p, doc) if x.text == sentence)
     assert introduces_list(s) is introduces
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("2023年全国票房最高的电影是哪一部？", True),
+    ("哪个产业增长最快？", True),
+    ("谁的得分最多？", True),
+    ("2023年电影总票房是多少？", False),
+    ("最低工资标准是多少？", False),  # a name, no "which"
+])
+def test_a_question_asking_which_is_the_most(question, asks):
+    from rag.text.cues import ASKS_TOP
+
+    assert bool(ASKS_TOP.search(question)) is asks
+
+
+@pytest.mark.parametrize("text, tells", [
+    ("影片《满江红》以45.44亿元票房位列年度第一", True),
+    ("经济总量继续位居全国城市首位", True),
+    ("2023年春节档电影票房为67.58亿元", False),
+    ("第一批项目开工", False),  # a batch, not a rank
+])
+def test_a_sentence_telling_the_first_of_an_order(text, tells):
+    from rag.text.cues import TELLS_TOP
+
+    assert bool(TELLS_TOP.search(text)) is tells

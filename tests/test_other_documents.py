@@ -322,3 +322,24 @@ def test_an_item_of_another_edition_is_no_evidence(question, told, kept):
                 text=told, start=0, end=len(told), chunk_index=0)
     out = of_the_edition_asked(question, [(None, [p])], {"n": meta}, lambda d: told)
     assert bool(out[0][1]) is kept
+
+
+def test_which_is_the_most_is_answered_by_the_first_of_an_order():
+    from rag.answer_weights import AnswerPolicy
+    from rag.query import analyse_question
+    from rag.sentence_choice import choose_sentences
+    from rag.sentence_scoring import Sentence
+    from rag.types import Passage
+
+    plan = analyse_question("2023年全国票房最高的电影是哪一部？", [])
+    texts = ["从档期看，2023年春节档电影票房为67.58亿元。", "影片《满江红》以45.44亿元票房位列年度第一。"]
+    doc = "".join(texts)
+    p = Passage(chunk_id="n:0", doc_id="n", file="n.txt", title="电影市场数据", town="", region="", year=0,
+                section="", text=doc, start=0, end=len(doc), chunk_index=0)
+    sentences = []
+    for score, text in zip((2.0, 1.0), texts):  # the one restating the question scores higher
+        s = Sentence(p, doc.index(text), doc.index(text) + len(text), text)
+        s.coverage, s.score = 1.0, score
+        sentences.append(s)
+    chosen = choose_sentences(plan, sentences, _terms("票房", "电影"), AnswerPolicy(min_coverage=0.1, min_figure_coverage=0.0))
+    assert [s.text for s in chosen] == [texts[1]]

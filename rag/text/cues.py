@@ -29,6 +29,8 @@ Question cues (read in a user's question):
   FROM_TO       a sentence writes a figure before and after a change ("由2110公里增至3055公里")
   ASKS_CHANGE   the question asks how much something changed: a per cent, or the amount of the change
   CHANGE_AMOUNT_BEFORE a change verb right before a figure ("每月提高183元"): the figure is the change
+  ASKS_TOP      the question asks which one is the most ("票房最高的电影是哪一部")
+  TELLS_TOP     a sentence tells the first of an order ("位列年度第一", "居首位")
   ASKS_WHO      the question asks for a person, a team or a winner ("谁", "哪位")
   ASKS_SPAN     the question asks about a span of years ("年均", "五年来", "“十四五”期间")
   PAST_SPAN_ASKED the years just looked back on, asked as a span ("这五年", "过去五年")
@@ -172,6 +174,10 @@ FROM_TO = re.compile(r"[从由][^，,。；;]{0,24}?\d[^，,。；;]{0,24}?(?:�
 ASKS_SPAN = re.compile(r"(年均|平均|[两三四五六七八九十]年|累计|十[一二三四五六七]五|期间|这些年|历年)")
 # the question asks for a person (or a team, a winner): "谁", "哪位", "何人"
 ASKS_WHO = re.compile(r"谁|哪位|何人")
+# which one is the most, asked ("票房最高的电影是哪一部", "哪个产业增长最快"), and a sentence telling
+# the first of an order ("位列年度第一", "居首位", "最高")
+ASKS_TOP = re.compile(r"最(?:高|多|大|快|强|好|受欢迎)[^，,。？?]{0,12}(?:哪|谁|什么)|(?:哪|谁)[^，,。？?]{0,12}最(?:高|多|大|快|强|好)")
+TELLS_TOP = re.compile(r"第一(?![批次届个])|首位|榜首|居首|之首|冠军|最(?:高|多|大|快|强|好|受欢迎)")
 ASKS_WHEN = re.compile(r"(什么时候|何时|哪天|哪一天|几月|几日|几号|几点|哪一年|哪年|日期|时间|时候)")
 PART_OF_YEAR = re.compile(r"第?([一二三四1-4]季度|[上下]半年|前[二三两]季度)")
 ASKS_WHO_WHAT = re.compile(r"(谁|哪[个支位家座所里儿国些]?(?![几一二三四五六七八九十两])|什么|何[人地处时])")
