@@ -37,7 +37,7 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
     words = [t for t in search_tokens(topic, bigrams=False) if not re.fullmatch(r"[\d.%]+", t)]
     tokens = []
     for t in _reread_unknown(_regroup(words, index), index):
-        if t not in tokens and t not in cues.QUESTION_WORDS:
+        if t not in tokens and not cues.is_question_word(t):
             tokens.append(t)
     if not tokens:
         # "主要目标有哪些？": the question word *is* the topic

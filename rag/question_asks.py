@@ -86,7 +86,7 @@ def about_report_kind(question: str) -> str:
 def content_tokens(text: str) -> list[str]:
     """What a question asks about: its words minus question words, places and years."""
     return [t for t in search_tokens(text, bigrams=False)
-            if t not in cues.QUESTION_WORDS and not re.fullmatch(r"[\d.%]+", t)]
+            if not cues.is_question_word(t) and not re.fullmatch(r"[\d.%]+", t)]
 
 
 def question_period(question: str) -> str:

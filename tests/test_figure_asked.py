@@ -334,3 +334,14 @@ def test_a_sentence_telling_the_first_of_an_order(text, tells):
     from rag.text.cues import TELLS_TOP
 
     assert bool(TELLS_TOP.search(text)) is tells
+
+
+@pytest.mark.parametrize("token, asks", [
+    ("哪一年", True), ("哪一部", True), ("哪家", True), ("多少", True), ("有哪些", True),
+    ("哪吒", False),  # a name
+    ("违章建筑", False),
+])
+def test_a_question_word_however_cut(token, asks):
+    from rag.text.cues import is_question_word
+
+    assert is_question_word(token) is asks

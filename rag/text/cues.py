@@ -31,6 +31,7 @@ Question cues (read in a user's question):
   CHANGE_AMOUNT_BEFORE a change verb right before a figure ("每月提高183元"): the figure is the change
   ASKS_TOP      the question asks which one is the most ("票房最高的电影是哪一部")
   TELLS_TOP     a sentence tells the first of an order ("位列年度第一", "居首位")
+  WHICH_WORD    a "which" word as the segmenter cut it ("哪一年", "哪家"); is_question_word() tells both
   ASKS_WHO      the question asks for a person, a team or a winner ("谁", "哪位")
   ASKS_SPAN     the question asks about a span of years ("年均", "五年来", "“十四五”期间")
   PAST_SPAN_ASKED the years just looked back on, asked as a span ("这五年", "过去五年")
@@ -199,6 +200,15 @@ QUESTION_WORDS = frozenset(
     "面积 数量 人数 个数 金额 件数 户数 多大 多高 多长 比 少 多 少了 多了 这件 "
     "那份 这份 那个 这个 报告 政府 工作 工作报告 里 中 提到 提出 说 讲 写 年底 年末 拿到 拿 搞 做 干 派 去 来 给 帮 让 被 把".split()
 )
+
+# a "which" word however the segmenter cut it ("哪一年", "哪一部", "哪家"), but not a name (哪吒)
+WHICH_WORD = re.compile(r"^哪[一几]?[年个部位家种项次天里儿些所座条只支届国省市区县镇月日季]$")
+
+
+def is_question_word(token: str) -> bool:
+    """A word that asks rather than names what is asked ("多少", "哪一年", "有哪些")."""
+    return token in QUESTION_WORDS or bool(WHICH_WORD.match(token))
+
 
 # "主要目标有哪些？": the question word *is* the topic when no other word is left
 TOPICAL_QUESTION_WORDS = frozenset("目标 计划 任务 完成 实现 成绩 成效 工作 重点 报告".split())
