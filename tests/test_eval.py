@@ -212,6 +212,22 @@ def test_news_gate_passes_on_its_committed_baseline(tmp_path, embed_cache_dir, c
 
 
 @pytest.mark.slow
+def test_second_news_gate_passes_on_its_committed_baseline(tmp_path, embed_cache_dir, capsys):
+    """The same gate over the second news set (written blind in another revision, its own items)."""
+    from conftest import make_settings
+
+    news = ROOT / "eval" / "datasets"
+    settings = make_settings(tmp_path / "data", embed_cache_dir)
+    code = eval_run.main([str(news / "news2_dev.jsonl"), "--check", "--baseline", str(ROOT / "eval" / "baseline_news2.json"),
+                          "--docs", str(news / "news2"), "--out", str(tmp_path / "out"), "--quiet", "--no-report"],
+                         settings=settings)
+    out = capsys.readouterr().out
+    assert code == 0, out
+    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert results["gate"]["passed"] is True and results["items"] == 72
+
+
+@pytest.mark.slow
 def test_gate_fails_through_the_cli_and_rewrites_the_baseline(seeded_settings, tmp_path, capsys):
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
     # unreachable marks: more than every passage relevant, fewer than no false refusals
