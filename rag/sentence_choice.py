@@ -16,9 +16,10 @@ from rag.table_question import indicators_named
 from rag.text import cues, places
 from rag.text.indicators import extract_indicators
 from rag.text.indicators_vocab import load_vocab
+from rag.text.lexicon import expand_terms
 from rag.text.numbers import Quantity, cn_to_number, find_quantities
 from rag.text.sentences import COMMA_CLAUSE
-from rag.text.tokens import names_beyond, proper_names, to_simplified
+from rag.text.tokens import names_beyond, occurs_as_word, proper_names, to_simplified
 from rag.text.units import asked_dimension, same_dimension, unit_dimension
 
 _CLAUSE = COMMA_CLAUSE
@@ -164,6 +165,7 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
     if dimension != "date" and not cues.ASKS_WHEN.search(question):  # a date answers only "什么时候"
         quantities = [q for q in quantities if unit_dimension(text[q.end:]) != "date"]
     quantities = _not_of_a_near_indicator(plan.topic or plan.question, text, quantities)
+    quantities = _not_the_other_half(plan.topic or plan.question, text, quantities)
     quantities = _of_the_named_indicator(plan.topic or plan.question, text, quantities)
     if rate and not amount:
         # a change asked ("涨了多少") is also answered by the amount written right after the change
@@ -213,6 +215,33 @@ def _not_of_a_near_indicator(question: str, text: str, quantities: list) -> list
             if _stem(name) not in asked and any(_same_measure(_stem(name), x) for x in asked)
             and not any(p in f for p in phrases for f in _forms_of(name))]
     return [q for q in quantities if not any(a <= q.start and q.end <= b for a, b in near)]
+
+
+# the halves of a whole a report or a release gives side by side (城镇 and 农村 residents, 进口 and 出口)
+_HALVES = (("城镇", "农村"), ("城镇", "乡村"), ("城市", "农村"), ("进口", "出口"), ("存款", "贷款"), ("男性", "女性"))
+
+
+def _not_the_other_half(question: str, text: str, quantities: list) -> list:
+    """A figure whose clause names only the other half of a pair the question names one half of
+    ("其中农村居民人均可支配收入…20793元" when 城里人 — 城镇居民 — is asked, "进口17.99万亿元" when
+    出口 is) is the other half's. The question is read with its everyday words' official terms."""
+    words = to_simplified(question) + " " + " ".join(expand_terms(question))
+    pairs = [(a, b) for x, y in _HALVES for a, b in ((x, y), (y, x))
+             if occurs_as_word(a, words) and not occurs_as_word(b, words)]
+    if not pairs or not quantities:
+        return quantities
+    low = to_simplified(text)
+    clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(low)]
+    kept = []
+    for q in quantities:
+        i = next((k for k, (x, y) in enumerate(clauses) if x <= q.start < y), None)
+        a, b = clauses[i] if i is not None else (0, len(low))
+        if i and len(re.findall(r"[\u4e00-\u9fff]", re.sub(_BARE_CHANGE, "", low[a: q.start]))) < 2:
+            a = clauses[i - 1][0]  # a clause stating only the change ("…，下降0.3%") is of the one before
+        clause = low[a:b]
+        if not any(occurs_as_word(other, clause) and not occurs_as_word(asked, clause) for asked, other in pairs):
+            kept.append(q)
+    return kept
 
 
 def _of_the_named_indicator(question: str, text: str, quantities: list) -> list:

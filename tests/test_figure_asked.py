@@ -345,3 +345,20 @@ def test_a_question_word_however_cut(token, asks):
     from rag.text.cues import is_question_word
 
     assert is_question_word(token) is asks
+
+
+@pytest.mark.parametrize("question, text, figures", [
+    # the other half of a pair the question names one half of
+    ("城里人人均一年到手收入是多少元", "城乡居民收入分别增长5.3%、7%，其中农村居民人均可支配收入达到20793元",
+     ["5.3%", "7%"]),
+    ("城镇居民人均可支配收入是多少元", "城镇居民人均可支配收入52000元，农村居民人均可支配收入20793元", ["52000"]),
+    ("出口一共多少亿元", "进口17.99万亿元，下降0.3%", []),  # the change's clause is of the one before
+    ("出口一共多少亿元", "进出口总额41.76万亿元", ["41.76万亿"]),  # 出口 inside 进出口 is no half
+    ("居民人均可支配收入是多少元", "农村居民人均可支配收入20793元", ["20793"]),  # no half asked
+])
+def test_a_figure_of_the_other_half_is_not_the_asked_ones(question, text, figures):
+    from rag.query import analyse_question
+    from rag.sentence_choice import _not_the_other_half
+    from rag.sentence_scoring import real_quantities
+
+    assert [q.text for q in _not_the_other_half(question, text, real_quantities(text))] == figures
