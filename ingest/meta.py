@@ -36,7 +36,14 @@ def detect_title(clean: CleanDoc, file: str) -> tuple[str, str]:
     return file, "文件名"
 
 
+# a news dateline ("新华社北京3月5日电", "财新网3月28日讯"): the page is a news story, maybe about a
+# report ("李强作政府工作报告"), not the report (a report's full text is still one by the years it reviews)
+_NEWS_DATELINE = re.compile(r"[0-9０-９]{1,2}月[0-9０-９]{1,2}日(?:电|讯)")
+
+
 def detect_doc_type(title: str, text: str) -> tuple[str, str]:
+    if m := _NEWS_DATELINE.search(text[:200]):
+        return "其他", f"新闻电头“{m.group(0)}”：新闻报道，不是报告本身"
     head = title + "\n" + text[:400]
     for kind in ("政府工作报告", "工作总结", "工作报告", "工作计划", "讲话"):
         if kind in head:

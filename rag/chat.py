@@ -297,7 +297,8 @@ class QAService:
             # "XX 2019年政府工作报告": that report is in the library, or the answer says it is not
             have = [m for m in metas.values() if m.year in plan.report_years
                     and (not plan.towns or m.entity in plan.towns)]
-            if not have:
+            told_of = not plan.towns and any(not m.is_report for m in metas.values())  # by a news story
+            if not have and not told_of:
                 who = "、".join(plan.towns) or "所问地区"
                 years = "、".join(f"{y}年" for y in plan.report_years)
                 present = sorted({m.year for m in metas.values() if m.year and (not plan.towns or m.entity in plan.towns)})

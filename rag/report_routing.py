@@ -88,6 +88,10 @@ def route_doc_ids(catalogue: list[DocMeta], by_id: dict[str, DocMeta], *, towns:
         doc_ids = set(inherited_doc_ids)
     elif report_years:
         doc_ids = docs_for(catalogue, report_years=report_years)
+        if not doc_ids:
+            # a report the library does not hold ("2024年政府工作报告提出…") may be told of by the
+            # documents that are no report (a news story on it); never by another year's report
+            doc_ids = {m.doc_id for m in catalogue if not m.is_report}
     if year_filter:
         doc_ids = (doc_ids if doc_ids is not None else set(by_id)) & docs_for(catalogue, years=year_filter)
     if town_filter and not towns:

@@ -181,8 +181,13 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
 
 def _dated_elsewhere(text: str, q, years) -> bool:
     """The figure's own clause dates it to another year than those asked ("机场按照2025年旅客吞吐量
-    7200万人次…设计" asked of 2023); a year named as a change's baseline ("比2022年增长") does not."""
-    clause_start = max((m.end() for m in re.finditer(r"[，,；;。：:]", text[: q.start])), default=0)
+    7200万人次…设计" asked of 2023; "2023年国内生产总值…，增长5.2%" asked of 2024: a clause stating
+    only the change is of the one before); a year named as a change's baseline ("比2022年增长") does not."""
+    stops = [0] + [m.end() for m in re.finditer(r"[，,；;。：:]", text[: q.start])]
+    clause_start = stops[-1]
+    own = re.sub(_BARE_CHANGE, "", text[clause_start: q.start])
+    if clause_start and text[clause_start - 1] in "，," and len(re.findall(r"[\u4e00-\u9fff]", own)) < 2:
+        clause_start = stops[-2]  # a clause stating only the change ("…，增长5.2%") is of the one before
     lead = cues.BASELINE_NAMED.sub("", text[clause_start: q.start])
     named = {int(y) for y in cues.YEAR_IN_TEXT.findall(lead)}
     return bool(named) and not named & set(years)

@@ -223,12 +223,16 @@ def test_the_measure_written_beside_a_figure(text, measure, near):
     ("2023年营业收入6023.15亿元", (2023,), False),
     ("营业收入6023.15亿元，比2022年增长42%", (2023,), False),  # a baseline year dates nothing
     ("营业收入6023.15亿元", (2023,), False),  # no year in the figure's clause
+    # a clause stating only the change is of the clause before it
+    ("报告回顾说，2023年国内生产总值超过126万亿元，增长5.2%", (2024,), True),
+    ("2023年国内生产总值超过126万亿元，增长5.2%", (2023,), False),
+    ("2023年国内生产总值超过126万亿元，城镇新增就业1244万人", (2024,), False),  # a clause of its own
 ])
 def test_a_figure_dated_to_another_year_by_its_clause(text, years, dated_elsewhere):
     from rag.sentence_choice import _dated_elsewhere
     from rag.sentence_scoring import real_quantities
 
-    q = real_quantities(text)[0]
+    q = real_quantities(text)[-1]
     assert _dated_elsewhere(text, q, years) is dated_elsewhere
 
 
@@ -343,3 +347,15 @@ def test_which_is_the_most_is_answered_by_the_first_of_an_order():
         sentences.append(s)
     chosen = choose_sentences(plan, sentences, _terms("票房", "电影"), AnswerPolicy(min_coverage=0.1, min_figure_coverage=0.0))
     assert [s.text for s in chosen] == [texts[1]]
+
+
+@pytest.mark.parametrize("title, text, doc_type", [
+    ("十四届全国人大二次会议开幕 李强作政府工作报告", "新华社北京3月5日电 第十四届全国人民代表大会第二次会议开幕，"
+     "国务院总理李强向大会作政府工作报告。", "其他"),  # a news story about a report
+    ("2024年政府工作报告", "各位代表：现在，我代表国务院，向大会报告政府工作。", "政府工作报告"),
+    ("某镇2023年工作总结", "2023年，全镇上下…", "工作总结"),
+])
+def test_a_news_story_about_a_report_is_no_report(title, text, doc_type):
+    from ingest.meta import detect_doc_type
+
+    assert detect_doc_type(title, text)[0] == doc_type

@@ -151,6 +151,20 @@ def test_a_news_item_is_of_the_place_its_headline_names():
                     regions=["上海"]) == set()
 
 
+def test_a_report_the_library_lacks_is_asked_of_the_news_items():
+    from rag.report_routing import route_doc_ids
+
+    news = DocMeta(doc_id="story", file="story.txt", title="李强作政府工作报告", town=None, town_anonymised=False,
+                   region=None, year=None, period_reviewed=None, period_planned=None, doc_type="其他")
+    catalogue = [news, *CATALOGUE]
+    ask = lambda years, cat: route_doc_ids(cat, {m.doc_id: m for m in cat}, towns=[], regions=[], years=[],  # noqa: E731
+                                           report_years=years, described_doc=None, comparison=False,
+                                           inherited_doc_ids=None, town_filter=(), year_filter=())
+    assert ask([2030], catalogue) == {"story"}  # no report of 2030: the news story may tell of it
+    assert ask([2030], CATALOGUE) == set()  # no news either: nothing, never another year's report
+    assert "story" not in ask([2024], catalogue) and ask([2024], catalogue)  # the report held answers
+
+
 def test_news_items_are_no_sides_of_a_ranking():
     def news(doc_id, title):
         return DocMeta(doc_id=doc_id, file=f"{doc_id}.txt", title=title, town=None, town_anonymised=False,
