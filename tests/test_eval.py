@@ -228,6 +228,22 @@ def test_second_news_gate_passes_on_its_committed_baseline(tmp_path, embed_cache
 
 
 @pytest.mark.slow
+def test_third_news_gate_passes_on_its_committed_baseline(tmp_path, embed_cache_dir, capsys):
+    """The same gate over the benchmark-style news set (short direct factoid questions)."""
+    from conftest import make_settings
+
+    news = ROOT / "eval" / "datasets"
+    settings = make_settings(tmp_path / "data", embed_cache_dir)
+    code = eval_run.main([str(news / "news3_dev.jsonl"), "--check", "--baseline", str(ROOT / "eval" / "baseline_news3.json"),
+                          "--docs", str(news / "news3"), "--out", str(tmp_path / "out"), "--quiet", "--no-report"],
+                         settings=settings)
+    out = capsys.readouterr().out
+    assert code == 0, out
+    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert results["gate"]["passed"] is True and results["items"] == 36
+
+
+@pytest.mark.slow
 def test_gate_fails_through_the_cli_and_rewrites_the_baseline(seeded_settings, tmp_path, capsys):
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
     # unreachable marks: more than every passage relevant, fewer than no false refusals

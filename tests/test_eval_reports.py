@@ -217,6 +217,15 @@ def test_committed_second_news_dev_is_the_build_of_its_parts_and_verbatim():
     assert problems == [] and len(items) == 72
 
 
+def test_committed_third_news_dev_is_the_build_of_its_parts_and_verbatim():
+    rows, problems = build_report_set(sorted((DATASETS / "news3_parts").glob("*.jsonl")), DATASETS / "news3_split.json")
+    assert problems == []
+    assert _rows(DATASETS / "news3_dev.jsonl") == rows
+    assert {r["split"] for r in rows} == {"tune", "check"}
+    items, problems = validate_dataset(DATASETS / "news3_dev.jsonl", docs_dirs=[DATASETS / "news3"])
+    assert problems == [] and len(items) == 36
+
+
 def test_held_out_seed_questions_are_valid_and_verbatim():
     items, problems = validate_dataset(DATASETS / "seeds_blind.jsonl", docs_dirs=[DATASETS.parent.parent / "seeds"])
     assert problems == [] and len(items) == 30
