@@ -195,52 +195,22 @@ def test_gate_passes_on_the_committed_baseline(seeded_settings, tmp_path, capsys
 
 
 @pytest.mark.slow
-def test_news_gate_passes_on_its_committed_baseline(tmp_path, embed_cache_dir, capsys):
-    """`govqa eval eval/datasets/news_dev.jsonl --check --baseline eval/baseline_news.json` over a
-    fresh index of the news items: documents that are no report keep their measured quality."""
+@pytest.mark.parametrize("name, items", [("news", 72), ("news2", 72), ("news3", 36)])
+def test_news_gates_pass_on_their_committed_baselines(name, items, tmp_path, embed_cache_dir, capsys):
+    """`govqa eval eval/datasets/<name>_dev.jsonl --check --baseline eval/baseline_<name>.json` over
+    a fresh index of that set's news items: documents that are no report keep their measured
+    quality (three sets written blind: news, news2, and the benchmark-style news3)."""
     from conftest import make_settings
 
-    news = ROOT / "eval" / "datasets"
+    datasets = ROOT / "eval" / "datasets"
     settings = make_settings(tmp_path / "data", embed_cache_dir)
-    code = eval_run.main([str(news / "news_dev.jsonl"), "--check", "--baseline", str(ROOT / "eval" / "baseline_news.json"),
-                          "--docs", str(news / "news"), "--out", str(tmp_path / "out"), "--quiet", "--no-report"],
-                         settings=settings)
+    code = eval_run.main([str(datasets / f"{name}_dev.jsonl"), "--check",
+                          "--baseline", str(ROOT / "eval" / f"baseline_{name}.json"), "--docs", str(datasets / name),
+                          "--out", str(tmp_path / "out"), "--quiet", "--no-report"], settings=settings)
     out = capsys.readouterr().out
     assert code == 0, out
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
-    assert results["gate"]["passed"] is True and results["items"] == 72
-
-
-@pytest.mark.slow
-def test_second_news_gate_passes_on_its_committed_baseline(tmp_path, embed_cache_dir, capsys):
-    """The same gate over the second news set (written blind in another revision, its own items)."""
-    from conftest import make_settings
-
-    news = ROOT / "eval" / "datasets"
-    settings = make_settings(tmp_path / "data", embed_cache_dir)
-    code = eval_run.main([str(news / "news2_dev.jsonl"), "--check", "--baseline", str(ROOT / "eval" / "baseline_news2.json"),
-                          "--docs", str(news / "news2"), "--out", str(tmp_path / "out"), "--quiet", "--no-report"],
-                         settings=settings)
-    out = capsys.readouterr().out
-    assert code == 0, out
-    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
-    assert results["gate"]["passed"] is True and results["items"] == 72
-
-
-@pytest.mark.slow
-def test_third_news_gate_passes_on_its_committed_baseline(tmp_path, embed_cache_dir, capsys):
-    """The same gate over the benchmark-style news set (short direct factoid questions)."""
-    from conftest import make_settings
-
-    news = ROOT / "eval" / "datasets"
-    settings = make_settings(tmp_path / "data", embed_cache_dir)
-    code = eval_run.main([str(news / "news3_dev.jsonl"), "--check", "--baseline", str(ROOT / "eval" / "baseline_news3.json"),
-                          "--docs", str(news / "news3"), "--out", str(tmp_path / "out"), "--quiet", "--no-report"],
-                         settings=settings)
-    out = capsys.readouterr().out
-    assert code == 0, out
-    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
-    assert results["gate"]["passed"] is True and results["items"] == 36
+    assert results["gate"]["passed"] is True and results["items"] == items
 
 
 @pytest.mark.slow

@@ -199,31 +199,15 @@ def test_committed_reports_dev_is_the_build_of_its_parts():
     assert [r["id"] for r in rows] == sorted(r["id"] for r in rows)
 
 
-def test_committed_news_dev_is_the_build_of_its_parts_and_verbatim():
-    rows, problems = build_report_set(sorted((DATASETS / "news_parts").glob("*.jsonl")), DATASETS / "news_split.json")
+@pytest.mark.parametrize("name, items", [("news", 72), ("news2", 72), ("news3", 36)])
+def test_committed_news_dev_sets_are_the_build_of_their_parts_and_verbatim(name, items):
+    rows, problems = build_report_set(sorted((DATASETS / f"{name}_parts").glob("*.jsonl")),
+                                      DATASETS / f"{name}_split.json")
     assert problems == []
-    assert _rows(DATASETS / "news_dev.jsonl") == rows
+    assert _rows(DATASETS / f"{name}_dev.jsonl") == rows
     assert {r["split"] for r in rows} == {"tune", "check"}
-    items, problems = validate_dataset(DATASETS / "news_dev.jsonl", docs_dirs=[DATASETS / "news"])
-    assert problems == [] and len(items) == 72
-
-
-def test_committed_second_news_dev_is_the_build_of_its_parts_and_verbatim():
-    rows, problems = build_report_set(sorted((DATASETS / "news2_parts").glob("*.jsonl")), DATASETS / "news2_split.json")
-    assert problems == []
-    assert _rows(DATASETS / "news2_dev.jsonl") == rows
-    assert {r["split"] for r in rows} == {"tune", "check"}
-    items, problems = validate_dataset(DATASETS / "news2_dev.jsonl", docs_dirs=[DATASETS / "news2"])
-    assert problems == [] and len(items) == 72
-
-
-def test_committed_third_news_dev_is_the_build_of_its_parts_and_verbatim():
-    rows, problems = build_report_set(sorted((DATASETS / "news3_parts").glob("*.jsonl")), DATASETS / "news3_split.json")
-    assert problems == []
-    assert _rows(DATASETS / "news3_dev.jsonl") == rows
-    assert {r["split"] for r in rows} == {"tune", "check"}
-    items, problems = validate_dataset(DATASETS / "news3_dev.jsonl", docs_dirs=[DATASETS / "news3"])
-    assert problems == [] and len(items) == 36
+    got, problems = validate_dataset(DATASETS / f"{name}_dev.jsonl", docs_dirs=[DATASETS / name])
+    assert problems == [] and len(got) == items
 
 
 def test_held_out_seed_questions_are_valid_and_verbatim():
