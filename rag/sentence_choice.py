@@ -50,7 +50,7 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
                   and (measure is None or s.passage.doc_id not in not_reports
                        or measure_near_figure(s.text, measure, kind))
                   and (len(phrase) < 2 or s.passage.doc_id not in not_reports  # every qualifier written
-                       or all(t.token in s.matched for t in phrase))
+                       or all(t.token in s.matched or _in_headline(t, s) for t in phrase))
                   and not (levels and _of_wider_territory(s.text, levels.get(s.passage.doc_id), question))]
     if not_reports:
         names = proper_names(plan.standalone or plan.question)
@@ -98,6 +98,12 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
                 picked.append(s)
     picked.sort(key=lambda s: (s.passage.doc_id, s.start))
     return picked
+
+
+def _in_headline(term: KeyTerm, s: Sentence) -> bool:
+    """The term is written in the headline of the sentence's news item, which names what every
+    sentence of it is about ("白鹤滩水电站全部机组投产发电": 白鹤滩 need not be repeated)."""
+    return bool(s.passage.title) and term_matches(term, to_simplified(s.passage.title).lower())
 
 
 def asks_figure(plan: QueryPlan) -> bool:

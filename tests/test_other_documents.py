@@ -359,3 +359,26 @@ def test_a_news_story_about_a_report_is_no_report(title, text, doc_type):
     from ingest.meta import detect_doc_type
 
     assert detect_doc_type(title, text)[0] == doc_type
+
+
+@pytest.mark.parametrize("title, answers", [
+    ("白鹤滩水电站全部机组投产发电", True),  # the headline names the station: the sentence need not
+    ("我国水电装机容量稳居世界第一", False),  # then the sentence must name it itself
+])
+def test_a_qualifier_the_headline_names_need_not_be_repeated(title, answers):
+    from rag.answer_weights import AnswerPolicy
+    from rag.query import analyse_question
+    from rag.sentence_choice import choose_sentences
+    from rag.sentence_scoring import Sentence
+    from rag.types import Passage
+
+    plan = analyse_question("白鹤滩水电站多年平均发电量是多少？", [])
+    text = "电站全部投产后，多年平均发电量可达624.43亿千瓦时。"
+    p = Passage(chunk_id="n:0", doc_id="n", file="n.txt", title=title, town="", region="", year=0,
+                section="", text=text, start=0, end=len(text), chunk_index=0)
+    s = Sentence(p, 0, len(text), text, matched=frozenset({"多年", "平均", "发电量"}))
+    s.coverage, s.score = 1.0, 1.0
+    terms = _terms("白鹤滩", "水电站", "多年", "平均", "发电量")
+    chosen = choose_sentences(plan, [s], terms, AnswerPolicy(min_coverage=0.1, min_figure_coverage=0.0),
+                              not_reports=frozenset({"n"}))
+    assert bool(chosen) is answers
