@@ -116,8 +116,8 @@ def names_asked_in(s: Sentence, names: list[str], terms: list[KeyTerm]) -> bool:
         if name in title:
             continue
         named = [t for t in terms if t.token in name or name in t.token]
-        if named and not any(t.token in s.matched for t in named):
-            return False
+        if named and not all(t.token in s.matched or t.token in title for t in named):
+            return False  # every word of the name: "日本代表团" is not "中国体育代表团"
     return True
 
 

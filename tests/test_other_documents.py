@@ -81,6 +81,9 @@ def test_a_sentence_on_another_team_does_not_answer(news_service):
      {"铜牌"}, False),
     ("东京奥运会美国队获得了多少枚铜牌？", "美国队以39枚金牌、41枚银牌、33枚铜牌位列第一", {"美国队", "铜牌"}, True),
     ("东京奥运会闭幕 中国体育代表团获得多少枚金牌？", "以38枚金牌的成绩位列金牌榜第二", {"金牌"}, True),  # the headline's
+    # every word of the name: the sentence on 中国体育代表团 does not answer for 日本代表团
+    ("东京奥运会日本代表团获得多少枚银牌？", "中国体育代表团获得32枚银牌", {"代表团", "银牌"}, False),
+    ("东京奥运会日本代表团获得多少枚银牌？", "日本代表团获得14枚银牌", {"日本", "代表团", "银牌"}, True),
 ])
 def test_a_news_sentence_names_what_the_question_names(question, text, matched, answers):
     from rag.sentence_measure import names_asked_in
@@ -90,7 +93,8 @@ def test_a_news_sentence_names_what_the_question_names(question, text, matched, 
 
     passage = Passage(chunk_id="n:0", doc_id="n", file="n.txt", title="东京奥运会闭幕 中国体育代表团圆满收官", town="",
                       region="", year=0, section="", text=text, start=0, end=len(text), chunk_index=0)
-    terms = [KeyTerm(w, 1.0, (w,)) for w in ("东京", "奥运会", "美国队", "中国体育代表团", "金牌", "铜牌")]
+    terms = [KeyTerm(w, 1.0, (w,)) for w in ("东京", "奥运会", "美国队", "中国体育代表团", "日本", "代表团", "金牌",
+                                              "铜牌", "银牌")]
     s = Sentence(passage, 0, len(text), text, matched=frozenset(matched))
     assert names_asked_in(s, proper_names(question), terms) is answers
 
@@ -99,6 +103,7 @@ def test_a_news_sentence_names_what_the_question_names(question, text, matched, 
     ("东京奥运会美国队获得了多少枚铜牌？", ["美国队"]),
     ("2018年世界杯谁拿了金球奖？", ["世界杯", "金球奖"]),
     ("2019年中国人均GDP是多少？", []),  # a country is often the unwritten subject: not a name required
+    ("2023年杭州亚运会日本代表团获得多少枚银牌？", ["日本代表团"]),  # a place's delegation is a name
 ])
 def test_names_a_question_asks_of(text, names):
     from rag.text.tokens import proper_names

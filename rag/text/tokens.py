@@ -133,11 +133,23 @@ _NAME_TAGS = frozenset({"nr", "nt", "nz"})
 def proper_names(text: str) -> list[str]:
     """The names of a text (jieba's part-of-speech tags nr person, nt organisation, nz other proper
     name) of two characters or more: "美国队", "金球奖", "中国体育代表团". Not places (ns): a
-    country or a region is often the unwritten subject of what is told of it ("全国", "我国")."""
+    country or a region is often the unwritten subject of what is told of it ("全国", "我国") —
+    unless a team or delegation word follows it ("日本代表团")."""
     import jieba.posseg as pseg
 
     _jieba()
-    return [w for w, flag in pseg.lcut(to_simplified(text)) if len(w) >= 2 and flag in _NAME_TAGS]
+    words = pseg.lcut(to_simplified(text))
+    out = []
+    for i, (w, flag) in enumerate(words):
+        if flag == "ns" and i + 1 < len(words) and _ORGANISATION_HEAD.match(words[i + 1].word):
+            out.append(w + words[i + 1].word)  # a place's team or delegation is a name ("日本代表团")
+        elif len(w) >= 2 and flag in _NAME_TAGS:
+            out.append(w)
+    return out
+
+
+# the head nouns that make a place's name an organisation's ("日本代表团", "韩国女足", "广东队")
+_ORGANISATION_HEAD = re.compile(r"^(?:代表团|队|国家队|女足|男足|女排|男排|女篮|男篮|政府|集团)$")
 
 
 @functools.lru_cache(maxsize=65536)
