@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from ingest.identity_years import plan_spans, read_years
 from rag.text.cues import NATIONAL_NAMES, SELF_LEVEL
 from rag.text.numbers import cn_to_number
-from rag.text.places import gazetteer, level_of_name, pick, strip_suffix
+from rag.text.places import gazetteer, level_of_name, mentions_parent, pick, strip_suffix
 
 CJK = r"\u4e00-\u9fff"
 _CN_NUM = r"[一二三四五六七八九十]{1,4}"
@@ -162,6 +162,11 @@ def _resolve(entity: str, level_hint: str | None, context: str) -> tuple[str | N
         return suffix_level or level_hint, (), "区划库中未找到，级别按名称后缀"
     if not cands:
         return level_hint, (), "区划库中未找到"
+    if len(cands) > 1 and not any(mentions_parent(c, context) for c in cands):
+        # namesakes (城关街道 is in hundreds of counties) and the page names none of their parents:
+        # the parent is unknown, never a guess
+        level = cands[0].level if len({c.level for c in cands}) == 1 else (suffix_level or level_hint)
+        return level, (), f"区划库：同名{len(cands)}处，正文未提到其上级地名，上级不详"
     c = pick(cands, context)
     level = c.level
     if entity in ("北京市", "上海市", "天津市", "重庆市"):

@@ -106,6 +106,14 @@ OPENINGS = [
      "各位代表：\n一、2025年和“十四五”时期工作回顾\n“十四五”时期全省经济总量……\n二、“十五五”时期主要目标\n",
      {"entity": "广东省", "level": "province", "report_year": 2026, "period_reviewed_span": [2021, 2025],
       "period_planned_span": [2026, 2030], "session": "广东省第十四届人民代表大会第五次会议"}),
+    # a street office's name shared by hundreds of counties, the page naming none of them: its parent
+    # is unknown, never a guess; with its county named, that namesake
+    ("b.txt", "城关街道办事处2022年工作总结及2023年工作打算\n2022年，城关街道全年完成固定资产投资5.2亿元。\n"
+     "2023年，街道将力争完成固定资产投资6亿元。",
+     {"entity": "城关街道", "level": "township", "parent": []}),
+    ("b.txt", "城关街道办事处2022年工作总结及2023年工作打算\n2022年，在蒙城县委县政府领导下，城关街道全年完成"
+     "固定资产投资5.2亿元。\n2023年，街道将力争完成固定资产投资6亿元。",
+     {"entity": "城关街道", "level": "township", "parent": ["安徽省", "亳州市", "蒙城县"]}),
     # a document that does not read as a report (a news item): titled by its headline, no year of its own
     ("n2.txt", "2023年诺贝尔文学奖揭晓\n瑞典学院10月5日宣布，将2023年诺贝尔文学奖授予挪威作家约恩·福瑟。",
      {"title": "2023年诺贝尔文学奖揭晓", "doc_type": "其他", "report_year": None, "period_reviewed": None}),

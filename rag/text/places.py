@@ -134,6 +134,11 @@ class Gazetteer:
         return hits
 
 
+def mentions_parent(place: Place, context: str) -> bool:
+    """The context names one of the place's parents (in full or by its short name)."""
+    return any(par in context or strip_suffix(par) in context for par in place.parents)
+
+
 def pick(candidates: list[Place], context: str) -> Place:
     """One of several namesakes: the one whose parents the context mentions most; else the
     higher-level one (a province before a county of the same short name)."""
