@@ -97,15 +97,23 @@ def _clean_title_line(line: str) -> str:
     return re.split(r"[—─]{1,2}|\s*[（(]\d{4}年\d{1,2}月", line)[0].strip(" ：:")
 
 
+# a notice issuing the report ("关于印发《XX镇2023年工作总结和2024年工作计划》的通知"): its title is the report's
+_ISSUING_NOTICE = re.compile(r"^关于(?:印发|转发|下发)《(?P<title>[^》]{4,60})》的通知$")
+
+
 def _title(head: str) -> tuple[str, str] | None:
-    """The first line of the opening that is a report's title (it ends with 报告/总结…)."""
+    """The first line of the opening that is a report's title (it ends with 报告/总结, or with the
+    coming year's 计划/打算/安排/思路/要点 a township's summary is paired with); a notice issuing the
+    report is titled by the report it issues."""
     for line in head.split("\n"):
         cand = _clean_title_line(line)
+        if notice := _ISSUING_NOTICE.match(cand):
+            cand = notice.group("title")
         if not 4 <= len(cand) <= 60 or re.search(r"(我代表|各位代表|新华社|记者|摄|^现在|当前位置|[>＞»])", cand):
             continue
         if re.match(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）])", cand):  # a section heading
             continue
-        if _TITLE_KIND.search(cand) and re.search(r"(报告|总结|思路|计划)$", cand):
+        if _TITLE_KIND.search(cand) and re.search(r"(报告|总结|思路|计划|打算|安排|要点)$", cand):
             return cand, line
     return None
 

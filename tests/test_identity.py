@@ -106,6 +106,17 @@ OPENINGS = [
      "各位代表：\n一、2025年和“十四五”时期工作回顾\n“十四五”时期全省经济总量……\n二、“十五五”时期主要目标\n",
      {"entity": "广东省", "level": "province", "report_year": 2026, "period_reviewed_span": [2021, 2025],
       "period_planned_span": [2026, 2030], "session": "广东省第十四届人民代表大会第五次会议"}),
+    # a township's summary paired with the coming year's 打算 / 计划, and a notice issuing one: titled,
+    # typed and issued by the summary itself, not by the county portal that publishes it
+    ("b.txt", "城关街道办事处2022年工作总结及2023年工作打算\n发布时间：2023-01-05  来源：汶川县人民政府\n"
+     "2022年，城关街道全年完成固定资产投资5.2亿元。\n2023年，街道将力争完成固定资产投资6亿元。",
+     {"title": "城关街道办事处2022年工作总结及2023年工作打算", "doc_type": "工作总结", "entity": "城关街道",
+      "level": "township", "period_reviewed": 2022, "period_planned": 2023}),
+    ("a.txt", "关于印发《漩口镇2023年工作总结和2024年工作计划》的通知\n各村（社区）：\n现将《漩口镇2023年工作总结和"
+     "2024年工作计划》印发给你们。\n漩口镇人民政府\n2024年1月10日\n一、2023年工作总结\n2023年，全镇实现地区生产总值"
+     "12.3亿元。\n二、2024年工作计划\n2024年，全镇力争地区生产总值增长7%。",
+     {"title": "漩口镇2023年工作总结和2024年工作计划", "doc_type": "工作总结", "entity": "漩口镇",
+      "parent": ["四川省", "阿坝藏族羌族自治州", "汶川县"], "period_reviewed": 2023, "period_planned": 2024}),
     # a street office's name shared by hundreds of counties, the page naming none of them: its parent
     # is unknown, never a guess; with its county named, that namesake
     ("b.txt", "城关街道办事处2022年工作总结及2023年工作打算\n2022年，城关街道全年完成固定资产投资5.2亿元。\n"
