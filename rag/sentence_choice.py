@@ -236,13 +236,20 @@ def _not_of_a_near_indicator(question: str, text: str, quantities: list) -> list
 _HALVES = (("城镇", "农村"), ("城镇", "乡村"), ("城市", "农村"), ("进口", "出口"), ("存款", "贷款"), ("男性", "女性"))
 
 
+@lru_cache(maxsize=256)
+def _halves_asked(question: str) -> tuple[tuple[str, str], ...]:
+    """(the half asked, the other half) for each pair the question names one half of (read once per
+    question, not once per candidate sentence)."""
+    words = to_simplified(question) + " " + " ".join(expand_terms(question))
+    return tuple((a, b) for x, y in _HALVES for a, b in ((x, y), (y, x))
+                 if occurs_as_word(a, words) and not occurs_as_word(b, words))
+
+
 def _not_the_other_half(question: str, text: str, quantities: list) -> list:
     """A figure whose clause names only the other half of a pair the question names one half of
     ("其中农村居民人均可支配收入…20793元" when 城里人 — 城镇居民 — is asked, "进口17.99万亿元" when
     出口 is) is the other half's. The question is read with its everyday words' official terms."""
-    words = to_simplified(question) + " " + " ".join(expand_terms(question))
-    pairs = [(a, b) for x, y in _HALVES for a, b in ((x, y), (y, x))
-             if occurs_as_word(a, words) and not occurs_as_word(b, words)]
+    pairs = _halves_asked(question)
     if not pairs or not quantities:
         return quantities
     low = to_simplified(text)
