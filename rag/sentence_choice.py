@@ -10,7 +10,8 @@ from typing import Callable
 from rag.answer_weights import AnswerPolicy
 from rag.key_terms import KeyTerm, term_credit, term_matches
 from rag.query_plan import QueryPlan
-from rag.sentence_measure import measure_near_figure, measure_term, measured_phrase, names_asked_in, restates
+from rag.sentence_measure import (counted_from, measure_near_figure, measure_term, measured_phrase, names_asked_in,
+                                  restates, states_only_a_change)
 from rag.sentence_scoring import Sentence, asked_text, asks_quantity, introduces_list, real_quantities
 from rag.table_question import indicators_named
 from rag.text import cues, places
@@ -23,10 +24,6 @@ from rag.text.tokens import names_beyond, occurs_as_word, proper_names, to_simpl
 from rag.text.units import asked_dimension, same_dimension, unit_dimension
 
 _CLAUSE = COMMA_CLAUSE
-# the words of a clause that only states a change ("同比增长", "比上年下降", "年均增长")
-_BARE_CHANGE = re.compile(r"同比|比上年|比去年|较上年|较去年|年均|分别|增长|下降|提高|减少|上升|增加|降低|达到|为|了|约|近|超过")
-
-
 def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTerm],
                      policy: AnswerPolicy, accept: Callable[[Sentence], bool] | None = None,
                      levels: dict[str, str | None] | None = None,
@@ -128,9 +125,8 @@ def figure_coverage(s: Sentence, terms: list[KeyTerm], quantities: list | None =
             continue
         # the clause before names what the figure counts when it gives no figure of its own, or
         # when the figure's clause names nothing but the change ("…68.9亿元,同比增长6.14%")
-        before = i > 0 and (not real_quantities(s.text[clauses[i - 1][0]: clauses[i - 1][1]])
-                            or _states_only_a_change(s.text, clauses[i][0], q.start))
-        for lo in (i, i - 1) if before else (i,):
+        starts = counted_from(s.text, clauses, i, q.start)
+        for lo in starts:
             best = max(best, _clause_coverage(s.text[clauses[lo][0]: clauses[i][1]], terms, weights) / total)
     return best
 
@@ -184,19 +180,13 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
     return quantities
 
 
-def _states_only_a_change(text: str, start: int, figure_start: int) -> bool:
-    """The clause from ``start`` up to a figure names nothing but a change ("，同比增长6.14%"): the
-    figure is of what the clause before it names."""
-    return len(re.findall(r"[\u4e00-\u9fff]", re.sub(_BARE_CHANGE, "", text[start: figure_start]))) < 2
-
-
 def _dated_elsewhere(text: str, q, years) -> bool:
     """The figure's own clause dates it to another year than those asked ("机场按照2025年旅客吞吐量
     7200万人次…设计" asked of 2023; "2023年国内生产总值…，增长5.2%" asked of 2024: a clause stating
     only the change is of the one before); a year named as a change's baseline ("比2022年增长") does not."""
     stops = [0] + [m.end() for m in re.finditer(r"[，,；;。：:]", text[: q.start])]
     clause_start = stops[-1]
-    if clause_start and text[clause_start - 1] in "，," and _states_only_a_change(text, clause_start, q.start):
+    if clause_start and text[clause_start - 1] in "，," and states_only_a_change(text, clause_start, q.start):
         clause_start = stops[-2]  # a clause stating only the change ("…，增长5.2%") is of the one before
     lead = cues.BASELINE_NAMED.sub("", text[clause_start: q.start])
     named = {int(y) for y in cues.YEAR_IN_TEXT.findall(lead)}
@@ -258,7 +248,7 @@ def _not_the_other_half(question: str, text: str, quantities: list) -> list:
     for q in quantities:
         i = next((k for k, (x, y) in enumerate(clauses) if x <= q.start < y), None)
         a, b = clauses[i] if i is not None else (0, len(low))
-        if i and _states_only_a_change(low, a, q.start):
+        if i and states_only_a_change(low, a, q.start):
             a = clauses[i - 1][0]  # a clause stating only the change ("…，下降0.3%") is of the one before
         clause = low[a:b]
         if not any(occurs_as_word(other, clause) and not occurs_as_word(asked, clause) for asked, other in pairs):

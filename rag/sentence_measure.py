@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from rag.key_terms import KeyTerm, term_credit
-from rag.sentence_scoring import Sentence
+from rag.sentence_scoring import Sentence, real_quantities
 from rag.text.sentences import COMMA_CLAUSE
 from rag.text.tokens import proper_names, to_simplified
 
@@ -98,7 +98,7 @@ def measure_near_figure(text: str, measure: KeyTerm, quantities: list) -> bool:
         i = next((k for k, (a, b) in enumerate(clauses) if a <= q.start < b), None)
         if i is None:
             continue
-        lo = clauses[i - 1][0] if i > 0 else clauses[i][0]
+        lo = clauses[min(counted_from(text, clauses, i, q.start) + [max(i - 1, 0)])][0]
         near = low[lo: clauses[i][1]]
         if any(a in near for a in measure.alternatives) or term_credit(measure, near) >= 0.5:
             return True
@@ -125,3 +125,43 @@ def restates(question: str, text: str) -> bool:
     """The sentence's words are the question's, but for two characters at most (a verb: 揭晓, 举行)."""
     asked = set(to_simplified(question))
     return len({c for c in to_simplified(text) if "\u4e00" <= c <= "\u9fff" and c not in asked}) <= 2
+
+
+# the words of a clause that only states a change ("同比增长", "比上年下降", "年均增长")
+_BARE_CHANGE = re.compile(r"同比|比上年|比去年|较上年|较去年|年均|分别|增长|下降|提高|减少|上升|增加|降低|达到|为|了|约|近|超过")
+
+
+_MAX_CLAUSES_BACK = 3
+# the words of a clause around its verb that name no object: when, in what order, how
+_NO_OBJECT = re.compile(r"^(?:其中|今年|明年|全年|当年|本年|去年|目前|截至目前|共|累计|先|再|又|还|已|新|拟|将|计划|预计|力争|"
+                        r"首批|第一批|分别|合计|总计)+")
+
+
+def _names_no_object(text: str, start: int, figure_start: int) -> bool:
+    """The clause up to its figure is a verb with nothing it counts ("今年先发行1万亿元",
+    "累计完成…"): at most two characters are left once the words of time and order are taken off."""
+    head = re.sub(r"[^\u4e00-\u9fff]", "", text[start: figure_start])
+    return len(_NO_OBJECT.sub("", head)) <= 2
+
+
+def states_only_a_change(text: str, start: int, figure_start: int) -> bool:
+    """The clause from ``start`` up to a figure names nothing but a change ("，同比增长6.14%"): the
+    figure is of what the clause before it names."""
+    return len(re.findall(r"[\u4e00-\u9fff]", re.sub(_BARE_CHANGE, "", text[start: figure_start]))) < 2
+
+
+def counted_from(text: str, clauses: list[tuple[int, int]], i: int, figure_start: int) -> list[int]:
+    """The clauses (indices, nearest first) from which the words naming what a figure in clause
+    ``i`` counts may start: its own clause; the clause before, when that gives no figure of its own
+    ("开展“慈善一日捐”活动，募捐资金32万元") or when the figure's clause names nothing but the change
+    ("…68.9亿元,同比增长6.14%"); and, for a clause of a verb and its figure alone ("今年先发行1万亿元"),
+    the figure-free clauses before that, up to three back — what the sentence named before."""
+    before = i > 0 and (not real_quantities(text[clauses[i - 1][0]: clauses[i - 1][1]])
+                        or states_only_a_change(text, clauses[i][0], figure_start))
+    starts = [i, i - 1] if before else [i]
+    if before and _names_no_object(text, clauses[i][0], figure_start):
+        lo = i - 1
+        while lo > 0 and i - lo < _MAX_CLAUSES_BACK and not real_quantities(text[clauses[lo - 1][0]: clauses[lo - 1][1]]):
+            lo -= 1
+            starts.append(lo)
+    return starts

@@ -5,6 +5,8 @@ catalogue written here."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from rag.answer_groups import find_enumeration, named_group
@@ -284,6 +286,10 @@ def test_list_restart(after, expected):
     ("城镇新增就业239万人，农村劳动力外出务工1610万人次。", ["新增就业", "外出务工"], 0.5),
     # a clause naming nothing but the change continues the clause before it
     ("实现服务业增加值68.9亿元，同比增长6.14%。", ["服务业增加值"], 1.0),
+    # a clause of a verb and its figure alone counts what the sentence named clauses before it
+    ("拟连续几年发行超长期特别国债，专项用于重大战略实施，今年先发行1万亿元。", ["国债"], 1.0),
+    # a clause naming its own object does not reach back beyond the clause before it
+    ("全力推进乡村振兴，粮食生产保持稳定，农业基础不断夯实，新建高标准农田50万亩。", ["粮食"], 0.0),
 ])
 def test_figure_coverage(text, words, expected):
     from rag.sentence_choice import figure_coverage
@@ -518,3 +524,22 @@ def test_a_list_asked_runs_on_over_the_semicolons_after_its_sentence():
     assert "城镇新增就业900万人以上" in listed and "居民消费价格涨幅3.5%左右" in listed
     one = render_quotes([first], [], analyse_question("今年要优先做什么？", []), CitationBook(), lambda _d: doc)
     assert "900万人" not in one  # no list asked: the sentence alone
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a verb and its figure: back across the clauses giving no figure, up to three back
+    ("报告提出，拟连续几年发行超长期特别国债，专项用于重大战略实施，今年先发行1万亿元。", [3, 2, 1, 0]),
+    # never past a clause with a figure of its own
+    ("发行国债5000亿元，专项用于重大战略实施，今年先发行1万亿元。", [2, 1]),
+    # a clause naming what it counts: its own clause and the one before
+    ("粮食生产保持稳定，农业基础不断夯实，新建高标准农田50万亩。", [2, 1]),
+    # the clause before gives a figure of its own
+    ("城镇新增就业239万人，农村劳动力外出务工1610万人次。", [1]),
+])
+def test_counted_from(text, expected):
+    from rag.sentence_measure import counted_from
+    from rag.text.sentences import COMMA_CLAUSE
+
+    clauses = [(m.start(), m.end()) for m in COMMA_CLAUSE.finditer(text)]
+    figure = re.search(r"\d", text[clauses[-1][0]:]).start() + clauses[-1][0]
+    assert counted_from(text, clauses, len(clauses) - 1, figure) == expected
