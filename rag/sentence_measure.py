@@ -154,12 +154,20 @@ def counted_from(text: str, clauses: list[tuple[int, int]], i: int, figure_start
     """The clauses (indices, nearest first) from which the words naming what a figure in clause
     ``i`` counts may start: its own clause; the clause before, when that gives no figure of its own
     ("开展“慈善一日捐”活动，募捐资金32万元") or when the figure's clause names nothing but the change
-    ("…68.9亿元,同比增长6.14%"); and, for a clause of a verb and its figure alone ("今年先发行1万亿元"),
+    ("…68.9亿元,同比增长6.14%") — and for such a change, back past the figure-free clauses qualifying
+    it to the clause giving the figure it changes; and, for a clause of a verb and its figure alone ("今年先发行1万亿元"),
     the figure-free clauses before that, up to three back — what the sentence named before."""
     before = i > 0 and (not real_quantities(text[clauses[i - 1][0]: clauses[i - 1][1]])
                         or states_only_a_change(text, clauses[i][0], figure_start))
     starts = [i, i - 1] if before else [i]
-    if before and _names_no_object(text, clauses[i][0], figure_start):
+    if before and i > 1 and states_only_a_change(text, clauses[i][0], figure_start):
+        # a change stated alone is of the last thing the sentence gave a figure for, past the
+        # clauses qualifying it ("…地区生产总值47218.66亿元，按不变价格计算，比上年增长5.0%")
+        lo = i - 1
+        while lo > 0 and i - lo < _MAX_CLAUSES_BACK and not real_quantities(text[clauses[lo][0]: clauses[lo][1]]):
+            lo -= 1
+            starts.append(lo)
+    elif before and _names_no_object(text, clauses[i][0], figure_start):
         lo = i - 1
         while lo > 0 and i - lo < _MAX_CLAUSES_BACK and not real_quantities(text[clauses[lo - 1][0]: clauses[lo - 1][1]]):
             lo -= 1

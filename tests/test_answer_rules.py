@@ -535,6 +535,8 @@ def test_a_list_asked_runs_on_over_the_semicolons_after_its_sentence():
     ("粮食生产保持稳定，农业基础不断夯实，新建高标准农田50万亩。", [2, 1]),
     # the clause before gives a figure of its own
     ("城镇新增就业239万人，农村劳动力外出务工1610万人次。", [1]),
+    # a change stated alone reaches back past the clauses qualifying it to the figure it changes
+    ("2023年上海市实现地区生产总值47218.66亿元，按不变价格计算，比上年增长5.0%。", [2, 1, 0]),
 ])
 def test_counted_from(text, expected):
     from rag.sentence_measure import counted_from
