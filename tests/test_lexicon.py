@@ -39,6 +39,38 @@ def test_everyday_words_expand_to_the_reports_terms(question, official):
     assert official in expand_terms(question)
 
 
+@pytest.mark.parametrize("question, key, official", [
+    # the economy said to grow or to be so big is measured by the 地区生产总值
+    ("三地2025年经济各涨了多少", "经济", "地区生产总值"),
+    ("上海2023年的经济盘子大了百分之几", "经济盘子", "地区生产总值"),
+    ("经济增速目标是多少", "经济", "生产总值"),
+    # ... but one sector's economy is not
+    ("数字经济增长多少", None, None),
+    ("经济社会发展主要目标", None, None),
+    # a verb with the spoken result complement 掉 is the written verb with 除
+    ("拆掉了多少违章建筑", "拆掉", "拆除"),
+    ("免掉了多少费用", "免掉", "免除"),
+])
+def test_words_read_in_context(question, key, official):
+    from rag.text.lexicon import _context_synonyms
+
+    found = dict(_context_synonyms(question.lower()))
+    if key is None:
+        assert not found
+    else:
+        assert official in found[key]
+
+
+@pytest.mark.parametrize("question, official", [
+    ("去年出事故死了多少人", "死亡人数"),
+    ("老破小改了多少个", "老旧小区"),
+    ("臭水沟治理了几条", "黑臭水体"),
+    ("托儿所的名额有多少", "托育"),
+])
+def test_the_mined_everyday_words_expand(question, official):
+    assert official in expand_terms(question)
+
+
 @pytest.mark.parametrize("question", ["地区生产总值增长多少", "新建学校几所"])
 def test_an_official_term_is_not_repeated(question):
     assert not any(term in question for term in expand_terms(question))
@@ -96,3 +128,28 @@ def test_a_guess_across_a_word_seam_is_no_key_term():
 
     assert _reread_unknown(["人新", "找到"], Index()) == ["找到"]
     assert _reread_unknown(["挖煤"], Index()) == ["挖煤"]  # a dictionary word the reports do not use stays
+
+
+@pytest.mark.parametrize("table, problems", [
+    ({"老破小": ["老旧小区"]}, 0),                 # in two reports, the everyday word in none
+    ({"老破小": ["老旧小区改造三年行动"]}, 1),        # the official term in fewer than two reports
+    ({"老旧小区": ["老旧小区"]}, 1),               # the "everyday" word is the reports' own word
+    ({"破": ["老旧小区"]}, 1),                     # one character matches anything
+])
+def test_the_mined_table_check(table, problems):
+    from eval.lexicon_check import violations
+
+    texts = ["推进老旧小区改造，改造老旧小区120个。", "完成城镇老旧小区改造三年行动任务。", "老旧小区加装电梯。"]
+    assert len(violations(table, texts)) == problems
+
+
+def test_the_mined_table_holds_on_the_reports():
+    import json
+
+    from eval.lexicon_check import TABLE, report_texts, violations
+    from eval.library import default_docs_dirs
+
+    texts = report_texts(default_docs_dirs())
+    if len(texts) < 10:
+        pytest.skip("the report corpus (../shared/corpus) is not here")
+    assert violations(json.loads(TABLE.read_text(encoding="utf-8"))["terms"], texts) == []

@@ -7,6 +7,9 @@ General vocabulary of Chinese government reporting, not of any one report: users
 from __future__ import annotations
 
 import functools
+import json
+import re
+from pathlib import Path
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "gdp": ("地区生产总值", "生产总值"),
@@ -178,13 +181,19 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
+# the everyday words mined from the reports (eval/lexicon_mine.py)
+_EVERYDAY_PATH = Path(__file__).parent / "everyday_terms.json"
+
+
 @functools.lru_cache(maxsize=1)
 def all_synonyms() -> dict[str, tuple[str, ...]]:
-    """SYNONYMS plus the indicator vocabulary's everyday words ("物价" -> 居民消费价格,
+    """SYNONYMS, the everyday words mined from the reports, and the indicator vocabulary's everyday words ("物价" -> 居民消费价格,
     "财政收入" -> 一般公共预算收入): one map of everyday word -> official terms."""
     from rag.text.indicators_vocab import load_vocab
 
     merged = dict(SYNONYMS)
+    for key, terms in json.loads(_EVERYDAY_PATH.read_text(encoding="utf-8"))["terms"].items():
+        merged[key.lower()] = tuple(dict.fromkeys(merged.get(key.lower(), ()) + tuple(terms)))
     for name, info in load_vocab()["indicators"].items():
         for syn in info.get("synonyms", ()):
             key = syn.lower()
@@ -193,12 +202,38 @@ def all_synonyms() -> dict[str, tuple[str, ...]]:
     return merged
 
 
+# everyday words whose official term depends on the words around them (pattern, official terms):
+# - the economy said to grow or to be so big is the 地区生产总值 the reports measure it by
+#   ("经济涨了多少", "经济盘子多大", "经济增速目标"), unless it is one sector's economy (数字经济,
+#   民营经济: a word joined before it)
+# - a verb with the spoken result complement 掉 is the written verb with 除 ("拆掉" -> 拆除,
+#   "免掉" -> 免除, "清掉" -> 清除)
+CONTEXT_SYNONYMS: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = (
+    (re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]|[的年地省市区县镇国各全们我看里]))经济"
+                r"(?:总?(?:盘子|体量|规模|总量)|(?=[^，,。？?；;]{0,4}?(?:涨|增长|增速|增幅|跑了)))"), ("地区生产总值", "生产总值")),
+    (re.compile(r"([\u4e00-\u9fff])掉"), ()),
+)
+
+
+def _context_synonyms(low: str) -> list[tuple[str, tuple[str, ...]]]:
+    found = []
+    for pattern, terms in CONTEXT_SYNONYMS:
+        for m in pattern.finditer(low):
+            if terms:
+                found.append((m.group(), terms))
+            else:  # V掉 -> V除
+                found.append((m.group(), (m.group(1) + "除",)))
+    return found
+
+
 def synonyms_in(text: str) -> list[tuple[str, tuple[str, ...]]]:
     """(everyday word, official terms) for each everyday word in ``text``; the possessive 的 is
-    optional in a noun phrase ("研发投入占GDP的比重" holds "研发投入占GDP比重")."""
+    optional in a noun phrase ("研发投入占GDP的比重" holds "研发投入占GDP比重"); words whose
+    official term depends on the words around them (:data:`CONTEXT_SYNONYMS`) as found."""
     low = text.lower()
     plain = low.replace("的", "")
-    return [(key, terms) for key, terms in all_synonyms().items() if key in low or key.replace("的", "") in plain]
+    return ([(key, terms) for key, terms in all_synonyms().items() if key in low or key.replace("的", "") in plain]
+            + _context_synonyms(low))
 
 
 def expand_terms(text: str) -> list[str]:
