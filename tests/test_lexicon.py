@@ -153,3 +153,13 @@ def test_the_mined_table_holds_on_the_reports():
     if len(texts) < 10:
         pytest.skip("the report corpus (../shared/corpus) is not here")
     assert violations(json.loads(TABLE.read_text(encoding="utf-8"))["terms"], texts) == []
+
+
+@pytest.mark.parametrize("question, official", [
+    ("北京人的平均寿命提高到了多少岁", "人均预期寿命"),
+    ("五年里平均每年涨多少", "年均"),
+    ("春运平均每天发送多少旅客", "日均"),
+    ("城里人和农村人到手的收入分别是多少", "城乡居民"),
+])
+def test_average_said_of_a_person_a_year_or_a_day(question, official):
+    assert official in expand_terms(question)
