@@ -129,6 +129,11 @@ def test_a_lead_line_opens_the_paragraph_after_it(doc, opening):
     ("地区生产总值增长了多少", "地区生产总值5.67万亿元、增长5.4%", ["5.4%"]),
     # a growth rate asked: only a per cent
     ("最低工资标准的增幅是多少", "最低工资标准每月提高183元", []),
+    # a share asked ("占多大比例", "比重是多少"): a per cent, not the amount beside it
+    ("城里找不到工作的人占多大比例", "地区生产总值5.2万亿元，城镇调查失业率4.1%", ["4.1%"]),
+    ("研发投入的比重是多少", "研发投入1200亿元，占地区生产总值比重3.1%", ["3.1%"]),
+    # a size asked with 多大 is an amount, not a per cent
+    ("经济规模有多大", "地区生产总值5.2万亿元、增长5.4%", ["5.2万亿"]),
 ])
 def test_figures_of_the_kind_asked(question, text, figures):
     from rag.query import analyse_question

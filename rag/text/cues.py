@@ -139,14 +139,17 @@ ASKS_TARGET = re.compile(r"(目标|计划|预期|预计|力争|打算|争取|定
 ASKS_OUTCOME = re.compile(r"(实际|完成了|实现了|达到了|最后|结果|最终)")
 ASKS_RATE = re.compile(r"(增长了?多少|增速|增幅|涨幅|涨了多少|降了多少|下降了?多少|提高了?多少|百分之几|百分点|"
                        r"率[^，。？?]{0,6}(?:是|为|在|定在|达到|控制在)?[^，。？?]{0,4}(?:多少|几)|"
-                       r"率(?:最高|最低|更高|更低|排))")
+                       r"率(?:最高|最低|更高|更低|排)|"
+                       # a share asked ("占多大比例", "比重是多少", "占比多少", "几成")
+                       r"(?:比例|比重|占比|份额)[^，。？?]{0,4}(?:多少|几|多大|多高)|(?:多大|多高|多少)的?(?:比例|比重|占比)|"
+                       r"百分比|几成)")
 # the question asks how much something changed, which a report writes as a per cent or as the amount
 # of the change ("最低工资标准每月提高183元"); unlike a growth rate asked ("增速", "百分之几")
 ASKS_CHANGE = re.compile(r"(增长|涨|降|下降|提高|增加|减少|降低|上调|下调)了?多少")
 # a figure written right after a change verb is the amount of the change ("增加30元", "提高到" is not)
 CHANGE_AMOUNT_BEFORE = re.compile(r"(?:提高|增加|增长|下降|减少|降低|上涨|上调|下调|涨|降)(?:了|约|近|超过|逾)?$")
 ASKS_AMOUNT = re.compile(r"(总量|规模|一共|总共|合计|共计|多少(?:亿|万|千)?(?:元|美元|人|吨|斤|家|个|件|公里|亩|套|辆|张|所|项)|"
-                         r"多少(?:钱|人)|[几多]个|多大)")
+                         r"多少(?:钱|人)|[几多]个|多大(?!的?(?:比例|比重|占比)))")
 PARTICLES = re.compile(r"[了过着和与及跟或的]")
 # a numbered group named in a question, asked to be spelled out: "“六稳”是哪六个方面", "三大攻坚战是哪三个"
 # (group n = the number, head = the group's word)
