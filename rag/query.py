@@ -283,7 +283,7 @@ def _plan(r: _Reading, doc_ids: set[str] | None, sides: list[Side]) -> QueryPlan
         question=q, standalone=standalone.strip(), topic=topic, towns=tuple(r.towns), regions=tuple(r.regions),
         years=tuple(r.years), report_years=tuple(r.report_years), unknown_places=tuple(r.unknown),
         doc_ids=frozenset(doc_ids) if doc_ids is not None else None, sides=tuple(sides), comparison=r.comparison,
-        intent=r.intent, explicit_intent=explicit_intent(q), wants_list=bool(cues.LIST.search(topic)),
+        intent=r.intent, explicit_intent=explicit_intent(q), wants_list=cues.asks_list(topic),
         wants_number=not cues.ASKS_REASON.search(topic) and (
             bool(cues.ASKS_NUMBER.search(topic)) or bool(context_topic and cues.ASKS_NUMBER.search(context_topic))),
         described=r.described, followup=r.followup, period=r.period, context_topic=context_topic,

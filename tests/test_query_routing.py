@@ -267,3 +267,20 @@ def test_a_baseline_year_is_not_a_year_asked(question, data, report):
     from rag.question_asks import question_years
 
     assert question_years(question) == (data, report)
+
+
+@pytest.mark.parametrize("question, is_list", [
+    ("今年的重点任务有哪些", True),
+    ("稳就业有什么措施", True),
+    ("主要有哪几项改革", True),
+    ("重点工作是什么", True),
+    # a list cue that is a noun, in a question counting: a figure, not a list
+    ("考上重点本科的学生有多少人", False),
+    ("重点项目有多少个", False),
+    # a true list cue with a count still asks a list
+    ("有哪些重点项目，一共多少个", True),
+])
+def test_a_list_asked(question, is_list):
+    from rag.text.cues import asks_list
+
+    assert asks_list(question) is is_list

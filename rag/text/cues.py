@@ -126,6 +126,18 @@ ASKS_CHANGE = re.compile(r"(增长|增加|提高|提升|上升|下降|降低|减
 PLANNED = re.compile(r"(今年|明年|下一步|下阶段|下一阶段|新的一年|接下来|未来一年)")
 LIST = re.compile(r"(哪些|有什么|有哪|包括|包含|几项|几个方面|哪几|哪[一二三四五六七八九十两]+[个项条方]|指什么|指的是|"
                   r"分别是什么|措施|举措|做法|列举|都有|主要有|重点|任务)")
+# the list cues that are nouns ("重点", "任务", "措施"): a question counting them ("重点项目有多少个",
+# "考上重点本科的有多少人") asks a figure, not a list
+LIST_NOUN = re.compile(r"措施|举措|做法|重点|任务")
+COUNT_ASKED = re.compile(r"多少|几[个项家所人次条座万亿]")
+
+
+def asks_list(topic: str) -> bool:
+    """The question asks for a list: a list cue, unless its only cues are nouns and it asks how many."""
+    cues_found = [m.group() for m in LIST.finditer(topic)]
+    if not cues_found:
+        return False
+    return not (all(LIST_NOUN.fullmatch(c) for c in cues_found) and COUNT_ASKED.search(topic))
 ASKS_NUMBER = re.compile(r"(多少|几|比例|占比|增长|增速|同比|总额|总量|规模|金额|数量|排名|第几|百分|率|收入|产值|总值|投资|"
                          r"面积|多大|多高|多长|更大|更多|更高|更快|更低|更少|最高|最多|最大|最低|最少)")
 ASKS_QUANTITY = re.compile(r"(多少|几[个项家所人次年亿万%]|比例|占比|排名|第几|多大|多高|多长|最高|最多|最大|最低|最少|"
