@@ -12,6 +12,9 @@ from rag.text.lexicon import synonyms_in
 from rag.text.tokens import in_dictionary, occurs_as_word, search_tokens, to_simplified
 
 
+_QUESTION_WORD = re.compile(r"多(?:大|少|高|长|远|重|宽|深)")
+
+
 @dataclass(frozen=True)
 class KeyTerm:
     token: str
@@ -34,7 +37,9 @@ def key_terms(plan: QueryPlan, index: BM25Index) -> list[KeyTerm]:
 
 def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
     topic = to_simplified(text)
-    words = [t for t in search_tokens(topic, bigrams=False) if not re.fullmatch(r"[\d.%]+", t)]
+    # a question word is cut out before segmenting, so it does not glue to the word it asks about
+    # ("多大面积" is 多大 + 面积, not 多 + 大面积)
+    words = [t for t in search_tokens(_QUESTION_WORD.sub("，", topic), bigrams=False) if not re.fullmatch(r"[\d.%]+", t)]
     tokens = []
     for t in _reread_unknown(_regroup(words, index), index):
         if t not in tokens and not cues.is_question_word(t):

@@ -163,3 +163,19 @@ def test_the_mined_table_holds_on_the_reports():
 ])
 def test_average_said_of_a_person_a_year_or_a_day(question, official):
     assert official in expand_terms(question)
+
+
+@pytest.mark.parametrize("question, kept, not_kept", [
+    # a question word does not glue to the word it asks about
+    ("全镇拆掉了多大面积的违章建筑", "面积", "大面积"),
+    ("多少张病床", "病床", None),
+])
+def test_question_words_are_cut_out_before_segmenting(question, kept, not_kept):
+    from rag.key_terms import _terms_for
+
+    class Index:
+        def idf(self, w):
+            return 2.0
+
+    tokens = [t.token for t in _terms_for(question, Index(), 1.0)]
+    assert kept in tokens and (not_kept is None or not_kept not in tokens)
