@@ -321,11 +321,13 @@ def _spans(text: str, quantities: list) -> list[bool]:
 
 
 def _in_a_span_told(before: str) -> bool:
-    """A clause opening with a span of years ("五年生产原煤65亿吨，…，保供电煤20亿吨") tells the
+    """A clause opening with a span of years ("五年生产原煤65亿吨，…，保供电煤20亿吨"), or giving
+    averages over the years ("工业、消费等年均增速高于全国，粮食总产稳定在1100亿斤以上"), tells the
     clauses after it in that sentence too, until one names a single year ("…，2025年增长5.4%")."""
     opening = None
     for m in _CLAUSE.finditer(before):
-        if cues.SPAN_OPENING.match(before, m.start()):
+        # a clause giving averages over the years ("…年均增速高于全国，") tells the span too
+        if cues.SPAN_OPENING.match(before, m.start()) or "年均" in m.group():
             opening = m.start()
     return opening is not None and not cues.SINGLE_YEAR_NAMED.search(before, opening + 2)
 

@@ -210,6 +210,14 @@ def test_committed_news_dev_sets_are_the_build_of_their_parts_and_verbatim(name,
     assert problems == [] and len(got) == items
 
 
+def test_committed_paraphrase_set_is_the_build_of_its_parts_split_by_report():
+    # the blind paraphrase set is over the corpus reports: split by the report set's split.json
+    rows, problems = build_report_set(sorted((DATASETS / "para_parts").glob("*.jsonl")), DATASETS / "split.json")
+    assert problems == []
+    assert _rows(DATASETS / "para_dev.jsonl") == rows and len(rows) == 80
+    assert {r["split"] for r in rows} == {"tune", "check"} and all(r["paraphrased"] for r in rows)
+
+
 def test_held_out_seed_questions_are_valid_and_verbatim():
     items, problems = validate_dataset(DATASETS / "seeds_blind.jsonl", docs_dirs=[DATASETS.parent.parent / "seeds"])
     assert problems == [] and len(items) == 30

@@ -287,6 +287,9 @@ def test_a_sentence_writing_a_figure_before_and_after(text, writes):
     # "累计" may total one year: it tells only its own clause
     ("累计排查安全隐患326件，下发整改通知单166个。", [True, False]),
     ("全年规上原煤产量13.05亿吨、增长2.1%。", [False, False]),
+    # a clause giving averages over the years tells the clauses after it too
+    ("工业、消费等年均增速高于全国，粮食总产稳定在1100亿斤以上。", [True]),
+    ("工业、消费等年均增速高于全国，2025年粮食总产1150亿斤。", [False]),
 ])
 def test_the_figures_a_span_of_years_tells(text, spans):
     from rag.sentence_choice import _spans
