@@ -154,9 +154,10 @@ def counted_from(text: str, clauses: list[tuple[int, int]], i: int, figure_start
     """The clauses (indices, nearest first) from which the words naming what a figure in clause
     ``i`` counts may start: its own clause; the clause before, when that gives no figure of its own
     ("开展“慈善一日捐”活动，募捐资金32万元") or when the figure's clause names nothing but the change
-    ("…68.9亿元,同比增长6.14%") — and for such a change, back past the figure-free clauses qualifying
-    it to the clause giving the figure it changes; and, for a clause of a verb and its figure alone ("今年先发行1万亿元"),
-    the figure-free clauses before that, up to three back — what the sentence named before."""
+    ("…68.9亿元,同比增长6.14%") — and for such a change, back past the figure-free clauses
+    qualifying it to the clause giving the figure it changes; and, for a clause of a verb and its
+    figure alone ("今年先发行1万亿元"), the figure-free clauses before that, up to three back: what
+    the sentence named before."""
     before = i > 0 and (not real_quantities(text[clauses[i - 1][0]: clauses[i - 1][1]])
                         or states_only_a_change(text, clauses[i][0], figure_start))
     starts = [i, i - 1] if before else [i]

@@ -195,14 +195,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
-# the everyday words mined from the reports (eval/lexicon_mine.py)
+# the everyday words mined from the reports (re-checked by eval/lexicon_check.py)
 _EVERYDAY_PATH = Path(__file__).parent / "everyday_terms.json"
 
 
 @functools.lru_cache(maxsize=1)
 def all_synonyms() -> dict[str, tuple[str, ...]]:
-    """SYNONYMS, the everyday words mined from the reports, and the indicator vocabulary's everyday words ("物价" -> 居民消费价格,
-    "财政收入" -> 一般公共预算收入): one map of everyday word -> official terms."""
+    """SYNONYMS, the everyday words mined from the reports (everyday_terms.json) and the indicator
+    vocabulary's everyday words ("物价" -> 居民消费价格, "财政收入" -> 一般公共预算收入): one map of
+    everyday word -> official terms."""
     from rag.text.indicators_vocab import load_vocab
 
     merged = dict(SYNONYMS)
@@ -221,23 +222,19 @@ def all_synonyms() -> dict[str, tuple[str, ...]]:
 #   ("经济涨了多少", "经济盘子多大", "经济增速目标"), unless it is one sector's economy (数字经济,
 #   民营经济: a word joined before it)
 # - a verb with the spoken result complement 掉 is the written verb with 除 ("拆掉" -> 拆除,
-#   "免掉" -> 免除, "清掉" -> 清除)
+#   "免掉" -> 免除, "清掉" -> 清除); a term may name the pattern's groups ("{0}除")
 CONTEXT_SYNONYMS: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = (
     (re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]|[的年地省市区县镇国各全们我看里]))经济"
                 r"(?:总?(?:盘子|体量|规模|总量)|(?=[^，,。？?；;]{0,4}?(?:涨|增长|增速|增幅|跑了)))"), ("地区生产总值", "生产总值")),
-    (re.compile(r"([\u4e00-\u9fff])掉"), ()),
+    (re.compile(r"([\u4e00-\u9fff])掉"), ("{0}除",)),
 )
 
 
 def _context_synonyms(low: str) -> list[tuple[str, tuple[str, ...]]]:
-    found = []
-    for pattern, terms in CONTEXT_SYNONYMS:
-        for m in pattern.finditer(low):
-            if terms:
-                found.append((m.group(), terms))
-            else:  # V掉 -> V除
-                found.append((m.group(), (m.group(1) + "除",)))
-    return found
+    """(the words matched, official terms) for each :data:`CONTEXT_SYNONYMS` pattern found; a
+    term may name the pattern's groups ("{0}除": the verb before 掉)."""
+    return [(m.group(), tuple(t.format(*m.groups()) for t in terms))
+            for pattern, terms in CONTEXT_SYNONYMS for m in pattern.finditer(low)]
 
 
 def synonyms_in(text: str) -> list[tuple[str, tuple[str, ...]]]:
