@@ -17,14 +17,22 @@ _ITEM = r"[\u4e00-\u9fff“”\"]{2,14}"
 
 def named_group(question: str) -> tuple[int, str] | None:
     """(N, the group's word) of a question on a numbered group: "“六稳”是哪六个方面" -> (6, "稳"),
-    "三大攻坚战是哪三个" -> (3, "攻坚战"); None for any other question."""
+    "三大攻坚战是哪三个" -> (3, "攻坚战"), "要保住的六个方面有哪些" -> (6, "保"); None for any
+    other question."""
     m = cues.NAMED_GROUP.search(question)
     if not m or not cues.LIST.search(question):
         return None
     n = cn_to_number(m.group("n"))
     if n is None or not 2 <= n <= 12:
         return None
-    return int(n), m.group("head")
+    head = m.group("head")
+    if head.startswith("方面"):
+        # "要优先保住的六个方面": a group asked by its verb — each item opens with that verb's first
+        # character, the way reports name such groups (六保: 保居民就业、保基本民生…)
+        verb = re.search(rf"([\u4e00-\u9fff]{{1,2}})的{m.group('n')}个?方面", question)
+        if verb:
+            head = verb.group(1)[0]
+    return int(n), head
 
 
 def find_enumeration(text: str, n: int, head: str) -> tuple[int, int] | None:

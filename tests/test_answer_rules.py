@@ -177,6 +177,9 @@ def test_follow_up_plan_fields(previous, question, expected):
     ("坪山新区2016年要抓的“十方面重点工作”是哪些？", (10, "方面重点工作")),
     # a word naming the kind of group may follow it ("“七个有”目标具体指…")
     ("深圳市2020年民生方面的“七个有”目标具体指哪七个？", (7, "有")),
+    # a group asked by its verb: each item opens with the verb's first character (六保: 保居民就业…)
+    ("疫情下政府说要优先保住的六个方面都有哪些？", (6, "保")),
+    ("要稳住的六个方面分别是什么", (6, "稳")),
 ])
 def test_named_group(question, expected):
     assert named_group(question) == expected
