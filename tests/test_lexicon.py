@@ -179,3 +179,12 @@ def test_question_words_are_cut_out_before_segmenting(question, kept, not_kept):
 
     tokens = [t.token for t in _terms_for(question, Index(), 1.0)]
     assert kept in tokens and (not_kept is None or not_kept not in tokens)
+
+
+@pytest.mark.parametrize("question, official", [
+    # the second mined round: the resident's names of the figures reports give
+    ("2019年新开公司有多少家", "新设立企业"),
+    ("乡医院建了几家", "乡镇卫生院"),
+])
+def test_the_second_mined_round_expands(question, official):
+    assert official in expand_terms(question)
