@@ -7,6 +7,7 @@ indicator vocabulary does not speak for a figure, and for who/what questions eve
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rag.key_terms import KeyTerm, term_credit
 from rag.sentence_scoring import Sentence, real_quantities
@@ -158,19 +159,25 @@ def counted_from(text: str, clauses: list[tuple[int, int]], i: int, figure_start
     qualifying it to the clause giving the figure it changes; and, for a clause of a verb and its
     figure alone ("今年先发行1万亿元"), the figure-free clauses before that, up to three back: what
     the sentence named before."""
-    before = i > 0 and (not real_quantities(text[clauses[i - 1][0]: clauses[i - 1][1]])
-                        or states_only_a_change(text, clauses[i][0], figure_start))
+    def gives_figure(k: int) -> bool:
+        return _gives_figure(text[clauses[k][0]: clauses[k][1]])
+
+    before = i > 0 and (not gives_figure(i - 1) or states_only_a_change(text, clauses[i][0], figure_start))
     starts = [i, i - 1] if before else [i]
-    if before and i > 1 and states_only_a_change(text, clauses[i][0], figure_start):
-        # a change stated alone is of the last thing the sentence gave a figure for, past the
-        # clauses qualifying it ("…地区生产总值47218.66亿元，按不变价格计算，比上年增长5.0%")
+    if not before:
+        return starts
+    # a change stated alone is of the last thing the sentence gave a figure for, past the clauses
+    # qualifying it ("…地区生产总值47218.66亿元，按不变价格计算，比上年增长5.0%"): the walk ends on
+    # the clause with the figure; a verb with its figure alone walks only over figure-free clauses
+    change = i > 1 and states_only_a_change(text, clauses[i][0], figure_start)
+    if change or _names_no_object(text, clauses[i][0], figure_start):
         lo = i - 1
-        while lo > 0 and i - lo < _MAX_CLAUSES_BACK and not real_quantities(text[clauses[lo][0]: clauses[lo][1]]):
-            lo -= 1
-            starts.append(lo)
-    elif before and _names_no_object(text, clauses[i][0], figure_start):
-        lo = i - 1
-        while lo > 0 and i - lo < _MAX_CLAUSES_BACK and not real_quantities(text[clauses[lo - 1][0]: clauses[lo - 1][1]]):
+        while lo > 0 and i - lo < _MAX_CLAUSES_BACK and not gives_figure(lo if change else lo - 1):
             lo -= 1
             starts.append(lo)
     return starts
+
+
+@lru_cache(maxsize=4096)
+def _gives_figure(clause: str) -> bool:
+    return bool(real_quantities(clause))
