@@ -4,6 +4,7 @@ candidate (coverage of the key terms, a figure, plan vs review part, the year) a
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from rag.answer_weights import sentence_weights
@@ -13,7 +14,7 @@ from rag.text import cues
 from rag.text.indicators_vocab import load_vocab
 from rag.text.numbers import find_quantities
 from rag.text.sentences import split_sentences
-from rag.text.tokens import opening_name, to_simplified
+from rag.text.tokens import opening_name, search_tokens, to_simplified
 from rag.types import DocMeta, Passage
 
 
@@ -213,8 +214,20 @@ def _term_weights(terms: list[KeyTerm], vocab: frozenset[str] | None, absent_wei
     counts ``absent_weight`` of its weight."""
     if vocab is None or absent_weight == 1.0:
         return {t.token: t.weight for t in terms}
-    return {t.token: t.weight * (1.0 if t.token in vocab or any(a in vocab for a in t.alternatives) else absent_weight)
-            for t in terms}
+    return {t.token: t.weight * (1.0 if report_uses(t, vocab) else absent_weight) for t in terms}
+
+
+def report_uses(term: KeyTerm, vocab: frozenset[str]) -> bool:
+    """The report uses the term: the word itself, or one of its official alternatives, which the
+    report's tokens may spell in parts ("人均预期寿命" is 人均/预期/寿命 in the index)."""
+    if term.token in vocab:
+        return True
+    return any(a in vocab or all(w in vocab for w in _parts(a)) for a in term.alternatives)
+
+
+@lru_cache(maxsize=4096)
+def _parts(word: str) -> tuple[str, ...]:
+    return tuple(search_tokens(word)) or (word,)
 
 
 def _without_headline_words(weights: dict[str, float], terms: list[KeyTerm], meta: DocMeta | None) -> dict[str, float]:
@@ -233,7 +246,7 @@ def absent_share(terms: list[KeyTerm], vocab: frozenset[str] | None) -> float:
     if vocab is None:
         return 0.0
     total = sum(t.weight for t in terms) or 1.0
-    return sum(t.weight for t in terms if t.token not in vocab and not any(a in vocab for a in t.alternatives)) / total
+    return sum(t.weight for t in terms if not report_uses(t, vocab)) / total
 
 
 def score_sentences(

@@ -55,6 +55,16 @@ def test_absent_share(vocab, expected):
     assert absent_share(terms, vocab) == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("vocab, expected", [
+    (frozenset({"人均", "预期", "寿命"}), 0.0),   # the official term, spelt in the index's tokens
+    (frozenset({"人均", "寿命"}), 1.0),           # a part of it missing: the term is not used
+    (frozenset({"平均寿命"}), 0.0),               # the everyday word itself
+])
+def test_an_alternative_used_in_parts_counts_as_used(vocab, expected):
+    terms = [KeyTerm("平均寿命", 1.0, ("人均预期寿命",))]
+    assert absent_share(terms, vocab) == pytest.approx(expected)
+
+
 def test_the_fitted_gate_is_data_and_reads_meaning():
     gate = AnswerPolicy.fitted().gate
     assert gate is not None and set(gate.weights) <= set(FEATURES)

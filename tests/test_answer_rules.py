@@ -400,6 +400,21 @@ def test_regroup_a_word_the_segmenter_cut_apart(tokens, vocab, expected):
     assert _regroup(tokens, _Vocab(vocab)) == expected
 
 
+@pytest.mark.parametrize("text, target", [
+    ("人均预期寿命从2020年的82.4岁提升至83.9岁", False),   # 预期 in an indicator's name
+    ("计划生育服务管理不断完善", False),                     # 计划 in a policy's name
+    ("建成虚拟现实产业园", False),                           # 拟 in 虚拟
+    ("主要预期目标是：地区生产总值增长5%左右", True),
+    ("计划新建学校10所", True),
+    ("拟安排专项资金3亿元", True),
+    ("全面完成年度预期目标", False),                          # an achievement
+])
+def test_a_target_cue_inside_a_name_is_no_target(text, target):
+    from rag.sentence_scoring import states_target
+
+    assert states_target(text) is target
+
+
 @pytest.mark.parametrize("plan_ctx, text, fits", [
     # the review's estimate (reports are delivered before the final statistics) is the outcome
     (False, "初步预计，全年实现地区生产总值423.99亿元，增长10.0%", True),

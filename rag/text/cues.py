@@ -112,7 +112,11 @@ NOT_FOUND = "报告中未提及"
 CITATION_MARK = re.compile(r"\[(\d{1,3})\]")
 
 # ---- question cues
-TARGET = re.compile(r"(目标|计划|力争|预计|打算|安排|部署|将要|要实现|争取|确保|预期|任务|思路|重点工作|明年|今年要)")
+# "预期" and "计划" inside the name of an indicator or a policy (人均预期寿命, 计划生育, 计划单列市) say
+# nothing of a goal; "拟" inside 虚拟/模拟 neither
+_EXPECTED = r"预期(?!寿命)"
+_PLANNED = r"计划(?!生育|单列)"
+TARGET = re.compile(rf"(目标|{_PLANNED}|力争|预计|打算|安排|部署|将要|要实现|争取|确保|{_EXPECTED}|任务|思路|重点工作|明年|今年要)")
 ACTUAL = re.compile(r"(完成了|实现了|达到了|实际|取得了|去年|前年|过去一年|上一年|回顾|成绩|成效)")
 REVIEWED = re.compile(r"(去年|上年|上一年|过去一年|过去的一年|一年来|前年)")
 # a relative year as the baseline of a change ("比上一年多了多少", "较去年同期"): not the time asked
@@ -147,7 +151,7 @@ COMPARISON = re.compile(
     r"(分别|相比|比较|对比|异同|区别|差异|哪个镇|哪个乡|哪个街道|哪份|哪一个|谁(?=[的]?(?:更|最|多|少|高|低|快|慢|大|小|强|弱|好))|更高|更多|更大|更快|更低|更少|"
     r"最高|最多|最大|最快|最低|最少|各自|两个镇|几个镇|两份|各镇|这些镇|都提到)"
 )
-ASKS_TARGET = re.compile(r"(目标|计划|预期|预计|力争|打算|争取|定(?:的|在|为)|要(?:达到|实现|增长|控制))")
+ASKS_TARGET = re.compile(rf"(目标|{_PLANNED}|{_EXPECTED}|预计|力争|打算|争取|定(?:的|在|为)|要(?:达到|实现|增长|控制))")
 ASKS_OUTCOME = re.compile(r"(实际|完成了|实现了|达到了|最后|结果|最终)")
 ASKS_RATE = re.compile(r"(增长了?多少|增速|增幅|涨幅|涨了多少|降了多少|下降了?多少|提高了?多少|百分之几|百分点|"
                        r"率[^，。？?]{0,6}(?:是|为|在|定在|达到|控制在)?[^，。？?]{0,4}(?:多少|几)|"
@@ -242,7 +246,7 @@ REPORT_REF = re.compile(r"(?:据|根据|按照|看)?(?:的)?(?:政府工作报�
                         r"(?:里|中|上|说|讲|提到|提出|指出|显示|称|写道|所说|定的|提的)*[，,：:]?")
 
 # a question that asks for a target and for what came of it ("目标是多少？实际完成了多少？")
-OUTCOME_AFTER_TARGET = re.compile(r"(目标|计划|预期|打算|原计划|定的)[^。？?]*?[，,？?。；;]\s*[^。]*?"
+OUTCOME_AFTER_TARGET = re.compile(rf"(目标|{_PLANNED}|{_EXPECTED}|打算|原计划|定的)[^。？?]*?[，,？?。；;]\s*[^。]*?"
                                   r"(实际|完成了|最后|结果|实现了|达到了|做到了|完成情况)|目标[和与及跟]实际")
 
 # a question about the report itself ("道滘镇属于哪个市？", "这份报告回顾的是哪一年？"), by the kind asked
@@ -301,7 +305,7 @@ ASKS_EVERY = re.compile(r"各(?!位|项|类|种|方面|级)|每个|每一个|分
 
 # the question asks for a target figure / for an achieved figure. Unlike ASKS_TARGET, TABLE_TARGET takes
 # "安排", "设定" and leaves out "预计" (an expected figure is an outcome in the table); unlike ASKS_OUTCOME, TABLE_OUTCOME takes "完成" alone, "做到", "兑现", "达成", "达标", "落实了"
-TABLE_TARGET = re.compile(r"目标|预期|计划|力争|打算|争取|定在|定为|安排|设定|要(?:达到|实现|增长|控制)")
+TABLE_TARGET = re.compile(rf"目标|{_EXPECTED}|{_PLANNED}|力争|打算|争取|定在|定为|安排|设定|要(?:达到|实现|增长|控制)")
 TABLE_OUTCOME = re.compile(r"实际|完成|实现了|达到了|做到|兑现|结果|达成|达标|落实了")
 
 # a threshold asked ("超过5%", "不低于3000亿元", "6%以上"): group 1 = the comparison word, 2 = the
@@ -344,7 +348,7 @@ THIS_YEAR_ASKED = re.compile(r"今年|本年")
 LAST_YEAR_ASKED = re.compile(r"去年|上年|上一年")
 
 # ---- report cues
-TARGET_IN_TEXT = re.compile(r"(力争|目标|计划|预计|确保|争取|拟|预期|将要|将实现|将达到|将于|将在)")
+TARGET_IN_TEXT = re.compile(rf"(力争|目标|{_PLANNED}|预计|确保|争取|(?<![虚模])拟|{_EXPECTED}|将要|将实现|将达到|将于|将在)")
 PLAN_SECTION = re.compile(r"(安排|计划|打算|思路|目标|部署|下阶段|下一步|下一阶段|今年|明年|\d{4}年工作)")
 INSTRUCTION = re.compile(
     r"(忽略|无视|忘记|忘掉|不要理会|不要遵守|跳过)[^。！？\n]{0,8}(以上|上述|之前|前面|先前|所有|全部|一切|系统)[^。！？\n]{0,8}"
