@@ -15,7 +15,7 @@ rag.sentence_choice, rag.answer_lists, rag.draft and rag.report_answers.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from rag.answer_gate import gate_features
@@ -93,12 +93,16 @@ def _comparison_answer(plan: QueryPlan, evidence: list[tuple[Side, list[Passage]
     """One line per side, each cited; "报告中未提及" for a silent side."""
     rows: list[ComparisonRow] = []
     lines = []
-    for side, passages in evidence:
+    picks = [None if side.missing else _side_pick(plan, side, passages, terms, metas, policy, index, similarity)
+             for side, passages in evidence]
+    if len(picks) <= 6:
+        picks = _in_parallel(plan, picks, terms, policy, metas)
+    for (side, passages), pick in zip(evidence, picks):
         cell = problems_cell(plan, side, passages, metas, doc_text, book) if not side.missing else None
         if cell is not None:  # the problems each report admits: its own admission passage
             rows.append(ComparisonRow(_side_label(side, metas, None), *cell))
         else:
-            rows.append(_comparison_row(plan, side, passages, terms, metas, policy, book, index, similarity))
+            rows.append(_comparison_row(plan, side, pick, terms, metas, book))
         lines.append(f"【{rows[-1].side}】{rows[-1].answer}")
     # every side silent (a side without its report says which report is missing: kept)
     refused = all(r.answer.startswith(NOT_FOUND) and not r.citations for r in rows)
@@ -123,19 +127,71 @@ def _scored(plan: QueryPlan, passages: list[Passage], terms: list[KeyTerm], meta
                            absent_weight=policy.absent_term_weight)
 
 
-def _comparison_row(plan: QueryPlan, side: Side, passages: list[Passage], terms: list[KeyTerm],
-                    metas: dict[str, DocMeta], policy: AnswerPolicy, book: CitationBook,
-                    index: BM25Index | None = None, similarity: Similarity | None = None) -> ComparisonRow:
-    """One side's cell: its best sentence, cited, or "报告中未提及"."""
+@dataclass
+class _SidePick:
+    plan: QueryPlan  # the side's own plan (its year, target or outcome)
+    scored: list[Sentence]
+    accept: Callable[[Sentence], bool] | None
+    picked: list[Sentence]
+
+
+def _side_pick(plan: QueryPlan, side: Side, passages: list[Passage], terms: list[KeyTerm],
+               metas: dict[str, DocMeta], policy: AnswerPolicy, index: BM25Index | None = None,
+               similarity: Similarity | None = None) -> _SidePick:
+    """One side's scored sentences and its best, on its own."""
     side_plan = plan
     if side.years or side.intent:  # a year's side asks for that year (and a target or an outcome)
         side_plan = replace(plan, years=side.years or plan.years, intent=side.intent or plan.intent,
                             explicit_intent=side.intent or plan.explicit_intent)
     scored = _scored(side_plan, passages, terms, metas, policy, index)
     accept = _gate(side_plan, terms, policy, index, similarity, {})
-    picked = choose_sentences(side_plan, scored, terms, replace(policy, list_items=2, fact_sentences=1), accept,
-                              _levels(metas), _not_reports(metas))
-    label = _side_label(side, metas, scored[0] if scored else None)
+    return _SidePick(side_plan, scored, accept, _choose_for_side(side_plan, scored, terms, policy, accept, metas))
+
+
+def _choose_for_side(plan, scored, terms, policy, accept, metas) -> list[Sentence]:
+    return choose_sentences(plan, scored, terms, replace(policy, list_items=2, fact_sentences=1), accept,
+                            _levels(metas), _not_reports(metas))
+
+
+def _in_parallel(plan: QueryPlan, picks: list[_SidePick | None], terms: list[KeyTerm], policy: AnswerPolicy,
+                 metas: dict[str, DocMeta]) -> list[_SidePick | None]:
+    """Reports answering one comparison say it in like words ("打造制盖特色小镇" beside "加快时尚
+    眼镜特色小镇建设"): a side's sentence sharing the other sides' chosen words beyond the question's
+    gains ``policy.parallel_weight`` (fitted on tune) times the share of such words it shares."""
+    weight = policy.parallel_weight
+    if weight <= 0:
+        return picks
+    asked = _bigrams(plan.standalone or plan.question)
+    chosen = [_bigrams(p.picked[0].text) - asked if p and p.picked else set() for p in picks]
+    out = []
+    for i, pick in enumerate(picks):
+        others = set().union(*(c for j, c in enumerate(chosen) if j != i))
+        if pick is None or not others or not pick.scored:
+            out.append(pick)
+            continue
+        for s in pick.scored:
+            shared = len((_bigrams(s.text) - asked) & others)
+            s.score += weight * min(shared, _PARALLEL_CAP) / _PARALLEL_CAP
+        scored = sorted(pick.scored, key=lambda s: -s.score)
+        out.append(replace(pick, scored=scored,
+                           picked=_choose_for_side(pick.plan, scored, terms, policy, pick.accept, metas)))
+    return out
+
+
+_PARALLEL_CAP = 4  # shared word pairs counted at most
+
+
+def _bigrams(text: str) -> set[str]:
+    """The pairs of Chinese characters of a text (no figures)."""
+    t = to_simplified(text)
+    return {t[k: k + 2] for k in range(len(t) - 1) if all("\u4e00" <= ch <= "\u9fff" for ch in t[k: k + 2])}
+
+
+def _comparison_row(plan: QueryPlan, side: Side, pick: _SidePick | None, terms: list[KeyTerm],
+                    metas: dict[str, DocMeta], book: CitationBook) -> ComparisonRow:
+    """One side's cell: its best sentence, cited, or "报告中未提及"."""
+    picked = pick.picked if pick else []
+    label = _side_label(side, metas, pick.scored[0] if pick and pick.scored else None)
     if side.missing:
         return ComparisonRow(label, f"{NOT_FOUND}（{side.missing}）", [])
     if picked and plan.wants_number and has_masked_number(picked[0].text) and not [

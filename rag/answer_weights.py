@@ -41,6 +41,9 @@ class AnswerPolicy:
     min_figure_coverage: float = 0.0
     # whether the best sentence answers at all (fitted logistic model; None: the coverage threshold decides)
     gate: AnswerGate | None = None
+    # a comparison side's sentence sharing the other sides' chosen words gains up to this much
+    # (rag.answer._in_parallel; 0 = off; fitted by eval/fit_answer_weights.py --parallel)
+    parallel_weight: float = 0.0
 
     @classmethod
     def fitted(cls) -> "AnswerPolicy":
@@ -49,4 +52,5 @@ class AnswerPolicy:
         return cls(min_coverage=float(policy.get("min_coverage", cls.min_coverage)),
                    absent_term_weight=float(policy.get("absent_term_weight", cls.absent_term_weight)),
                    min_figure_coverage=float(policy.get("min_figure_coverage", cls.min_figure_coverage)),
+                   parallel_weight=float(policy.get("parallel_weight", cls.parallel_weight)),
                    gate=AnswerGate.from_doc(_fitted_doc().get("gate")))

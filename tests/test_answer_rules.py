@@ -563,3 +563,29 @@ def test_counted_from(text, expected):
     clauses = [(m.start(), m.end()) for m in COMMA_CLAUSE.finditer(text)]
     figure = re.search(r"\d", text[clauses[-1][0]:]).start() + clauses[-1][0]
     assert counted_from(text, clauses, len(clauses) - 1, figure) == expected
+
+
+@pytest.mark.parametrize("weight, picked_b", [
+    (0.0, "做大做强畜禽羽绒优势特色产业。"),      # each side on its own: B's best-scored sentence
+    (1.0, "以打造制盖特色小镇为目标。"),          # B's sentence saying it in A's words wins
+])
+def test_comparison_sides_are_read_in_parallel(weight, picked_b):
+    from rag.answer import _SidePick, _in_parallel
+    from rag.answer_weights import AnswerPolicy
+    from rag.key_terms import KeyTerm
+    from rag.sentence_scoring import Sentence
+
+    plan = analyse_question("两个镇各自主打的是什么特色产业？", [REPORT])
+    terms = [KeyTerm("特色", 1.0, ("特色",)), KeyTerm("产业", 1.0, ("产业",))]
+
+    def sentence(text, score):
+        s = Sentence(_passage(text), 0, len(text), text)
+        s.score, s.coverage, s.matched = score, 1.0, frozenset({"特色"})
+        return s
+
+    a = [sentence("加快时尚眼镜特色小镇建设。", 3.0)]
+    b = [sentence("做大做强畜禽羽绒优势特色产业。", 3.0), sentence("以打造制盖特色小镇为目标。", 2.6)]
+    picks = [_SidePick(plan, a, lambda s: True, a[:1]), _SidePick(plan, b, lambda s: True, b[:1])]
+    out = _in_parallel(plan, picks, terms, AnswerPolicy(parallel_weight=weight), {})
+    assert out[0].picked[0].text == a[0].text
+    assert out[1].picked[0].text == picked_b
