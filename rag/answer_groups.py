@@ -15,6 +15,27 @@ from rag.types import DocMeta, Passage
 _ITEM = r"[\u4e00-\u9fff“”\"]{2,14}"
 
 
+# a numbered group named in quotes ("“三新”", "“三量”"): the quotes make it a name, asked about
+# whatever verb follows
+_QUOTED_GROUP = re.compile(r"[“\"](?P<n>[二三四五六七八九十两]{1,2})(?:大|项|个|件|条)?(?P<head>[\u4e00-\u9fff]{1,4})[”\"]")
+
+
+def named_groups(question: str) -> list[tuple[int, str]]:
+    """Every numbered group a list question asks about: the one named with its verb
+    (:func:`named_group`), else each named in quotes ("“三新”“三量”工作包括哪些内容")."""
+    one = named_group(question)
+    if one:
+        return [one]
+    if not cues.LIST.search(question):
+        return []
+    out = []
+    for m in _QUOTED_GROUP.finditer(question):
+        n = cn_to_number(m.group("n"))
+        if n is not None and 2 <= n <= 12 and (int(n), m.group("head")) not in out:
+            out.append((int(n), m.group("head")))
+    return out
+
+
 def named_group(question: str) -> tuple[int, str] | None:
     """(N, the group's word) of a question on a numbered group: "“六稳”是哪六个方面" -> (6, "稳"),
     "三大攻坚战是哪三个" -> (3, "攻坚战"), "要保住的六个方面有哪些" -> (6, "保"); None for any
@@ -44,10 +65,11 @@ def find_enumeration(text: str, n: int, head: str) -> tuple[int, int] | None:
     for m in pattern.finditer(text):
         items = [item.strip("“”\"") for item in m.group(1).split("、")]
         if len(head) == 1:  # the first item may carry the words before the enumeration ("着力稳就业")
-            # the group's word at the same place in every item: first ("稳就业、稳金融") or second
-            # ("幼有善育、学有优教" for the "七个有")
+            # the group's word at the same place in every item: first ("稳就业、稳金融"), second
+            # ("幼有善育、学有优教" for the "七个有") or last ("科技创新、产业焕新、城市更新" for the "三新")
             at = {item.find(head) for item in items[1:]}
             ok = head in items[0] and len(at) == 1 and at <= {0, 1}
+            ok = ok or all(item.endswith(head) for item in items)
         else:  # the last item runs on into the group's word ("污染防治的攻坚战方面…")
             ok = head in items[-1]
         if ok:
@@ -58,23 +80,27 @@ def find_enumeration(text: str, n: int, head: str) -> tuple[int, int] | None:
 
 
 def group_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_text, book: CitationBook) -> Draft | None:
-    """The enumeration that spells out the group asked about, from the report the question is
-    routed to (the best passage's report when several are in scope); None when it is not found."""
-    asked = named_group(plan.topic or plan.question)
+    """The enumeration that spells out each group asked about, from the report the question is
+    routed to (the best passage's report when several are in scope); None when none is found."""
+    asked = named_groups(plan.topic or plan.question)
     if not asked or not doc_text or len(evidence) != 1:
         return None
     side, passages = evidence[0]
     order = [p.doc_id for p in passages] + sorted(side.doc_ids or ())
     for doc_id in dict.fromkeys(order):
         meta, text = metas.get(doc_id), doc_text(doc_id)
-        span = find_enumeration(text, *asked) if meta and text else None
-        if span is None:
+        if not meta or not text:
             continue
-        start, end = span
-        passage = Passage(chunk_id=f"{doc_id}:g{start}", doc_id=doc_id, file=meta.file, title=meta.title,
-                          town=meta.town or "", region=meta.region or "", year=meta.year or 0, section="",
-                          text=text[start:end], start=start, end=end, chunk_index=-1)
-        n = book.cite(passage, start, end)
+        spans = [span for group in asked if (span := find_enumeration(text, *group)) is not None]
+        if not spans:
+            continue
+        cells = []
+        for start, end in dict.fromkeys(spans):  # two groups spelt out in one clause are cited once
+            passage = Passage(chunk_id=f"{doc_id}:g{start}", doc_id=doc_id, file=meta.file, title=meta.title,
+                              town=meta.town or "", region=meta.region or "", year=meta.year or 0, section="",
+                              text=text[start:end], start=start, end=end, chunk_index=-1)
+            n = book.cite(passage, start, end)
+            cells.append(f"{text[start:end].strip()}[{n}]")
         label = meta.town or side.label or "该报告"
-        return Draft(f"【{label}】{text[start:end].strip()}[{n}]", False, book.citations)
+        return Draft(f"【{label}】" + "；".join(cells), False, book.citations)
     return None

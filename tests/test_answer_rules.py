@@ -185,6 +185,17 @@ def test_named_group(question, expected):
     assert named_group(question) == expected
 
 
+@pytest.mark.parametrize("question, expected", [
+    ("天津报告里的“三新”“三量”工作，具体都包括哪些内容？", [(3, "新"), (3, "量")]),  # groups named in quotes
+    ("“六稳”是哪六个方面？", [(6, "稳")]),                                          # the one with its verb
+    ("“三新”工作进展如何？", []),                                                     # no list asked
+])
+def test_named_groups(question, expected):
+    from rag.answer_groups import named_groups
+
+    assert named_groups(question) == expected
+
+
 @pytest.mark.parametrize("text, n, head, expected", [
     ("特别在打好防范化解重大风险、精准脱贫、污染防治的攻坚战方面取得进展，引导预期。", 3, "攻坚战",
      "特别在打好防范化解重大风险、精准脱贫、污染防治的攻坚战方面取得进展"),
@@ -198,6 +209,9 @@ def test_named_group(question, expected):
     ("围绕幼有善育、学有优教、劳有厚得、病有良医、老有颐养、住有宜居、弱有众扶，加强民生建设。", 7, "有",
      "围绕幼有善育、学有优教、劳有厚得、病有良医、老有颐养、住有宜居、弱有众扶"),
     ("推动有效投资、有序开放、加快有机更新，全面提升。", 3, "有", None),  # not at one place in every item
+    # the group's word last in every item ("三新")
+    ("深入推进科技创新、产业焕新、城市更新，深化盘活存量。", 3, "新", "深入推进科技创新、产业焕新、城市更新"),
+    ("推进科技创新、产业焕新、城市更新改造，全面提升。", 3, "新", None),  # not last in every item
 ])
 def test_find_enumeration(text, n, head, expected):
     span = find_enumeration(text, n, head)
