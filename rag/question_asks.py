@@ -54,7 +54,9 @@ def question_topic(question: str, names: list[str]) -> str:
         if name:
             topic = topic.replace(name, " ")
     topic = cues.YEAR_NAMED.sub(" ", topic)
-    # the report named as the source is not what is asked about ("政府工作报告里，…", "据…报告说")
+    # the report named as the source is not what is asked about ("政府工作报告里，…", "据…报告说"),
+    # nor is an aside naming it ("（镇人民政府2023年政府工作报告）")
+    topic = re.sub(r"[（(][^（）()]*(?:报告|工作总结)[^（）()]*[）)]", " ", topic)
     topic = cues.REPORT_REF.sub(" ", topic)
     topic = re.sub(r"^\s*(?:据|根据|按照|看|在)\s", " ", topic)
     # what is left of a list of places: "吉林、安徽、四川三省…" -> "…"

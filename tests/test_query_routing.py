@@ -284,3 +284,15 @@ def test_a_list_asked(question, is_list):
     from rag.text.cues import asks_list
 
     assert asks_list(question) is is_list
+
+
+@pytest.mark.parametrize("question, names, topic", [
+    # an aside naming the source report is no part of what is asked
+    ("提到产业园的那个镇（镇人民政府2023年政府工作报告），去年有多少起丧事从简办？", [], "提到产业园的那个镇 ， 有多少起丧事从简办？"),
+    ("杜桥镇（2020年报告）的工业产值是多少？", ["杜桥镇"], "的工业产值是多少？"),
+    ("光明区（不含新区）的人口是多少？", ["光明区"], "（不含新区）的人口是多少？"),  # an aside of the topic stays
+])
+def test_question_topic_leaves_out_the_report_named(question, names, topic):
+    from rag.question_asks import question_topic
+
+    assert question_topic(question, names) == topic
