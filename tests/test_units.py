@@ -63,3 +63,16 @@ def test_same_dimension(asked, written, fits):
 ])
 def test_several_figures_asked(question, dimension):
     assert asked_dimension(question) == dimension
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("船舶海工出口规模占全国1/3以上", [("1/3", 33.33, True)]),          # a fraction is one share
+    ("占全国三分之一", [("三分之一", 33.33, True)]),
+    ("增长5%，达3/4", [("5%", 5.0, True), ("3/4", 75.0, True)]),
+    ("2023/12/1", [("2023", 2023.0, False), ("12", 12.0, False), ("1", 1.0, False)]),  # a date is no fraction
+    ("百分之十五", [("百分之十五", 15.0, True)]),
+])
+def test_fractions_are_shares(text, expected):
+    from rag.text.numbers import find_quantities
+
+    assert [(q.text, round(q.value, 2), q.percent) for q in find_quantities(text)] == expected

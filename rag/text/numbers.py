@@ -87,6 +87,28 @@ def find_quantities(text: str) -> list[Quantity]:
         value = cn_to_number(m.group("cn"))
         if value is not None:
             out.append(Quantity(m.group(0), value, True, m.start(), m.end()))
+    fractions = _fractions(text)
+    if fractions:  # "1/3" is one share, not the numbers 1 and 3
+        out = [q for q in out if not any(f.start <= q.start < f.end for f in fractions)] + fractions
+        out.sort(key=lambda q: q.start)
+    return out
+
+
+_FRACTION = re.compile(r"(?<![\d./])(\d{1,2})\s*/\s*(\d{1,3})(?![\d./])")
+_CN_FRACTION = re.compile(r"(?P<den>[一二三四五六七八九十两]{1,3})分之(?P<num>[一二三四五六七八九十]{1,3})")
+
+
+def _fractions(text: str) -> list[Quantity]:
+    """Shares written as fractions ("1/3以上", "三分之一"), as per cents."""
+    out = []
+    for m in _FRACTION.finditer(text):
+        num, den = int(m.group(1)), int(m.group(2))
+        if 0 < num < den:
+            out.append(Quantity(m.group(0), 100.0 * num / den, True, m.start(), m.end()))
+    for m in _CN_FRACTION.finditer(text):
+        num, den = cn_to_number(m.group("num")), cn_to_number(m.group("den"))
+        if num and den and 0 < num < den:
+            out.append(Quantity(m.group(0), 100.0 * num / den, True, m.start(), m.end()))
     return out
 
 
