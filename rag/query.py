@@ -200,8 +200,9 @@ def _read_intent(r: _Reading) -> None:
     """Whether the question compares, asks a target beside its outcome, and which of them it asks."""
     q = r.q
     r.n_subjects = len(r.towns) + (1 if r.described_doc else 0)
+    # two years joined, of the figures or of the reports ("福田区2019年和2020年的政府工作报告里…")
     r.comparison = bool(cues.COMPARISON.search(q)) or r.n_subjects >= 2 or (
-        len(r.years) >= 2 and bool(re.search(r"(和|与|相比|比|到)", q)))
+        (len(r.years) >= 2 or len(r.report_years) >= 2) and bool(re.search(r"(和|与|相比|比|到)", q)))
     r.target_vs_outcome = bool(cues.OUTCOME_AFTER_TARGET.search(q))
     r.intent = "any"
     if cues.TARGET.search(q):

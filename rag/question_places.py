@@ -50,14 +50,16 @@ def find_names(question: str, names: set[str]) -> list[tuple[int, str]]:
 
 def find_towns(question: str, catalogue: list[DocMeta]) -> list[tuple[int, str]]:
     """Issuers of ingested reports named in the question (any level: 国务院, 广东省, 南山区, 杜桥镇).
-    "国务院"/"中央政府" name the national reports; "全国" does when no other issuer is named."""
+    "国务院"/"中央政府" name the national reports; "全国" does when no other issuer is named, or
+    when it is one of the issuers joined ("全国和深圳市")."""
     entities = {m.entity for m in catalogue if m.entity and m.entity != "国务院"}
     found = find_names(question, entities)
     if any(m.entity == "国务院" for m in catalogue):
         q = to_simplified(question)
         # the State Council named outright is an issuer beside the others ("国务院、深圳市、福田区的
         # 报告"); 全国 beside another issuer is a comparison's yardstick ("高于全国"), not a subject
-        m = re.search(r"国务院|中央政府", q) or (None if found else cues.NATIONAL.search(q))
+        m = (re.search(r"国务院|中央政府", q) or cues.NATION_AS_SUBJECT.search(q)
+             or (None if found else cues.NATIONAL.search(q)))
         if m:
             found = sorted(found + [(m.start(), "国务院")])
     return found

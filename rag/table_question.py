@@ -195,8 +195,12 @@ def detect(question: str, catalogue: list[DocMeta]) -> TableQuestion | None:
     wants_target = bool(TABLE_TARGET.search(q))
     wants_outcome = bool(TABLE_OUTCOME.search(q))
     # places: issuers named, and regions (places above issuers) that scope the question
-    entities = [t for _, t in find_towns(q, catalogue)]
-    regions = [r for _, r in find_regions(q, catalogue)]
+    named_towns = find_towns(q, catalogue)
+    entities = [t for _, t in named_towns]
+    # a region written right before an issuer is that issuer's address ("临海市杜桥镇"), not a scope
+    # for the other issuers named
+    starts = {pos for pos, _ in named_towns}
+    regions = [r for pos, r in find_regions(q, catalogue) if pos + len(r) not in starts]
     levels = tuple(dict.fromkeys(LEVEL_OF_WORD[m.group(2)] for m in LEVEL_ASKED.finditer(q)))
     if levels:  # "广东省各市": a named issuer with reports of that level below it is a region
         below = {p for m in catalogue if m.level in levels for p in m.parent}

@@ -296,3 +296,31 @@ def test_question_topic_leaves_out_the_report_named(question, names, topic):
     from rag.question_asks import question_topic
 
     assert question_topic(question, names) == topic
+
+
+@pytest.mark.parametrize("question, towns", [
+    ("2016年全国和深圳市定的GDP增长目标各是多少？", ["国务院", "深圳市"]),   # 全国 joined to an issuer
+    ("深圳市和全国2016年的GDP增长目标各是多少？", ["国务院", "深圳市"]),
+    ("2016年全国定的失业率目标和南山区的目标分别是多少？", ["国务院", "南山区"]),
+    ("深圳市2023年GDP增速是否高于全国？", ["深圳市"]),                    # a yardstick
+    ("南山区和全国平均水平相比，GDP增速高多少？", ["南山区"]),
+])
+def test_the_nation_joined_to_another_issuer_is_a_side(question, towns):
+    plan = analyse_question(question, CATALOGUE)
+    assert sorted(plan.towns) == sorted(towns)
+
+
+def test_two_reports_of_one_issuer_are_compared():
+    plan = analyse_question("深圳市2023年和2024年的政府工作报告里，GDP增长目标各定了多少？", CATALOGUE)
+    assert plan.comparison and [set(s.doc_ids) for s in plan.sides] == [{"sz2023"}, {"sz2024"}]
+
+
+@pytest.mark.parametrize("question, entities, regions", [
+    ("东莞市道滘镇和深圳市2023年的GDP增长目标分别是多少？", ("道滘镇", "深圳市"), ()),  # the town's address
+    ("深圳市各区2023年的GDP增长目标分别是多少？", (), ("深圳市",)),                     # a scope
+])
+def test_a_region_written_before_an_issuer_is_its_address(question, entities, regions):
+    from rag.table_question import detect
+
+    tq = detect(question, CATALOGUE)
+    assert tq is not None and tuple(sorted(tq.entities)) == tuple(sorted(entities)) and tq.regions == regions
