@@ -11,6 +11,7 @@ from rag.report_spans import span_passage, targets_span
 from rag.text import cues
 from rag.text.numbers import cn_to_number
 from rag.text.sentences import split_sentences
+from rag.text.tokens import nouns
 from rag.types import DocMeta
 
 
@@ -37,6 +38,8 @@ def structure_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_t
              for sec in meta.sections if lo <= sec.start < hi and sec.level == 2]
     if len(heads) < 2:  # a part written as paragraphs opening 一是…二是… instead of headings
         heads = [(a, b, "") for a, b in paragraph_items(text, lo, hi)]
+    if names_one_part(plan.topic, [text[a:b] for a, b, _ in heads]):
+        return None  # "推动生态文明建设要从哪几方面发力": the items of that part, not the list of parts
     asked = count_asked(plan.topic)
     if asked:
         named = enumeration_of(text, lo, hi, asked)
@@ -59,6 +62,26 @@ def structure_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_t
     label = meta.town or side.label or "该报告"
     part = "回顾部分" if review else "部署部分"
     return Draft(f"【{label}】报告{part}分为以下几个方面：\n" + "\n".join(lines), False, book.citations)
+
+
+def names_one_part(topic: str, headings: list[str]) -> bool:
+    """The question names what one or a few of the report's parts are about ("生态文明建设",
+    "保平安、维护社会稳定", "“民生福祉持续改善”"): a noun of it, other than the words asking for
+    parts (工作, 方面, 成绩…), is in at least one heading and at most a third of them."""
+    if len(headings) < 2:
+        return False
+    for word in dict.fromkeys(nouns(cues.STRUCTURE.sub(" ", topic))):
+        if cues.STRUCTURE.search(word) or cues.REVIEW_WORDS.search(word) or word in _PART_WORDS:
+            continue
+        n = sum(word in h for h in headings)
+        if 1 <= n <= max(1, len(headings) // 3):
+            return True
+    return False
+
+
+# the words a question uses to ask for a report's parts, not to name a field
+_PART_WORDS = frozenset({"工作", "方面", "重点", "任务", "主要", "政府", "报告", "总结", "部署", "安排", "全市", "全省",
+                         "全区", "全镇", "全县", "今年", "去年"})
 
 
 _COUNT_ASKED = re.compile(r"([一二三四五六七八九十两]{1,2})个?(?:方面|大方面|件事|项工作|项任务|项重点)")

@@ -603,3 +603,21 @@ def test_comparison_sides_are_read_in_parallel(weight, picked_b):
     out = _in_parallel(plan, picks, terms, AnswerPolicy(parallel_weight=weight), {})
     assert out[0].picked[0].text == a[0].text
     assert out[1].picked[0].text == picked_b
+
+
+_HEADINGS = ["（一）始终坚持高质量发展，推动经济总量质量再攀新高", "（二）强化教育、科技、人才支撑，推动创新发展",
+             "（三）坚持生态优先，推动生态文明建设", "（四）发展为民，民生福祉持续改善", "（五）深化改革，发展活力持续释放",
+             "（六）突出实干，政府自身建设持续加强"]
+
+
+@pytest.mark.parametrize("topic, named", [
+    ("推动生态文明建设 要从哪几方面发力？", True),        # one part's field
+    ("回顾 “民生福祉持续改善”，具体体现在哪几个方面？", True),
+    ("要重点做好哪十个方面的工作？", False),              # the parts themselves
+    ("的工作成绩是从哪几个方面总结的？", False),
+    ("推动发展要从哪几个方面发力？", False),               # a word in most headings names no one part
+])
+def test_a_question_naming_one_part_is_not_asking_for_the_parts(topic, named):
+    from rag.report_answers import names_one_part
+
+    assert names_one_part(topic, _HEADINGS) is named
