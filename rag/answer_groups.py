@@ -26,14 +26,19 @@ def named_groups(question: str) -> list[tuple[int, str]]:
     one = named_group(question)
     if one:
         return [one]
-    if not cues.LIST.search(question):
+    if not (cues.LIST.search(question) or re.search(r"哪[“\"]", question)):  # "强化哪“四个心”"
         return []
     out = []
     for m in _QUOTED_GROUP.finditer(question):
         n = cn_to_number(m.group("n"))
         if n is not None and 2 <= n <= 12 and (int(n), m.group("head")) not in out:
             out.append((int(n), m.group("head")))
+    if not out:  # "哪几个“大省”", "哪几篇“文章”": a kind in quotes, its number not said (0)
+        out = [(0, m.group("head")) for m in _QUOTED_KIND.finditer(question)]
     return out
+
+
+_QUOTED_KIND = re.compile(r"哪(?:几|些)(?:个|种|篇|项|类|条|大|张)?[“\"](?P<head>[\u4e00-\u9fff]{1,4})[”\"]")
 
 
 def named_group(question: str) -> tuple[int, str] | None:
@@ -61,10 +66,13 @@ def find_enumeration(text: str, n: int, head: str) -> tuple[int, int] | None:
     (joined by 、) that belongs to the group: the items hold the group's word at one place when that
     is one character ("稳就业、稳金融", "幼有善育、学有优教"), else the group's word follows the last
     item ("…污染防治的攻坚战")."""
-    pattern = re.compile(rf"({_ITEM}(?:、{_ITEM}){{{n - 1}}})(?![、\u4e00-\u9fff]*、)")
+    count = f"{{{n - 1}}}" if n else "{1,11}"  # n = 0: any number of items, each ending in the kind
+    pattern = re.compile(rf"({_ITEM}(?:、{_ITEM}){count})(?![、\u4e00-\u9fff]*、)")
     for m in pattern.finditer(text):
         items = [item.strip("“”\"") for item in m.group(1).split("、")]
-        if len(head) == 1:  # the first item may carry the words before the enumeration ("着力稳就业")
+        if not n:  # each item, up to a closing quote ("…、流动大厅”三种模式"), ends with the kind
+            ok = all(re.split(r"[”\"]", item)[0].endswith(head) for item in items)
+        elif len(head) == 1:  # the first item may carry the words before the enumeration ("着力稳就业")
             # the group's word at the same place in every item: first ("稳就业、稳金融"), second
             # ("幼有善育、学有优教" for the "七个有") or last ("科技创新、产业焕新、城市更新" for the "三新")
             at = {item.find(head) for item in items[1:]}
@@ -79,6 +87,28 @@ def find_enumeration(text: str, n: int, head: str) -> tuple[int, int] | None:
     return None
 
 
+_NUMBERED = re.compile(r"(?:^|(?<=[。；;：:\n]))\s*([一二三四五六七八九十])(?:是|要)")
+
+
+def numbered_items(text: str, n: int, head: str) -> list[tuple[int, int]]:
+    """The spans of a group spelt out as numbered items ("一是坚定创优争先的决心；二是坚持提质发展的
+    恒心；…", "一要做好煤炭保供和转化文章。…二要做好…文章。"): ``n`` items (any number from two
+    when 0) numbered 一, 二, … in turn, each closing its clause with the group's word."""
+    run: list[tuple[int, int]] = []
+    for m in _NUMBERED.finditer(text):
+        number = cn_to_number(m.group(1))
+        ends = [i for i in (text.find(ch, m.end()) for ch in "。；;\n") if i >= 0]
+        end = min(ends) if ends else len(text)
+        fits = text[m.start(1): end].rstrip("”\"").endswith(head)
+        if number == 1:
+            if len(run) >= max(n, 2) and (not n or len(run) == n):
+                break
+            run = [(m.start(1), end)] if fits else []
+        elif run and number == len(run) + 1 and fits and m.start(1) - run[-1][1] < 600:
+            run.append((m.start(1), end))
+    return run if len(run) >= max(n, 2) and (not n or len(run) == n) else []
+
+
 def group_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_text, book: CitationBook) -> Draft | None:
     """The enumeration that spells out each group asked about, from the report the question is
     routed to (the best passage's report when several are in scope); None when none is found."""
@@ -91,7 +121,10 @@ def group_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_text,
         meta, text = metas.get(doc_id), doc_text(doc_id)
         if not meta or not text:
             continue
-        spans = [span for group in asked if (span := find_enumeration(text, *group)) is not None]
+        spans = []
+        for group in asked:
+            span = find_enumeration(text, *group)
+            spans += [span] if span is not None else numbered_items(text, *group)
         if not spans:
             continue
         cells = []

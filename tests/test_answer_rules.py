@@ -189,6 +189,9 @@ def test_named_group(question, expected):
     ("天津报告里的“三新”“三量”工作，具体都包括哪些内容？", [(3, "新"), (3, "量")]),  # groups named in quotes
     ("“六稳”是哪六个方面？", [(6, "稳")]),                                          # the one with its verb
     ("“三新”工作进展如何？", []),                                                     # no list asked
+    ("在具体工作中要强化哪“四个心”？", [(4, "心")]),                                  # asked by 哪“…”
+    ("说山东是哪几个“大省”？", [(0, "大省")]),                                         # a kind, its number not said
+    ("今年要做好哪几篇“文章”？", [(0, "文章")]),
 ])
 def test_named_groups(question, expected):
     from rag.answer_groups import named_groups
@@ -621,3 +624,28 @@ def test_a_question_naming_one_part_is_not_asking_for_the_parts(topic, named):
     from rag.report_answers import names_one_part
 
     assert names_one_part(topic, _HEADINGS) is named
+
+
+@pytest.mark.parametrize("text, n, head, expected", [
+    ("要强化四个心。一是坚定创优争先的决心；二是坚持提质发展的恒心；三是坚守以民为本的初心。", 3, "心",
+     ["一是坚定创优争先的决心", "二是坚持提质发展的恒心", "三是坚守以民为本的初心"]),
+    ("一要做好煤炭保供和转化文章。建强煤炭基地。二要做好新能源外送和消纳文章。加快建设。", 0, "文章",
+     ["一要做好煤炭保供和转化文章", "二要做好新能源外送和消纳文章"]),
+    ("一是坚定决心；二是提升能力；三是坚守初心。", 3, "心", []),         # an item not closing with the word
+    ("一是坚定创优争先的决心；二是坚持提质发展的恒心。", 3, "心", []),   # two items where three are asked
+])
+def test_numbered_items_of_a_group(text, n, head, expected):
+    from rag.answer_groups import numbered_items
+
+    assert [text[a:b] for a, b in numbered_items(text, n, head)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("山东是驻军大省、兵员大省、安置大省、拥军大省，要坚决支持。", "山东是驻军大省、兵员大省、安置大省、拥军大省"),
+    ("推出“实体大厅、网上大厅、流动大厅”三种模式。", "推出“实体大厅、网上大厅、流动大厅”三种模式"),
+    ("建设经济大省、文化强省、旅游大省。", None),                                 # not every item is one
+])
+def test_an_enumeration_of_a_kind_asked_without_its_number(text, expected):
+    head = "大厅" if "大厅" in text else "大省"
+    span = find_enumeration(text, 0, head)
+    assert (text[span[0]:span[1]] if span else None) == expected
