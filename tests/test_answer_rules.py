@@ -618,7 +618,8 @@ _HEADINGS = ["（一）始终坚持高质量发展，推动经济总量质量再
     ("回顾 “民生福祉持续改善”，具体体现在哪几个方面？", True),
     ("要重点做好哪十个方面的工作？", False),              # the parts themselves
     ("的工作成绩是从哪几个方面总结的？", False),
-    ("推动发展要从哪几个方面发力？", False),               # a word in most headings names no one part
+    ("今年要从哪几个方面推动发展？", False),               # a word in most headings names no one part
+    ("一些政府工作人员在哪些方面的能力素质有待提升？", True),  # something no heading names
 ])
 def test_a_question_naming_one_part_is_not_asking_for_the_parts(topic, named):
     from rag.report_answers import names_one_part
