@@ -102,9 +102,17 @@ def list_items_after(doc: str, pos: int, *, limit_chars: int = 900, max_items: i
                     spans.append((offset, offset + len(seg)))
                     used += len(seg)
                 elif head:
-                    seg = _item_head(line[head[0].start: head[0].end])
-                    spans.append((offset + head[0].start, offset + head[0].start + len(seg)))
-                    used += len(seg)
+                    # the line's own item, and the items numbered after it in the same paragraph
+                    # ("一是教育发展优质均衡。…二是医疗水平稳步提升。…")
+                    for sp in head:
+                        sentence = line[sp.start: sp.end]
+                        if sp is not head[0] and _item_style(sentence) != style:
+                            continue
+                        if len(spans) >= max_items or used > limit_chars:
+                            break
+                        seg = _item_head(sentence)
+                        spans.append((offset + sp.start, offset + sp.start + len(seg)))
+                        used += len(seg)
         offset += len(line) + 1
     return spans
 

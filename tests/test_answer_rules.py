@@ -650,3 +650,19 @@ def test_an_enumeration_of_a_kind_asked_without_its_number(text, expected):
     head = "大厅" if "大厅" in text else "大省"
     span = find_enumeration(text, 0, head)
     assert (text[span[0]:span[1]] if span else None) == expected
+
+
+@pytest.mark.parametrize("body, expected", [
+    # the items numbered inline in the paragraph under the heading, each by its head
+    ("一是教育发展优质均衡。新建学校6所。二是医疗水平稳步提升。新增社康13家。三是社会保障更加有力。",
+     ["一是教育发展优质均衡", "二是医疗水平稳步提升", "三是社会保障更加有力"]),
+    # items on their own lines, as before
+    ("一是教育发展优质均衡。新建学校6所。\n二是医疗水平稳步提升。新增社康13家。",
+     ["一是教育发展优质均衡", "二是医疗水平稳步提升"]),
+])
+def test_list_items_after_a_heading_read_inline_items(body, expected):
+    from rag.answer_lists import list_items_after
+
+    doc = "（六）发展为民，民生福祉持续改善\n" + body + "\n（七）突出实干"
+    pos = doc.index("\n")
+    assert [doc[a:b] for a, b in list_items_after(doc, pos)] == expected
