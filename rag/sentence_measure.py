@@ -175,6 +175,12 @@ def counted_from(text: str, clauses: list[tuple[int, int]], i: int, figure_start
         while lo > 0 and i - lo < _MAX_CLAUSES_BACK and not gives_figure(lo if change else lo - 1):
             lo -= 1
             starts.append(lo)
+        if change and lo > 0 and gives_figure(lo):
+            # the figure changed is itself a verb with its figure ("…生产总值突破四千亿元大关，达
+            # 4018.3亿元，增长7.4%"): what it counts is named before it, as for that figure
+            own = real_quantities(text[clauses[lo][0]: clauses[lo][1]])
+            if own and _names_no_object(text, clauses[lo][0], clauses[lo][0] + own[0].start):
+                starts += [k for k in counted_from(text, clauses, lo, clauses[lo][0] + own[0].start) if k < lo]
     return starts
 
 

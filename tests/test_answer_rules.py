@@ -572,6 +572,9 @@ def test_a_list_asked_runs_on_over_the_semicolons_after_its_sentence():
     ("城镇新增就业239万人，农村劳动力外出务工1610万人次。", [1]),
     # a change stated alone reaches back past the clauses qualifying it to the figure it changes
     ("2023年上海市实现地区生产总值47218.66亿元，按不变价格计算，比上年增长5.0%。", [2, 1, 0]),
+    # and when that figure is itself a verb with its figure, on to what is named before it
+    ("辖区地区生产总值突破四千亿元大关，达4018.3亿元，增长7.4%。", [2, 1, 0]),
+    ("辖区地区生产总值4018.3亿元，增长7.4%。", [1, 0]),
 ])
 def test_counted_from(text, expected):
     from rag.sentence_measure import counted_from
