@@ -214,10 +214,14 @@ def _read_intent(r: _Reading) -> None:
 def _read_topic(r: _Reading) -> None:
     """The question minus its subjects' names and years."""
     towns, regions = r.towns, r.regions
-    # a region named beside a town is part of the topic ("桐城市级的典型"), alone it is the subject
+    # a region named beside a town is part of the topic ("桐城市级的典型"), alone it is the subject,
+    # and written right before a town it is the town's address ("桐城市大关镇")
     names = towns + [place_stem(t) for t in towns] + [places.strip_suffix(t) for t in towns] + r.unknown
     if not towns:
         names += regions + [place_stem(x) for x in regions] + [places.strip_suffix(x) for x in regions]
+    else:
+        names += [x for x in regions if any(x + form in r.q for t in towns
+                                             for form in (t, places.strip_suffix(t)) if form)]
     if r.described_phrase:
         names.append(r.described_phrase)
     r.topic = question_topic(r.q, names)

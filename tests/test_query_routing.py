@@ -324,3 +324,12 @@ def test_a_region_written_before_an_issuer_is_its_address(question, entities, re
 
     tq = detect(question, CATALOGUE)
     assert tq is not None and tuple(sorted(tq.entities)) == tuple(sorted(entities)) and tq.regions == regions
+
+
+@pytest.mark.parametrize("question, kept", [
+    ("东莞市道滘镇2023年在打造什么特色小镇？", False),          # the town's address
+    ("道滘镇2023年获得了哪些东莞市级荣誉？", True),             # a region beside the town is part of the topic
+])
+def test_a_region_written_before_a_town_is_no_topic_word(question, kept):
+    plan = analyse_question(question, CATALOGUE)
+    assert ("东莞" in plan.topic) is kept
