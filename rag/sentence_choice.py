@@ -73,9 +73,17 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
         scored = [s for s in scored if not restates(plan.standalone or plan.question, s.text)]
     if not scored:
         return []
+    def answers(s: Sentence) -> bool:
+        return accept(s) if accept is not None else s.coverage >= policy.min_coverage
+
     best = scored[0]
-    if not (accept(best) if accept is not None else best.coverage >= policy.min_coverage):
-        return []
+    if not answers(best):
+        # a list asked: the list's introduction may be ranked below a sentence sharing a word or two
+        # with the question ("（一）推动实体经济稳健发展。" under its figures); the first of the next
+        # two that answers leads the list
+        best = next((s for s in scored[1:_LIST_LEADS] if answers(s)), None) if plan.wants_list else None
+        if best is None:
+            return []
     picked = [best]
     if plan.wants_list and introduces_list(best):
         return picked  # the list that follows it is the answer
@@ -95,6 +103,9 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
                 picked.append(s)
     picked.sort(key=lambda s: (s.passage.doc_id, s.start))
     return picked
+
+
+_LIST_LEADS = 3  # a list's lead is looked for among the best three
 
 
 def _in_headline(term: KeyTerm, s: Sentence) -> bool:

@@ -669,3 +669,24 @@ def test_list_items_after_a_heading_read_inline_items(body, expected):
     doc = "（六）发展为民，民生福祉持续改善\n" + body + "\n（七）突出实干"
     pos = doc.index("\n")
     assert [doc[a:b] for a, b in list_items_after(doc, pos)] == expected
+
+
+@pytest.mark.parametrize("question, picked", [
+    ("去年在推动实体经济稳健发展方面做了哪些工作？", "（一）推动实体经济稳健发展。"),  # a list: the lead that answers
+    ("去年实体经济用电成本降了多少？", None),                                      # a fact: the best or nothing
+])
+def test_a_list_is_led_by_the_first_of_the_best_that_answers(question, picked):
+    from rag.answer_weights import AnswerPolicy
+    from rag.sentence_choice import choose_sentences
+    from rag.sentence_scoring import Sentence
+
+    plan = analyse_question(question, [REPORT])
+    texts = [("降低实体经济用电成本，企业对惠企政策有更多获得感。", 4.2, 0.37),
+             ("（一）推动实体经济稳健发展。", 3.9, 0.91), ("深莞惠经济圈合作不断深化。", 2.5, 0.1)]
+    scored = []
+    for text, score, coverage in texts:
+        s = Sentence(_passage(text), 0, len(text), text)
+        s.score, s.coverage = score, coverage
+        scored.append(s)
+    got = choose_sentences(plan, scored, [], AnswerPolicy(), accept=lambda s: s.coverage >= 0.5)
+    assert (got[0].text if got else None) == picked
