@@ -169,12 +169,18 @@ def _in_parallel(plan: QueryPlan, picks: list[_SidePick | None], terms: list[Key
         if pick is None or not others or not pick.scored:
             out.append(pick)
             continue
+        shared: dict[int, int] = {}
         for s in pick.scored:
-            shared = len((_bigrams(s.text) - asked) & others)
-            s.score += weight * min(shared, _PARALLEL_CAP) / _PARALLEL_CAP
+            shared[id(s)] = len((_bigrams(s.text) - asked) & others)
+            s.score += weight * min(shared[id(s)], _PARALLEL_CAP) / _PARALLEL_CAP
         scored = sorted(pick.scored, key=lambda s: -s.score)
+        accept = pick.accept
+        if not pick.picked and accept is not None:
+            # a side silent on its own: a sentence saying it in the other sides' words answers too
+            def accept(s, own=pick.accept, shared=shared):
+                return own(s) or shared.get(id(s), 0) >= _PARALLEL_CAP
         out.append(replace(pick, scored=scored,
-                           picked=_choose_for_side(pick.plan, scored, terms, policy, pick.accept, metas)))
+                           picked=_choose_for_side(pick.plan, scored, terms, policy, accept, metas)))
     return out
 
 

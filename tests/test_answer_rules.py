@@ -690,3 +690,26 @@ def test_a_list_is_led_by_the_first_of_the_best_that_answers(question, picked):
         scored.append(s)
     got = choose_sentences(plan, scored, [], AnswerPolicy(), accept=lambda s: s.coverage >= 0.5)
     assert (got[0].text if got else None) == picked
+
+
+@pytest.mark.parametrize("b_text, answered", [
+    ("加快建设时尚眼镜特色小镇产业园。", True),   # silent on its own, but in the other side's words
+    ("做大做强畜禽羽绒优势产业。", False),         # nothing shared: still silent
+])
+def test_a_silent_side_answers_in_the_other_sides_words(b_text, answered):
+    from rag.answer import _SidePick, _in_parallel
+    from rag.answer_weights import AnswerPolicy
+    from rag.sentence_scoring import Sentence
+
+    plan = analyse_question("两个镇各自在打造什么？", [REPORT])
+
+    def sentence(text, score):
+        s = Sentence(_passage(text), 0, len(text), text)
+        s.score, s.coverage = score, 0.2
+        return s
+
+    a, b = [sentence("加快时尚眼镜特色小镇建设。", 3.0)], [sentence(b_text, 2.0)]
+    never = lambda s: False  # noqa: E731 — the gate refuses every sentence of side B on its own
+    picks = [_SidePick(plan, a, lambda s: True, a[:1]), _SidePick(plan, b, never, [])]
+    out = _in_parallel(plan, picks, [], AnswerPolicy(parallel_weight=1.0), {})
+    assert bool(out[1].picked) is answered
