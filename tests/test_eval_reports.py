@@ -218,6 +218,18 @@ def test_committed_paraphrase_set_is_the_build_of_its_parts_split_by_report():
     assert {r["split"] for r in rows} == {"tune", "check"} and all(r["paraphrased"] for r in rows)
 
 
+def test_committed_list_and_comparison_set_is_the_build_of_its_parts_split_by_report():
+    # written blind over the corpus and seed reports: split by the report set's split.json, the
+    # helpers' own split label agreeing with it
+    parts = sorted((DATASETS / "lc_parts").glob("*.jsonl"))
+    rows, problems = build_report_set(parts, DATASETS / "split.json")
+    assert problems == []
+    assert _rows(DATASETS / "lc_dev.jsonl") == rows and len(rows) == 152
+    assert {r["type"] for r in rows} == {"list", "comparison"}
+    written = {r["id"]: r["split"] for p in parts for r in _rows(p)}
+    assert all(written[r["id"]] == r["split"] for r in rows)
+
+
 def test_held_out_seed_questions_are_valid_and_verbatim():
     items, problems = validate_dataset(DATASETS / "seeds_blind.jsonl", docs_dirs=[DATASETS.parent.parent / "seeds"])
     assert problems == [] and len(items) == 30
