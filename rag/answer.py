@@ -33,7 +33,7 @@ from rag.bm25_index import BM25Index
 from rag.text import places
 from rag.text.cues import NOT_FOUND
 from rag.text.numbers import find_quantities, has_masked_number
-from rag.text.tokens import to_simplified
+from rag.text.tokens import char_pairs, to_simplified
 from rag.types import ComparisonRow, DocMeta, Passage
 
 Similarity = Callable[[str, list[str]], list[float]]  # (question, texts) -> cosine of each text
@@ -161,8 +161,8 @@ def _in_parallel(plan: QueryPlan, picks: list[_SidePick | None], terms: list[Key
     weight = policy.parallel_weight
     if weight <= 0:
         return picks
-    asked = _bigrams(plan.standalone or plan.question)
-    chosen = [_bigrams(p.picked[0].text) - asked if p and p.picked else set() for p in picks]
+    asked = char_pairs(plan.standalone or plan.question)
+    chosen = [char_pairs(p.picked[0].text) - asked if p and p.picked else set() for p in picks]
     out = []
     for i, pick in enumerate(picks):
         others = set().union(*(c for j, c in enumerate(chosen) if j != i))
@@ -171,7 +171,7 @@ def _in_parallel(plan: QueryPlan, picks: list[_SidePick | None], terms: list[Key
             continue
         shared: dict[int, int] = {}
         for s in pick.scored:
-            shared[id(s)] = len((_bigrams(s.text) - asked) & others)
+            shared[id(s)] = len((char_pairs(s.text) - asked) & others)
             s.score += weight * min(shared[id(s)], _PARALLEL_CAP) / _PARALLEL_CAP
         scored = sorted(pick.scored, key=lambda s: -s.score)
         accept = pick.accept
@@ -185,12 +185,6 @@ def _in_parallel(plan: QueryPlan, picks: list[_SidePick | None], terms: list[Key
 
 
 _PARALLEL_CAP = 4  # shared word pairs counted at most
-
-
-def _bigrams(text: str) -> set[str]:
-    """The pairs of Chinese characters of a text (no figures)."""
-    t = to_simplified(text)
-    return {t[k: k + 2] for k in range(len(t) - 1) if all("\u4e00" <= ch <= "\u9fff" for ch in t[k: k + 2])}
 
 
 def _comparison_row(plan: QueryPlan, side: Side, pick: _SidePick | None, terms: list[KeyTerm],

@@ -201,3 +201,10 @@ def occurs_as_word(word: str, text: str) -> bool:
             return True
         start = text.find(word, start + 1)
     return False
+
+
+def char_pairs(text: str) -> set[str]:
+    """The pairs of adjacent Chinese characters of a text (simplified; figures and punctuation left out)."""
+    t = to_simplified(text)
+    return {t[k: k + 2] for k in range(len(t) - 1) if all("\u4e00" <= ch <= "\u9fff" for ch in t[k: k + 2])}
+
