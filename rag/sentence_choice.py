@@ -21,7 +21,7 @@ from rag.text.lexicon import expand_terms
 from rag.text.numbers import Quantity, cn_to_number, find_quantities
 from rag.text.sentences import COMMA_CLAUSE
 from rag.text.tokens import names_beyond, occurs_as_word, proper_names, to_simplified
-from rag.text.units import asked_dimension, same_dimension, unit_dimension
+from rag.text.units import asked_dimension, is_money_unit, same_dimension, unit_dimension
 
 _CLAUSE = COMMA_CLAUSE
 def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTerm],
@@ -143,8 +143,10 @@ def figure_coverage(s: Sentence, terms: list[KeyTerm], quantities: list | None =
 
 
 def _clause_coverage(text: str, terms: list[KeyTerm], weights: dict) -> float:
+    """The weight of the question's words the clause holds; a unit of money asked ("多少亿元") is
+    held by nearly any amount, so it counts for none."""
     low = to_simplified(text).lower()
-    return sum(weights.get(t.token, t.weight) * term_credit(t, low) for t in terms)
+    return sum(weights.get(t.token, t.weight) * term_credit(t, low) for t in terms if not is_money_unit(t.token))
 
 
 def fits_figure_asked(plan: QueryPlan, text: str) -> bool:

@@ -76,3 +76,23 @@ def test_fractions_are_shares(text, expected):
     from rag.text.numbers import find_quantities
 
     assert [(q.text, round(q.value, 2), q.percent) for q in find_quantities(text)] == expected
+
+
+@pytest.mark.parametrize("word, money", [
+    ("亿元", True), ("万元", True), ("元", True), ("亿美元", True),
+    ("人次", False), ("万吨", False), ("钱", False), ("总额", False),   # a unit of its own kind, or no unit
+])
+def test_money_units(word, money):
+    from rag.text.units import is_money_unit
+
+    assert is_money_unit(word) is money
+
+
+def test_a_money_unit_asked_does_not_cover_a_figures_clause():
+    from rag.key_terms import KeyTerm
+    from rag.sentence_choice import _clause_coverage
+
+    terms = [KeyTerm("消费品", 1.0, ("社会消费品零售总额",)), KeyTerm("总额", 1.0, ("总额",)), KeyTerm("亿元", 1.0, ("亿元",))]
+    weights = {t.token: t.weight for t in terms}
+    assert _clause_coverage("进出口总额达到722.30亿元", terms, weights) == 1.0            # 总额 only
+    assert _clause_coverage("社会消费品零售总额58.06亿元", terms, weights) == 2.0

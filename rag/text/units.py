@@ -69,3 +69,14 @@ def unit_dimension(following: str) -> str | None:
 def same_dimension(asked: str | None, written: str | None) -> bool:
     """A figure may answer: no unit asked, no unit written, or the same dimension."""
     return asked is None or written is None or asked == written
+
+
+def is_money_unit(word: str) -> bool:
+    """The word is nothing but a unit of money with its scale ("亿元", "万元", "元"): nearly every
+    figure of a report's review is one, so a question's "多少亿元" says what kind of figure is asked,
+    not what it counts."""
+    rest = word.lstrip("万亿千百十")
+    m = _UNIT_AT.match(rest)
+    return bool(rest) and m is not None and m.end() == len(rest) and _DIMENSION_OF.get(m.group(0)) == "money" \
+        and m.group(0) not in ("钱", "块钱")
+
