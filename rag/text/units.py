@@ -77,6 +77,4 @@ def is_money_unit(word: str) -> bool:
     not what it counts."""
     rest = word.lstrip("万亿千百十")
     m = _UNIT_AT.match(rest)
-    return bool(rest) and m is not None and m.end() == len(rest) and _DIMENSION_OF.get(m.group(0)) == "money" \
-        and m.group(0) not in ("钱", "块钱")
-
+    return m is not None and m.end() == len(rest) and unit_dimension(rest) == "money"
