@@ -150,7 +150,8 @@ def _named_lines(tq: TableQuestion, scope: Scope, have: dict[str, IndicatorRow],
                 n = book.cite(r)
                 ns.append(n)
                 tag = "（预计）" if r.kind == "expected" else ""
-                parts.append(f"{'' if name == tq.indicator else name}{value_text(r)}{tag}[{n}]")
+                parts.append(f"{'' if name == tq.indicator else name}{value_text(r)}{tag}[{n}]"
+                             f"（“{_sentence(r)}”）")
         if m is None:
             cell = f"报告中未提及（库中没有{entity}的相应年份报告）"
         elif not parts:

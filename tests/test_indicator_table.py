@@ -232,6 +232,12 @@ def test_named_issuers_get_one_row_each(snap):
     assert "【丁省】" in a.answer and "报告中未提及" in a.answer
 
 
+def test_a_named_issuers_row_quotes_the_reports_own_words(snap):
+    """The figure's clause as the report writes it stands beside the value (增长5.2%, not only 5.2%)."""
+    a = answer_question("甲省和丙省2025年地区生产总值分别增长了多少？", snap)
+    assert "“" in a.answer and "增长5.2%" in a.answer and "增长4.3%" in a.answer
+
+
 def test_region_scopes_lower_level_reports(snap):
     a = answer_question("甲省各市2026年GDP增长目标分别是多少？", snap)
     assert "戊市：7%左右" in a.answer and "乙省" not in a.answer
