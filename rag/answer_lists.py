@@ -74,6 +74,8 @@ def list_items_after(doc: str, pos: int, *, limit_chars: int = 900, max_items: i
             seg = _item_head(seg)
         elif inline_style is not None:
             continue  # the body of the item above
+        elif cues.FIELD_HEADING.match(seg):
+            break  # the next field's heading run into the paragraph ends this field's items
         elif len(seg) > 150 and not _figure_run(seg):
             break
         if used + len(seg) > limit_chars or len(spans) >= max_items:

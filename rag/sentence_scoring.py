@@ -299,6 +299,8 @@ def introduces_list(s: Sentence) -> bool:
     follows it is enumerated ("…还面临不少问题和挑战。一是…")."""
     if re.search(r"[：:]|[“\"]?[一二三四五六七八九十两几]个[\u4e00-\u9fff]{1,4}[”\"]?[。：:]?$|如下|包括", s.text):
         return True
+    if cues.FIELD_HEADING.match(s.text) and s.following.strip() and not s.following.startswith("\n"):
+        return True  # a field's heading run into its paragraph: the sentences after it are its items
     return bool(cues.ITEM_START.match(s.following.lstrip())) or _leads_its_paragraph(s)
 
 

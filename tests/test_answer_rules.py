@@ -713,3 +713,22 @@ def test_a_silent_side_answers_in_the_other_sides_words(b_text, answered):
     picks = [_SidePick(plan, a, lambda s: True, a[:1]), _SidePick(plan, b, never, [])]
     out = _in_parallel(plan, picks, [], AnswerPolicy(parallel_weight=1.0), {})
     assert bool(out[1].picked) is answered
+
+
+@pytest.mark.parametrize("text, heading", [
+    ("基层治理方面。", True), ("民生保障领域：", True), ("污染防治方面", True),
+    ("在基层治理方面深化小组议事会制度。", False),  # a sentence that says something of the field
+    ("扎实办好民生实事。", False),
+])
+def test_a_field_heading_run_into_its_paragraph(text, heading):
+    from rag.text.cues import FIELD_HEADING
+
+    assert bool(FIELD_HEADING.match(text)) is heading
+
+
+def test_a_fields_items_end_at_the_next_field_heading():
+    from rag.answer_lists import list_items_after
+
+    doc = "基层治理方面。深化小组议事会制度。坚持和发展工作法。污染防治方面。继续强化秸秆禁烧。"
+    pos = doc.index("。") + 1
+    assert [doc[a:b] for a, b in list_items_after(doc, pos)] == ["深化小组议事会制度。", "坚持和发展工作法。"]

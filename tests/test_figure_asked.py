@@ -302,6 +302,9 @@ def test_the_figures_a_span_of_years_tells(text, spans):
     # a short topic sentence opening a paragraph that goes on: its sentences are the items
     ("（六）民生\n扎实办好民生实事。提高农村低保标准。建设100个养老服务站点。\n着力稳就业。", "扎实办好民生实事。", True),
     ("基层治理方面。深化小组议事会制度。坚持和发展工作法。\n", "基层治理方面。", True),
+    # a field's heading the page ran into one long paragraph, not its opening
+    ("…建设平安乡村。基层治理方面。深化小组议事会制度。坚持和发展工作法。", "基层治理方面。", True),
+    ("…建设平安乡村。基层治理方面。\n加强安全。", "基层治理方面。", False),  # its paragraph ends with it
     # the paragraph ends with it: nothing follows to list
     ("（六）民生\n扎实办好民生实事。\n着力稳就业。", "扎实办好民生实事。", False),
     # not the paragraph's opening sentence
@@ -348,6 +351,7 @@ def test_a_sentence_telling_the_first_of_an_order(text, tells):
     ("哪一年", True), ("哪一部", True), ("哪家", True), ("多少", True), ("有哪些", True),
     ("哪吒", False),  # a name
     ("违章建筑", False),
+    ("现在", True), ("目前", True), ("当前", True),  # the time of the report, like 今年: no topic
 ])
 def test_a_question_word_however_cut(token, asks):
     from rag.text.cues import is_question_word
