@@ -140,3 +140,31 @@ def _item_style(line: str) -> str | None:
         if pat.match(line):
             return name
     return None
+
+
+_SUBHEAD = re.compile(r"[^，,、；;：:“”\"\d\s]{4,14}。")
+
+
+def subheads_after(doc: str, pos: int) -> list[tuple[int, int]]:
+    """A paragraph whose parts are headed by short sentences run into it ("(五)强化综合治理…。紧扣…。
+    社会治安水平不断提升。率先完成…。应急管理基础不断夯实。强化…。"): spans of those heads after
+    ``pos`` — a short sentence without commas or figures followed by a longer one — when the sentence
+    ending at ``pos`` leads its paragraph (nothing before it but the paragraph's own numbered heading),
+    is no such head itself, and at least two such heads follow; else none."""
+    line_start = doc.rfind("\n", 0, pos) + 1
+    own = split_sentences(doc, line_start, pos)
+    if own and _SUBHEAD.fullmatch(doc[own[-1].start:own[-1].end]):
+        return []  # the sentence is itself a part's head ("扎实办好民生实事。"): its items are its body
+    line_end = doc.find("\n", pos)
+    line_end = len(doc) if line_end < 0 else line_end
+    before = split_sentences(doc[line_start:pos])
+    if len(before) > 2 or (len(before) == 2 and not cues.ITEM_START.match(doc[line_start:].lstrip())):
+        return []
+    sents = split_sentences(doc, pos, line_end)
+    heads = []
+    for cur, nxt in zip(sents, sents[1:]):
+        text = doc[cur.start:cur.end]
+        if _SUBHEAD.fullmatch(text) and nxt.end - nxt.start > len(text):
+            heads.append((cur.start, cur.end))
+    return heads if len(heads) >= 2 else []
+

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from rag.answer_lists import list_before, list_items_after, list_restart
+from rag.answer_lists import list_before, list_items_after, list_restart, subheads_after
 from rag.sentence_choice import trim_sentence
 from rag.sentence_scoring import Sentence, introduces_list
 from rag.text import cues
@@ -75,6 +75,17 @@ def render_quotes(picked: list[Sentence], terms, plan, book: CitationBook, doc_t
                 n = book.cite(p, a, b)
                 parts.append(re.sub(r"[；;](?=.)", f"[{n}]；", quote) + f"[{n}]")
                 continue
+        heads = subheads_after(doc_text(p.doc_id) or "", s.end) if doc_text and plan.wants_list else []
+        if heads:
+            # the paragraph's parts are headed by short sentences run into it: they are the items
+            doc = doc_text(p.doc_id)
+            b = heads[-1][1]
+            quote = quote + "：" + "；".join(doc[x:y].strip().rstrip("。") for x, y in heads)
+            p = _covering(p, doc, a, b)
+            covered_until[p.doc_id] = b
+            n = book.cite(p, a, b)
+            parts.append(re.sub(r"[；;](?=.)", f"[{n}]；", quote) + f"[{n}]")
+            continue
         # a list question, or a colon list that runs on over "；" ("主要预期目标是：…；…；…"); asked for
         # a list, a sentence ending on "；" runs on too: the clauses after it are the list's items
         runs_on = (bool(re.search(r"[：:]", s.text)) or plan.wants_list) and s.text.rstrip()[-1:] in "；;"

@@ -732,3 +732,39 @@ def test_a_fields_items_end_at_the_next_field_heading():
     doc = "基层治理方面。深化小组议事会制度。坚持和发展工作法。污染防治方面。继续强化秸秆禁烧。"
     pos = doc.index("。") + 1
     assert [doc[a:b] for a, b in list_items_after(doc, pos)] == ["深化小组议事会制度。", "坚持和发展工作法。"]
+
+
+_PARTS_RUN_IN = ("（五）强化综合治理，社会大局和谐稳定。紧扣平安创建主题，全面推进基层社会稳定工作体系建设。"
+                 "社会治安水平不断提升。率先完成扫黑除恶专项斗争三年目标，刑事发案数同比下降62.7%。"
+                 "应急管理基础不断夯实。强化消防、危化品、食品安全等安全风险管控。"
+                 "顺利完成镇级机构改革任务。作风建设进一步深化。全面履行党风廉政建设主体责任，自觉接受监察监督。\n"
+                 "（六）坚持依法行政。")
+
+
+@pytest.mark.parametrize("after, heads", [
+    # the paragraph's lead: the short sentences heading its parts (a short one followed by a shorter
+    # one is a body sentence, not a head)
+    ("工作体系建设。", ["社会治安水平不断提升。", "应急管理基础不断夯实。", "作风建设进一步深化。"]),
+    # a sentence inside the paragraph does not lead it: no list of its parts
+    ("刑事发案数同比下降62.7%。", []),
+])
+def test_the_heads_of_a_paragraphs_parts_run_into_it(after, heads):
+    from rag.answer_lists import subheads_after
+
+    pos = _PARTS_RUN_IN.index(after) + len(after)
+    assert [_PARTS_RUN_IN[a:b] for a, b in subheads_after(_PARTS_RUN_IN, pos)] == heads
+
+
+def test_one_short_sentence_is_no_run_of_heads():
+    from rag.answer_lists import subheads_after
+
+    doc = "（一）抓好民生。办好十件实事。新建学校3所，新增学位2000个。\n"
+    assert subheads_after(doc, doc.index("抓好民生。") + 5) == []
+
+
+def test_a_parts_own_head_lists_its_body_not_the_other_heads():
+    from rag.answer_lists import subheads_after
+
+    doc = ("教育优质发展成果显著。坚持教育优先发展战略，全年教育投入72.9亿元。健康福田建设步伐加快。"
+           "新建社康中心10家，引进高层次医学团队。文体事业蓬勃发展。举办各类文体活动1200场。\n")
+    assert subheads_after(doc, doc.index("。") + 1) == []
