@@ -168,3 +168,14 @@ def subheads_after(doc: str, pos: int) -> list[tuple[int, int]]:
             heads.append((cur.start, cur.end))
     return heads if len(heads) >= 2 else []
 
+
+def closes_an_item(doc: str, start: int, pos: int) -> bool:
+    """What follows the sentence ``doc[start:pos]`` is the next item of an enclosing list ("…暖心从业。
+    六是…", "…\n（二）…") that did not begin in the sentence itself ("…亮点：一是…；" then "二是…"): the
+    sentence closes an item and introduces nothing."""
+    after = doc[pos:].lstrip()
+    if not cues.ITEM_START.match(after) or cues.FIRST_ITEM.match(after):
+        return False
+    own = doc[start:pos]
+    return not any(cues.FIRST_ITEM.match(own[m.end():]) for m in re.finditer(r"(?:^|[：:；;，,])", own))
+

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from rag.answer_lists import list_before, list_items_after, list_restart, subheads_after
+from rag.answer_lists import closes_an_item, list_before, list_items_after, list_restart, subheads_after
 from rag.sentence_choice import trim_sentence
 from rag.sentence_scoring import Sentence, introduces_list
 from rag.text import cues
@@ -99,7 +99,7 @@ def render_quotes(picked: list[Sentence], terms, plan, book: CitationBook, doc_t
                 p = _covering(p, doc, a, b)
                 items = list_items_after(doc, b, style=style)
             elif doc:
-                items = list_items_after(doc, s.end)
+                items = [] if closes_an_item(doc, s.start, s.end) else list_items_after(doc, s.end)
             else:
                 items = [(p.start + x, p.start + y) for x, y in list_items_after(p.text, s.end - p.start)]
             if items:

@@ -768,3 +768,24 @@ def test_a_parts_own_head_lists_its_body_not_the_other_heads():
     doc = ("教育优质发展成果显著。坚持教育优先发展战略，全年教育投入72.9亿元。健康福田建设步伐加快。"
            "新建社康中心10家，引进高层次医学团队。文体事业蓬勃发展。举办各类文体活动1200场。\n")
     assert subheads_after(doc, doc.index("。") + 1) == []
+
+
+@pytest.mark.parametrize("after, closes", [
+    ("六是着力防风险守底线。", True),  # the next item of the report's own list of tasks
+    ("\n（二）持续扩大内需。", True),
+    ("一是产业后劲不足。二是配套不完善。", False),  # the first item: the sentence's own list
+    ("（一）持续扩大内需。", False),
+    ("加快建设国际消费中心城市。", False),
+])
+def test_a_sentence_followed_by_a_later_item_closes_an_item(after, closes):
+    from rag.answer_lists import closes_an_item
+
+    doc = "建成县级暖心驿站113个，让户外劳动者暖心从业。" + after
+    assert closes_an_item(doc, 0, doc.index("。") + 1) is closes
+
+
+def test_a_list_begun_in_the_sentence_goes_on_after_it():
+    from rag.answer_lists import closes_an_item
+
+    doc = "至少有十个突出亮点：一是经济增速连续4年居全国前六；二是西夏陵申遗成功；"
+    assert closes_an_item(doc, 0, doc.index("；") + 1) is False

@@ -352,6 +352,7 @@ def test_a_sentence_telling_the_first_of_an_order(text, tells):
     ("哪吒", False),  # a name
     ("违章建筑", False),
     ("现在", True), ("目前", True), ("当前", True),  # the time of the report, like 今年: no topic
+    ("这一块", True), ("一块", True),  # "农村这一块": the field is the word before it
 ])
 def test_a_question_word_however_cut(token, asks):
     from rag.text.cues import is_question_word

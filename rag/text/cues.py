@@ -82,6 +82,7 @@ Report cues (read in report text):
   HEADING_ONLY    a sentence that is only a section heading ("一、…", "（二）…")
   YEAR_IN_TEXT    a year named in report text ("2023年"; group 1 = the year)
   ITEM_START      text that starts an enumerated item ("一是", "（三）", "2.", "首先"…)
+  FIRST_ITEM      text that starts the first item of an enumeration ("一是", "（一）", "1.")
   FIELD_HEADING   a sentence that only names a field ("基层治理方面。"): a heading run into its paragraph
   ITEM_STYLES     the numbering styles of enumerated items, higher levels first
   LATER_INLINE_ITEM an inline item numbered above one ("二是…"): the list began before it
@@ -214,7 +215,7 @@ FIELD_ASKED = re.compile(r"([\u4e00-\u9fff、]{2,12}?)(?:方面|这块|这一块
 QUESTION_WORDS = frozenset(
     "哪次 哪年 哪位 哪一 哪项 哪几项 哪几个 哪几 几项 几家 几个 一个 什么样 怎么 为什么 什么 些 这块 那块 "
     "这件事 这事 事 加起来 合计 有没有 是不是 能 能否 可以 要 想 进来 出来 起来 一年 全年 当年 今年 去年 前年 "
-    "现在 目前 当前 如今 眼下 当下 现阶段 "
+    "现在 目前 当前 如今 眼下 当下 现阶段 一块 这一块 那一块 "
     "实际 实际上 完成 实现 达到 目标 计划 力争 预计 分别 各 各自 相比 比较 对比 谁 更 最 哪个 多少 几 "
     "怎么样 如何 情况 方面 呢 吗 主要 具体 都 有 是 了 的 和 与 跟 还 又 哪些 有哪些 包括 指 指什么 叫 叫什么 "
     "更大 更多 更高 更快 更低 更少 更好 最高 最多 最大 最快 最低 最少 靠前 靠后 排前 多得多 少得多 "
@@ -377,6 +378,10 @@ ITEM_START = re.compile(r"^\s*(?:[一二三四五六七八九十]是|[一二三�
 # a sentence that only names a field ("基层治理方面。", "民生保障领域："): a heading the page ran into
 # its paragraph; the sentences after it, up to the next such heading, are its items
 FIELD_HEADING = re.compile(r"^\s*[\u4e00-\u9fff、]{2,10}(?:方面|领域)\s*[。：:]?\s*$")
+
+# the first item of an enumeration ("一是", "首先", "（一）", "1."): a list starts here; an item numbered
+# above one ("六是…") goes on a list that began before
+FIRST_ITEM = re.compile(r"^\s*(?:一是|一要|第一[，,、]|首先|一、|[（(]一[)）]|1[.、．](?!\d)|[（(]1[)）])")
 
 # an inline enumerated item numbered above one ("二是…", "三要…"): a list that began earlier
 # a sentence that refers back to what precedes it ("以上问题事关…", "上述目标…"): it closes a list
