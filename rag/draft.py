@@ -75,10 +75,10 @@ def render_quotes(picked: list[Sentence], terms, plan, book: CitationBook, doc_t
                 n = book.cite(p, a, b)
                 parts.append(re.sub(r"[；;](?=.)", f"[{n}]；", quote) + f"[{n}]")
                 continue
-        heads = subheads_after(doc_text(p.doc_id) or "", s.end) if doc_text and plan.wants_list else []
+        doc = doc_text(p.doc_id) if doc_text and plan.wants_list else None
+        heads = subheads_after(doc, s.end) if doc else []
         if heads:
             # the paragraph's parts are headed by short sentences run into it: they are the items
-            doc = doc_text(p.doc_id)
             b = heads[-1][1]
             quote = quote + "：" + "；".join(doc[x:y].strip().rstrip("。") for x, y in heads)
             p = _covering(p, doc, a, b)

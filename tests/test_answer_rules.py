@@ -789,3 +789,26 @@ def test_a_list_begun_in_the_sentence_goes_on_after_it():
 
     doc = "至少有十个突出亮点：一是经济增速连续4年居全国前六；二是西夏陵申遗成功；"
     assert closes_an_item(doc, 0, doc.index("；") + 1) is False
+
+
+def _render_list(doc: str, sentence: str, question: str) -> str:
+    from rag.draft import CitationBook, render_quotes
+    from rag.sentence_scoring import split_passage
+    from rag.types import Passage
+
+    p = Passage(chunk_id="c", doc_id="d", file="d.txt", title="", town="", region="", year=2020, section="",
+                text=doc, start=0, end=len(doc), chunk_index=0)
+    s = next(x for x in split_passage(p, doc) if x.text == sentence)
+    return render_quotes([s], [], analyse_question(question, []), CitationBook(), lambda _d: doc)
+
+
+def test_a_list_asked_on_a_paragraphs_lead_gives_its_run_in_heads():
+    listed = _render_list(_PARTS_RUN_IN, "紧扣平安创建主题，全面推进基层社会稳定工作体系建设。", "在维护社会稳定上做了哪几方面的事？")
+    assert "社会治安水平不断提升[1]；应急管理基础不断夯实[1]" in listed
+    assert "刑事发案数" not in listed  # the heads, not their bodies
+
+
+def test_a_sentence_closing_an_item_lists_nothing_after_it():
+    doc = "五是增进民生福祉。建成县级暖心驿站113个，让户外劳动者暖心从业：\n六是着力防风险守底线。\n七是加强政府建设。"
+    listed = _render_list(doc, "建成县级暖心驿站113个，让户外劳动者暖心从业：", "暖心驿站是给哪些劳动者用的？")
+    assert "六是" not in listed and "暖心驿站113个" in listed
