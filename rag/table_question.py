@@ -11,6 +11,7 @@ from rag.indicators_table import IndicatorRow
 from rag.text.cues import (
     AMOUNT_AFTER,
     ASKS_EVERY,
+    ASKS_WORDING,
     GROWTH_AFTER,
     GROWTH_ASKED,
     LAST_YEAR_ASKED,
@@ -179,8 +180,8 @@ def detect(question: str, catalogue: list[DocMeta]) -> TableQuestion | None:
     from rag.question_places import find_regions, find_towns
 
     q = to_simplified((question or "").strip())
-    if not q:
-        return None
+    if not q or ASKS_WORDING.search(q):
+        return None  # the report's words are asked, not a value of the table
     threshold = _threshold(q)
     found = find_indicator(q, threshold.family if threshold else None)
     if found is None:

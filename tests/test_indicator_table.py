@@ -122,6 +122,9 @@ NOT_TABLE = [
     "哪个省提到了人工智能？",  # no indicator
     "各位代表，今年的工作重点有哪些？",
     "甲省2025年的地区生产总值是多少？",
+    # the reports' own words asked, not a value: how each puts it, or its place in the nation
+    "甲省、乙省2026年的报告各自是怎么描述2025年地区生产总值的？",
+    "甲省和乙省的地区生产总值在全国的地位分别如何？",
     "",
 ]
 

@@ -63,6 +63,7 @@ question cue of the same idea above, and the difference is stated beside it):
   RANKS_HIGH      the question ranks from the top ("最高", "第一", "领先"…)
   RANKS_LOW       the question ranks from the bottom ("最低", "垫底", "倒数第一"…)
   ASKS_EVERY      the question wants the figure of every place ("各市", "分别", "列出", "哪些"…)
+  ASKS_WORDING    the question asks for a report's words ("怎么描述", "在全国的地位"), not a table value
   TABLE_TARGET    the question asks for a target figure ("目标", "定在", "设定"…)
   TABLE_OUTCOME   the question asks for an achieved figure ("实际", "完成", "兑现"…)
   THRESHOLD       a threshold asked ("超过5%", "3000亿元以上"; groups = comparison, number, unit, side)
@@ -308,6 +309,9 @@ RANKS_LOW = re.compile(r"最低|最小|最慢|最少|垫底|最差|倒数第一|
 
 # the question wants the figure of every place in scope ("各市", "每个省", "分别", "列出", "哪些");
 # "各位/各项/各类/各种/各方面/各级" are not places
+# a question after a report's own words, not a figure: how it describes or puts something ("各自是怎么描述
+# 的"), or a place in the nation it claims ("在全国的地位") — read in the report, never looked up as a value
+ASKS_WORDING = re.compile(r"(?:怎么|如何|怎样)(?:描述|表述|形容|概括|评价|定位)|在全[国省市区]的?(?:地位|位置)")
 ASKS_EVERY = re.compile(r"各(?!位|项|类|种|方面|级)|每个|每一个|分别|都是多少|都有多少|列出|列表|一览|所有|全部|哪些|哪几个|哪几|汇总")
 
 # the question asks for a target figure / for an achieved figure. Unlike ASKS_TARGET, TABLE_TARGET takes
