@@ -155,11 +155,10 @@ def subheads_after(doc: str, pos: int) -> list[tuple[int, int]]:
     own = split_sentences(doc, line_start, pos)
     if own and _SUBHEAD.fullmatch(doc[own[-1].start:own[-1].end]):
         return []  # the sentence is itself a part's head ("扎实办好民生实事。"): its items are its body
+    if len(own) > 2 or (len(own) == 2 and not cues.ITEM_START.match(doc[line_start:].lstrip())):
+        return []  # the sentence does not lead its paragraph
     line_end = doc.find("\n", pos)
     line_end = len(doc) if line_end < 0 else line_end
-    before = split_sentences(doc[line_start:pos])
-    if len(before) > 2 or (len(before) == 2 and not cues.ITEM_START.match(doc[line_start:].lstrip())):
-        return []
     sents = split_sentences(doc, pos, line_end)
     heads = []
     for cur, nxt in zip(sents, sents[1:]):

@@ -70,21 +70,14 @@ def render_quotes(picked: list[Sentence], terms, plan, book: CitationBook, doc_t
                 b = items[-1][1]
                 quote = doc[a:first].strip().rstrip("，,；;：:。!！") + "：" + "；".join(
                     doc[x:y].strip().rstrip("。；;") for x, y in items)
-                p = _covering(p, doc, a, b)
-                covered_until[p.doc_id] = b
-                n = book.cite(p, a, b)
-                parts.append(re.sub(r"[；;](?=.)", f"[{n}]；", quote) + f"[{n}]")
+                parts.append(_cite_list(p, doc, a, b, quote, book, covered_until))
                 continue
         doc = doc_text(p.doc_id) if doc_text and plan.wants_list else None
         heads = subheads_after(doc, s.end) if doc else []
         if heads:
             # the paragraph's parts are headed by short sentences run into it: they are the items
-            b = heads[-1][1]
             quote = quote + "：" + "；".join(doc[x:y].strip().rstrip("。") for x, y in heads)
-            p = _covering(p, doc, a, b)
-            covered_until[p.doc_id] = b
-            n = book.cite(p, a, b)
-            parts.append(re.sub(r"[；;](?=.)", f"[{n}]；", quote) + f"[{n}]")
+            parts.append(_cite_list(p, doc, a, heads[-1][1], quote, book, covered_until))
             continue
         # a list question, or a colon list that runs on over "；" ("主要预期目标是：…；…；…"); asked for
         # a list, a sentence ending on "；" runs on too: the clauses after it are the list's items
@@ -111,12 +104,24 @@ def render_quotes(picked: list[Sentence], terms, plan, book: CitationBook, doc_t
                 if doc:  # the list may run past the retrieved chunk: cite the passage extended to it
                     p = _covering(p, doc, a, b)
                 covered_until[p.doc_id] = b
-        n = book.cite(p, a, b)
-        # every clause of the quote carries the mark (the validator checks clause by clause)
-        parts.append(re.sub(r"[；;](?=.)", f"[{n}]；", quote) + f"[{n}]")
+        parts.append(_marked(quote, book.cite(p, a, b)))
     if plan.wants_list and len(parts) > 1:
         return "\n".join(f"{i}. {p}" for i, p in enumerate(parts, 1))
     return "；".join(parts)
+
+
+def _marked(quote: str, n: int) -> str:
+    """The quote with its mark [n] on every clause (the validator checks clause by clause)."""
+    return re.sub(r"[；;](?=.)", f"[{n}]；", quote) + f"[{n}]"
+
+
+def _cite_list(p: Passage, doc: str, a: int, b: int, quote: str, book: CitationBook,
+               covered_until: dict[str, int]) -> str:
+    """A list quoted from the report's ``doc[a:b]``: cited on the passage extended over it, and marked
+    as covered so that the sentences inside it are not quoted again."""
+    p = _covering(p, doc, a, b)
+    covered_until[p.doc_id] = b
+    return _marked(quote, book.cite(p, a, b))
 
 
 def _covering(p: Passage, doc: str, a: int, b: int) -> Passage:

@@ -387,7 +387,6 @@ FIELD_HEADING = re.compile(r"^\s*[\u4e00-\u9fff、]{2,10}(?:方面|领域)\s*[�
 # above one ("六是…") goes on a list that began before
 FIRST_ITEM = re.compile(r"^\s*(?:一是|一要|第一[，,、]|首先|一、|[（(]一[)）]|1[.、．](?!\d)|[（(]1[)）])")
 
-# an inline enumerated item numbered above one ("二是…", "三要…"): a list that began earlier
 # a sentence that refers back to what precedes it ("以上问题事关…", "上述目标…"): it closes a list
 REFERS_BACK = re.compile(r"^\s*(?:以上|上述)")
 
@@ -401,6 +400,8 @@ ADMITS_PROBLEMS_WEAK = re.compile(r"(?:存在|面临|还有)")  # "还面临一�
 PROBLEM_WORDS = re.compile(r"(问题|困难|不足|挑战|短板|差距)")
 CLOSES_PROBLEMS = re.compile(r"(?:这些|上述|以上)[^，。,]{0,10}(?:问题|困难|挑战|不足|短板)|"
                              r"^\s*(?:对此|我们(?:一定|将|要|必须|会))")
+
+# an inline enumerated item numbered above one ("二是…", "三要…"): a list that began earlier
 LATER_INLINE_ITEM = re.compile(r"([二三四五六七八九十])([是要])")
 
 # numbering styles of enumerated items, higher levels first
