@@ -13,6 +13,7 @@ from rag.query_plan import QueryPlan
 from rag.text import cues
 from rag.text.indicators_vocab import load_vocab
 from rag.text.numbers import find_quantities
+from rag.text.review_stretches import YEAR, stretch_at
 from rag.text.sentences import split_sentences
 from rag.text.tokens import opening_name, search_tokens, to_simplified
 from rag.types import DocMeta, Passage
@@ -155,6 +156,24 @@ def span_asked(question: str) -> tuple[int, int] | str | None:
     return "past" if cues.PAST_SPAN_ASKED.search(question) else None
 
 
+def _plan_name(span: tuple[int, int] | None) -> str | None:
+    """The name of the five-year plan of these years ("十四五" for 2021–2025)."""
+    if not span:
+        return None
+    return next((name for name, years in load_vocab()["plans"].items() if tuple(years) == tuple(span)), None)
+
+
+def in_the_years_stretch(s: Sentence, meta: DocMeta, doc: str | None) -> bool:
+    """A sentence of the stretch where a report looking back on five years tells its last year alone,
+    giving no figure of the span itself ("年均", "累计", "由…增至…"): it cannot answer a question about
+    the five years."""
+    if doc is None or doc[s.start: s.end] != s.text:
+        return False
+    if cues.SPAN_FIGURE.search(s.text) or cues.FROM_TO.search(s.text):
+        return False
+    return stretch_at(doc, s.start, _plan_name(meta.reviewed_span)) == YEAR
+
+
 def asked_part(plan: QueryPlan, meta: DocMeta | None) -> str | None:
     """The part of the report a figure asked for must come from: "review" for the year it
     reviews (去年, or that year named), "plan" for the year it plans, "span" for the span of years
@@ -264,7 +283,9 @@ def score_sentences(
         tw = _without_headline_words(tw, terms, meta)
         total = sum(tw.values()) or 1.0
         prev_low = ""
-        sentences = split_passage(p, doc_text(p.doc_id) if doc_text else None)
+        doc = doc_text(p.doc_id) if doc_text else None
+        span_asked_here = asked_part(plan, meta) == "span"
+        sentences = split_passage(p, doc)
         for i, s in enumerate(sentences):
             low = to_simplified(s.text).lower()
             if len(s.text) < 6:
@@ -283,6 +304,8 @@ def score_sentences(
             plan_ctx = _is_plan_context(s, meta)
             cue = states_target(_paragraph_lead(s))
             if not _fits_period(plan, meta, plan_ctx, cue, s.text):
+                continue
+            if span_asked_here and in_the_years_stretch(s, meta, doc):
                 continue
             nxt = sentences[i + 1].text if i + 1 < len(sentences) else ""
             feats = sentence_features(plan, s, rank, meta, coverage, plan_ctx, cue, bool(real_quantities(nxt)))

@@ -68,6 +68,40 @@ def test_score_sentences_ranks_the_answer_first(question, passages, first, absen
     assert not {s.text for s in scored} & set(absent)
 
 
+
+# a report delivered at the end of a five-year plan: its last year, then its five years
+FIVE_YEARS_DOC = "\n".join([
+    "2025年是很不平凡的一年。全省上下奋力拼搏。",
+    "（一）民生福祉改善迈出坚实步伐。城镇新增就业124.9万人，一般公共预算收入增长4.1%。",
+    "各位代表！2025年是“十四五”收官之年。五年来，我们牢记嘱托。",
+    "——人民生活水平实现新跃升。城镇新增就业累计600万人，居民收入稳步增长。",
+])
+FIVE_YEARS_META = DocMeta(doc_id="d1", file="d1.txt", title="山东省政府工作报告", town="", town_anonymised=False,
+                          region="山东省", year=2026, period_reviewed=2025, period_planned=2026,
+                          doc_type="政府工作报告", entity="山东省", reviewed_span=(2021, 2025))
+
+
+@pytest.mark.parametrize("question,scored,never", [
+    # the five years asked: the last year's figure is never a candidate, the span's total is
+    ("“十四五”期间城镇新增就业一共多少人？", "城镇新增就业累计600万人", "城镇新增就业124.9万人"),
+    ("这五年一般公共预算收入平均每年增长多少？", None, "一般公共预算收入增长4.1%"),
+    # the last year asked: its own stretch answers
+    ("2025年城镇新增就业多少人？", "城镇新增就业124.9万人", None),
+])
+def test_a_question_about_the_five_years_is_not_answered_from_the_last_years_stretch(question, scored, never):
+    plan = analyse_question(question, [])
+    terms = key_terms(plan, FlatIdf())
+    passage = Passage(chunk_id="d1:0", doc_id="d1", file="d1.txt", title=FIVE_YEARS_META.title, town="",
+                      region="山东省", year=2026, section="", text=FIVE_YEARS_DOC, start=0,
+                      end=len(FIVE_YEARS_DOC), chunk_index=0)
+    texts = [s.text for s in score_sentences(plan, [passage], terms, {"d1": FIVE_YEARS_META},
+                                             lambda _d: FIVE_YEARS_DOC)]
+    if scored:
+        assert any(scored in t for t in texts), texts
+    if never:
+        assert not any(never in t for t in texts), texts
+
+
 LONG = ("一年来，我们坚持稳中求进工作总基调，统筹推进疫情防控和经济社会发展，经济运行总体平稳，全年实现地区生产总值1200亿元，"
         "同比增长5.2%，一般公共预算收入85亿元，城乡居民收入稳步增长，社会大局和谐稳定。")
 TYPHOON = ("在防御台风利奇马的过程中，全镇上下众志成城、守望相助，第一时间启动防汛防台一级应急响应，组织转移危险区域群众1.2万人，"
