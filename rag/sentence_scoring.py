@@ -13,7 +13,7 @@ from rag.query_plan import QueryPlan
 from rag.text import cues
 from rag.text.indicators_vocab import load_vocab
 from rag.text.numbers import find_quantities
-from rag.text.review_stretches import YEAR, stretch_at
+from rag.text.review_stretches import SPAN, YEAR, stretch_at
 from rag.text.sentences import split_sentences
 from rag.text.tokens import opening_name, search_tokens, to_simplified
 from rag.types import DocMeta, Passage
@@ -174,6 +174,16 @@ def in_the_years_stretch(s: Sentence, meta: DocMeta, doc: str | None) -> bool:
     return stretch_at(doc, s.start, _plan_name(meta.reviewed_span)) == YEAR
 
 
+def in_the_spans_stretch(s: Sentence, meta: DocMeta, doc: str | None) -> bool:
+    """A sentence of the stretch where a report tells the five years it looks back on, not naming
+    the year it reviews ("2025年", "全年"): its figures are the span's, not that year's."""
+    if doc is None or not meta.reviewed_span or doc[s.start: s.end] != s.text:
+        return False
+    if f"{meta.period_reviewed}年" in s.text or re.search(r"全年|过去一年|一年来", s.text):
+        return False
+    return stretch_at(doc, s.start, _plan_name(meta.reviewed_span)) == SPAN
+
+
 def asked_part(plan: QueryPlan, meta: DocMeta | None) -> str | None:
     """The part of the report a figure asked for must come from: "review" for the year it
     reviews (去年, or that year named), "plan" for the year it plans, "span" for the span of years
@@ -284,7 +294,7 @@ def score_sentences(
         total = sum(tw.values()) or 1.0
         prev_low = ""
         doc = doc_text(p.doc_id) if doc_text else None
-        span_asked_here = asked_part(plan, meta) == "span"
+        part = asked_part(plan, meta)
         sentences = split_passage(p, doc)
         for i, s in enumerate(sentences):
             low = to_simplified(s.text).lower()
@@ -305,7 +315,9 @@ def score_sentences(
             cue = states_target(_paragraph_lead(s))
             if not _fits_period(plan, meta, plan_ctx, cue, s.text):
                 continue
-            if span_asked_here and in_the_years_stretch(s, meta, doc):
+            if part == "span" and in_the_years_stretch(s, meta, doc):
+                continue
+            if part == "review" and in_the_spans_stretch(s, meta, doc):
                 continue
             nxt = sentences[i + 1].text if i + 1 < len(sentences) else ""
             feats = sentence_features(plan, s, rank, meta, coverage, plan_ctx, cue, bool(real_quantities(nxt)))

@@ -20,7 +20,9 @@ PARAGRAPH_CASES = [
     ("一、2025年工作回顾", "十四五", YEAR),
     ("一、2025年和“十四五”时期工作回顾", "十四五", ""),  # both: the paragraphs decide
     ("三、2026年重点工作", "十四五", YEAR),
-    ("四、全面加强政府自身建设", "十四五", ""),  # a top heading ends a stretch
+    ("四、统筹疫情防控和经济社会发展", "十三五", None),  # a part of the stretch it is in
+    ("“十四五”时期和2021年形势任务", "十三五", ""),  # the plan opened ends the look back
+    ("过去的五年，是极不平凡的五年。", "十三五", SPAN),
     ("（一）经济增长迈出坚实步伐。抓好国家政策落实…", "十四五", None),  # stays in its stretch
     ("——经济综合实力实现新跃升。全省地区生产总值年均增长5.9%。", "十四五", None),
     ("我们也清醒认识到，发展还面临一些困难挑战。", "十四五", None),
@@ -37,6 +39,8 @@ REPORT = "\n".join([
     "一、2025年及“十四五”时期工作回顾",
     "2025年是很不平凡的一年。全省上下…",
     "（一）民生福祉改善迈出坚实步伐。城镇新增就业124.9万人。",
+    "二、统筹疫情防控和经济社会发展",
+    "新建学校12所。",
     "各位代表！2025年是“十四五”收官之年。五年来，我们牢记嘱托。",
     "——人民生活水平实现新跃升。城镇新增就业累计600万人。",
     "二、“十五五”时期经济社会发展目标任务",
@@ -46,6 +50,7 @@ REPORT = "\n".join([
 
 @pytest.mark.parametrize("words,expected", [
     ("城镇新增就业124.9万人", YEAR),  # under the year's opening, through its numbered part
+    ("新建学校12所", YEAR),  # a numbered part naming neither stays in the year's stretch
     ("城镇新增就业累计600万人", SPAN),  # under the five years' opening
     ("“十五五”时期是关键时期", ""),  # the plan opened ends both
     ("一、2025年及", ""),

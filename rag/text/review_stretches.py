@@ -4,7 +4,9 @@ A report delivered at the end of a five-year plan looks back twice: on the last 
 "2025年是很不平凡的一年。…") and on the five years ("五年来，…", "“十四五”时期是…的五年"), one after
 the other in either order, each over several paragraphs. A paragraph opening with one of these starts
 its stretch; the paragraphs after it without such an opening stay in it. A top-level heading
-("二、…") ends a stretch, or starts one when it names only the year or only the five years.
+naming only the year or only the five years ("二、“十四五”时期发展成就") starts a stretch; one naming both, or
+the plan it opens, ends the stretch before it; one naming neither ("一、统筹疫情防控…") is a part of the
+stretch it is in.
 
 Pure text: imports nothing of the project.
 """
@@ -23,7 +25,7 @@ _ADDRESS = re.compile(r"^[\s—－-]*(?:各位代表|同志们)[！!，,：:]?\s
 _TOP_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、")
 _HEADING_CHARS = 40  # a line this short without a full stop is a heading
 # the five years looked back on, named in a paragraph's opening sentences
-_SPAN_WORDS = re.compile(r"(?:过去|这|近)五年|五年(?:来|间|中)")
+_SPAN_WORDS = re.compile(r"(?:过去的?|这|近)五年|五年(?:来|间|中)")
 # a five-year plan named as a stretch of time ("“十四五”时期", "十四五期间", "“十四五”以来")
 _PLAN_TIME = re.compile(r"“?(十[一二三四五六七]五)”?(?:规划)?(?:时期|期间|以来)")
 # a paragraph telling the one year: it opens with the year ("2025年，…", "过去一年", "一年来")
@@ -65,11 +67,13 @@ def paragraph_stretch(paragraph: str, reviewed_plan: str | None = None) -> str |
     if top or (len(text) <= _HEADING_CHARS and not _SENTENCE_END.search(text)):
         span = _names_span(text, reviewed_plan)
         year = bool(_YEAR_WORDS.search(text))
+        if span is False:
+            return ""  # the plan being opened ("“十四五”时期和2021年形势任务" looking back on 十三五)
         if span and not year:
             return SPAN
         if year and not span:
             return YEAR
-        return "" if top else None
+        return "" if span and year else None
     opening = _opening(text)
     span = _names_span(opening, reviewed_plan)
     if span:
