@@ -116,6 +116,8 @@ def find_indicator(question: str, family_hint: str | None = None) -> FoundIndica
         names = table.get(m.group(0), ())
         if not names:
             continue
+        if len(names) == 1 and f"{names[0]}增长" in families:
+            names = (names[0], f"{names[0]}增长")  # an amount's short name ("固投") names its growth too
         if len(names) == 1:
             return FoundIndicator(names[0], m.group(0))
         growth = [n for n in names if families.get(n) == "percent"]

@@ -161,6 +161,10 @@ INDICATORS = [
     ("物价", "居民消费价格"),
     ("财政收入涨了多少", "一般公共预算收入增长"),
     ("人均GDP", None),  # another quantity (a stop name), not GDP
+    ("固投打算增长多少", "固定资产投资增长"),  # an amount's short name names its growth too
+    ("固投总额是多少", "固定资产投资"),
+    ("外贸打算增长多少", "进出口总额增长"),  # an everyday name of an amount, its growth asked
+    ("老百姓收入涨了多少", "居民人均可支配收入增长"),
 ]
 
 
