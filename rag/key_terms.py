@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rag.query_plan import QueryPlan
 from rag.bm25_index import BM25Index
 from rag.text import cues
+from rag.text.indicators_vocab import load_vocab
 from rag.text.lexicon import synonyms_in
 from rag.text.tokens import in_dictionary, occurs_as_word, search_tokens, to_simplified
 
@@ -58,6 +60,7 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
         for key, syns in found:
             if t in key or key in t:
                 alts.update(to_simplified(s).lower() for s in syns)
+        alts.update(a for alt in tuple(alts) for a in _written_forms(alt))
         if len(t) == 1 and t not in alts - {t}:
             weight = 0.3
         elif idf < 0:
@@ -68,6 +71,25 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
             weight = max(idf, 0.3)
         terms.append(KeyTerm(t, weight * scale, tuple(sorted(alts))))
     return terms
+
+
+@lru_cache(maxsize=1)
+def _surface_forms() -> dict[str, tuple[str, ...]]:
+    """Each indicator's names as reports write it ("国内生产总值" for 地区生产总值, its growth
+    "国内生产总值增长"), from the indicator vocabulary's surface forms."""
+    out: dict[str, list[str]] = {}
+    for surface in load_vocab()["surfaces"]:
+        for name in surface["names"]:
+            if "total" in surface:
+                out.setdefault(surface["total"], []).append(name)
+            if "growth" in surface and "total" in surface:
+                out.setdefault(surface["growth"], []).append(f"{name}增长")
+    return {k: tuple(dict.fromkeys(to_simplified(v).lower() for v in vs if len(v) >= 3)) for k, vs in out.items()}
+
+
+def _written_forms(alternative: str) -> tuple[str, ...]:
+    """An indicator named as an alternative is also found under the names reports write it by."""
+    return _surface_forms().get(alternative, ())
 
 
 def _regroup(words: list[str], index: BM25Index) -> list[str]:

@@ -69,6 +69,15 @@ def test_score_sentences_ranks_the_answer_first(question, passages, first, absen
 
 
 
+
+@pytest.mark.parametrize("question, written", [
+    ("当年经济增速目标是多少？", "国内生产总值增长"),  # the national report's name of GDP growth
+    ("GDP是多少？", "国内生产总值"),
+])
+def test_an_indicator_is_found_under_the_names_reports_write_it_by(question, written):
+    terms = key_terms(analyse_question(question, []), FlatIdf())
+    assert any(written in t.alternatives for t in terms), [(t.token, t.alternatives) for t in terms]
+
 # a report delivered at the end of a five-year plan: its last year, then its five years
 FIVE_YEARS_DOC = "\n".join([
     "2025年是很不平凡的一年。全省上下奋力拼搏。",

@@ -217,7 +217,7 @@ QUESTION_WORDS = frozenset(
     "哪次 哪年 哪位 哪一 哪项 哪几项 哪几个 哪几 几项 几家 几个 一个 什么样 怎么 为什么 什么 些 这块 那块 "
     "这件事 这事 事 加起来 合计 有没有 是不是 能 能否 可以 要 想 进来 出来 起来 一年 全年 当年 今年 去年 前年 "
     "现在 目前 当前 如今 眼下 当下 现阶段 一块 这一块 那一块 "
-    "实际 实际上 最后 完成 实现 达到 目标 计划 打算 准备 定 力争 预计 分别 各 各自 相比 比较 对比 谁 更 最 哪个 多少 几 "
+    "不同 区别 差异 异同 实际 实际上 最后 完成 实现 达到 目标 计划 打算 准备 定 力争 预计 分别 各 各自 相比 比较 对比 谁 更 最 哪个 多少 几 "
     "怎么样 如何 情况 方面 呢 吗 主要 具体 都 有 是 了 的 和 与 跟 还 又 哪些 有哪些 包括 指 指什么 叫 叫什么 "
     "更大 更多 更高 更快 更低 更少 更好 最高 最多 最大 最快 最低 最少 靠前 靠后 排前 多得多 少得多 "
     "面积 数量 人数 个数 金额 件数 户数 多大 多高 多长 比 少 多 少了 多了 这件 "
@@ -227,11 +227,13 @@ QUESTION_WORDS = frozenset(
 
 # a "which" word however the segmenter cut it ("哪一年", "哪一部", "哪家"), but not a name (哪吒)
 WHICH_WORD = re.compile(r"^哪[一几]?[年个部位家种项次天里儿些所座条只支届国省市区县镇月日季]$")
+# the count of the reports compared ("三份报告", "两份"): it names no topic
+REPORTS_COUNTED = re.compile(r"^[两二三四五六七八九十几]份$")
 
 
 def is_question_word(token: str) -> bool:
     """A word that asks rather than names what is asked ("多少", "哪一年", "有哪些")."""
-    return token in QUESTION_WORDS or bool(WHICH_WORD.match(token))
+    return token in QUESTION_WORDS or bool(WHICH_WORD.match(token)) or bool(REPORTS_COUNTED.match(token))
 
 
 # "主要目标有哪些？": the question word *is* the topic when no other word is left
