@@ -31,8 +31,8 @@ def list_restart(doc: str, pos: int, *, reach: int = 800) -> tuple[int, int, str
     list began before ``pos``: (start, end) of the sentence holding its first item ("…：一是…。")
     and the numbering style; None when the text after ``pos`` is no such item."""
     m = cues.LATER_INLINE_ITEM.match(doc[pos: pos + 40].lstrip())
-    if not m:
-        return None
+    if not m or m.group(1) != "二":
+        return None  # before a later item ("…。五是"), the text is that item's own body, not the list's start
     first = "一" + m.group(2)
     i = doc.rfind(first, max(0, pos - reach), pos)
     if i < 0:

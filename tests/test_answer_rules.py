@@ -322,6 +322,8 @@ _PROBLEMS = ("发展中也存在一些问题：一是基础还不牢。城区发
     ("城区发展处在起步阶段，配套不足。", ("发展中也存在一些问题：一是基础还不牢。", "一是")),
     # after the list's own introduction there is nothing to restart
     ("发展中也存在一些问题：", None),
+    # before a later item the text is the body of item two: its own detail, not the list's start
+    ("二是功能品质有待提升。", None),
 ])
 def test_list_restart(after, expected):
     from rag.answer_lists import list_items_after, list_restart
