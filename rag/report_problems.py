@@ -88,7 +88,11 @@ def _names_another_topic(topic: str, admitted: str, report: str) -> bool:
     government itself) that the admission passage does not speak of: it asks about that field."""
     return any(word in report and word not in admitted and not cues.PROBLEM_WORDS.search(word)
                and not cues.ASKS_PROBLEMS.search(word) and not word.endswith("政府")
-               for word in nouns(re.sub(r"[哪几多一二三四五六七八九十]*个?方面", " ", topic)))  # "哪几方面" asks, names nothing
+               for word in nouns(_ASKING_PHRASES.sub(" ", topic)))
+
+
+# "哪几方面" and "…不方便的地方？" ask, they name no field
+_ASKING_PHRASES = re.compile(r"[哪几多一二三四五六七八九十]*个?方面|的地方(?=[？?！!。]*$)")
 
 
 def admission(text: str, plan_start: int | None) -> tuple[int, int, list[tuple[int, int]]] | None:

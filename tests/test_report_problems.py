@@ -52,9 +52,11 @@ def test_plan_part_is_not_searched():
     ("区政府自己认了哪些毛病和问题", "一是深化改革难度不断加大", False),      # 区政府 is the issuer
     ("在招商引资方面存在什么困难", "一是产业空间不足", True),                # a field the admission does not speak of
     ("产业空间方面存在什么困难", "一是产业空间不足", False),
+    ("承认市民办事还有哪些不方便的地方？", "市民办事体验还不够好", False),  # "…的地方？" asks, names no field
+    ("地方债务有哪些问题？", "市民办事体验还不够好", True),  # 地方 naming a field
 ])
 def test_names_another_topic(topic, admitted, another):
-    report = "区政府 招商引资 产业空间 方面 " + admitted
+    report = "区政府 招商引资 产业空间 方面 地方 债务 " + admitted
     assert _names_another_topic(topic, admitted, report) is another
 
 
@@ -75,3 +77,17 @@ def test_each_side_of_a_comparison_quotes_its_own_admission():
     cell = problems_cell(plan, Side("甲省", frozenset({"a"})), [], metas, texts.get, book)
     assert cell == ("一是投资放缓；二是消费偏弱[1]", [1])
     assert problems_cell(plan, Side("乙省", frozenset({"b"})), [], metas, texts.get, book) is None  # no admission
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("存在哪些短板？", True),
+    ("承认市民找政府办事还有哪些不方便的地方？", True),  # what the report owns up to
+    ("镇里坦言还有哪些事没办好？", True),
+    ("解决了哪些问题？", False),  # how problems were solved
+    ("有哪些民生实事？", False),
+])
+def test_a_question_asking_what_the_report_admits(question, asks):
+    from rag.query import analyse_question
+    from rag.report_problems import asks_problems
+
+    assert asks_problems(analyse_question(question, [])) is asks

@@ -395,7 +395,7 @@ REFERS_BACK = re.compile(r"^\s*(?:以上|上述)")
 # the problems a report admits: the question asks for them ("存在哪些问题/短板/不足"), not for
 # what was solved ("解决了哪些问题"); the report's sentence owning up to them ("我们也清醒地认识到，
 # …还面临不少困难和挑战"), and the sentence referring back to them ("面对这些问题，…")
-ASKS_PROBLEMS = re.compile(r"(问题|不足|短板|困难|挑战|差距|毛病|难处|薄弱|弱项|欠缺)")
+ASKS_PROBLEMS = re.compile(r"(问题|不足|短板|困难|挑战|差距|毛病|难处|薄弱|弱项|欠缺|承认|坦言|坦承)")
 SOLVES_PROBLEMS = re.compile(r"(解决|破解|化解|整治|整改|克服|战胜|应对|补齐|补上|攻克|针对)")
 ADMITS_PROBLEMS = re.compile(r"(?:认识到|看到|意识到|认识|不容忽视|深知)")  # owning up: "清醒地认识到"
 ADMITS_PROBLEMS_WEAK = re.compile(r"(?:存在|面临|还有)")  # "还面临一些困难和挑战"
