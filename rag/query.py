@@ -18,6 +18,7 @@ from rag.question_places import (find_description, find_regions, find_towns, pla
 from rag.report_routing import (comparison_sides, docs_for, outcome_reports, route_doc_ids, single_side,
                                  target_outcome_sides)
 from rag.text import cues, places
+from rag.text.tokens import to_simplified
 from rag.types import DocMeta
 
 
@@ -121,11 +122,17 @@ def _read_subjects(q: str, catalogue: list[DocMeta], *, describes: bool) -> _Rea
     years, report_years = question_years(q)
     r = _Reading(q, towns, regions, years, report_years, period, own_years=own_years(q, named), within=within)
     r.found = find_description(q) if describes else None
+    if describes and r.found is None and (title := _TITLE_NAMED.search(q)):
+        r.found = (f"《{title.group(1)}》", title.group(0))  # a report named by its title: "《镇人民政府2023年政府工作报告》里的那个xx镇"
     if r.found and (towns or regions):
         _place_words_of_description(r)
     if r.found:  # years inside a description describe the report, they do not date the data
         r.years, r.report_years = question_years(q.replace(r.found[1], " "))
     return r
+
+
+# a report named by its title in 《》, with what the question calls its issuer ("里的那个xx镇")
+_TITLE_NAMED = re.compile(r"《([^》]{4,40}?(?:报告|总结|思路))》(?:里|中)?(?:的那个(?:xx|XX|某|X+)?[镇乡县区市省]?)?")
 
 
 def _source_and_within(q: str, named: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[str]]:
@@ -188,7 +195,13 @@ def _resolve_described(r: _Reading, catalogue: list[DocMeta], by_id: dict[str, D
     """The report the description points at, or none (then the description is dropped)."""
     described, described_phrase = r.found
     exclude = docs_for(catalogue, towns=r.towns) if r.towns else set()
-    described_doc = resolve_description(described, exclude)
+    if described.startswith("《"):
+        # a title names one report, or none: it is never resolved by its words (many titles share them)
+        titled = [m.doc_id for m in catalogue if m.title and to_simplified(m.title) == to_simplified(described[1:-1])
+                  and m.doc_id not in exclude]
+        described_doc = titled[0] if len(titled) == 1 else None
+    else:
+        described_doc = resolve_description(described, exclude)
     if described_doc:
         r.notes.append(f"按描述“{described}”定位到报告 {by_id[described_doc].file if described_doc in by_id else ''}")
     else:

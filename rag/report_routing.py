@@ -165,7 +165,7 @@ def comparison_sides(catalogue: list[DocMeta], by_id: dict[str, DocMeta], *, n_s
     if n_subjects >= 2:
         sides = town_sides(catalogue, towns, years, target, own)
         if described_doc:
-            sides.append(Side(f"{described}的报告", frozenset({described_doc})))
+            sides.append(Side(described_label(described), frozenset({described_doc})))
     elif len(years) >= 2 and doc_ids is not None:
         sides = [year_side(catalogue, doc_ids, y, intent) for y in years]
     elif len(report_years) >= 2 and doc_ids is not None:
@@ -180,13 +180,18 @@ def comparison_sides(catalogue: list[DocMeta], by_id: dict[str, DocMeta], *, n_s
     return sides
 
 
+def described_label(described: str) -> str:
+    """How a report the question describes is labelled: its title as given ("《…》"), or "…的报告"."""
+    return described if described.startswith("《") else f"{described}的报告"
+
+
 def single_side(by_id: dict[str, DocMeta], towns: list[str], described: str, described_doc: str | None,
                 doc_ids: set[str] | None) -> Side:
     """The one subject of a plain question."""
     if towns:
         label = "、".join(towns)
     elif described_doc:
-        label = f"{described}的报告"
+        label = described_label(described)
     elif doc_ids and len(doc_ids) == 1:
         label = report_label(by_id[next(iter(doc_ids))])
     else:

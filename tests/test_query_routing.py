@@ -335,3 +335,27 @@ def test_a_region_written_before_an_issuer_is_its_address(question, entities, re
 def test_a_region_written_before_a_town_is_no_topic_word(question, kept):
     plan = analyse_question(question, CATALOGUE)
     assert ("东莞" in plan.topic) is kept
+
+
+def _titled(doc_id, title, town=None):
+    return DocMeta(doc_id=doc_id, file=f"{doc_id}.txt", title=title, town=town, town_anonymised=town is None,
+                   region=None, year=2023, period_reviewed=2022, period_planned=2023, doc_type="政府工作报告",
+                   entity=town, level="township", parent=("浙江省",))
+
+
+TITLED = [_titled("anon", "镇人民政府2023年政府工作报告"), _titled("a", "镇2023年政府工作报告", "甲镇"),
+          _titled("b", "镇2023年政府工作报告", "乙镇"), _meta("dq", "杜桥镇", "township", ["浙江省"], 2020, town="杜桥镇")]
+
+
+@pytest.mark.parametrize("question, sides, years", [
+    # a report named by its title is that report, its title's year is the report's, not the others'
+    ("《镇人民政府2023年政府工作报告》里的那个xx镇和杜桥镇，工业产值各是多少？",
+     ["杜桥镇", "《镇人民政府2023年政府工作报告》"], []),
+    # a title two reports share names neither: never resolved by its words (the resolver would say "a")
+    ("《镇2023年政府工作报告》里的那个镇和杜桥镇，工业产值各是多少？", ["杜桥镇"], []),
+])
+def test_a_report_named_by_its_title(question, sides, years):
+    plan = analyse_question(question, TITLED, resolve_description=lambda text, exclude: "a")
+    assert [s.label for s in plan.sides] == sides
+    assert list(plan.years) == years
+    assert "a" not in (plan.doc_ids or set())
