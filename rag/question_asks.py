@@ -66,6 +66,8 @@ def question_topic(question: str, names: list[str]) -> str:
     topic = re.sub(r"(去年|前年|今年|明年|上年|上一年|当年|同期|年底|年末|全年|一年来|过去一年)", " ", topic)
     # brackets whose year or place was taken out ("今年（2026年）" -> "（ ）") hold nothing asked
     topic = re.sub(r"[（(][\s、，,]*[）)]", " ", topic)
+    # the particle left of a place taken out ("杜桥镇的高铁里程" -> "高铁里程")
+    topic = re.sub(r"^[\s的]+", "", topic)
     return re.sub(r"\s+", " ", topic).strip()
 
 
