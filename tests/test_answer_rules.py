@@ -158,11 +158,11 @@ PLAN_CASES = [
     # question, expected plan fields (sides as (label, doc_ids, intent))
     ("杜桥镇和道滘镇的工业产值分别是多少？",
      dict(comparison=True, intent="any", explicit_intent="", period="", wants_list=False, wants_number=True,
-          topic="的工业产值分别是多少？",
+          topic="工业产值分别是多少？",
           sides=[("杜桥镇", {"dq2020", "dq2021"}, ""), ("道滘镇", {"dj2020"}, "")])),
     ("杜桥镇今年的重点工作有哪些？",
      dict(comparison=False, intent="target", period="planned", wants_list=True, wants_number=False,
-          topic="的重点工作有哪些？", sides=[("杜桥镇", {"dq2020", "dq2021"}, "")])),
+          topic="重点工作有哪些？", sides=[("杜桥镇", {"dq2020", "dq2021"}, "")])),
     ("杜桥镇2019年GDP增长目标是多少，实际完成了多少？",  # the target's report is absent: that side says so
      dict(comparison=True, intent="target", explicit_intent="", years=(2019,), wants_number=True,
           sides=[("2019年目标", set(), "target"), ("2019年实际", {"dq2020"}, "actual")])),
@@ -194,10 +194,10 @@ FOLLOW_UP_CASES = [
     # previous question, follow-up, expected plan fields
     ("杜桥镇2019年的工业产值是多少？", "那财政收入呢？",  # no place named: the subject and year carry over
      dict(followup=True, towns=("杜桥镇",), years=(2019,), doc_ids={"dq2020"}, topic="那财政收入呢？",
-          context_topic="的工业产值是多少？", standalone="杜桥镇 的工业产值是多少？ 那财政收入呢？")),
+          context_topic="工业产值是多少？", standalone="杜桥镇 工业产值是多少？ 那财政收入呢？")),
     ("杜桥镇2019年的工业产值是多少？", "道滘镇呢？",  # only a place named: the previous question about it
-     dict(followup=True, towns=("道滘镇",), years=(), doc_ids={"dj2020"}, topic="的工业产值是多少？",
-          context_topic="", standalone="道滘镇 的工业产值是多少？")),
+     dict(followup=True, towns=("道滘镇",), years=(), doc_ids={"dj2020"}, topic="工业产值是多少？",
+          context_topic="", standalone="道滘镇 工业产值是多少？")),
 ]
 
 
