@@ -156,6 +156,7 @@ def span_asked(question: str) -> tuple[int, int] | str | None:
     return "past" if cues.PAST_SPAN_ASKED.search(question) else None
 
 
+@lru_cache(maxsize=16)
 def _plan_name(span: tuple[int, int] | None) -> str | None:
     """The name of the five-year plan of these years ("十四五" for 2021–2025)."""
     if not span:
@@ -163,25 +164,28 @@ def _plan_name(span: tuple[int, int] | None) -> str | None:
     return next((name for name, years in load_vocab()["plans"].items() if tuple(years) == tuple(span)), None)
 
 
+def _stretch(s: Sentence, meta: DocMeta, doc: str | None) -> str:
+    """The stretch of a report looking back on five years that the sentence is in (YEAR, SPAN), or ""."""
+    if doc is None or not meta.reviewed_span or doc[s.start: s.end] != s.text:
+        return ""
+    return stretch_at(doc, s.start, _plan_name(tuple(meta.reviewed_span)))
+
+
 def in_the_years_stretch(s: Sentence, meta: DocMeta, doc: str | None) -> bool:
     """A sentence of the stretch where a report looking back on five years tells its last year alone,
     giving no figure of the span itself ("年均", "累计", "由…增至…"): it cannot answer a question about
     the five years."""
-    if doc is None or doc[s.start: s.end] != s.text:
-        return False
     if cues.SPAN_FIGURE.search(s.text) or cues.FROM_TO.search(s.text):
         return False
-    return stretch_at(doc, s.start, _plan_name(meta.reviewed_span)) == YEAR
+    return _stretch(s, meta, doc) == YEAR
 
 
 def in_the_spans_stretch(s: Sentence, meta: DocMeta, doc: str | None) -> bool:
     """A sentence of the stretch where a report tells the five years it looks back on, not naming
     the year it reviews ("2025年", "全年"): its figures are the span's, not that year's."""
-    if doc is None or not meta.reviewed_span or doc[s.start: s.end] != s.text:
-        return False
     if f"{meta.period_reviewed}年" in s.text or re.search(r"全年|过去一年|一年来", s.text):
         return False
-    return stretch_at(doc, s.start, _plan_name(meta.reviewed_span)) == SPAN
+    return _stretch(s, meta, doc) == SPAN
 
 
 def asked_part(plan: QueryPlan, meta: DocMeta | None) -> str | None:
