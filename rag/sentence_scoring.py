@@ -11,6 +11,7 @@ from rag.answer_weights import sentence_weights
 from rag.key_terms import KeyTerm, term_credit, term_matches
 from rag.query_plan import QueryPlan
 from rag.text import cues
+from rag.text.indicators_time import years_told
 from rag.text.indicators_vocab import load_vocab
 from rag.text.numbers import find_quantities
 from rag.text.review_stretches import SPAN, YEAR, stretch_at
@@ -127,6 +128,16 @@ def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: boo
     if not meta:
         return True
     years = set(plan.years)
+    if not meta.is_report:
+        # a document with no plan part (a news item) tells what happened and what was forecast:
+        # a sentence whose figures are all of years not asked is another year's (when a figure, not a
+        # date, is asked), and a forecast
+        # ("此前预计…", "将达到…") is never the outcome asked ("实际…")
+        told = years_told(sentence_text) if plan.wants_number and not cues.ASKS_WHEN.search(asked_text(plan)) else set()
+        if years and told and not told & years:
+            return False
+        if plan.explicit_intent == "actual":
+            return not states_target(sentence_text)
     if years and plan.explicit_intent == "actual" and meta.period_planned in years and meta.period_reviewed not in years:
         return False
     if years and plan.explicit_intent == "target" and meta.period_reviewed in years and meta.period_planned not in years:
@@ -140,9 +151,6 @@ def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: boo
         # a target stated outside the plan part counts when the plan part is unknown, or when it
         # names the planned year ("2026年的目标是…"): the review's own targets are the year before's
         return plan_ctx or (cue and (meta.plan_start is None or f"{meta.period_planned}年" in sentence_text))
-    if not meta.is_report and plan.explicit_intent == "actual":
-        # a document with no plan part (a news item): a target it states is never the outcome asked
-        return not states_target(sentence_text, estimate_is_outcome=True)
     return True
 
 

@@ -169,6 +169,10 @@ PLAN_CASES = [
     ("去年杜桥镇完成了多少固定资产投资？",
      dict(comparison=False, intent="actual", explicit_intent="actual", period="reviewed", wants_number=True,
           topic="完成了多少固定资产投资？")),
+    ("杜桥镇2019年新增了多少家规上企业？",  # a verb done ("…了多少"): the outcome, said outright
+     dict(explicit_intent="actual", years=(2019,), wants_number=True)),
+    ("杜桥镇2019年计划新增多少家规上企业？", dict(explicit_intent="target", years=(2019,))),
+    ("杜桥镇2019年小升规定了多少家？", dict(explicit_intent="", years=(2019,))),  # a target set, not done
     ("2019年和2020年杜桥镇的财政收入分别是多少？",  # a year's outcome is in the report that reviews it
      dict(comparison=True, years=(2019, 2020), sides=[("2019年", {"dq2020"}, ""), ("2020年", {"dq2021"}, "")])),
     ("杜桥镇2021年政府工作报告提到哪些民生实事？",

@@ -387,3 +387,41 @@ def test_a_qualifier_the_headline_names_need_not_be_repeated(title, answers):
     chosen = choose_sentences(plan, [s], terms, AnswerPolicy(min_coverage=0.1, min_figure_coverage=0.0),
                               not_reports=frozenset({"n"}))
     assert bool(chosen) is answers
+
+
+@pytest.mark.parametrize("text, years", [
+    ("2023年全国居民人均可支配收入39218元，比2022年增长6.3%", {2023}),  # the year measured against is no figure's
+    ("按可比口径较2019年同期增长19.0%", set()),
+    ("恢复至2019年同期的73.1%", set()),
+    ("恢复到2019年的水平", set()),
+    ("2019年以来累计减少贫困人口1000万", set()),  # the year counted from
+    ("报告提出，2024年经济社会发展主要预期目标是：城镇调查失业率5.5%左右", {2024}),
+    ("2019年至2023年年均增长5%", {2019, 2023}),
+    ("上世纪90年代以来", set()),
+])
+def test_the_years_a_sentence_tells_figures_of(text, years):
+    from rag.text.indicators_time import years_told
+
+    assert years_told(text) == years
+
+
+@pytest.mark.parametrize("question, text, fits", [
+    # another year's figure in a news item: its sentence names only a year not asked
+    ("2023年全国城镇调查失业率是多少？", "报告提出，2024年主要预期目标是：城镇调查失业率5.5%左右", False),
+    ("2023年全国城镇调查失业率是多少？", "2023年全国城镇调查失业率平均值为5.2%", True),
+    ("2023年春节假期国内旅游收入是多少？", "实现国内旅游收入3758.43亿元，恢复至2019年同期的73.1%", True),
+    ("福瑟是哪一年出生的？", "福瑟1959年出生于挪威", True),  # a date asked: the year is the answer
+    # a forecast is never the outcome asked
+    ("2024年春运期间跨区域人员流动量实际达到多少人次？", "交通运输部此前预计，2024年春运40天跨区域人员流动量约90亿人次", False),
+    ("2024年春运期间跨区域人员流动量实际达到多少人次？", "2024年春运40天跨区域人员流动量累计84亿人次", True),
+])
+def test_a_news_item_answers_the_year_and_the_outcome_asked(question, text, fits):
+    from rag.query import analyse_question
+    from rag.sentence_scoring import _fits_period
+    from rag.types import DocMeta
+
+    meta = DocMeta(doc_id="n", file="n.txt", title="新闻", town=None, town_anonymised=False, region=None, year=None,
+                   period_reviewed=None, period_planned=None, doc_type="其他")
+    assert not meta.is_report
+    plan = analyse_question(question, [meta])
+    assert _fits_period(plan, meta, False, False, text) is fits

@@ -17,7 +17,7 @@ Question cues (read in a user's question):
   LIST          the question wants several items ("哪些", "包括", "举措"…)
   COMPARISON    the question compares or ranks ("分别", "相比", "最高", "哪个镇"…)
   ASKS_TARGET   the question explicitly asks for a goal ("目标", "计划", "预期", "力争"…; narrower than TARGET)
-  ASKS_OUTCOME  the question explicitly asks for what was achieved ("实际", "完成了", "最后"…)
+  ASKS_OUTCOME  the question explicitly asks for what was achieved ("实际", "完成了", "最后", "运送了多少"…)
   ASKS_RATE     the figure asked is a rate or a change in per cent ("增长了多少", "涨幅", "百分之几", "…率是多少")
   ASKS_AMOUNT   the figure asked is an amount or a level, not its growth ("总量", "一共", "是多少亿元")
   PARTICLES     aspect particles and conjunctions inside a spoken-style word ("减了", "税和费")
@@ -155,7 +155,7 @@ COMPARISON = re.compile(
     r"最高|最多|最大|最快|最低|最少|各自|两个镇|几个镇|两份|各镇|这些镇|都提到)"
 )
 ASKS_TARGET = re.compile(rf"(目标|{_PLANNED}|{_EXPECTED}|预计|力争|打算|争取|定(?:的|在|为)|要(?:达到|实现|增长|控制))")
-ASKS_OUTCOME = re.compile(r"(实际|完成了|实现了|达到了|最后|结果|最终)")
+ASKS_OUTCOME = re.compile(r"(实际|完成了|实现了|达到了|最后|结果|最终|(?<![为除定])了(?:多少|几))")  # "运送了多少": done, not planned ("定了多少": set)
 ASKS_RATE = re.compile(r"(增长了?多少|增速|增幅|涨幅|涨了多少|降了多少|下降了?多少|提高了?多少|百分之几|百分点|"
                        r"率[^，。？?]{0,6}(?:是|为|在|定在|达到|控制在)?[^，。？?]{0,4}(?:多少|几)|"
                        r"率(?:最高|最低|更高|更低|排)|"
