@@ -131,13 +131,15 @@ def _fits_period(plan: QueryPlan, meta: DocMeta | None, plan_ctx: bool, cue: boo
     if not meta.is_report:
         # a document with no plan part (a news item) tells what happened and what was forecast:
         # a sentence whose figures are all of years not asked is another year's (when a figure, not a
-        # date, is asked), and a forecast
-        # ("此前预计…", "将达到…") is never the outcome asked ("实际…")
+        # date, is asked); a forecast ("此前预计…", "将达到…") is never the outcome asked ("实际…"),
+        # nor an outcome the target or forecast asked ("预期目标是多少")
         told = years_told(sentence_text) if plan.wants_number and not cues.ASKS_WHEN.search(asked_text(plan)) else set()
         if years and told and not told & years:
             return False
         if plan.explicit_intent == "actual":
             return not states_target(sentence_text)
+        if plan.explicit_intent == "target":
+            return states_target(sentence_text)
     if years and plan.explicit_intent == "actual" and meta.period_planned in years and meta.period_reviewed not in years:
         return False
     if years and plan.explicit_intent == "target" and meta.period_reviewed in years and meta.period_planned not in years:

@@ -378,3 +378,18 @@ def test_a_figure_of_the_other_half_is_not_the_asked_ones(question, text, figure
     from rag.sentence_scoring import real_quantities
 
     assert [q.text for q in _not_the_other_half(question, text, real_quantities(text))] == figures
+
+
+@pytest.mark.parametrize("topic, asks", [
+    ("首批投产发电的机组有几台？", True),   # 几 with any measure word asks a count
+    ("获得了几枚金牌？", True),
+    ("有几个街道？", True),
+    ("重点工作分哪几类？", False),          # which ones: a list
+    ("几月几日开幕？", False),              # a date: ASKS_WHEN's
+    ("几点降落？", False),
+    ("几乎所有村都通了公交吗？", False),
+])
+def test_a_count_asked_with_any_measure_word(topic, asks):
+    from rag.sentence_scoring import asks_quantity
+
+    assert asks_quantity(QueryPlan(question=topic, standalone=topic, topic=topic)) is asks

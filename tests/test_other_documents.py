@@ -414,6 +414,9 @@ def test_the_years_a_sentence_tells_figures_of(text, years):
     # a forecast is never the outcome asked
     ("2024年春运期间跨区域人员流动量实际达到多少人次？", "交通运输部此前预计，2024年春运40天跨区域人员流动量约90亿人次", False),
     ("2024年春运期间跨区域人员流动量实际达到多少人次？", "2024年春运40天跨区域人员流动量累计84亿人次", True),
+    # nor is an outcome the target asked
+    ("2023年国内生产总值增长的预期目标是多少？", "2023年国内生产总值1260582亿元，比上年增长5.2%", False),
+    ("2023年国内生产总值增长的预期目标是多少？", "2023年国内生产总值增长的预期目标为5%左右", True),
 ])
 def test_a_news_item_answers_the_year_and_the_outcome_asked(question, text, fits):
     from rag.query import analyse_question

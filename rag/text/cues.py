@@ -147,7 +147,7 @@ def asks_list(topic: str) -> bool:
     return not (all(LIST_NOUN.fullmatch(c) for c in cues_found) and COUNT_ASKED.search(topic))
 ASKS_NUMBER = re.compile(r"(多少|几|比例|占比|增长|增速|同比|总额|总量|规模|金额|数量|排名|第几|百分|率|收入|产值|总值|投资|"
                          r"面积|多大|多高|多长|更大|更多|更高|更快|更低|更少|最高|最多|最大|最低|最少)")
-ASKS_QUANTITY = re.compile(r"(多少|几[个项家所人次年亿万%]|比例|占比|排名|第几|多大|多高|多长|最高|最多|最大|最低|最少|"
+ASKS_QUANTITY = re.compile(r"(多少|几[个项家所人次年亿万%]|(?<!哪)几(?![乎经何月日号点时天])[\u4e00-\u9fff]|比例|占比|排名|第几|多大|多高|多长|最高|最多|最大|最低|最少|"
                            r"更高|更多|更大|更低|更少|增长了?几|增速)")
 ASKS_RANK = re.compile(r"(排名|第几|位次|名次|排第|居第|排在|排位)")
 COMPARISON = re.compile(
