@@ -180,6 +180,7 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
         quantities = [q for q in quantities if unit_dimension(text[q.end:]) != "date"]
     quantities = _not_of_a_near_indicator(plan.topic or plan.question, text, quantities)
     quantities = _not_the_other_half(plan.topic or plan.question, text, quantities)
+    quantities = _per_person_if_asked(plan.topic or plan.question, text, quantities)
     quantities = _of_the_named_indicator(plan.topic or plan.question, text, quantities)
     if rate and not amount:
         # a change asked ("涨了多少") is also answered by the amount written right after the change
@@ -265,6 +266,31 @@ def _not_the_other_half(question: str, text: str, quantities: list) -> list:
             a = clauses[i - 1][0]  # a clause stating only the change ("…，下降0.3%") is of the one before
         clause = low[a:b]
         if not any(occurs_as_word(other, clause) and not occurs_as_word(asked, clause) for asked, other in pairs):
+            kept.append(q)
+    return kept
+
+
+_PER_PERSON = re.compile(r"(人均|户均|每人|每个人|每位|每户|平均每人|平均每个人|平均每户|平均一人|一人一年)")
+
+
+def _per_person_if_asked(question: str, text: str, quantities: list) -> list:
+    """A figure per person asked ("人均国内生产总值", "平均每人…") is not the whole's ("国内生产总值
+    126万亿元"): only a figure counted per person or household answers it — its clause says so, or
+    the nearest clause before it holding a figure does ("人均…70892元，按年平均汇率折算达到1万美元")."""
+    if not quantities or not _PER_PERSON.search(to_simplified(question)):
+        return quantities
+    low = to_simplified(text)
+    clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(low)]
+    figured = [k for k, (x, y) in enumerate(clauses) if any(x <= q.start < y for q in real_quantities(text))]
+    kept = []
+    for q in quantities:
+        i = next((k for k, (x, y) in enumerate(clauses) if x <= q.start < y), None)
+        if i is None:
+            kept.append(q)
+            continue
+        before = [k for k in figured if k < i]
+        own = clauses[i]
+        if _PER_PERSON.search(low[own[0]:own[1]]) or (before and _PER_PERSON.search(low[slice(*clauses[before[-1]])])):
             kept.append(q)
     return kept
 

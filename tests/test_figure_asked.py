@@ -393,3 +393,20 @@ def test_a_count_asked_with_any_measure_word(topic, asks):
     from rag.sentence_scoring import asks_quantity
 
     assert asks_quantity(QueryPlan(question=topic, standalone=topic, topic=topic)) is asks
+
+
+@pytest.mark.parametrize("question, text, kept", [
+    # a figure per person asked: the whole's figure does not answer it
+    ("2023年人均国内生产总值是多少？", "2023年国内生产总值1260582亿元，按不变价格计算，比上年增长5.2%", []),
+    ("2023年人均国内生产总值是多少？", "全年人均国内生产总值89358元，比上年增长5.4%", ["89358", "5.4%"]),
+    # a clause naming nothing of its own continues the figure before it
+    ("人均GDP换算成美元是多少？", "全年人均国内生产总值70892元，按年平均汇率折算达到10276美元", ["70892", "10276"]),
+    ("老百姓平均每人能花的钱有多少？", "全国居民人均可支配收入39218元", ["39218"]),
+    ("火车平均每天运送多少旅客？", "全国铁路日均发送旅客1210万人次", ["1210万"]),  # per day is no per person
+    ("国内生产总值是多少？", "人均国内生产总值89358元", ["89358"]),  # the reverse is left to the other rules
+])
+def test_a_figure_per_person_asked(question, text, kept):
+    from rag.sentence_choice import _per_person_if_asked
+    from rag.text.numbers import find_quantities
+
+    assert [q.text for q in _per_person_if_asked(question, text, find_quantities(text))] == kept
