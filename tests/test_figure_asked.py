@@ -410,3 +410,24 @@ def test_a_figure_per_person_asked(question, text, kept):
     from rag.text.numbers import find_quantities
 
     assert [q.text for q in _per_person_if_asked(question, text, find_quantities(text))] == kept
+
+
+@pytest.mark.parametrize("question, text, answers", [
+    # a date asked outright: only a sentence telling a date or a time answers
+    ("《七部曲》是哪一年出版的？", "他的代表作包括剧本《有人将至》和长篇小说《七部曲》等", False),
+    ("港珠澳大桥是什么时候动工建设的？", "大桥于2009年12月动工建设", True),
+    ("返程航班几点降落？", "航班于12时31分平稳降落", True),
+    ("温塞特是哪一年获奖的？", "福瑟是继比约恩松、汉姆生和温塞特之后第四位获奖的挪威作家", False),
+    ("这项工程什么时候完工？", "工程将于年底完工", True),
+    # a duration is no date: "时间" alone does not ask when
+    ("企业开办时间压缩到几天？", "企业开办时间压缩至1个工作日", None),
+    ("2018年和2019年分别拆了多少违建？哪一年拆得多？", "", None),  # which of two years: compared
+    ("两年的财政收入哪年更多？", "", None),
+])
+def test_a_date_asked_is_answered_by_a_sentence_telling_one(question, text, answers):
+    from rag.text import cues
+
+    if answers is None:
+        assert not cues.ASKS_DATE.search(question)
+    else:
+        assert cues.ASKS_DATE.search(question) and bool(cues.TELLS_WHEN.search(text)) is answers

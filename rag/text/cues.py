@@ -37,6 +37,7 @@ Question cues (read in a user's question):
   PAST_SPAN_ASKED the years just looked back on, asked as a span ("这五年", "过去五年")
   PLAN_NAME     a five-year plan named ("十四五")
   ASKS_WHEN     the question asks for a date or a time ("什么时候", "哪天", "几月几日"): only then does a date answer
+  ASKS_DATE     …asked outright, not a duration ("哪一年", "几点"); TELLS_WHEN a sentence tells one ("2009年12月")
   PART_OF_YEAR  a part of a year named ("第四季度", "上半年", "前三季度"): a whole year's figure is not its
   ASKS_WHO_WHAT the question asks for a person, a place, a thing ("是谁", "哪支球队", "在哪里", "是什么")
   ASKS_REASON   the question asks why ("为什么", "原因"): an explanation, never a figure
@@ -202,6 +203,12 @@ ASKS_WHO = re.compile(r"谁|哪位|何人")
 ASKS_TOP = re.compile(r"最(?:高|多|大|快|强|好|受欢迎)[^，,。？?]{0,12}(?:哪|谁|什么)|(?:哪|谁)[^，,。？?]{0,12}最(?:高|多|大|快|强|好)")
 TELLS_TOP = re.compile(r"第一(?![批次届个])|首位|榜首|居首|之首|冠军|最(?:高|多|大|快|强|好|受欢迎)")
 ASKS_WHEN = re.compile(r"(什么时候|何时|哪天|哪一天|几月|几日|几号|几点|哪一年|哪年|日期|时间|时候)")
+# a date or a time asked outright (not a duration: "办理时间压缩到几天" asks how long; nor a year
+# compared: "哪年更多" asks which of two), and one told
+# ("2009年12月", "6月28日", "12时31分", "去年"): only a sentence telling one answers
+ASKS_DATE = re.compile(r"(什么时候|何时|哪天|哪一天|几月|几日|几号|几点|哪一?年(?![^，,。？?]{0,4}(?:更|最|多|少|高|低|快|慢|大|小|好)))")
+TELLS_WHEN = re.compile(r"((?:19|20)\d{2}\s*年|\d{1,2}\s*月|\d{1,2}\s*[日号]|\d{1,2}\s*[时点]|[一二三四五六七八九十]{1,3}月|"
+                        r"今年|去年|明年|前年|当年|同年|次年|当天|当日|年初|年底|年末|年中|上半年|下半年|届时)")
 PART_OF_YEAR = re.compile(r"第?([一二三四1-4]季度|[上下]半年|前[二三两]季度)")
 ASKS_WHO_WHAT = re.compile(r"(谁|哪[个支位家座所里儿国些]?(?![几一二三四五六七八九十两])|什么|何[人地处时])")
 ASKS_REASON = re.compile(r"(为什么|为何|什么原因|原因是|何以|怎么会)")
