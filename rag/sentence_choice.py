@@ -70,9 +70,6 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
     if cues.ASKS_DATE.search(question) and not plan.wants_list and not plan.comparison:
         # when asked ("哪一年出版", "什么时候动工"): a sentence telling no date or time does not answer
         scored = [s for s in scored if cues.TELLS_WHEN.search(s.text)]
-    if cues.ASKS_DURATION.search(question) and not plan.wants_list and not plan.comparison:
-        # how long asked ("开车要多久"): a sentence telling no length of time does not answer
-        scored = [s for s in scored if cues.TELLS_DURATION.search(s.text)]
     if cues.ASKS_WHO_WHAT.search(question) and not plan.wants_list:
         # a sentence adding nothing but a verb to the question's words ("2023年诺贝尔文学奖揭晓")
         # restates it; the one that answers names the person, place or thing asked

@@ -16,11 +16,8 @@ from rag.text.tokens import proper_names, to_simplified
 
 _CLAUSE = COMMA_CLAUSE
 # words between what is measured and the question word ("吞吐量*是*多少", "净利润*增长了*多少")
-_BEFORE_ASKED = re.compile(r"(?:是|有|为|了|达到|达|到|共|一共|总共|合计|约|大约|大概|增长|增加|提高|上升|下降|减少|降低|少|多|"
+_BEFORE_ASKED = re.compile(r"(?:是|有|为|了|达到|达|到|共|一共|总共|合计|约|大约|大概|增长|增加|提高|上升|下降|减少|降低|"
                            r"的|都|各|分别|实际|完成|能|可以|年|在)+$")
-# the baseline a change is asked against ("跟前一年比少了多少", "比去年多了多少"): no word of what is measured
-_BASELINE_ASKED = re.compile(r"(?:跟|和|与|同|较|比|相比)(?:前一年|上一年|上年末|上年|去年|前年|上年同期|去年同期|同期|"
-                             r"(?:19|20)\d{2}年(?:同期)?)(?:相)?比?")
 _AFTER_UNIT = re.compile(r"\s*(?:万亿|亿|万|千|百)?\s*(?:" + "|".join(
     re.escape(u) for u in ("万人次", "人次", "平方公里", "平方米", "公里", "万吨", "亿元", "万元", "元", "吨", "斤", "亩",
                            "个", "家", "户", "人", "名", "位", "项", "件", "套", "辆", "台", "条", "座", "所", "枚",
@@ -31,7 +28,7 @@ def measure_term(question: str, terms: list[KeyTerm]) -> KeyTerm | None:
     """What the question measures: the key term right after the question word and its unit
     ("多少枚*银牌*", "多少斤*粮食*"), else the last one before it ("旅客*吞吐量*是多少",
     "*净利润*增长了多少"); None when the question word has no key term beside it."""
-    low = _BASELINE_ASKED.sub("", to_simplified(question).lower())
+    low = to_simplified(question).lower()
     asked = list(re.finditer(r"多少|几", low))
     if not asked or not terms:
         return None
@@ -62,7 +59,7 @@ def measured_phrase(question: str, terms: list[KeyTerm]) -> list[KeyTerm]:
     "常住人口城镇化率"). Light words (档, 辆) are not required. The walk back stops at a scope word
     or a verb (春节假期|全国国内旅游收入, 换算成|美元). Empty when the measured word follows the
     question word ("多少枚银牌") or none is found."""
-    low = _BASELINE_ASKED.sub("", to_simplified(question).lower())
+    low = to_simplified(question).lower()
     asked = list(re.finditer(r"多少|几", low))
     if not asked or not terms:
         return []

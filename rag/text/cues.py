@@ -38,7 +38,6 @@ Question cues (read in a user's question):
   PLAN_NAME     a five-year plan named ("十四五")
   ASKS_WHEN     the question asks for a date or a time ("什么时候", "哪天", "几月几日"): only then does a date answer
   ASKS_DATE     …asked outright, not a duration ("哪一年", "几点"); TELLS_WHEN a sentence tells one ("2009年12月")
-  ASKS_DURATION a length of time asked ("要多久"); TELLS_DURATION a sentence tells one ("约45分钟")
   PART_OF_YEAR  a part of a year named ("第四季度", "上半年", "前三季度"): a whole year's figure is not its
   ASKS_WHO_WHAT the question asks for a person, a place, a thing ("是谁", "哪支球队", "在哪里", "是什么")
   ASKS_REASON   the question asks why ("为什么", "原因"): an explanation, never a figure
@@ -210,11 +209,6 @@ ASKS_WHEN = re.compile(r"(什么时候|何时|哪天|哪一天|几月|几日|几
 ASKS_DATE = re.compile(r"(什么时候|何时|哪天|哪一天|几月|几日|几号|几点|哪一?年(?![^，,。？?]{0,4}(?:更|最|多|少|高|低|快|慢|大|小|好)))")
 TELLS_WHEN = re.compile(r"((?:19|20)\d{2}\s*年|\d{1,2}\s*月|\d{1,2}\s*[日号]|\d{1,2}\s*[时点]|[一二三四五六七八九十]{1,3}月|"
                         r"今年|去年|明年|前年|当年|同年|次年|当天|当日|年初|年底|年末|年中|上半年|下半年|届时)")
-# a duration asked ("要多久", "多长时间", "几个小时") and one told ("约45分钟", "3小时", "两年"): only a
-# sentence telling a length of time answers
-ASKS_DURATION = re.compile(r"(多久|多长时间|多少时间|几个小时|几个钟头|几分钟|几个月|多少年)")
-TELLS_DURATION = re.compile(r"((?:(?<!\d)\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十百半几数]+)\s*(?:个)?(?:小时|钟头|分钟|秒|天|周|星期|个月|年)"
-                            r"|半小时|半天|一刻钟)")
 PART_OF_YEAR = re.compile(r"第?([一二三四1-4]季度|[上下]半年|前[二三两]季度)")
 ASKS_WHO_WHAT = re.compile(r"(谁|哪[个支位家座所里儿国些]?(?![几一二三四五六七八九十两])|什么|何[人地处时])")
 ASKS_REASON = re.compile(r"(为什么|为何|什么原因|原因是|何以|怎么会)")
