@@ -285,15 +285,14 @@ def _per_person_if_asked(question: str, text: str, quantities: list) -> list:
     low = to_simplified(text)
     clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(low)]
     figured = [k for k, (x, y) in enumerate(clauses) if any(x <= q.start < y for q in real_quantities(text))]
+    def per_person(k: int) -> bool:
+        return bool(_PER_PERSON.search(low[slice(*clauses[k])]))
+
     kept = []
     for q in quantities:
         i = next((k for k, (x, y) in enumerate(clauses) if x <= q.start < y), None)
-        if i is None:
-            kept.append(q)
-            continue
-        before = [k for k in figured if k < i]
-        own = clauses[i]
-        if _PER_PERSON.search(low[own[0]:own[1]]) or (before and _PER_PERSON.search(low[slice(*clauses[before[-1]])])):
+        before = [k for k in figured if i is not None and k < i]
+        if i is None or per_person(i) or (before and per_person(before[-1])):
             kept.append(q)
     return kept
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.text.cues import BASELINE_NAMED
 from rag.text.indicators_vocab import _Vocab
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?!代)")
@@ -14,8 +15,8 @@ _NOW = re.compile(r"今年|去年|一年来|过去一年|刚刚过去的一年|�
 _ATTACHED = re.compile(r"的?\s?\d")
 _COMPARE_YEAR = re.compile(r"(?:比|较|相较于|相比)(?:19|20)\d{2}年(?:底|末)?")
 _GOAL = re.compile(r"预期目标[是为]|主要目标[是为][：:]")
-_BASE_YEAR = re.compile(r"(?:(?:比|较|相较于|相比|与|同)(?:19|20)\d{2}年(?:底|末|同期)?)|(?:(?:自|从)?(?:19|20)\d{2}年(?:以来|起))"
-                        r"|(?:(?:19|20)\d{2}年(?:同期|的?水平))")
+# a year counted from ("2019年以来") or reached again ("恢复至2019年同期的73.1%", "2019年的水平")
+_FROM_OR_LEVEL_YEAR = re.compile(r"(?:自|从)?(?:19|20)\d{2}年(?:以来|起)|(?:19|20)\d{2}年(?:同期|的?水平)")
 
 
 def _plan_end_containing(year: int) -> int:
@@ -86,4 +87,4 @@ def years_told(text: str) -> set[int]:
     """The years whose figures a sentence tells: the years it names, less a year it only measures
     against ("比2022年增长", "较2019年同期", "恢复至2019年同期的73.1%", "2019年的水平") or counts
     from ("2019年以来")."""
-    return {int(y) for y in _YEAR.findall(_BASE_YEAR.sub("", text))}
+    return {int(y) for y in _YEAR.findall(_FROM_OR_LEVEL_YEAR.sub("", BASELINE_NAMED.sub("", text)))}
