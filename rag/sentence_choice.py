@@ -284,7 +284,8 @@ def _per_person_if_asked(question: str, text: str, quantities: list) -> list:
         return quantities
     low = to_simplified(text)
     clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(low)]
-    figured = [k for k, (x, y) in enumerate(clauses) if any(x <= q.start < y for q in real_quantities(text))]
+    starts = [q.start for q in real_quantities(text)]
+    figured = [k for k, (x, y) in enumerate(clauses) if any(x <= start < y for start in starts)]
     def per_person(k: int) -> bool:
         return bool(_PER_PERSON.search(low[slice(*clauses[k])]))
 
