@@ -11,6 +11,7 @@ from rag.indicators_table import IndicatorRow
 from rag.text.cues import (
     AMOUNT_AFTER,
     ASKS_EVERY,
+    ASKS_SPAN,
     ASKS_WORDING,
     GROWTH_AFTER,
     GROWTH_ASKED,
@@ -184,6 +185,8 @@ def detect(question: str, catalogue: list[DocMeta]) -> TableQuestion | None:
     q = to_simplified((question or "").strip())
     if not q or ASKS_WORDING.search(q):
         return None  # the report's words are asked, not a value of the table
+    if ASKS_SPAN.search(re.sub(r"平均水平|平均线", "", q)):
+        return None  # a span of years ("年均", "“十四五”时期"): the table holds the figures of one year
     threshold = _threshold(q)
     found = find_indicator(q, threshold.family if threshold else None)
     if found is None:
@@ -213,11 +216,13 @@ def detect(question: str, catalogue: list[DocMeta]) -> TableQuestion | None:
     many = bool(rank or threshold or ASKS_EVERY.search(q) or levels)
     years = [int(m.group(1)) for m in YEAR_ASKED.finditer(q)]
     report_years = [int(m.group(1)) for m in TABLE_REPORT_YEAR.finditer(q)]
-    data_years = [y for y in years if y not in report_years] or years
+    # a year that dates the report ("2026年政府工作报告") is no data year: the report of year N
+    # tells the target for N and the outcome of N-1
+    data_years = [y for y in years if y not in report_years]
+    if not data_years and report_years:
+        data_years = [y if wants_target else y - 1 for y in report_years]
     year = data_years[0] if data_years else None
     relative = "今年" if THIS_YEAR_ASKED.search(q) else ("去年" if LAST_YEAR_ASKED.search(q) else "")
-    if year is None and report_years:
-        year = report_years[0] if wants_target else report_years[0] - 1
     entity_years: tuple[tuple[str, int], ...] = ()
     if len(entities) >= 2 and len(set(data_years)) >= 2 and len(data_years) == len(entities):
         # "道滘镇2023年和杜桥镇2020年": each issuer with the year written beside it, in order

@@ -107,6 +107,10 @@ DETECT = [
     ("甲省2025年GDP增长目标是多少，实际完成了多少？", "target_outcome", "地区生产总值增长", "target", 2025, ()),
     ("甲省2025年新增就业目标定的多少？最后实际完成多少？", "target_outcome", "城镇新增就业", "target", 2025, ()),
     ("甲省和乙省2026年GDP增长目标分别是多少？", "set", "地区生产总值增长", "target", 2026, ()),
+    # a year that dates the report is no data year: its outcomes are of the year before
+    ("甲省和乙省2026年政府工作报告里，地区生产总值分别增长多少？", "set", "地区生产总值增长", "actual", 2025, ()),
+    ("甲省和乙省2026年的报告定的GDP增长目标分别是多少？", "set", "地区生产总值增长", "target", 2026, ()),
+    ("哪些省份2025年GDP增速高于全国平均水平？", "set", "地区生产总值增长", "actual", 2025, ("province",)),
 ]
 
 
@@ -125,6 +129,9 @@ NOT_TABLE = [
     # the reports' own words asked, not a value: how each puts it, or its place in the nation
     "甲省、乙省2026年的报告各自是怎么描述2025年地区生产总值的？",
     "甲省和乙省的地区生产总值在全国的地位分别如何？",
+    # a span of years: the table holds the figures of one year
+    "甲省、乙省2026年政府工作报告回顾“十四五”时期，地区生产总值年均增速分别是多少？",
+    "各省过去五年地区生产总值分别增长多少？",
     "",
 ]
 
