@@ -161,7 +161,7 @@ def find_description(question: str) -> tuple[str, str] | None:
     m = cues.DESCRIBED_REPORT.search(question)
     if not m:
         return None
-    desc = next(g for g in (m.group("a"), m.group("b"), m.group("c")) if g)
+    desc = next(g for g in (m.group("a"), m.group("b"), m.group("c"), m.group("d")) if g)
     # "杜桥镇和引进…" -> "引进…": the description starts after the last conjunction
     desc = re.split(r"[和与跟]", desc)[-1].strip()
     desc = re.sub(r"^(请问|那么|那|这|在|里|中)", "", desc)

@@ -360,3 +360,19 @@ def test_a_report_named_by_its_title(question, sides, years):
     assert [s.label for s in plan.sides] == sides
     assert list(plan.years) == years
     assert "a" not in (plan.doc_ids or set())
+
+
+@pytest.mark.parametrize("question, description", [
+    ("提到京东区域总部的那个镇，去年地区生产总值是多少？", "提到京东区域总部"),
+    # the report named by a place in it: "X所在的镇", with or without 那个, or "X所在镇"
+    ("瓯江智慧供应链物流园所在的镇，今年计划新增多少家高新技术企业？", "瓯江智慧供应链物流园"),
+    ("杜桥镇和林宅公园所在的那个镇，各新增多少家？", "林宅公园所在"),
+    ("德力西产业园所在街道今年的目标是什么？", "德力西产业园"),
+    ("杜桥镇所在的市是哪个？", None),  # a place above the town asked, no report described
+    ("杜桥镇2019年工业产值是多少？", None),
+])
+def test_a_report_described_by_what_it_says(question, description):
+    from rag.question_places import find_description
+
+    found = find_description(question)
+    assert (found[0] if found else None) == description

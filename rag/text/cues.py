@@ -55,7 +55,7 @@ Question cues (read in a user's question):
   NOT_A_PLACE_NAME the end of a would-be town name that makes it no name ("哪个镇", "这个乡", "特色镇")
   SUBJECT_AFTER what may follow a place's short name when the place is the subject ("珠海2023年…")
   NATIONAL      the national level is named ("国务院", "中央政府", "全国")
-  DESCRIBED_REPORT a report referred to by what it says ("提到京东区域总部的那个镇")
+  DESCRIBED_REPORT a report referred to by what it says ("提到京东区域总部的那个镇", "…所在的镇")
   YEAR_ROLES      what a description says a year is in its report: title / reviewed / planned ("标题是2023年…")
   DESCRIBED_MASKED a description says the report's figures or names are masked ("打码", "隐去", "xx")
 
@@ -292,11 +292,13 @@ NATIONAL = re.compile(r"(国务院|中央政府|全国)")
 NATION_AS_SUBJECT = re.compile(r"全国(?=和|与|、|及|跟|同|定的|提出的|的(?:预期)?目标)"
                                r"|(?<=[和与、及跟同])全国(?!平均|水平|相比|比|第|前|首|各|范围|总量|占|的?平均)")
 
-# a report referred to by what it says ("提到京东区域总部的那个镇", "那份…的报告"); group a, b or c = the description
+# a report referred to by what it says ("提到京东区域总部的那个镇", "那份…的报告", "京东区域总部所在的镇");
+# group a, b, c or d = the description
 DESCRIBED_REPORT = re.compile(
     r"(?P<a>[^，,。？?；;！!]{2,40}?)的(?:那个|那份|那篇|这个|这份|那一份)[\u4e00-\u9fff]{0,10}(?:镇|乡|街道|报告|总结|文件|文档|材料)"
     r"|(?:那份|那个|这份|那篇)(?P<b>[^，,。？?；;！!]{2,30}?)的[\u4e00-\u9fff]{0,10}(?:镇|乡|街道|报告|总结)"
     r"|(?P<c>[^，,。？?；;！!]{6,50}?)的(?:镇|乡)?(?:人民)?(?:政府)?(?:工作)?(?:报告|总结)"
+    r"|(?P<d>[^，,。？?；;！!]{4,40}?)所在的?(?:那个|这个)?(?:镇|乡|街道)"
 )
 
 # what a description says a year is in its report, read in the few characters before the year
