@@ -13,6 +13,7 @@ from rag.text.numbers import cn_to_number
 from rag.types import DocMeta, Passage
 
 _ITEM = r"[\u4e00-\u9fff“”\"]{2,14}"
+_FIRST_ITEM = r"[\u4e00-\u9fff“”\"]{2,24}"  # with the words before the enumeration ("着力稳就业")
 
 
 # a numbered group named in quotes ("“三新”", "“三量”"): the quotes make it a name, asked about
@@ -67,7 +68,8 @@ def find_enumeration(text: str, n: int, head: str) -> tuple[int, int] | None:
     is one character ("稳就业、稳金融", "幼有善育、学有优教"), else the group's word follows the last
     item ("…污染防治的攻坚战")."""
     count = f"{{{n - 1}}}" if n else "{1,11}"  # n = 0: any number of items, each ending in the kind
-    pattern = re.compile(rf"({_ITEM}(?:、{_ITEM}){count})(?![、\u4e00-\u9fff]*、)")
+    # the whole enumeration: no item before its first (the last N of a longer list are not the group)
+    pattern = re.compile(rf"(?<![、\u4e00-\u9fff“”\"])({_FIRST_ITEM}(?:、{_ITEM}){count})(?![、\u4e00-\u9fff]*、)")
     for m in pattern.finditer(text):
         items = [item.strip("“”\"") for item in m.group(1).split("、")]
         if not n:  # each item, up to a closing quote ("…、流动大厅”三种模式"), ends with the kind

@@ -263,6 +263,9 @@ def test_named_groups(question, expected):
     # the group's word last in every item ("三新")
     ("深入推进科技创新、产业焕新、城市更新，深化盘活存量。", 3, "新", "深入推进科技创新、产业焕新、城市更新"),
     ("推进科技创新、产业焕新、城市更新改造，全面提升。", 3, "新", None),  # not last in every item
+    # the last seven of a list of ten are not a group of seven
+    ("通过实施创新型创业、数字化改造提升、质量标准提升、专业化发展、创新能力提升、市场拓展、融资服务提升、"
+     "大中小企业融通发展、产业集聚发展、公共服务供给十大工程，梯度培育中小微企业。", 7, "工程", None),
 ])
 def test_find_enumeration(text, n, head, expected):
     span = find_enumeration(text, n, head)
