@@ -259,6 +259,9 @@ def _not_the_other_half(question: str, text: str, quantities: list) -> list:
     pairs = _halves_asked(question)
     if not pairs or not quantities:
         return quantities
+    against: dict[str, set[str]] = {}
+    for asked, other in pairs:
+        against.setdefault(other, set()).add(asked)
     low = to_simplified(text)
     clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(low)]
     kept = []
@@ -268,7 +271,9 @@ def _not_the_other_half(question: str, text: str, quantities: list) -> list:
         if i and states_only_a_change(low, a, q.start):
             a = clauses[i - 1][0]  # a clause stating only the change ("…，下降0.3%") is of the one before
         clause = low[a:b]
-        if not any(occurs_as_word(other, clause) and not occurs_as_word(asked, clause) for asked, other in pairs):
+        # the half asked under any of its names (农村 or 乡村, both set against 城镇) keeps the figure
+        if not any(occurs_as_word(other, clause) and not any(occurs_as_word(a, clause) for a in asked)
+                   for other, asked in against.items()):
             kept.append(q)
     return kept
 

@@ -371,6 +371,10 @@ def test_a_question_word_however_cut(token, asks):
     ("出口一共多少亿元", "进口17.99万亿元，下降0.3%", []),  # the change's clause is of the one before
     ("出口一共多少亿元", "进出口总额41.76万亿元", ["41.76万亿"]),  # 出口 inside 进出口 is no half
     ("居民人均可支配收入是多少元", "农村居民人均可支配收入20793元", ["20793"]),  # no half asked
+    # the half asked under one of its names (农村; 乡村 is its other name): both halves' figures told
+    ("农村居民平均每人一年到手的收入有多少", "城镇和农村常住居民人均可支配收入分别达到79668元和40450元",
+     ["79668", "40450"]),
+    ("农村居民人均可支配收入有多少", "城镇常住居民人均可支配收入达到79668元", []),
 ])
 def test_a_figure_of_the_other_half_is_not_the_asked_ones(question, text, figures):
     from rag.query import analyse_question
