@@ -16,7 +16,7 @@ from rag.text.indicators_vocab import load_vocab
 from rag.text.numbers import find_quantities
 from rag.text.review_stretches import SPAN, YEAR, stretch_at
 from rag.text.sentences import split_sentences
-from rag.text.tokens import opening_name, search_tokens, to_simplified
+from rag.text.tokens import opening_name, search_tokens, shared_wording, to_simplified
 from rag.types import DocMeta, Passage
 
 
@@ -340,6 +340,25 @@ def score_sentences(
             s.coverage, s.matched, s.term_weights = coverage, matched, tw
             out.append(s)
     out.sort(key=lambda s: -s.score)
+    return _ties_by_wording(out, plan.standalone or plan.question)
+
+
+def _ties_by_wording(scored: list[Sentence], question: str) -> list[Sentence]:
+    """Sentences of one passage scored alike (the same words matched, one through synonyms) in the
+    order of how much of the question's own wording each repeats: the report's term written as
+    the question writes it ("地方一般公共预算收入") before its older or wider name ("公共财政收入").
+    Sentences of different passages keep the retrieval's order."""
+    out, i = [], 0
+    while i < len(scored):
+        j = i + 1
+        while (j < len(scored) and abs(scored[j].score - scored[i].score) < 1e-9
+               and scored[j].passage.chunk_id == scored[i].passage.chunk_id):
+            j += 1
+        run = scored[i:j]
+        if len(run) > 1:
+            run = sorted(run, key=lambda s: -shared_wording(question, s.text))
+        out += run
+        i = j
     return out
 
 

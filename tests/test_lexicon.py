@@ -172,3 +172,21 @@ def test_question_words_are_cut_out_before_segmenting(question, kept, not_kept):
 
     tokens = [t.token for t in _terms_for(question, Index(), 1.0)]
     assert kept in tokens and (not_kept is None or not_kept not in tokens)
+
+
+@pytest.mark.parametrize("question, text, shared", [
+    # the report's term written as the question writes it, against its older name matched by synonyms
+    ("地方一般公共预算收入各是多少", "地方一般公共预算收入3538.4亿元、增长6.2%", 10),
+    ("地方一般公共预算收入各是多少", "辖区公共财政收入9102.4亿元、增长5.5%", 4),
+    # runs of two or more characters, each counted once
+    ("2023年上海市地区生产总值是多少？", "2023年上海市实现地区生产总值47218.66亿元", 10),
+    ("2023年上海市地区生产总值是多少？", "2023年，北京市地区生产总值为43760.7亿元", 7),
+    # a run starting inside a coordinate compound repeats another word (出口 in 进出口)
+    ("全国出口增长了多少", "进出口增长14.2%", 0),
+    ("全国出口增长了多少", "出口增长10.8%", 4),
+    ("没有共同的字", "完全不同", 0),
+])
+def test_shared_wording(question, text, shared):
+    from rag.text.tokens import shared_wording
+
+    assert shared_wording(question, text) == shared

@@ -208,3 +208,17 @@ def char_pairs(text: str) -> set[str]:
     t = to_simplified(text)
     return {t[k: k + 2] for k in range(len(t) - 1) if all("\u4e00" <= ch <= "\u9fff" for ch in t[k: k + 2])}
 
+
+
+
+def shared_wording(a: str, b: str) -> int:
+    """How many characters of ``a`` a text ``b`` repeats in runs of two or more Chinese characters
+    (simplified; each run once, in order; none starting inside a coordinate compound): how much of a question's own wording a sentence writes
+    verbatim ("地方一般公共预算收入" whole, not only word by word through synonyms)."""
+    from difflib import SequenceMatcher
+
+    x = re.sub(r"[^\u4e00-\u9fff]", "\x00", to_simplified(a))
+    y = re.sub(r"[^\u4e00-\u9fff]", "\x01", to_simplified(b))
+    blocks = SequenceMatcher(None, x, y, autojunk=False).get_matching_blocks()
+    # a run starting inside a coordinate compound ("出口增长" in "进出口增长") repeats another word
+    return sum(m.size for m in blocks if m.size >= 2 and not (m.b > 0 and y[m.b - 1: m.b + 1] in _COORDINATE_PAIRS))
