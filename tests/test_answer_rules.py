@@ -868,3 +868,14 @@ def test_a_sentence_closing_an_item_lists_nothing_after_it():
     doc = "五是增进民生福祉。建成县级暖心驿站113个，让户外劳动者暖心从业：\n六是着力防风险守底线。\n七是加强政府建设。"
     listed = _render_list(doc, "建成县级暖心驿站113个，让户外劳动者暖心从业：", "暖心驿站是给哪些劳动者用的？")
     assert "六是" not in listed and "暖心驿站113个" in listed
+
+
+def test_a_heading_that_lost_its_opening_bracket_is_still_an_item():
+    # a scraped page: "二)" between "(一)" and "(三)"
+    from rag.answer_lists import list_items_after
+
+    doc = ("重点做好四方面工作:\n\n(一)以高标准打好“两战”为引领,全力推动民营经济高质量发展\n\n正文一。\n\n"
+           "二)以大项目投资招引为抓手,全力推进城镇能级品质提升\n\n正文二。\n\n(三)以“美丽”建设为阵地,全力打造乡村振兴"
+           "\n\n正文三。\n\n(四)以增进民生福祉为根本,全力满足群众对美好生活的需要\n")
+    heads = [doc[x:y] for x, y in list_items_after(doc, doc.index(":") + 1)]
+    assert [h[:3] for h in heads] == ["(一)", "二)以", "(三)", "(四)"]

@@ -157,7 +157,7 @@ COMPARISON = re.compile(
 )
 ASKS_TARGET = re.compile(rf"(目标|{_PLANNED}|{_EXPECTED}|预计|力争|打算|争取|定(?:的|在|为)|要(?:达到|实现|增长|控制))")
 ASKS_OUTCOME = re.compile(r"(实际|完成了|实现了|达到了|最后|结果|最终|(?<![为除定])了(?:多少|几))")  # "运送了多少": done, not planned ("定了多少": set)
-ASKS_RATE = re.compile(r"(增长了?多少|增速|增幅|涨幅|涨了多少|降了多少|下降了?多少|提高了?多少|百分之几|百分点|"
+ASKS_RATE = re.compile(r"(增长了?多少|增速|增幅|涨幅|涨了多少|降了多少|下降了?多少|提高了?多少|百分之(?:几|多少)|百分点|"
                        r"率[^，。？?]{0,6}(?:是|为|在|定在|达到|控制在)?[^，。？?]{0,4}(?:多少|几)|"
                        r"率(?:最高|最低|更高|更低|排)|"
                        # a share asked ("占多大比例", "比重是多少", "占比多少", "几成")
@@ -418,7 +418,8 @@ LATER_INLINE_ITEM = re.compile(r"([二三四五六七八九十])([是要])")
 # numbering styles of enumerated items, higher levels first
 ITEM_STYLES = (
     ("一、", re.compile(r"^\s*[一二三四五六七八九十]{1,2}、")),
-    ("（一）", re.compile(r"^\s*[（(][一二三四五六七八九十]{1,2}[)）]")),
+    # a scraped page may lose the opening bracket ("二)以大项目…" between "(一)" and "(三)")
+    ("（一）", re.compile(r"^\s*[（(]?[一二三四五六七八九十]{1,2}[)）]")),
     ("一是", re.compile(r"^\s*[一二三四五六七八九十]是")),
     ("一要", re.compile(r"^\s*[一二三四五六七八九十]要")),
     ("第一", re.compile(r"^\s*(?:第[一二三四五六七八九十]{1,2}[，,、]|首先|其次)")),
