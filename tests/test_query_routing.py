@@ -262,6 +262,9 @@ def test_only_passages_naming_the_place_inside_are_evidence():
     # no change asked: two years compared are both asked about
     ("2019年与2020年相比，哪年GDP更高？", [2019, 2020], []),
     ("深圳2018年和2019年的GDP分别是多少？", [2018, 2019], []),
+    # a horizon beside the report named is that report's target horizon, not a year asked about
+    ("坪山新区2016年工作报告提出的“十三五”时期（到2020年）发展目标有哪些？", [], [2016]),
+    ("到2020年地区生产总值目标是多少？", [2020], []),  # no report named: the year the target is for
 ])
 def test_a_baseline_year_is_not_a_year_asked(question, data, report):
     from rag.question_asks import question_years
