@@ -358,6 +358,7 @@ def test_a_sentence_telling_the_first_of_an_order(text, tells):
     ("最后", True), ("打算", True), ("准备", True), ("定", True),  # they ask a target or an outcome ("定的目标", "最后实际降了多少")
     ("不同", True), ("三份", True), ("两份", True),  # "三份报告…有什么不同": the comparison asked, not its topic
     ("最终", False),  # kept: a news item's final figure against its forecast ("最终达到多少人次")
+    ("各有", True), ("各是", True), ("各为", True), ("各达", True),  # "各有多少": each side asked, no topic
 ])
 def test_a_question_word_however_cut(token, asks):
     from rag.text.cues import is_question_word
