@@ -60,6 +60,8 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
     if cues.ASKS_TOP.search(question) and not plan.comparison and any(cues.TELLS_TOP.search(s.text) for s in scored):
         # which one is the most, asked of one document: the sentence telling the first of an order
         scored = [s for s in scored if cues.TELLS_TOP.search(s.text)]
+    # a glossary entry explains its term: it answers only a question naming that term
+    scored = [s for s in scored if not _glossary_of_another_term(s.text, plan.standalone or plan.question)]
     if cues.ASKS_FROM_TO.search(question) and any(cues.FROM_TO.search(s.text) for s in scored):
         # a figure before and after a change asked: the sentence writing both answers, not one
         # giving the latest figure alone ("高铁里程突破3400公里" for "从多少公里增加到了多少公里")
@@ -109,6 +111,15 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
 
 
 _LIST_LEADS = 3  # a list's lead is looked for among the best three
+
+
+def _glossary_of_another_term(text: str, question: str) -> bool:
+    """The sentence is a glossary entry ("13.“IT+低碳”智慧园区：指…") of a term the question does not name."""
+    m = cues.GLOSSARY_ENTRY.match(text)
+    if not m:
+        return False
+    term = to_simplified(m.group("q") or m.group("t")).lower()
+    return term not in to_simplified(question).lower()
 
 
 def _in_headline(term: KeyTerm, s: Sentence) -> bool:

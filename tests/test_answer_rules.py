@@ -882,3 +882,21 @@ def test_a_heading_that_lost_its_opening_bracket_is_still_an_item():
            "\n\n正文三。\n\n(四)以增进民生福祉为根本,全力满足群众对美好生活的需要\n")
     heads = [doc[x:y] for x, y in list_items_after(doc, doc.index(":") + 1)]
     assert [h[:3] for h in heads] == ["(一)", "二)以", "(三)", "(四)"]
+
+
+@pytest.mark.parametrize("text, question, other", [
+    # a glossary entry explains its own term: it answers no question that does not name it
+    ("13.“IT+低碳”智慧园区：指依托深圳国际低碳城新能源产业园，推动IT产业与新能源产业深度融合。",
+     "龙岗区推动生态文明建设今年要从哪几方面发力？", True),
+    ("14.“暖心驿站”：面向外卖骑手、快递小哥、货车司机、网约车司机等新就业群体。",
+     "四川提到的“暖心驿站”主要是给哪些劳动者用的？", False),
+    ("5.专精特新：是指具有专业化、精细化、特色化、新颖化特征的中小企业。", "专精特新企业指什么？", False),
+    ("5.专精特新：是指具有专业化、精细化、特色化、新颖化特征的中小企业。", "今年培育多少家企业？", True),
+    # a numbered item with a heading and a colon is no glossary entry
+    ("1.加快产业发展：推进先进制造业集群建设。", "今年产业发展有哪些举措？", False),
+    ("一是稳步有序“降碳”。", "生态文明建设从哪几方面发力？", False),
+])
+def test_a_glossary_entry_answers_only_its_own_term(text, question, other):
+    from rag.sentence_choice import _glossary_of_another_term
+
+    assert _glossary_of_another_term(text, question) is other

@@ -23,6 +23,7 @@ Question cues (read in a user's question):
   PARTICLES     aspect particles and conjunctions inside a spoken-style word ("减了", "税和费")
   NAMED_GROUP   a numbered group to be spelled out ("“六稳”是哪六个方面", "三大攻坚战是哪三个")
   SPAN_FIGURE   a figure over several years, written before it in its clause ("五年…65亿吨", "年均增长7%")
+  GLOSSARY_ENTRY an entry of a report's glossary ("13.“IT+低碳”智慧园区：指…"): it explains its term only
   REFERS_BACK   a sentence referring back to what precedes it ("以上问题…"): it closes a list
   SPAN_PARAGRAPH a paragraph looking back on several years ("五年来，…"): its figures are the span's
   ASKS_FROM_TO  the question asks for a figure before and after a change ("从多少提高到多少")
@@ -175,6 +176,12 @@ PARTICLES = re.compile(r"[了过着和与及跟或的]")
 # (group n = the number, head = the group's word)
 NAMED_GROUP = re.compile(r"[“\"]?(?P<n>[二三四五六七八九十两]{1,2})(?:大|项|个|件|条)?(?P<head>(?:个?方面)?[\u4e00-\u9fff]{1,4}?)[”\"]?"
                          r"(?:目标|工作|要求|任务|举措|措施)?(?:是|具体|指|包括|分别|都)")
+# an entry of a report's glossary (名词解释: "13.“IT+低碳”智慧园区：指依托…", "5.专精特新：是指…"); group q or t
+# = the term it defines. It explains that term; it tells no plan or outcome of the year
+GLOSSARY_ENTRY = re.compile(r"^\s*\d{1,2}[.．、]\s*(?:[“\"《](?P<q>[^”\"》]{2,24})[”\"》][^：:，,。]{0,10}"
+                            r"|(?P<t>[^：:，,。“”\"]{2,24}))[：:]\s*(?(q)|(?:指|是指))")
+
+
 # a figure over several years ("五年生产原煤65亿吨", "年均增长7%", "累计完成", "“十四五”期间"), when
 # written before the figure in its clause: it answers no single year's question
 SPAN_FIGURE = re.compile(r"(年均|平均每年|(?:[两三四五六七八九十]|(?<![\d.])(?:[2-9]|1\d))年(?:来|间|内|中)?|累计|十[一二三四五六七]五)"
