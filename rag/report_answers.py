@@ -143,8 +143,6 @@ def targets_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_tex
     if not (plan.wants_list and _TARGETS_ASKED.search(topic) and not field_asked(topic) and doc_text
             and len(evidence) == 1):
         return None
-    if cues.PLAN_NAME.search(plan.question):
-        return None  # a five-year plan's targets ("“十三五”时期的目标") are not the year's
     side, passages = evidence[0]
     ids = set(side.doc_ids) or {p.doc_id for p in passages[:1]}
     meta = metas.get(next(iter(ids))) if len(ids) == 1 else None

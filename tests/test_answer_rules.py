@@ -581,9 +581,6 @@ def test_the_years_targets_are_listed_from_the_reports_own_passage():
     # a field named asks that field's targets, not the list
     plan = analyse_question("安徽2026年就业方面的主要目标有哪些？", [meta])
     assert targets_answer(plan, [(plan.sides[0], [])], {"ah": meta}, lambda _id: text, CitationBook()) is None
-    # a five-year plan's targets are not the year's list
-    plan = analyse_question("安徽2026年报告提出的“十五五”时期主要目标有哪些？", [meta])
-    assert targets_answer(plan, [(plan.sides[0], [])], {"ah": meta}, lambda _id: text, CitationBook()) is None
 
 
 @pytest.mark.parametrize("text, count, clause", [
