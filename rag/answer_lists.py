@@ -163,9 +163,15 @@ def subheads_after(doc: str, pos: int) -> list[tuple[int, int]]:
     heads = []
     for cur, nxt in zip(sents, sents[1:]):
         text = doc[cur.start:cur.end]
-        if _SUBHEAD.fullmatch(text) and nxt.end - nxt.start > len(text):
-            heads.append((cur.start, cur.end))
+        # a short lead-in before the first head ("主要考虑：一是战略机遇叠加。") is not part of it
+        lead = _HEAD_LEAD_IN.match(text)
+        start = cur.start + (lead.end() if lead and _SUBHEAD.fullmatch(text[lead.end():]) else 0)
+        if _SUBHEAD.fullmatch(doc[start:cur.end]) and nxt.end - nxt.start > cur.end - start:
+            heads.append((start, cur.end))
     return heads if len(heads) >= 2 else []
+
+
+_HEAD_LEAD_IN = re.compile(r"[^。；;，,：:]{1,8}[：:]")
 
 
 def closes_an_item(doc: str, start: int, pos: int) -> bool:

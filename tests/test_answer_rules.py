@@ -811,6 +811,15 @@ def test_the_heads_of_a_paragraphs_parts_run_into_it(after, heads):
     assert [_PARTS_RUN_IN[a:b] for a, b in subheads_after(_PARTS_RUN_IN, pos)] == heads
 
 
+def test_a_short_lead_in_before_the_first_head_is_not_part_of_it():
+    from rag.answer_lists import subheads_after
+
+    doc = ("明确了经济增速保持高于全国平均水平的预期目标。主要考虑：一是战略机遇叠加。重大战略在川交汇，加快培育新动能。"
+           "二是经济大省责任。中央明确了重要目标，支持经济大省能快则快。三是民生发展需要。更好保障和改善民生，缩小差距。\n")
+    pos = doc.index("预期目标。") + 5
+    assert [doc[a:b] for a, b in subheads_after(doc, pos)] == ["一是战略机遇叠加。", "二是经济大省责任。", "三是民生发展需要。"]
+
+
 def test_one_short_sentence_is_no_run_of_heads():
     from rag.answer_lists import subheads_after
 
