@@ -209,12 +209,11 @@ def char_pairs(text: str) -> set[str]:
     return {t[k: k + 2] for k in range(len(t) - 1) if all("\u4e00" <= ch <= "\u9fff" for ch in t[k: k + 2])}
 
 
-
-
 def shared_wording(a: str, b: str) -> int:
     """How many characters of ``a`` a text ``b`` repeats in runs of two or more Chinese characters
-    (simplified; each run once, in order; none starting inside a coordinate compound): how much of a question's own wording a sentence writes
-    verbatim ("地方一般公共预算收入" whole, not only word by word through synonyms)."""
+    (simplified; each run once, in order; none starting inside a coordinate compound): how much of
+    a question's own wording a sentence writes verbatim ("地方一般公共预算收入" whole, not only word
+    by word through synonyms)."""
     from difflib import SequenceMatcher
 
     x = re.sub(r"[^\u4e00-\u9fff]", "\x00", to_simplified(a))
