@@ -59,7 +59,11 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
         alts = {t}
         for key, syns in found:
             if t in key or key in t:
-                alts.update(to_simplified(s).lower() for s in syns)
+                syns = [to_simplified(x).lower() for x in syns]
+                # the question writes an official term holding the everyday word ("高标准农田" holds
+                # 农田): that term is what it asks, not the word's other official readings (耕地)
+                written = [x for x in syns if x != key and key in x and x in low]
+                alts.update(written or syns)
         alts.update(a for alt in tuple(alts) for a in _written_forms(alt))
         if len(t) == 1 and t not in alts - {t}:
             weight = 0.3

@@ -81,6 +81,21 @@ def test_an_indicator_is_found_under_the_names_reports_write_it_by(question, wri
     terms = key_terms(analyse_question(question, []), FlatIdf())
     assert any(written in t.alternatives for t in terms), [(t.token, t.alternatives) for t in terms]
 
+
+@pytest.mark.parametrize("question, token, kept, dropped", [
+    # the question writes the official term holding the everyday word (高标准农田 holds 农田): that
+    # term is asked, not the word's other official reading (耕地)
+    ("杜桥镇2020年计划建设多少亩高标准农田？", "农田", "高标准农田", "耕地"),
+    # the everyday word alone keeps every reading
+    ("今年新增多少亩农田？", "农田", "耕地", None),
+    # an alternative equal to the word itself is no longer official term written
+    ("参加高考的考生比前一年多出来多少人？", "考生", "报名人数", None),
+])
+def test_an_official_term_written_in_the_question_is_not_widened(question, token, kept, dropped):
+    terms = {t.token: t.alternatives for t in key_terms(analyse_question(question, []), FlatIdf())}
+    alts = terms[token]
+    assert kept in alts and (dropped is None or dropped not in alts), terms
+
 # a report delivered at the end of a five-year plan: its last year, then its five years
 FIVE_YEARS_DOC = "\n".join([
     "2025年是很不平凡的一年。全省上下奋力拼搏。",
