@@ -22,7 +22,7 @@ def question_years(question: str) -> tuple[list[int], list[int]]:
                 } if cues.ASKS_CHANGE.search(question) else set()
     # a horizon ("到2020年") beside the report named is the horizon of that report's targets
     # ("2016年工作报告提出的“十三五”时期（到2020年）目标"), not a year a report reviews or plans
-    horizon = {m.start(1) for m in re.finditer(r"(?:到|至)\s*((?:19|20)\d\d)\s*年", question)} if starts else set()
+    horizon = {m.start(1) for m in cues.HORIZON_YEAR.finditer(question)} if starts else set()
     report, data = [], []
     for m in cues.YEAR_NAMED.finditer(question):
         if m.start(1) in baseline or (m.start(1) in horizon and m.start() not in starts):

@@ -49,6 +49,7 @@ Question cues (read in a user's question):
   YEAR_NAMED    a year named in a question ("2023年", "2023"; group 1 = the year)
   YEAR_LIST     a list of years ("2018年、2019年、2020年")
   REPORT_YEAR   a year that dates the report itself ("2024年政府工作报告"; group 1 = the year)
+  HORIZON_YEAR  a horizon year ("到2020年"): beside a report named, that report's target horizon
   REPORT_REF    the report named as the source, not the topic ("政府工作报告里，", "据…报告说")
   OUTCOME_AFTER_TARGET the question asks for a target and then for what came of it
   ABOUT_REPORT  the question asks about the report itself (its region, years, date, publisher)
@@ -260,6 +261,9 @@ YEAR_NAMED = re.compile(r"(?<!\d)(20\d\d)\s*年?")
 # "深圳市2024年政府工作报告说…", "2023年的报告中"; years listed before it name reports too
 YEAR_LIST = re.compile(r"(?:(?:19|20)\d\d\s*年?\s*[、，,和与及至到-]\s*)+(?:19|20)\d\d\s*年")
 REPORT_YEAR = re.compile(r"(20\d\d)\s*年(?:的|度)?[\u4e00-\u9fff]{0,10}?(?:政府工作报告|工作报告|报告|总结)")
+# a horizon year ("到2020年", "至2035年"; group 1 = the year): beside a report named, the horizon of that
+# report's targets, not a year some report reviews or plans
+HORIZON_YEAR = re.compile(r"(?:到|至)\s*((?:19|20)\d\d)\s*年")
 
 # the report named as the source is not what is asked about ("政府工作报告里，…", "据…报告说")
 REPORT_REF = re.compile(r"(?:据|根据|按照|看)?(?:的)?(?:政府工作报告|管委会工作报告|工作报告|工作总结|报告)"
