@@ -42,7 +42,7 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
         measure = measure_term(question, terms) if not_reports else None
         phrase = measured_phrase(question, terms) if not_reports else []
         scored = [s for s in scored if (kind := figures_of_kind_asked(plan, s.text))
-                  and (asks_span or not cues.SPAN_PARAGRAPH.match(s.opening))
+                  and (asks_span or not cues.SPAN_PARAGRAPH.match(s.opening) or _level_at_span_end(plan, s, kind))
                   and figure_coverage(s, terms, kind) >= policy.min_figure_coverage
                   and (measure is None or s.passage.doc_id not in not_reports
                        or measure_near_figure(s.text, measure, kind))
@@ -376,6 +376,21 @@ def _spans(text: str, quantities: list) -> list[bool]:
         out.append(out[-1] if joined else bool(cues.SPAN_FIGURE.search(text[: q.start]))
                    or _in_a_span_told(text[: q.start]))
     return out
+
+
+def _level_at_span_end(plan: QueryPlan, s: Sentence, kind: list) -> bool:
+    """A paragraph looking back on several years gives, besides the span's totals, the levels reached
+    at its end ("五年来，…人均预期寿命达到82.58岁"): such a level is the last reviewed year's (the
+    year before the report's), so it answers that year's level, never a plan nor another year."""
+    if (plan.period == "planned" or any(y != s.passage.year - 1 for y in plan.years)
+            or not cues.PAST_SPAN_OPENING.match(s.opening) or cues.HORIZON_YEAR.search(s.text)):
+        return False
+    for q in kind:
+        clause = s.text[:q.start]
+        clause = clause[max(clause.rfind(c) for c in "，,；;。：:") + 1:]
+        if cues.LEVEL_REACHED.search(clause.rstrip()) and not cues.SPAN_COUNT_WORD.search(clause):
+            return True
+    return False
 
 
 def _in_a_span_told(before: str) -> bool:

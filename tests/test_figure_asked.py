@@ -82,6 +82,29 @@ def test_a_paragraph_looking_back_on_years(opening, span):
     assert bool(SPAN_PARAGRAPH.match(opening)) is span
 
 
+@pytest.mark.parametrize("question, opening, text, year, answers", [
+    # a level reached at the end of the years looked back on is the last reviewed year's
+    ("人均预期寿命是多少？", "五年来，民生保障扎实有力。", "新增医疗卫生机构床位6639张，人均预期寿命达到82.58岁", 2026, True),
+    ("2025年人均预期寿命是多少？", "五年来，民生保障扎实有力。", "人均预期寿命达到82.58岁", 2026, True),
+    ("2023年人均预期寿命是多少？", "五年来，民生保障扎实有力。", "人均预期寿命达到82.58岁", 2026, False),  # another year
+    # a count over the span is the span's, however it is verbed
+    ("新增就业岗位多少个？", "五年来，民生保障扎实有力。", "新增就业岗位达到300万个", 2026, False),
+    # a paragraph looking ahead ("十三五时期") sets targets, it reached nothing
+    ("外贸进出口总额是多少？", "“十三五”时期，要加快发展。", "到2020年，外贸进出口总额达到440亿美元以上", 2016, False),
+])
+def test_a_level_reached_at_a_spans_end(question, opening, text, year, answers):
+    from rag.query import analyse_question
+    from rag.sentence_choice import _level_at_span_end, figures_of_kind_asked
+    from rag.sentence_scoring import Sentence
+    from rag.types import Passage
+
+    plan = analyse_question(question, [])
+    p = Passage(chunk_id="c", doc_id="d", file="d.txt", title="", town="", region="", year=year, section="",
+                text=text, start=0, end=len(text), chunk_index=1)
+    s = Sentence(text=text, start=0, end=len(text), passage=p, opening=opening)
+    assert _level_at_span_end(plan, s, figures_of_kind_asked(plan, text)) is answers
+
+
 def test_a_sentence_knows_how_its_paragraph_opens():
     from rag.sentence_scoring import split_passage
     from rag.types import Passage

@@ -26,6 +26,9 @@ Question cues (read in a user's question):
   GLOSSARY_ENTRY an entry of a report's glossary ("13.“IT+低碳”智慧园区：指…"): it explains its term only
   REFERS_BACK   a sentence referring back to what precedes it ("以上问题…"): it closes a list
   SPAN_PARAGRAPH a paragraph looking back on several years ("五年来，…"): its figures are the span's
+  LEVEL_REACHED a level reached, right before its figure ("达到82.58岁"): in a span, the level at its end
+  PAST_SPAN_OPENING a paragraph opening that looks back ("五年来", "过去五年", "“十四五”以来"), not ahead
+  SPAN_COUNT_WORD a clause counting what was done over a span ("新增", "建成", "累计")
   ASKS_FROM_TO  the question asks for a figure before and after a change ("从多少提高到多少")
   FROM_TO       a sentence writes a figure before and after a change ("由2110公里增至3055公里")
   ASKS_CHANGE   the question asks how much something changed: a per cent, or the amount of the change
@@ -57,6 +60,7 @@ Question cues (read in a user's question):
   NOT_A_PLACE_NAME the end of a would-be town name that makes it no name ("哪个镇", "这个乡", "特色镇")
   SUBJECT_AFTER what may follow a place's short name when the place is the subject ("珠海2023年…")
   NATIONAL      the national level is named ("国务院", "中央政府", "全国")
+  NATION_AS_YARDSTICK 全国 as the measure a place is held against ("占全国多少"), not an issuer
   DESCRIBED_REPORT a report referred to by what it says ("提到京东区域总部的那个镇", "…所在的镇")
   YEAR_ROLES      what a description says a year is in its report: title / reviewed / planned ("标题是2023年…")
   DESCRIBED_MASKED a description says the report's figures or names are masked ("打码", "隐去", "xx")
@@ -196,6 +200,13 @@ SINGLE_YEAR_NAMED = re.compile(r"\d{4}年(?!代|[—-]|至|到)|全年|今年|�
 # figures are totals or averages of the span, not one year's
 SPAN_PARAGRAPH = re.compile(r"^[\s—－-]*(?:(?:过去|这)[两三四五六七八九十]年|近?[两三四五六七八九十]年(?:来|间|中)|"
                             r"“?十[一二三四五六七]五”?(?:时期|期间|以来))")
+# a level reached, written right before its figure ("人均预期寿命达到82.58岁", "森林覆盖率提高到
+# 24.6%"): said of a span of years, the level stood at the span's end, the last year looked back on;
+# its clause counts nothing done over the span (新增, 建成, 累计: those total the years)
+LEVEL_REACHED = re.compile(r"(?:达到|达|提高到|提升到|提高至|提升至|增至|增加到|升至|上升到|突破|超过|稳定在|保持在)$")
+PAST_SPAN_OPENING = re.compile(r"^[\s—－-]*(?:(?:过去|这|近)[两三四五六七八九十]年|[两三四五六七八九十]年(?:来|以来)|"
+                               r"“?十[一二三四五六七]五”?以来)")
+SPAN_COUNT_WORD = re.compile(r"新增|新建|建成|建设|累计|共计|合计|总计|完成|实施|引进|改造|打造|培育|创建|年均")
 # the years just looked back on, asked as a span ("这五年", "过去五年", "五年来")
 PAST_SPAN_ASKED = re.compile(r"(?:这|过去|近)[两三四五六七八九十]年|[两三四五六七八九十]年(?:来|以来)")
 # a five-year plan named ("十四五")
@@ -302,6 +313,10 @@ NATIONAL = re.compile(r"(国务院|中央政府|全国)")
 # setting its own figure ("全国定的失业率目标"); not a yardstick ("高于全国", "与全国平均水平相比")
 NATION_AS_SUBJECT = re.compile(r"全国(?=和|与|、|及|跟|同|定的|提出的|的(?:预期)?目标)"
                                r"|(?<=[和与、及跟同])全国(?!平均|水平|相比|比|第|前|首|各|范围|总量|占|的?平均)")
+# 全国 as a yardstick, even with no other issuer named ("占全国多少", "居全国第一", "高于全国平均"):
+# the measure a place is held against, not the issuer asked about
+NATION_AS_YARDSTICK = re.compile(r"(?:占|居|位居|位列|高于|低于|快于|慢于|超过|领先|于)全国"
+                                 r"|全国(?:平均|水平|第[一二三四五六七八九十\d]|前列|首位|领先|总量的?|的?比重)")
 
 # a report referred to by what it says ("提到京东区域总部的那个镇", "那份…的报告", "京东区域总部所在的镇");
 # group a, b, c or d = the description
