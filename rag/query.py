@@ -18,7 +18,7 @@ from rag.question_places import (find_description, find_regions, find_towns, pla
 from rag.report_routing import (comparison_sides, docs_for, outcome_reports, route_doc_ids, single_side,
                                  target_outcome_sides)
 from rag.text import cues, places
-from rag.text.tokens import to_simplified
+from rag.text.tokens import degree_adverb_at, to_simplified
 from rag.types import DocMeta
 
 
@@ -209,12 +209,18 @@ def _resolve_described(r: _Reading, catalogue: list[DocMeta], by_id: dict[str, D
     r.described, r.described_phrase, r.described_doc = described, described_phrase, described_doc
 
 
+def _compares(q: str) -> bool:
+    """The question compares (cues.COMPARISON), 比较 read as the verb: as the degree adverb before an
+    adjective ("存在哪些比较突出的问题") it compares nothing."""
+    return any(not (m.group() == "比较" and degree_adverb_at(q, m.start())) for m in cues.COMPARISON.finditer(q))
+
+
 def _read_intent(r: _Reading) -> None:
     """Whether the question compares, asks a target beside its outcome, and which of them it asks."""
     q = r.q
     r.n_subjects = len(r.towns) + (1 if r.described_doc else 0)
     # two years joined, of the figures or of the reports ("福田区2019年和2020年的政府工作报告里…")
-    r.comparison = bool(cues.COMPARISON.search(q)) or r.n_subjects >= 2 or (
+    r.comparison = _compares(q) or r.n_subjects >= 2 or (
         (len(r.years) >= 2 or len(r.report_years) >= 2) and bool(re.search(r"(和|与|相比|比|到)", q)))
     r.target_vs_outcome = bool(cues.OUTCOME_AFTER_TARGET.search(q))
     r.intent = "any"

@@ -59,10 +59,15 @@ def find_towns(question: str, catalogue: list[DocMeta]) -> list[tuple[int, str]]
         # the State Council named outright is an issuer beside the others ("国务院、深圳市、福田区的
         # 报告"); 全国 beside another issuer is a comparison's yardstick ("高于全国"), not a subject
         m = (re.search(r"国务院|中央政府", q) or cues.NATION_AS_SUBJECT.search(q)
-             or (None if found else cues.NATIONAL.search(q)))
+             or (None if found else next((n for n in cues.NATIONAL.finditer(q) if not _yardstick(q, n)), None)))
         if m:
             found = sorted(found + [(m.start(), "国务院")])
     return found
+
+
+def _yardstick(q: str, m: re.Match) -> bool:
+    """The 全国 matched is a yardstick ("占全国多少"), not the nation asked about."""
+    return m.group() == "全国" and any(y.start() <= m.start() < y.end() for y in cues.NATION_AS_YARDSTICK.finditer(q))
 
 
 def find_regions(question: str, catalogue: list[DocMeta]) -> list[tuple[int, str]]:
@@ -83,6 +88,9 @@ def unknown_places(question: str, catalogue: list[DocMeta], known: list[str]) ->
         name = m.group(1)
         if re.search(r"[的个之那这些]", name[-1]) or "的" in name or _is_common_word(name[-2:]):
             continue
+        # a name holds no pronoun, numeral or preposition: the words up to the last such word are
+        # the sentence running into the 镇 ("自己承认镇里" -> "承认", "用多少处镇级" -> "处")
+        name = _after_function_words(name)
         # trim leading words swallowed by the lazy match ("请问青石镇" -> "青石")
         for cut in range(len(name) - 1):
             cand = name[cut:]
@@ -91,7 +99,7 @@ def unknown_places(question: str, catalogue: list[DocMeta], known: list[str]) ->
             if cues.NOT_A_PLACE_NAME.search(cand) or cand in stems or any(s and s in cand for s in stems):
                 break
             if cut == len(name) - 2 or not re.match(r"^(请问|问|的|和|与|跟|在|及|对|比|把|给|说|讲|那|这)", cand):
-                if not any(r and r in cand for r in regions):
+                if not any(r and r in cand for r in regions) and not _generic_town(cand, q, m.end()):
                     out.append(cand + m.group(2))
                 break
     return out
@@ -147,6 +155,35 @@ def _is_place_word(word: str) -> bool:
     if not tags:
         jieba.posseg.dt.initialize()
     return tags.get(word) == "ns"
+
+
+def _after_function_words(name: str) -> str:
+    """The part of a would-be name after its last word that is a pronoun, numeral, preposition…
+    (jieba's dictionary; a lone character is read only as the first one: "用多少处" -> "处")."""
+    from rag.text.tokens import _jieba, is_function_word
+
+    words = _jieba().lcut(name)
+    cut = 0
+    for i, w in enumerate(words):
+        if (len(w) >= 2 or i == 0) and is_function_word(w):
+            cut = sum(len(x) for x in words[: i + 1])
+    return name[cut:]
+
+
+def _generic_town(stem: str, q: str, end: int) -> bool:
+    """"承认镇里…": 镇 opening a word of its own (镇里, 镇上, 镇级, 镇内) right after a verb is the town
+    spoken of, not a name's suffix; a name ends in a noun or a place word, known to the dictionary
+    or not."""
+    import jieba.posseg
+
+    if not re.match(r"[里上级内域]", q[end: end + 1]):
+        return False
+    from rag.text.tokens import _jieba
+
+    tags = jieba.posseg.dt.word_tag_tab
+    if not tags:
+        jieba.posseg.dt.initialize()
+    return str(tags.get(_jieba().lcut(stem)[-1], "")).startswith("v")
 
 
 def _is_common_word(word: str) -> bool:

@@ -75,6 +75,33 @@ def test_a_real_place_not_in_the_library_is_named_never_substituted(question, un
     assert unknown in plan.unknown_places
 
 
+@pytest.mark.parametrize("question", [
+    "道滘镇的报告里，政府自己承认镇里存在哪些问题？",   # a pronoun and a verb run into 镇里
+    "道滘镇今年计划建成投用多少处镇级停车场？",         # a numeral and a measure word before 镇级
+    "书记承认镇上还有哪些短板？",
+])
+def test_a_sentence_running_into_the_word_town_names_no_town(question):
+    assert analyse_question(question, CATALOGUE).unknown_places == ()
+
+
+@pytest.mark.parametrize("question, compares", [
+    ("南山区2023年报告承认了哪些比较突出的问题？", False),  # 比较 before an adjective: "rather"
+    ("南山区比较薄弱的环节有哪些？", False),
+    ("比较一下南山区2023年和2024年的GDP", True),           # the verb that compares
+])
+def test_bijiao_compares_only_as_a_verb(question, compares):
+    assert analyse_question(question, CATALOGUE).comparison is compares
+
+
+@pytest.mark.parametrize("question, towns", [
+    ("工业机器人产量占全国多少？", []),          # 全国 as the yardstick of a share
+    ("哪些指标居全国第一？", []),
+    ("全国的粮食产量是多少？", ["国务院"]),       # the nation asked about
+])
+def test_the_nation_as_a_yardstick_is_no_issuer(question, towns):
+    assert list(analyse_question(question, CATALOGUE).towns) == towns
+
+
 def test_place_as_topic_does_not_filter():
     plan = analyse_question("北京冬奥会期间深圳市做了哪些保障？", CATALOGUE)
     assert plan.towns == ("深圳市",) and plan.unknown_places == ()

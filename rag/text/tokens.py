@@ -112,6 +112,23 @@ def is_function_word(word: str) -> bool:
     return tag in _FUNCTION_TAGS
 
 
+def degree_adverb_at(text: str, at: int) -> bool:
+    """The word at ``at`` (比较, 相当…) is a degree adverb: an adjective follows it ("比较突出的问题",
+    "比较薄弱"), or the segmenter reads it as part of one ("比较突出"); not the verb that compares
+    ("比较一下", "比较两个镇")."""
+    import jieba.posseg as pseg
+
+    _jieba()
+    words = pseg.lcut(to_simplified(text[at: at + 8]))
+    if not words:
+        return False
+    first = words[0]
+    if len(first.word) > 2 and first.flag in ("n", "a", "ad", "an", "z"):
+        return True
+    nxt = words[1] if len(words) > 1 else None
+    return bool(nxt) and nxt.flag in ("a", "ad", "an", "z")
+
+
 def in_dictionary(word: str) -> bool:
     """The segmenter's dictionary has the word (else its statistical model guessed it across a
     seam of two words: "多少人|新找到" read as "人新")."""
