@@ -21,7 +21,39 @@ def _heading_years(heading: str) -> set[int]:
     return {int(y) for y in YEAR_IN_TEXT.findall(heading)}
 
 
+def _bare_plan_heading(text: str, start: int, planned: int | None) -> tuple[int, str] | None:
+    """The first bare heading line (short, unnumbered, no sentence end) before ``start`` that speaks
+    of the year ahead — "2023年主要工作", "“十五五”时期主要目标和2026年重点工作": a heading the
+    section finder did not take (it has no 一、), after which the plan's own opening paragraphs
+    (总体要求, 主要预期目标) come before its first numbered heading."""
+    from rag.text.numbers import cn_to_number
+
+    pos = text.rfind("\n", 0, int(len(text) * 0.2)) + 1
+    for line in text[pos: start].split("\n"):
+        head = line.strip()
+        at = pos + (len(line) - len(line.lstrip()))
+        pos += len(line) + 1
+        if not (4 <= len(head) <= 40) or re.search(r"[。！？!?；;，,：:]", head) or PART_REVIEW_HEAD.search(head):
+            continue
+        future_plan = any(planned and 1966 + 5 * (10 + int(cn_to_number(m.group(1)) or 0) - 3) >= planned
+                          for m in FIVE_YEAR_PLAN.finditer(head))
+        if (future_plan or (planned and str(planned) in head) or "今年" in head) and PART_PLAN_HEAD.search(head):
+            return at, f"未编号的标题：“{head}”"
+    return None
+
+
 def detect_plan_start(text: str, sections: tuple[Section, ...], planned: int | None = None) -> tuple[int | None, str]:
+    """Where a report turns from the year reviewed to the year ahead (see _detect_plan_start); a bare
+    heading line on the year ahead before the part found opens it instead."""
+    start, why = _detect_plan_start(text, sections, planned)
+    if start is not None:
+        bare = _bare_plan_heading(text, start, planned)
+        if bare is not None and bare[0] < start:
+            return bare
+    return start, why
+
+
+def _detect_plan_start(text: str, sections: tuple[Section, ...], planned: int | None = None) -> tuple[int | None, str]:
     """Where a report turns from the year reviewed to the year ahead.
 
     Reports review first and plan second. The plan part starts at the first top-level heading

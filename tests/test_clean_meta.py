@@ -162,3 +162,26 @@ def test_years_from_plan_heading():
 def test_town_names_in_other_phrasings(text, town):
     meta = extract_metadata(clean_report_text(text), doc_id="t", file="x.txt")
     assert meta.town == town
+
+
+_REVIEW = "2025年工作回顾\n" + "过去一年，全市实现地区生产总值1万亿元，增长5%。" * 40 + "\n"
+_PLAN_TARGETS = "今年经济社会发展的主要预期目标是：地区生产总值增长5%左右，城镇新增就业18万人以上。\n"
+_PLAN_ITEMS = "一、推动产业升级\n加快建设现代化产业体系。\n二、扩大内需\n提振消费。\n"
+
+
+@pytest.mark.parametrize("bare_heading, opens_plan", [
+    ("“十五五”时期主要目标和2026年重点工作", True),   # a five-year plan not yet begun and the planned year
+    ("2026年主要工作", True),
+    ("2025年主要工作回顾", False),                    # a review heading, though it names a year
+    ("我们的体会", False),                            # no year ahead, no plan word
+])
+def test_a_bare_heading_on_the_year_ahead_opens_the_plan(bare_heading, opens_plan):
+    """A plan part under an unnumbered heading line, its targets before its first 一、: the plan
+    opens at that line; other bare lines open nothing (the targets' paragraph opens the plan)."""
+    from ingest.plan_start import detect_plan_start
+    from ingest.sections import extract_sections
+
+    text = _REVIEW + bare_heading + "\n" + _PLAN_TARGETS + _PLAN_ITEMS
+    start, _ = detect_plan_start(text, extract_sections(text), 2026)
+    assert (start == text.index(bare_heading)) is opens_plan
+    assert start is not None and start <= text.index("今年经济社会发展")
