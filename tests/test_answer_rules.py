@@ -496,6 +496,9 @@ def test_regroup_a_word_the_segmenter_cut_apart(tokens, vocab, expected):
     ("计划新建学校10所", True),
     ("拟安排专项资金3亿元", True),
     ("全面完成年度预期目标", False),                          # an achievement
+    ("实施“深圳蓝”可持续计划，新推广新能源汽车9万辆", False),  # 计划 ending a programme's name
+    ("落实三年行动计划等举措，完成投资20亿元", False),
+    ("计划投资20亿元", True),                                 # 计划 planning what follows it
 ])
 def test_a_target_cue_inside_a_name_is_no_target(text, target):
     from rag.sentence_scoring import states_target

@@ -396,7 +396,10 @@ THIS_YEAR_ASKED = re.compile(r"今年|本年")
 LAST_YEAR_ASKED = re.compile(r"去年|上年|上一年")
 
 # ---- report cues
-TARGET_IN_TEXT = re.compile(rf"(力争|目标|{_PLANNED}|预计|确保|争取|(?<![虚模])拟|{_EXPECTED}|将要|将实现|将达到|将于|将在)")
+# in a report's text, 计划 ending a noun phrase is a programme's name ("实施“深圳蓝”可持续计划，",
+# "三年行动计划等"), which tells no target; 计划 planning something is followed by what is planned
+_PLANNED_IN_TEXT = _PLANNED + r"(?![，,、。；;：:”」）)》]|的|等|和|与|及|以来)"
+TARGET_IN_TEXT = re.compile(rf"(力争|目标|{_PLANNED_IN_TEXT}|预计|确保|争取|(?<![虚模])拟|{_EXPECTED}|将要|将实现|将达到|将于|将在)")
 PLAN_SECTION = re.compile(r"(安排|计划|打算|思路|目标|部署|下阶段|下一步|下一阶段|今年|明年|\d{4}年工作)")
 INSTRUCTION = re.compile(
     r"(忽略|无视|忘记|忘掉|不要理会|不要遵守|跳过)[^。！？\n]{0,8}(以上|上述|之前|前面|先前|所有|全部|一切|系统)[^。！？\n]{0,8}"
