@@ -63,7 +63,8 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
                 # the question writes an official term holding the everyday word ("高标准农田" holds
                 # 农田): that term is what it asks, not the word's other official readings (耕地)
                 written = [x for x in syns if x != key and key in x and x in low]
-                alts.update(written or syns)
+                # ... and its abbreviation, its characters taken in order ("棚改" for 棚户区改造)
+                alts.update(written + [x for x in syns if any(_abbreviates(x, w) for w in written)] if written else syns)
         alts.update(a for alt in tuple(alts) for a in _written_forms(alt))
         if len(t) == 1 and t not in alts - {t}:
             weight = 0.3
@@ -75,6 +76,15 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
             weight = max(idf, 0.3)
         terms.append(KeyTerm(t, weight * scale, tuple(sorted(alts))))
     return terms
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """``short`` is an abbreviation of ``full``: shorter, its characters taken from it in order,
+    beginning with its first ("棚改" of 棚户区改造, "高企" of 高新技术企业)."""
+    if not (2 <= len(short) < len(full)) or short[0] != full[0]:
+        return False
+    rest = iter(full)
+    return all(ch in rest for ch in short)
 
 
 @lru_cache(maxsize=1)

@@ -90,6 +90,8 @@ def test_an_indicator_is_found_under_the_names_reports_write_it_by(question, wri
     ("今年新增多少亩农田？", "农田", "耕地", None),
     # an alternative equal to the word itself is no longer official term written
     ("参加高考的考生比前一年多出来多少人？", "考生", "报名人数", None),
+    # ... but the term written keeps its own abbreviation (棚改 of 棚户区改造)
+    ("今年棚户区改造开工多少套？", "棚户区", "棚改", None),
 ])
 def test_an_official_term_written_in_the_question_is_not_widened(question, token, kept, dropped):
     terms = {t.token: t.alternatives for t in key_terms(analyse_question(question, []), FlatIdf())}
