@@ -74,8 +74,11 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
         scored = [s for s in scored if cues.TELLS_WHEN.search(s.text)]
     if cues.ASKS_WHO_WHAT.search(question) and not plan.wants_list:
         # a sentence adding nothing but a verb to the question's words ("2023年诺贝尔文学奖揭晓")
-        # restates it; the one that answers names the person, place or thing asked
-        scored = [s for s in scored if not restates(plan.standalone or plan.question, s.text)]
+        # restates it; the one that answers names the person, place or thing asked — or, when a
+        # figure is asked ("哪年更高？各是多少？"), gives the figure
+        wants_figure = asks_figure(plan)
+        scored = [s for s in scored if not restates(plan.standalone or plan.question, s.text)
+                  or (wants_figure and figures_of_kind_asked(plan, s.text))]
     if not scored:
         return []
     def answers(s: Sentence) -> bool:

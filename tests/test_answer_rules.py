@@ -768,6 +768,27 @@ def test_a_list_is_led_by_the_first_of_the_best_that_answers(question, picked):
     assert (got[0].text if got else None) == picked
 
 
+@pytest.mark.parametrize("question, text, answers", [
+    # which one, asked with the figure: a sentence giving the figure answers, though its words
+    # are the question's
+    ("居民消费价格涨幅哪年更高？各是多少？", "居民消费价格上涨2.1%。", True),
+    # which one, asked without a figure: the sentence restating the question does not answer
+    ("2023年诺贝尔文学奖得主是谁？", "2023年诺贝尔文学奖揭晓。", False),
+])
+def test_a_figure_asked_with_which_is_answered_by_the_figure(question, text, answers):
+    from rag.answer_weights import AnswerPolicy
+    from rag.key_terms import KeyTerm
+    from rag.sentence_choice import choose_sentences
+    from rag.sentence_scoring import Sentence
+
+    plan = analyse_question(question, [REPORT])
+    s = Sentence(_passage(text), 0, len(text), text)
+    s.score, s.coverage = 5.0, 1.0
+    terms = [KeyTerm(w, 1.0, (w,)) for w in ("居民消费", "价格", "诺贝尔") if w in question]
+    got = choose_sentences(plan, [s], terms, AnswerPolicy(min_figure_coverage=0.0), accept=lambda x: True)
+    assert bool(got) is answers
+
+
 @pytest.mark.parametrize("b_text, answered", [
     ("加快建设时尚眼镜特色小镇产业园。", True),   # silent on its own, but in the other side's words
     ("做大做强畜禽羽绒优势产业。", False),         # nothing shared: still silent
