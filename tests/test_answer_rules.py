@@ -501,6 +501,10 @@ def test_regroup_a_word_the_segmenter_cut_apart(tokens, vocab, expected):
     ("实施“深圳蓝”可持续计划，新推广新能源汽车9万辆", False),  # 计划 ending a programme's name
     ("落实三年行动计划等举措，完成投资20亿元", False),
     ("计划投资20亿元", True),                                 # 计划 planning what follows it
+    ("围绕“建设宜居新城”的奋斗目标，全镇排名从115名上升至113名", False),  # a goal pursued, named
+    ("朝着全面小康目标，实现产值10亿元", False),
+    ("今年的目标是产值增长8%", True),
+    ("目标，产值增长8%", True),                                # no verb of orientation before it
 ])
 def test_a_target_cue_inside_a_name_is_no_target(text, target):
     from rag.sentence_scoring import states_target

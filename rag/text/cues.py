@@ -85,6 +85,7 @@ question cue of the same idea above, and the difference is stated beside it):
 
 Report cues (read in report text):
   TARGET_IN_TEXT  a sentence states a goal, not an outcome ("力争", "目标", "预计", "将实现"…)
+  GOAL_PURSUED    a goal named as what the work turns towards ("围绕…的奋斗目标，"): it sets no target
   PLAN_SECTION    a section heading introduces the plan part ("工作安排", "下一步", "今年"…)
   INSTRUCTION     a sentence addresses an AI/reader with instructions (prompt injection), never an answer
   HEADING_ONLY    a sentence that is only a section heading ("一、…", "（二）…")
@@ -399,6 +400,9 @@ LAST_YEAR_ASKED = re.compile(r"去年|上年|上一年")
 # in a report's text, 计划 ending a noun phrase is a programme's name ("实施“深圳蓝”可持续计划，",
 # "三年行动计划等"), which tells no target; 计划 planning something is followed by what is planned
 _PLANNED_IN_TEXT = _PLANNED + r"(?![，,、。；;：:”」）)》]|的|等|和|与|及|以来)"
+# a goal named as what the work is turned towards ("围绕“…”的奋斗目标，", "朝着…目标，"): the clause
+# before 目标 opens on a verb of orientation; it sets no target
+GOAL_PURSUED = re.compile(r"(?:围绕|朝着|向着|紧扣|聚焦|锚定|对标|瞄准)[^，,。；;]*$")
 TARGET_IN_TEXT = re.compile(rf"(力争|目标|{_PLANNED_IN_TEXT}|预计|确保|争取|(?<![虚模])拟|{_EXPECTED}|将要|将实现|将达到|将于|将在)")
 PLAN_SECTION = re.compile(r"(安排|计划|打算|思路|目标|部署|下阶段|下一步|下一阶段|今年|明年|\d{4}年工作)")
 INSTRUCTION = re.compile(
