@@ -143,6 +143,13 @@ def _item_style(line: str) -> str | None:
 
 
 _SUBHEAD = re.compile(r"[^，,、；;：:“”\"\d\s]{4,14}。")
+# a head numbered inline ("三是抓好决胜全面建成小康社会三大攻坚战。"): its number makes it a head, so
+# it may run longer than an unnumbered one
+_NUMBERED_SUBHEAD = re.compile(r"[一二三四五六七八九十]是[^，,、；;：:“”\"\d\s]{2,26}。")
+
+
+def _is_subhead(text: str) -> bool:
+    return bool(_SUBHEAD.fullmatch(text) or _NUMBERED_SUBHEAD.fullmatch(text))
 
 
 def subheads_after(doc: str, pos: int) -> list[tuple[int, int]]:
@@ -165,8 +172,8 @@ def subheads_after(doc: str, pos: int) -> list[tuple[int, int]]:
         text = doc[cur.start:cur.end]
         # a short lead-in before the first head ("主要考虑：一是战略机遇叠加。") is not part of it
         lead = _HEAD_LEAD_IN.match(text)
-        start = cur.start + (lead.end() if lead and _SUBHEAD.fullmatch(text[lead.end():]) else 0)
-        if _SUBHEAD.fullmatch(doc[start:cur.end]) and nxt.end - nxt.start > cur.end - start:
+        start = cur.start + (lead.end() if lead and _is_subhead(text[lead.end():]) else 0)
+        if _is_subhead(doc[start:cur.end]) and nxt.end - nxt.start > cur.end - start:
             heads.append((start, cur.end))
     return heads if len(heads) >= 2 else []
 

@@ -865,6 +865,17 @@ def test_a_short_lead_in_before_the_first_head_is_not_part_of_it():
     assert [doc[a:b] for a, b in subheads_after(doc, pos)] == ["一是战略机遇叠加。", "二是经济大省责任。", "三是民生发展需要。"]
 
 
+def test_a_numbered_head_may_run_longer_than_an_unnumbered_one():
+    from rag.answer_lists import subheads_after
+
+    doc = ("做好今年工作，注重以下几点。一是大力推动高质量发展。发展是解决我国一切问题的基础和关键，要着力解决问题。"
+           "二是加大改革开放力度。改革开放是决定当代中国命运的关键一招，思想要再解放。"
+           "三是抓好决胜全面建成小康社会三大攻坚战。要分别提出工作思路和具体举措，排出时间表。\n")
+    pos = doc.index("几点。") + 3
+    assert [doc[a:b] for a, b in subheads_after(doc, pos)] == [
+        "一是大力推动高质量发展。", "二是加大改革开放力度。", "三是抓好决胜全面建成小康社会三大攻坚战。"]
+
+
 def test_one_short_sentence_is_no_run_of_heads():
     from rag.answer_lists import subheads_after
 
