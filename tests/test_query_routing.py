@@ -97,6 +97,8 @@ def test_bijiao_compares_only_as_a_verb(question, compares):
     ("工业机器人产量占全国多少？", []),          # 全国 as the yardstick of a share
     ("哪些指标居全国第一？", []),
     ("全国的粮食产量是多少？", ["国务院"]),       # the nation asked about
+    ("2016年国家定的经济增长目标是多少？", ["国务院"]),  # 国家 setting its own target
+    ("国家级高新区有多少个？", []),               # 国家 in a name's rank: no issuer
 ])
 def test_the_nation_as_a_yardstick_is_no_issuer(question, towns):
     assert list(analyse_question(question, CATALOGUE).towns) == towns

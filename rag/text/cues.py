@@ -311,8 +311,9 @@ SUBJECT_AFTER = re.compile(r"^(?:\d{4}|[今去明前上]年|的|政府|人民政
 # the national level: names the State Council's reports when no other issuer is named
 NATIONAL = re.compile(r"(国务院|中央政府|全国)")
 # 全国 as an issuer beside others: joined to them ("2019年全国和深圳市…", "深圳市和全国的…") or
-# setting its own figure ("全国定的失业率目标"); not a yardstick ("高于全国", "与全国平均水平相比")
+# setting its own figure ("全国定的失业率目标", "国家定的…目标"); not a yardstick ("高于全国", "与全国平均水平相比")
 NATION_AS_SUBJECT = re.compile(r"全国(?=和|与|、|及|跟|同|定的|提出的|的(?:预期)?目标)"
+                               r"|(?<![发达中外本])国家(?=定的|提出的|制定的|确定的|设定的|的(?:预期)?目标)"
                                r"|(?<=[和与、及跟同])全国(?!平均|水平|相比|比|第|前|首|各|范围|总量|占|的?平均)")
 # 全国 as a yardstick, even with no other issuer named ("占全国多少", "居全国第一", "高于全国平均"):
 # the measure a place is held against, not the issuer asked about
