@@ -41,7 +41,9 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
     topic = to_simplified(text)
     # a question word is cut out before segmenting, so it does not glue to the word it asks about
     # ("多大面积" is 多大 + 面积, not 多 + 大面积)
-    words = [t for t in search_tokens(_QUESTION_WORD.sub("，", topic), bigrams=False) if not re.fullmatch(r"[\d.%]+", t)]
+    # ... and so is a phrase asking how far along something is ("进行到哪一步了": no topic words)
+    asked = cues.ASKS_PROGRESS.sub("，", _QUESTION_WORD.sub("，", topic))
+    words = [t for t in search_tokens(asked, bigrams=False) if not re.fullmatch(r"[\d.%]+", t)]
     tokens = []
     for t in _reread_unknown(_regroup(words, index), index):
         if t not in tokens and not cues.is_question_word(t):

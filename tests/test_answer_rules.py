@@ -73,6 +73,18 @@ def test_score_sentences_ranks_the_answer_first(question, passages, first, absen
 
 
 
+@pytest.mark.parametrize("question, words, not_terms", [
+    # how far along, asked: the asking's words are no topic
+    ("创国家卫生镇这件事上分别进行到哪一步了？", ["卫生镇"], ["进行", "一步"]),
+    ("国家卫生乡镇创建各是什么进展？", ["创建"], ["进展"]),
+    ("老旧小区改造推进得怎么样？", ["改造"], ["推进"]),
+    ("项目进展顺利吗？", ["进展"], []),   # 进展 as the topic's own word is kept
+])
+def test_a_question_of_progress_asks_with_no_topic_words(question, words, not_terms):
+    tokens = [t.token for t in key_terms(analyse_question(question, []), FlatIdf())]
+    assert all(w in tokens for w in words) and not any(w in tokens for w in not_terms), tokens
+
+
 @pytest.mark.parametrize("question, written", [
     ("当年经济增速目标是多少？", "国内生产总值增长"),  # the national report's name of GDP growth
     ("GDP是多少？", "国内生产总值"),

@@ -85,6 +85,7 @@ question cue of the same idea above, and the difference is stated beside it):
 
 Report cues (read in report text):
   TARGET_IN_TEXT  a sentence states a goal, not an outcome ("力争", "目标", "预计", "将实现"…)
+  ASKS_PROGRESS   the question asks how far along something is ("进行到哪一步了"): no topic words
   GOAL_PURSUED    a goal named as what the work turns towards ("围绕…的奋斗目标，"): it sets no target
   PLAN_SECTION    a section heading introduces the plan part ("工作安排", "下一步", "今年"…)
   INSTRUCTION     a sentence addresses an AI/reader with instructions (prompt injection), never an answer
@@ -396,6 +397,11 @@ TOTAL_ASKED = re.compile(r"总量|总额|规模|多少亿|多少万|几万亿|�
 # the question says the figure is this year's / last year's (narrower than PLANNED / REVIEWED)
 THIS_YEAR_ASKED = re.compile(r"今年|本年")
 LAST_YEAR_ASKED = re.compile(r"去年|上年|上一年")
+
+# a question asking how far along something is ("进行到哪一步了", "进展到什么程度", "推进得怎么样"):
+# the words of the asking ("进行", "一步", "程度") name nothing the report writes about
+ASKS_PROGRESS = re.compile(r"(?:进行|进展|推进|发展|做|搞|办)(?:到了?|得)(?:哪一步|哪个阶段|什么(?:程度|阶段|地步)|怎么样|如何)了?"
+                           r"|进展(?:如何|怎么样|怎样)|(?:什么|哪些|有何|有什么)(?:新的?)?进展|(?:到了?)?哪一步了?")
 
 # ---- report cues
 # in a report's text, 计划 ending a noun phrase is a programme's name ("实施“深圳蓝”可持续计划，",
