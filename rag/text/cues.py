@@ -59,6 +59,7 @@ Question cues (read in a user's question):
   TOWN_NAMED    a place named like a town ("XX镇", "XX乡", "XX街道"; group 1 = name, 2 = suffix)
   NOT_A_PLACE_NAME the end of a would-be town name that makes it no name ("哪个镇", "这个乡", "特色镇")
   SUBJECT_AFTER what may follow a place's short name when the place is the subject ("珠海2023年…")
+  ASKS_PROGRESS the question asks how far along something is ("进行到哪一步了"): no topic words
   NATIONAL      the national level is named ("国务院", "中央政府", "全国")
   NATION_AS_YARDSTICK 全国 as the measure a place is held against ("占全国多少"), not an issuer
   DESCRIBED_REPORT a report referred to by what it says ("提到京东区域总部的那个镇", "…所在的镇")
@@ -85,7 +86,6 @@ question cue of the same idea above, and the difference is stated beside it):
 
 Report cues (read in report text):
   TARGET_IN_TEXT  a sentence states a goal, not an outcome ("力争", "目标", "预计", "将实现"…)
-  ASKS_PROGRESS   the question asks how far along something is ("进行到哪一步了"): no topic words
   GOAL_PURSUED    a goal named as what the work turns towards ("围绕…的奋斗目标，"): it sets no target
   PLAN_SECTION    a section heading introduces the plan part ("工作安排", "下一步", "今年"…)
   INSTRUCTION     a sentence addresses an AI/reader with instructions (prompt injection), never an answer
