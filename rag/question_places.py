@@ -158,14 +158,17 @@ def _is_place_word(word: str) -> bool:
 
 
 def _after_function_words(name: str) -> str:
-    """The part of a would-be name after its last word that is a pronoun, numeral, preposition…
-    (jieba's dictionary; a lone character is read only as the first one: "用多少处" -> "处")."""
+    """The part of a would-be name after its last word of two characters or more that is a pronoun,
+    numeral, preposition… (jieba's dictionary: "用多少处" -> "处", "自己承认" -> "承认"); a place word
+    of the dictionary (中和) is kept whole, and a lone character (中, 向) cuts nothing."""
     from rag.text.tokens import _jieba, is_function_word
 
+    if _is_place_word(name):
+        return name
     words = _jieba().lcut(name)
     cut = 0
     for i, w in enumerate(words):
-        if (len(w) >= 2 or i == 0) and is_function_word(w):
+        if len(w) >= 2 and is_function_word(w):
             cut = sum(len(x) for x in words[: i + 1])
     return name[cut:]
 

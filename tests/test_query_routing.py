@@ -84,6 +84,18 @@ def test_a_sentence_running_into_the_word_town_names_no_town(question):
     assert analyse_question(question, CATALOGUE).unknown_places == ()
 
 
+@pytest.mark.parametrize("name, stem", [
+    ("用多少处", "处"),        # a numeral and what precedes it run into the 镇
+    ("自己承认", "承认"),      # a pronoun
+    ("中和", "中和"),          # a place word of the dictionary, though the segmenter cuts 中|和
+    ("向阳", "向阳"),          # a lone character cuts nothing
+])
+def test_a_would_be_town_name_after_its_function_words(name, stem):
+    from rag.question_places import _after_function_words
+
+    assert _after_function_words(name) == stem
+
+
 @pytest.mark.parametrize("question, compares", [
     ("南山区2023年报告承认了哪些比较突出的问题？", False),  # 比较 before an adjective: "rather"
     ("南山区比较薄弱的环节有哪些？", False),
