@@ -145,16 +145,20 @@ def unknown_divisions(question: str, known: set[str]) -> list[str]:
     return out
 
 
+def _dictionary_tag(word: str) -> str:
+    """The part-of-speech tag jieba's dictionary gives the word ("" for a word it does not hold)."""
+    import jieba.posseg
+
+    if not jieba.posseg.dt.word_tag_tab:
+        jieba.posseg.dt.initialize()
+    return str(jieba.posseg.dt.word_tag_tab.get(word, ""))
+
+
 def _is_place_word(word: str) -> bool:
     """A short name that is a place word in jieba's dictionary (珠海, 东莞), not an ordinary word
     that a division happens to be named after (建设, 公园, 经济). Town-level short names are never
     taken alone: a town is named with its 镇/乡/街道."""
-    import jieba.posseg
-
-    tags = jieba.posseg.dt.word_tag_tab
-    if not tags:
-        jieba.posseg.dt.initialize()
-    return tags.get(word) == "ns"
+    return _dictionary_tag(word) == "ns"
 
 
 def _after_function_words(name: str) -> str:
@@ -177,16 +181,11 @@ def _generic_town(stem: str, q: str, end: int) -> bool:
     """"承认镇里…": 镇 opening a word of its own (镇里, 镇上, 镇级, 镇内) right after a verb is the town
     spoken of, not a name's suffix; a name ends in a noun or a place word, known to the dictionary
     or not."""
-    import jieba.posseg
+    from rag.text.tokens import _jieba
 
     if not re.match(r"[里上级内域]", q[end: end + 1]):
         return False
-    from rag.text.tokens import _jieba
-
-    tags = jieba.posseg.dt.word_tag_tab
-    if not tags:
-        jieba.posseg.dt.initialize()
-    return str(tags.get(_jieba().lcut(stem)[-1], "")).startswith("v")
+    return _dictionary_tag(_jieba().lcut(stem)[-1]).startswith("v")
 
 
 def _is_common_word(word: str) -> bool:
