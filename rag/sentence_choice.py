@@ -20,7 +20,7 @@ from rag.text.indicators_vocab import load_vocab
 from rag.text.lexicon import expand_terms
 from rag.text.numbers import Quantity, cn_to_number, find_quantities
 from rag.text.sentences import COMMA_CLAUSE
-from rag.text.tokens import names_beyond, occurs_as_word, proper_names, to_simplified
+from rag.text.tokens import names_a_measure, names_beyond, occurs_as_word, proper_names, to_simplified
 from rag.text.units import asked_dimension, is_money_unit, same_dimension, unit_dimension
 
 _CLAUSE = COMMA_CLAUSE
@@ -199,6 +199,12 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
     quantities = _not_the_other_half(plan.topic or plan.question, text, quantities)
     quantities = _per_person_if_asked(plan.topic or plan.question, text, quantities)
     quantities = _of_the_named_indicator(plan.topic or plan.question, text, quantities)
+    if not rate and not amount and not cues.SPEAKS_OF_CHANGE.search(question):
+        # a level asked ("PM2.5平均浓度是多少"): a per cent written right after a verb of change is
+        # how much it changed ("较“十三五”末改善16.5%"), not the level (a count after such a verb,
+        # "改造提升1200多座", is what was done)
+        quantities = [q for q in quantities if not (q.percent or re.match(r"\s*个百分点", text[q.end:]))
+                      or not cues.CHANGE_BEFORE_FIGURE.search(text[max(0, q.start - 6): q.start])]
     if rate and not amount:
         # a change asked ("涨了多少") is also answered by the amount written right after the change
         # verb ("每月提高183元"); a growth rate asked ("增速", "百分之几") only by a per cent
@@ -376,9 +382,15 @@ def _spans(text: str, quantities: list) -> list[bool]:
     out: list[bool] = []
     for i, q in enumerate(quantities):
         joined = i > 0 and re.fullmatch(r"\s*[、和及与]\s*", text[quantities[i - 1].end: q.start])
-        out.append(out[-1] if joined else bool(cues.SPAN_FIGURE.search(text[: q.start]))
-                   or _in_a_span_told(text[: q.start]))
+        out.append(out[-1] if joined else _span_figure(text[: q.start]) or _in_a_span_told(text[: q.start]))
     return out
+
+
+def _span_figure(before: str) -> bool:
+    """The figure's clause marks it as a span's ("五年…", "年均增长"); 年均 before a noun is the
+    yearly mean of a measure ("PM2.5年均浓度降至24微克/立方米"), one year's level."""
+    m = cues.SPAN_FIGURE.search(before)
+    return bool(m) and not (m.group(1) == "年均" and names_a_measure(before[m.end(1):]))
 
 
 def _level_at_span_end(plan: QueryPlan, s: Sentence, kind: list) -> bool:
@@ -403,7 +415,8 @@ def _in_a_span_told(before: str) -> bool:
     opening = None
     for m in _CLAUSE.finditer(before):
         # a clause giving averages over the years ("…年均增速高于全国，") tells the span too
-        if cues.SPAN_OPENING.match(before, m.start()) or "年均" in m.group():
+        if cues.SPAN_OPENING.match(before, m.start()) or any(
+                not names_a_measure(m.group()[a.end():]) for a in re.finditer("年均", m.group())):
             opening = m.start()
     return opening is not None and not cues.SINGLE_YEAR_NAMED.search(before, opening + 2)
 

@@ -159,6 +159,15 @@ def test_a_lead_line_opens_the_paragraph_after_it(doc, opening):
     ("研发投入的比重是多少", "研发投入1200亿元，占地区生产总值比重3.1%", ["3.1%"]),
     # a size asked with 多大 is an amount, not a per cent
     ("经济规模有多大", "地区生产总值5.2万亿元、增长5.4%", ["5.2万亿"]),
+    # a level asked: a per cent right after a verb of change is how much it changed, not the level
+    ("PM2.5平均浓度是多少", "PM2.5年均浓度较“十三五”末改善16.5%", []),
+    ("PM2.5平均浓度是多少", "PM2.5浓度31.3微克/立方米", ["31.3"]),
+    ("PM2.5平均浓度是多少", "PM2.5平均浓度降到32.4微克/立方米", ["32.4"]),
+    # ... a count after such a verb is what was done; a change asked keeps the per cent
+    ("新建改造了多少座公共厕所", "新建和改造提升1200多座公共厕所", ["1200"]),
+    ("流量资费要便宜多少", "移动网络流量资费年内至少降低30%", ["30%"]),
+    # the number of a name written with Latin letters ("PM2.5", "C919") is no figure
+    ("C919有多少个座位", "C919采用两舱布局，共设164个座位", ["164"]),
 ])
 def test_figures_of_the_kind_asked(question, text, figures):
     from rag.query import analyse_question
@@ -315,6 +324,11 @@ def test_a_sentence_writing_a_figure_before_and_after(text, writes):
     # a clause giving averages over the years tells the clauses after it too
     ("工业、消费等年均增速高于全国，粮食总产稳定在1100亿斤以上。", [True]),
     ("工业、消费等年均增速高于全国，2025年粮食总产1150亿斤。", [False]),
+    # 年均 before a noun is the yearly mean of a measure, one year's level; before a verb or a
+    # noun of change it averages over the years
+    ("空气质量稳居全国城市前列，PM2.5年均浓度降至24微克/立方米。", [False]),
+    ("GDP、固定资产投资年均增长率分别达到13.21%和20.9%。", [True, True]),
+    ("城乡居民收入年均增长6.5%，年均新增就业12万人。", [True, True]),
 ])
 def test_the_figures_a_span_of_years_tells(text, spans):
     from rag.sentence_choice import _spans

@@ -33,6 +33,8 @@ Question cues (read in a user's question):
   FROM_TO       a sentence writes a figure before and after a change ("由2110公里增至3055公里")
   ASKS_CHANGE   the question asks how much something changed: a per cent, or the amount of the change
   CHANGE_AMOUNT_BEFORE a change verb right before a figure ("每月提高183元"): the figure is the change
+  SPEAKS_OF_CHANGE the question speaks of a change at all (else a figure's level is asked)
+  CHANGE_BEFORE_FIGURE a verb of change right before a figure, no 到/至: the figure is a change
   ASKS_TOP      the question asks which one is the most ("票房最高的电影是哪一部")
   TELLS_TOP     a sentence tells the first of an order ("位列年度第一", "居首位")
   WHICH_WORD    a "which" word as the segmenter cut it ("哪一年", "哪家"); is_question_word() tells both
@@ -176,6 +178,11 @@ ASKS_RATE = re.compile(r"(增长了?多少|增速|增幅|涨幅|涨了多少|降
 ASKS_CHANGE = re.compile(r"(增长|涨|降|下降|提高|增加|减少|降低|上调|下调)了?多少")
 # a figure written right after a change verb is the amount of the change ("增加30元", "提高到" is not)
 CHANGE_AMOUNT_BEFORE = re.compile(r"(?:提高|增加|增长|下降|减少|降低|上涨|上调|下调|涨|降)(?:了|约|近|超过|逾)?$")
+# the question speaks of a change at all ("增速", "新增", "比上年多了", "改善了多少"): else it asks a level
+SPEAKS_OF_CHANGE = re.compile(r"增|涨|降|便宜|贵了|提高|提升|上升|减少|多了|少了|变化|改善|翻|缩小|扩大|同比|比上年|较上年|相比")
+# a figure written right after a verb of change, with no 到/至 (a level reached), is the change
+# ("较“十三五”末改善16.5%", "增长5.2%"), not the level ("降到32.4微克/立方米")
+CHANGE_BEFORE_FIGURE = re.compile(r"(?:提高|提升|增加|增长|上升|下降|减少|降低|改善|上涨|涨|降)(?:了|约|近|超过|逾)?$")
 ASKS_AMOUNT = re.compile(r"(总量|规模|一共|总共|合计|共计|多少(?:亿|万|千)?(?:元|美元|人|吨|斤|家|个|件|公里|亩|套|辆|张|所|项)|"
                          r"多少(?:钱|人)|[几多]个|多大(?!的?(?:比例|比重|占比)))")
 PARTICLES = re.compile(r"[了过着和与及跟或的]")

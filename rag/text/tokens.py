@@ -129,6 +129,18 @@ def degree_adverb_at(text: str, at: int) -> bool:
     return bool(nxt) and nxt.flag in ("a", "ad", "an", "z")
 
 
+def names_a_measure(text: str) -> bool:
+    """The text opens with a plain noun (jieba's tag n): after 年均 it names the yearly mean of a
+    measure ("年均浓度", "年均气温") — one year's level —, not a change averaged over years
+    ("年均增长", "年均增长率", "年均新增", "年均投资增长")."""
+    import jieba.posseg as pseg
+
+    _jieba()
+    words = pseg.lcut(to_simplified(text[:8]))
+    # a noun of change ("增长率", "增速", "降幅") averages the change over the years
+    return bool(words) and words[0].flag == "n" and not re.search(r"[增涨降减幅速]", words[0].word)
+
+
 def in_dictionary(word: str) -> bool:
     """The segmenter's dictionary has the word (else its statistical model guessed it across a
     seam of two words: "多少人|新找到" read as "人新")."""
