@@ -129,7 +129,7 @@ def restates(question: str, text: str) -> bool:
 
 
 # the words of a clause that only states a change ("同比增长", "比上年下降", "年均增长")
-_BARE_CHANGE = re.compile(r"同比|比上年|比去年|较上年|较去年|年均|分别|增长|下降|提高|减少|上升|增加|降低|达到|为|了|约|近|超过")
+_BARE_CHANGE = re.compile(r"占比|比重|占|同比|比上年|比去年|较上年|较去年|年均|分别|增长|下降|提高|减少|上升|增加|降低|达到|为|了|约|近|超过")
 
 
 _MAX_CLAUSES_BACK = 3

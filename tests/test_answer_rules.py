@@ -667,6 +667,10 @@ def test_a_list_asked_runs_on_over_the_semicolons_after_its_sentence():
     # and when that figure is itself a verb with its figure, on to what is named before it
     ("辖区地区生产总值突破四千亿元大关，达4018.3亿元，增长7.4%。", [2, 1, 0]),
     ("辖区地区生产总值4018.3亿元，增长7.4%。", [1, 0]),
+    # a share stated alone ("占比55.1%") is of what the clauses before it name, as a change is
+    ("新能源和清洁能源装机同比增加1829万千瓦、达到9048万千瓦，占比55.1%。", [1, 0]),
+    # ... a share of a named whole ("占全国") names its own object
+    ("工业机器人产量8.9万套，占全国21.3%。", [1]),
 ])
 def test_counted_from(text, expected):
     from rag.sentence_measure import counted_from
