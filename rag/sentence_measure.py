@@ -71,16 +71,25 @@ def measured_phrase(question: str, terms: list[KeyTerm]) -> list[KeyTerm]:
     before = _BEFORE_ASKED.sub("", low[: m.start()])
     run: list[KeyTerm] = []
     while before:
+        linked = before.endswith("的")
         before = before.rstrip("的")
         found = [t for t in terms if t.token and before.endswith(t.token.lower())]
         if not found:
             break
         term = max(found, key=lambda t: len(t.token))
-        if _SCOPE_WORD.match(term.token) or _is_verb(term.token):
-            break  # what comes before the scope ("春节假期|全国国内旅游收入") or a verb is no qualifier
+        if _RESULT_END.fullmatch(term.token):
+            break  # a verb's result complement takes what follows as its object ("换算|成|美元")
+        if _SCOPE_WORD.match(term.token) or (_is_verb(term.token) and (linked or not run or _RESULT_END.search(term.token))):
+            # what comes before the scope ("春节假期|全国国内旅游收入") or a verb is no qualifier; a verb
+            # written right onto the measured word names its kind ("死亡|人口", "发送|旅客"), unless
+            # it takes it as its object ("换算成|美元")
+            break
         run.append(term)
         before = before[: -len(term.token)]
     return [t for t in run if t.weight >= 0.5]
+
+
+_RESULT_END = re.compile(r"[成为到至给出入]$")  # a verb ending in its result
 
 
 def _is_verb(word: str) -> bool:

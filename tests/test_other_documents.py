@@ -300,6 +300,12 @@ def test_what_is_a_report(entity, doc_type, year, reviewed, is_report):
     ("2023年春节假期全国国内旅游收入是多少？", ("春节", "假期", "全国", "国内", "旅游收入"), ["旅游收入"]),
     ("2019年人均GDP换算成美元大约有多少？", ("人均gdp", "换算", "美元"), ["美元"]),  # a verb ends it
     ("中国体育代表团获得了多少枚银牌？", ("中国体育代表团", "获得", "银牌"), []),  # measured after the question word
+    # a verb written right onto the measured word names its kind; so does what qualifies the two
+    ("2019年全国死亡人口是多少？", ("全国", "死亡", "人口"), ["人口", "死亡"]),
+    ("2024年春运期间全国民航发送旅客多少人次？", ("春运期间", "全国", "民航", "发送", "旅客"), ["旅客", "发送", "民航"]),
+    # ... not a verb ending in its result, nor one linked by 的, nor a verb the question word follows
+    ("人均GDP换算成美元是多少？", ("人均gdp", "换算", "成", "美元"), ["美元"]),
+    ("去年卖掉的汽车是多少？", ("去年", "卖掉", "汽车"), ["汽车"]),
 ])
 def test_the_words_naming_what_is_measured(question, words, phrase):
     from rag.sentence_measure import measured_phrase
