@@ -178,14 +178,15 @@ def _after_function_words(name: str) -> str:
 
 
 def _generic_town(stem: str, q: str, end: int) -> bool:
-    """"承认镇里…": 镇 opening a word of its own (镇里, 镇上, 镇级, 镇内) right after a verb is the town
-    spoken of, not a name's suffix; a name ends in a noun or a place word, known to the dictionary
+    """"承认镇里…", "被镇里表彰": 镇 opening a word of its own (镇里, 镇上, 镇级, 镇内) right after a verb
+    or a preposition is the town spoken of, not a name's suffix; a name ends in a noun or a place word, known to the dictionary
     or not."""
     from rag.text.tokens import _jieba
 
     if not re.match(r"[里上级内域]", q[end: end + 1]):
         return False
-    return _dictionary_tag(_jieba().lcut(stem)[-1]).startswith("v")
+    tag = _dictionary_tag(_jieba().lcut(stem)[-1])
+    return tag.startswith("v") or tag == "p"  # "…被镇里表彰": a preposition governs it too
 
 
 def _is_common_word(word: str) -> bool:

@@ -79,6 +79,7 @@ def test_a_real_place_not_in_the_library_is_named_never_substituted(question, un
     "道滘镇的报告里，政府自己承认镇里存在哪些问题？",   # a pronoun and a verb run into 镇里
     "道滘镇今年计划建成投用多少处镇级停车场？",         # a numeral and a measure word before 镇级
     "书记承认镇上还有哪些短板？",
+    "道滘镇有多少户人家因为院子收拾得干净被镇里表彰？",  # a preposition governs 镇里
 ])
 def test_a_sentence_running_into_the_word_town_names_no_town(question):
     assert analyse_question(question, CATALOGUE).unknown_places == ()
@@ -108,6 +109,7 @@ def test_bijiao_compares_only_as_a_verb(question, compares):
 @pytest.mark.parametrize("question, towns", [
     ("工业机器人产量占全国多少？", []),          # 全国 as the yardstick of a share
     ("哪些指标居全国第一？", []),
+    ("综合实力全国排第几？", []),                  # a rank among the nation's places
     ("全国的粮食产量是多少？", ["国务院"]),       # the nation asked about
     ("2016年国家定的经济增长目标是多少？", ["国务院"]),  # 国家 setting its own target
     ("国家级高新区有多少个？", []),               # 国家 in a name's rank: no issuer

@@ -326,7 +326,7 @@ NATION_AS_SUBJECT = re.compile(r"全国(?=和|与|、|及|跟|同|定的|提出�
 # 全国 as a yardstick, even with no other issuer named ("占全国多少", "居全国第一", "高于全国平均"):
 # the measure a place is held against, not the issuer asked about
 NATION_AS_YARDSTICK = re.compile(r"(?:占|居|位居|位列|高于|低于|快于|慢于|超过|领先|于)全国"
-                                 r"|全国(?:平均|水平|第[一二三四五六七八九十\d]|前列|首位|领先|总量的?|的?比重)")
+                                 r"|全国(?:平均|水平|第[一二三四五六七八九十几\d]|排|前列|首位|领先|总量的?|的?比重)")
 
 # a report referred to by what it says ("提到京东区域总部的那个镇", "那份…的报告", "京东区域总部所在的镇");
 # group a, b, c or d = the description
