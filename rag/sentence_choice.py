@@ -199,6 +199,9 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
     quantities = _not_the_other_half(plan.topic or plan.question, text, quantities)
     quantities = _per_person_if_asked(plan.topic or plan.question, text, quantities)
     quantities = _of_the_named_indicator(plan.topic or plan.question, text, quantities)
+    if not cues.SPEAKS_OF_DAY.search(question):
+        # a day's figure ("单日最高客运量分别达1409万人次") is no year's amount
+        quantities = [q for q in quantities if not cues.DAY_FIGURE.search(_clause_before(text, q.start))]
     if not rate and not amount and not cues.SPEAKS_OF_CHANGE.search(question):
         # a level asked ("PM2.5平均浓度是多少"): a per cent written right after a verb of change is
         # how much it changed ("较“十三五”末改善16.5%"), not the level (a count after such a verb,
@@ -215,6 +218,12 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
     if amount and not rate:  # a per cent, 倍 or 个百分点 is a change, never an amount
         return [q for q in quantities if not q.percent and not re.match(r"\s*(?:倍|个百分点)", text[q.end:])]
     return quantities
+
+
+def _clause_before(text: str, at: int) -> str:
+    """The text of the clause holding position ``at``, up to it."""
+    stops = [m.end() for m in re.finditer(r"[，,；;。：:]", text[:at])]
+    return text[(stops[-1] if stops else 0): at]
 
 
 def _dated_elsewhere(text: str, q, years) -> bool:

@@ -166,6 +166,10 @@ def test_a_lead_line_opens_the_paragraph_after_it(doc, opening):
     # ... a count after such a verb is what was done; a change asked keeps the per cent
     ("新建改造了多少座公共厕所", "新建和改造提升1200多座公共厕所", ["1200"]),
     ("流量资费要便宜多少", "移动网络流量资费年内至少降低30%", ["30%"]),
+    # a day's figure answers no year's total; it answers a question speaking of a day
+    ("地铁全年客运总量是多少人次", "广州、深圳地铁线网单日最高客运量分别达1409万、1305万人次", []),
+    ("地铁单日最高客运量是多少人次", "广州、深圳地铁线网单日最高客运量分别达1409万、1305万人次", ["1409万", "1305万"]),
+    ("地铁全年客运总量是多少人次", "地铁全年客运量32亿人次，日均客流876万人次", ["32亿"]),
     # the number of a name written with Latin letters ("PM2.5", "C919") is no figure
     ("C919有多少个座位", "C919采用两舱布局，共设164个座位", ["164"]),
 ])

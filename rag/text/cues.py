@@ -44,6 +44,8 @@ Question cues (read in a user's question):
   PLAN_NAME     a five-year plan named ("十四五")
   ASKS_WHEN     the question asks for a date or a time ("什么时候", "哪天", "几月几日"): only then does a date answer
   ASKS_DATE     …asked outright, not a duration ("哪一年", "几点"); TELLS_WHEN a sentence tells one ("2009年12月")
+  DAY_FIGURE    a figure of one day ("单日最高客运量", "日均"): never a year's total
+  SPEAKS_OF_DAY the question speaks of a day (日, 天): a day's figure may answer it
   PART_OF_YEAR  a part of a year named ("第四季度", "上半年", "前三季度"): a whole year's figure is not its
   ASKS_WHO_WHAT the question asks for a person, a place, a thing ("是谁", "哪支球队", "在哪里", "是什么")
   ASKS_REASON   the question asks why ("为什么", "原因"): an explanation, never a figure
@@ -237,6 +239,9 @@ ASKS_WHEN = re.compile(r"(什么时候|何时|哪天|哪一天|几月|几日|几
 ASKS_DATE = re.compile(r"(什么时候|何时|哪天|哪一天|几月|几日|几号|几点|哪一?年(?![^，,。？?]{0,4}(?:更|最|多|少|高|低|快|慢|大|小|好)))")
 TELLS_WHEN = re.compile(r"((?:19|20)\d{2}\s*年|\d{1,2}\s*月|\d{1,2}\s*[日号]|\d{1,2}\s*[时点]|[一二三四五六七八九十]{1,3}月|"
                         r"今年|去年|明年|前年|当年|同年|次年|当天|当日|年初|年底|年末|年中|上半年|下半年|届时)")
+# a figure of one day ("单日最高客运量", "日均客流"): it answers only a question speaking of a day
+DAY_FIGURE = re.compile(r"单日|日均|每日|每天|最高日|高峰日|日最高")
+SPEAKS_OF_DAY = re.compile(r"[日天]")
 PART_OF_YEAR = re.compile(r"第?([一二三四1-4]季度|[上下]半年|前[二三两]季度)")
 ASKS_WHO_WHAT = re.compile(r"(谁|哪[个支位家座所里儿国些]?(?![几一二三四五六七八九十两])|什么|何[人地处时])")
 ASKS_REASON = re.compile(r"(为什么|为何|什么原因|原因是|何以|怎么会)")
