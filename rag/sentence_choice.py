@@ -189,6 +189,13 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
         quantities = [q for q in quantities if not text[:q.start].endswith("第")]
     else:  # a place in an order asked: an ordinal answers, in Chinese numerals too ("第四位", "居全国第二")
         quantities = quantities + _ordinals_in_words(text)
+    if (few := cues.ASKS_HOW_MANY_KINDS.search(question)) and not cues.ASKS_RANK.search(question):
+        # "推行了几大制度", "分为几类": a count written in words before the same word answers ("八大")
+        quantities = quantities + _counts_in_words(text, few.group(1))
+    if cues.ASKS_STOCK.search(question) and not cues.ASKS_ADDED.search(question):
+        # how many there are in all ("累计建成了多少所", "总数"): the year's additions ("新建20所") are not
+        quantities = [q for q in quantities
+                      if not cues.ADDED_BEFORE_FIGURE.search(_clause_before(text, q.start).split("、")[-1])]
     # a figure of another dimension than the unit asked ("多少亿吨" — "78万户", "多少亿元" — "5年")
     # measures something else
     dimension = asked_dimension(question)
@@ -240,6 +247,16 @@ def _dated_elsewhere(text: str, q, years) -> bool:
 
 
 _ORDINAL_WORDS = re.compile(r"第([一二三四五六七八九十]{1,3})")
+
+
+def _counts_in_words(text: str, word: str) -> list[Quantity]:
+    """Counts written in Chinese numerals right before ``word`` ("八大" for 大, "三类" for 类)."""
+    out = []
+    for m in re.finditer(r"(?<![第\d])([一二三四五六七八九十两]{1,3})" + re.escape(word), text):
+        value = cn_to_number(m.group(1).replace("两", "二"))
+        if value is not None:
+            out.append(Quantity(m.group(1), float(value), False, m.start(1), m.end(1)))
+    return out
 
 
 def _ordinals_in_words(text: str) -> list[Quantity]:

@@ -138,7 +138,7 @@ def restates(question: str, text: str) -> bool:
 
 
 # the words of a clause that only states a change ("同比增长", "比上年下降", "年均增长")
-_BARE_CHANGE = re.compile(r"占比|比重|占|同比|比上年|比去年|较上年|较去年|年均|分别|增长|下降|提高|减少|上升|增加|降低|达到|为|了|约|近|超过")
+_BARE_CHANGE = re.compile(r"总数|总量|总计|合计|累计|达|占比|比重|占|同比|比上年|比去年|较上年|较去年|年均|分别|增长|下降|提高|减少|上升|增加|降低|达到|为|了|约|近|超过")
 
 
 _MAX_CLAUSES_BACK = 3
@@ -171,7 +171,9 @@ def counted_from(text: str, clauses: list[tuple[int, int]], i: int, figure_start
     def gives_figure(k: int) -> bool:
         return _gives_figure(text[clauses[k][0]: clauses[k][1]])
 
-    before = i > 0 and (not gives_figure(i - 1) or states_only_a_change(text, clauses[i][0], figure_start))
+    # a total written after the additions ("新增运营里程30公里，总里程达909公里") is of what they name
+    total = bool(re.match(r"\s*(?:总|累计|共计|合计)", text[clauses[i][0]: figure_start]))
+    before = i > 0 and (not gives_figure(i - 1) or total or states_only_a_change(text, clauses[i][0], figure_start))
     starts = [i, i - 1] if before else [i]
     if not before:
         return starts

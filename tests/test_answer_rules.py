@@ -671,6 +671,9 @@ def test_a_list_asked_runs_on_over_the_semicolons_after_its_sentence():
     ("新能源和清洁能源装机同比增加1829万千瓦、达到9048万千瓦，占比55.1%。", [1, 0]),
     # ... a share of a named whole ("占全国") names its own object
     ("工业机器人产量8.9万套，占全国21.3%。", [1]),
+    # a total written after the additions is of what they name; so is a total stated alone
+    ("开通3条地铁新线、新增运营里程30公里，总里程达909公里。", [1, 0]),
+    ("区属公立医院新增病床700张，总数达2200张。", [1, 0]),
 ])
 def test_counted_from(text, expected):
     from rag.sentence_measure import counted_from

@@ -166,6 +166,13 @@ def test_a_lead_line_opens_the_paragraph_after_it(doc, opening):
     # ... a count after such a verb is what was done; a change asked keeps the per cent
     ("新建改造了多少座公共厕所", "新建和改造提升1200多座公共厕所", ["1200"]),
     ("流量资费要便宜多少", "移动网络流量资费年内至少降低30%", ["30%"]),
+    # 几 with a measure word: a count written in words before the same word answers
+    ("安全生产方面推行了几大作业票制度", "推行八大“作业票”制度", ["八"]),
+    ("成立了几类专班", "成立三类工作专班", ["三"]),
+    # how many in all: the year's additions do not answer, the total after them does
+    ("一共累计建成了多少所村级文化礼堂", "新建村级文化礼堂20所", []),
+    ("全市公园总数到了多少个", "新建公园117个、总数达1090个", ["1090"]),
+    ("新建了多少个公园", "新建公园117个、总数达1090个", ["117", "1090"]),
     # a day's figure answers no year's total; it answers a question speaking of a day
     ("地铁全年客运总量是多少人次", "广州、深圳地铁线网单日最高客运量分别达1409万、1305万人次", []),
     ("地铁单日最高客运量是多少人次", "广州、深圳地铁线网单日最高客运量分别达1409万、1305万人次", ["1409万", "1305万"]),

@@ -44,6 +44,9 @@ Question cues (read in a user's question):
   PLAN_NAME     a five-year plan named ("十四五")
   ASKS_WHEN     the question asks for a date or a time ("什么时候", "哪天", "几月几日"): only then does a date answer
   ASKS_DATE     …asked outright, not a duration ("哪一年", "几点"); TELLS_WHEN a sentence tells one ("2009年12月")
+  ASKS_HOW_MANY_KINDS 几 with a measure word ("几大", "几类"): a count in words answers ("八大")
+  ASKS_STOCK    how many there are in all ("累计建成", "总数"); ASKS_ADDED: how many were added (新, 增)
+  ADDED_BEFORE_FIGURE the year's additions before a figure ("新建…20所"): no total
   DAY_FIGURE    a figure of one day ("单日最高客运量", "日均"): never a year's total
   SPEAKS_OF_DAY the question speaks of a day (日, 天): a day's figure may answer it
   PART_OF_YEAR  a part of a year named ("第四季度", "上半年", "前三季度"): a whole year's figure is not its
@@ -239,6 +242,13 @@ ASKS_WHEN = re.compile(r"(什么时候|何时|哪天|哪一天|几月|几日|几
 ASKS_DATE = re.compile(r"(什么时候|何时|哪天|哪一天|几月|几日|几号|几点|哪一?年(?![^，,。？?]{0,4}(?:更|最|多|少|高|低|快|慢|大|小|好)))")
 TELLS_WHEN = re.compile(r"((?:19|20)\d{2}\s*年|\d{1,2}\s*月|\d{1,2}\s*[日号]|\d{1,2}\s*[时点]|[一二三四五六七八九十]{1,3}月|"
                         r"今年|去年|明年|前年|当年|同年|次年|当天|当日|年初|年底|年末|年中|上半年|下半年|届时)")
+# how many kinds or items are asked with 几 and a measure word ("几大", "几类", "几项"): group 1 = the word
+ASKS_HOW_MANY_KINDS = re.compile(r"几([大类项条种个批])")
+# how many there are in all, not how many were added ("累计建成了多少所", "总数", "共有多少")
+ASKS_STOCK = re.compile(r"累计|总数|共有|现有|到\d{4}年底|年末共")
+ASKS_ADDED = re.compile(r"新|增")
+# the year's additions written before a figure in its clause ("新建村级文化礼堂20所")
+ADDED_BEFORE_FIGURE = re.compile(r"新建|新增|新开工|新设|新培育|新认定|新招")
 # a figure of one day ("单日最高客运量", "日均客流"): it answers only a question speaking of a day
 DAY_FIGURE = re.compile(r"单日|日均|每日|每天|最高日|高峰日|日最高")
 SPEAKS_OF_DAY = re.compile(r"[日天]")
