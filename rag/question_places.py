@@ -179,8 +179,8 @@ def _after_function_words(name: str) -> str:
 
 def _generic_town(stem: str, q: str, end: int) -> bool:
     """"承认镇里…", "被镇里表彰": 镇 opening a word of its own (镇里, 镇上, 镇级, 镇内) right after a verb
-    or a preposition is the town spoken of, not a name's suffix; a name ends in a noun or a place word, known to the dictionary
-    or not."""
+    or a preposition is the town spoken of, not a name's suffix; a name ends in a noun or a place
+    word, known to the dictionary or not."""
     from rag.text.tokens import _jieba
 
     if not re.match(r"[里上级内域]", q[end: end + 1]):
