@@ -427,8 +427,7 @@ def _level_at_span_end(plan: QueryPlan, s: Sentence, kind: list) -> bool:
             or not cues.PAST_SPAN_OPENING.match(s.opening) or cues.HORIZON_YEAR.search(s.text)):
         return False
     for q in kind:
-        clause = s.text[:q.start]
-        clause = clause[max(clause.rfind(c) for c in "，,；;。：:") + 1:]
+        clause = _clause_before(s.text, q.start)
         if cues.LEVEL_REACHED.search(clause.rstrip()) and not cues.SPAN_COUNT_WORD.search(clause):
             return True
     return False

@@ -133,10 +133,16 @@ def names_a_measure(text: str) -> bool:
     """The text opens with a plain noun (jieba's tag n): after 年均 it names the yearly mean of a
     measure ("年均浓度", "年均气温") — one year's level —, not a change averaged over years
     ("年均增长", "年均增长率", "年均新增", "年均投资增长")."""
+    return _opens_with_plain_noun(text[:8])
+
+
+@functools.lru_cache(maxsize=4096)
+def _opens_with_plain_noun(text: str) -> bool:
+    # cached: a sentence's span check asks it again for every figure after the same 年均
     import jieba.posseg as pseg
 
     _jieba()
-    words = pseg.lcut(to_simplified(text[:8]))
+    words = pseg.lcut(to_simplified(text))
     # a noun of change ("增长率", "增速", "降幅") averages the change over the years
     return bool(words) and words[0].flag == "n" and not re.search(r"[增涨降减幅速]", words[0].word)
 
