@@ -18,7 +18,7 @@ _FIRST_ITEM = r"[\u4e00-\u9fff“”\"]{2,24}"  # with the words before the enum
 
 # a numbered group named in quotes ("“三新”", "“三量”"): the quotes make it a name, asked about
 # whatever verb follows
-_QUOTED_GROUP = re.compile(r"[“\"](?P<n>[二三四五六七八九十两]{1,2})(?:大|项|个|件|条)?(?P<head>[\u4e00-\u9fff]{1,4})[”\"]")
+_QUOTED_GROUP = re.compile(r"[“\"](?P<n>[二三四五六七八九十两]{1,2})(?:大|项|个|件|条)?(?P<head>[\u4e00-\u9fff]{1,6})[”\"]")
 
 
 def named_groups(question: str) -> list[tuple[int, str]]:
@@ -70,6 +70,9 @@ def find_enumeration(text: str, n: int, head: str) -> tuple[int, int] | None:
     count = f"{{{n - 1}}}" if n else "{1,11}"  # n = 0: any number of items, each ending in the kind
     # the whole enumeration: no item before its first (the last N of a longer list are not the group)
     pattern = re.compile(rf"(?<![、\u4e00-\u9fff“”\"])({_FIRST_ITEM}(?:、{_ITEM}){count})(?![、\u4e00-\u9fff]*、)")
+    quoted = _quoted_run(text, n, head)
+    if quoted is not None:
+        return quoted
     for m in pattern.finditer(text):
         items = [item.strip("“”\"") for item in m.group(1).split("、")]
         if not n:  # each item, up to a closing quote ("…、流动大厅”三种模式"), ends with the kind
@@ -89,6 +92,24 @@ def find_enumeration(text: str, n: int, head: str) -> tuple[int, int] | None:
     return None
 
 
+# names in quotes one after another ("建成“A示范区”“B示范区”…"), with or without 、 between them
+_QUOTED_RUN = re.compile(r"(?:[“\"][^“”\"，,。；;]{2,30}[”\"]、?){2,12}")
+_QUOTED_ITEM = re.compile(r"[“\"]([^“”\"]+)[”\"]")
+
+
+def _quoted_run(text: str, n: int, head: str) -> tuple[int, int] | None:
+    """A group spelt out as names in quotes, one after another, each ending in the group's kind
+    (the last characters of its word: "示范区" of "教育示范区"): the span of its clause."""
+    kind = head[-3:]
+    for m in _QUOTED_RUN.finditer(text):
+        items = _QUOTED_ITEM.findall(m.group())
+        if (len(items) == n or (not n and len(items) >= 2)) and len(kind) >= 2 and all(i.endswith(kind) for i in items):
+            start = max(text.rfind(ch, 0, m.start()) for ch in "，。；：\n") + 1
+            ends = [i for i in (text.find(ch, m.end()) for ch in "，。；\n") if i >= 0]
+            return start, min(ends) if ends else len(text)
+    return None
+
+
 _NUMBERED = re.compile(r"(?:^|(?<=[。；;：:\n]))\s*([一二三四五六七八九十])(?:是|要)")
 
 
@@ -101,14 +122,26 @@ def numbered_items(text: str, n: int, head: str) -> list[tuple[int, int]]:
         number = cn_to_number(m.group(1))
         ends = [i for i in (text.find(ch, m.end()) for ch in "。；;\n") if i >= 0]
         end = min(ends) if ends else len(text)
-        fits = text[m.start(1): end].rstrip("”\"").endswith(head)
+        # each item closes its clause with the group's word — or its first phrase, before a comma
+        # ("一是坚定实施扩大内需战略，在加快推动消费投资增长上实现新突破。")
+        comma = text.find("，", m.end(), end)
+        fits = any(text[m.start(1): e].rstrip("”\"").endswith(head) for e in (end, comma) if e > 0)
         if number == 1:
             if len(run) >= max(n, 2) and (not n or len(run) == n):
                 break
             run = [(m.start(1), end)] if fits else []
-        elif run and number == len(run) + 1 and fits and m.start(1) - run[-1][1] < 600:
+        elif run and number == len(run) + 1 and fits and _same_part(text, run[-1][1], m.start(1)):
             run.append((m.start(1), end))
     return run if len(run) >= max(n, 2) and (not n or len(run) == n) else []
+
+
+_PART_HEADING = re.compile(r"\n\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")
+
+
+def _same_part(text: str, end: int, start: int) -> bool:
+    """The next numbered item follows in the same part of the report: no heading of a part
+    ("（二）", "三、") between, and within a few paragraphs (an item may run on for a paragraph)."""
+    return start - end < 3000 and not _PART_HEADING.search(text, end, start)
 
 
 def group_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_text, book: CitationBook) -> Draft | None:

@@ -26,7 +26,7 @@ from rag.query_plan import QueryPlan
 from rag.report_spans import with_targets_passage
 from rag.store import ReportStore
 from rag.table_answer import answer_from_table
-from rag.text.cues import CITATION_MARK, DESCRIBED_MASKED, MASKED_IN_TEXT, NOT_FOUND, YEAR_ROLES
+from rag.text.cues import CITATION_MARK, DESCRIBED_MASKED, HORIZON_YEAR, MASKED_IN_TEXT, NOT_FOUND, YEAR_ROLES
 from rag.text.tokens import count_tokens, search_tokens, truncate_tokens
 from rag.types import Answer, DocMeta, Passage
 
@@ -307,10 +307,14 @@ class QAService:
         if not plan.years or not plan.towns:
             return ""
         missing = []
+        # a horizon ahead of every report ("到2030年…要达到多少"): a long-range target the latest
+        # report may set (a five-year plan's), not a year no report covers
+        horizon = {int(m.group(1)) for m in HORIZON_YEAR.finditer(plan.question)}
         for town in plan.towns:
             docs = [m for m in metas.values() if m.entity == town]
             covered = {y for m in docs for y in (m.year, m.period_reviewed, m.period_planned) if y}
-            if docs and not covered & set(plan.years):
+            ahead = {y for y in plan.years if y in horizon and covered and y > max(covered)}
+            if docs and not covered & set(plan.years) and not ahead:
                 spans = "、".join(sorted({f"回顾{m.period_reviewed}年/部署{m.period_planned}年" for m in docs}))
                 missing.append(f"{town}（现有报告：{spans}）")
         if missing and len(missing) == len(plan.towns):

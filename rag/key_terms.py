@@ -48,6 +48,7 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
     for t in _reread_unknown(_regroup(words, index), index):
         if t not in tokens and not cues.is_question_word(t):
             tokens.append(t)
+    tokens, phrase_weights = _everyday_phrases(tokens, to_simplified(asked).lower(), index)
     if not tokens:
         # "主要目标有哪些？": the question word *is* the topic
         tokens = [t for t in dict.fromkeys(words) if t in cues.TOPICAL_QUESTION_WORDS]
@@ -76,8 +77,27 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
             weight = median if not has_alt else median * 1.2
         else:
             weight = max(idf, 0.3)
+        weight = max(weight, phrase_weights.get(t, 0.0))
         terms.append(KeyTerm(t, weight * scale, tuple(sorted(alts))))
     return terms
+
+
+def _everyday_phrases(tokens: list[str], asked: str, index: BM25Index) -> tuple[list[str], dict[str, float]]:
+    """An everyday phrase the segmenter broke into fragments ("交的税" -> 交 / 税: a piece of one
+    character) is one term: what the question asks is the phrase's official term (税收), not each
+    piece. Returns the tokens and each phrase's weight: its pieces' together, so that joining them
+    does not lighten what the question asks."""
+    weights: dict[str, float] = {}
+    for key, _ in synonyms_in(asked):
+        if len(key) < 2 or key in tokens or key not in asked or cues.is_question_word(key):
+            continue
+        pieces = [t for t in tokens if t in key]
+        if len(pieces) >= 2 and any(len(t) == 1 for t in pieces) and not any(key in t for t in tokens):
+            at = tokens.index(pieces[0])
+            tokens = [t for t in tokens if t not in pieces]
+            tokens.insert(min(at, len(tokens)), key)
+            weights[key] = sum(0.3 if len(t) == 1 else max(index.idf(t), 0.3) for t in pieces)
+    return tokens, weights
 
 
 def _abbreviates(short: str, full: str) -> bool:

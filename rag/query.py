@@ -43,6 +43,7 @@ class _Reading:
     comparison: bool = False
     target_vs_outcome: bool = False
     intent: Intent = "any"
+    explicit: str = ""  # the target or outcome the question names outright
     topic: str = ""
     followup: bool = False
     context_topic: str = ""
@@ -224,10 +225,22 @@ def _read_intent(r: _Reading) -> None:
         (len(r.years) >= 2 or len(r.report_years) >= 2) and bool(re.search(r"(和|与|相比|比|到)", q)))
     r.target_vs_outcome = bool(cues.OUTCOME_AFTER_TARGET.search(q))
     r.intent = "any"
-    if cues.TARGET.search(q):
+    r.explicit = explicit_intent(q)
+    if _estimate_of_reviewed_year(r):
+        # "2020年报告里，2019年…预计是多少": a report published early in the year gives the year
+        # just ended as estimates (预计实现…); that is the outcome asked, not a plan
+        r.intent = r.explicit = "actual"
+    elif cues.TARGET.search(q):
         r.intent = "target"
     elif cues.ACTUAL.search(without_baseline(q)):
         r.intent = "actual"
+
+
+def _estimate_of_reviewed_year(r: _Reading) -> bool:
+    """The question's only target word is 预计, asked of a year before that of the report named."""
+    words = {m.group() for m in cues.TARGET.finditer(r.q)}
+    return (words == {"预计"} and bool(r.years) and bool(r.report_years)
+            and max(r.years) < min(r.report_years))
 
 
 def _read_topic(r: _Reading) -> None:
@@ -283,7 +296,7 @@ def _sides(r: _Reading, catalogue: list[DocMeta], by_id: dict[str, DocMeta], doc
     if r.comparison and not sides:
         sides = comparison_sides(catalogue, by_id, n_subjects=r.n_subjects, towns=r.towns, years=r.years,
                                  report_years=r.report_years, intent=r.intent,
-                                 target=explicit_intent(r.q) == "target", doc_ids=doc_ids, described=r.described,
+                                 target=r.explicit == "target", doc_ids=doc_ids, described=r.described,
                                  described_doc=r.described_doc, own=r.own_years)
         if len(sides) < 2:
             r.comparison, sides = False, []
@@ -307,7 +320,7 @@ def _plan(r: _Reading, doc_ids: set[str] | None, sides: list[Side]) -> QueryPlan
         question=q, standalone=standalone.strip(), topic=topic, towns=tuple(r.towns), regions=tuple(r.regions),
         years=tuple(r.years), report_years=tuple(r.report_years), unknown_places=tuple(r.unknown),
         doc_ids=frozenset(doc_ids) if doc_ids is not None else None, sides=tuple(sides), comparison=r.comparison,
-        intent=r.intent, explicit_intent=explicit_intent(q), wants_list=cues.asks_list(topic),
+        intent=r.intent, explicit_intent=r.explicit, wants_list=cues.asks_list(topic),
         wants_number=not cues.ASKS_REASON.search(topic) and (
             bool(cues.ASKS_NUMBER.search(topic)) or bool(context_topic and cues.ASKS_NUMBER.search(context_topic))),
         described=r.described, followup=r.followup, period=r.period, context_topic=context_topic,

@@ -199,6 +199,8 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
     # a figure of another dimension than the unit asked ("多少亿吨" — "78万户", "多少亿元" — "5年")
     # measures something else
     dimension = asked_dimension(question)
+    if dimension == "duration":  # a time asked ("多长时间内"): reports write short ones in words ("两年内")
+        quantities = quantities + _durations_in_words(text)
     quantities = [q for q in quantities if same_dimension(dimension, unit_dimension(text[q.end:]))]
     if dimension != "date" and not cues.ASKS_WHEN.search(question):  # a date answers only "什么时候"
         quantities = [q for q in quantities if unit_dimension(text[q.end:]) != "date"]
@@ -254,6 +256,19 @@ def _counts_in_words(text: str, word: str) -> list[Quantity]:
     out = []
     for m in re.finditer(r"(?<![第\d])([一二三四五六七八九十两]{1,3})" + re.escape(word), text):
         value = cn_to_number(m.group(1).replace("两", "二"))
+        if value is not None:
+            out.append(Quantity(m.group(1), float(value), False, m.start(1), m.end(1)))
+    return out
+
+
+_DURATION_WORDS = re.compile(r"(?<![第\d一二三四五六七八九十两])([一二三四五六七八九十两]{1,3})(?=(?:个)?(?:年|月|天|周|小时)(?![级度]))")
+
+
+def _durations_in_words(text: str) -> list[Quantity]:
+    """Times written in Chinese numerals before their unit ("两年内", "三个月", "用五年时间")."""
+    out = []
+    for m in _DURATION_WORDS.finditer(text):
+        value = cn_to_number(m.group(1))
         if value is not None:
             out.append(Quantity(m.group(1), float(value), False, m.start(1), m.end(1)))
     return out

@@ -37,9 +37,9 @@ class Sentence:
 
 def real_quantities(text: str) -> list:
     """Figures in a sentence other than calendar years, and other than the number of a name
-    written with Latin letters before it ("PM2.5", "C919", "MU9191")."""
+    written with Latin letters before it ("PM2.5", "PM_2.5", "C919", "MU9191")."""
     return [q for q in find_quantities(text) if not re.fullmatch(r"(19|20)\d\d", q.text)
-            and not re.search(r"[A-Za-z]-?$", text[max(0, q.start - 2): q.start])]
+            and not re.search(r"[A-Za-z][-_]?$", text[max(0, q.start - 2): q.start])]
 
 
 def asks_quantity(plan: QueryPlan) -> bool:

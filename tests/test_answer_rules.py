@@ -205,6 +205,10 @@ PLAN_CASES = [
      dict(explicit_intent="actual", years=(2019,), wants_number=True)),
     ("杜桥镇2019年计划新增多少家规上企业？", dict(explicit_intent="target", years=(2019,))),
     ("杜桥镇2019年小升规定了多少家？", dict(explicit_intent="", years=(2019,))),  # a target set, not done
+    # 预计 of a year before the report's: the year just ended, given as estimates — its outcome
+    ("杜桥镇2021年政府工作报告里，2020年工业产值预计是多少？",
+     dict(intent="actual", explicit_intent="actual", years=(2020,), report_years=(2021,))),
+    ("杜桥镇2021年工业产值预计是多少？", dict(intent="target", explicit_intent="target", years=(2021,))),
     ("2019年和2020年杜桥镇的财政收入分别是多少？",  # a year's outcome is in the report that reviews it
      dict(comparison=True, years=(2019, 2020), sides=[("2019年", {"dq2020"}, ""), ("2020年", {"dq2021"}, "")])),
     ("杜桥镇2021年政府工作报告提到哪些民生实事？",
@@ -272,6 +276,7 @@ def test_named_group(question, expected):
     ("在具体工作中要强化哪“四个心”？", [(4, "心")]),                                  # asked by 哪“…”
     ("说山东是哪几个“大省”？", [(0, "大省")]),                                         # a kind, its number not said
     ("今年要做好哪几篇“文章”？", [(0, "文章")]),
+    ("要率先建成哪“四大教育示范区”？", [(4, "教育示范区")]),                          # a longer group word
 ])
 def test_named_groups(question, expected):
     from rag.answer_groups import named_groups
@@ -298,6 +303,11 @@ def test_named_groups(question, expected):
     # the last seven of a list of ten are not a group of seven
     ("通过实施创新型创业、数字化改造提升、质量标准提升、专业化发展、创新能力提升、市场拓展、融资服务提升、"
      "大中小企业融通发展、产业集聚发展、公共服务供给十大工程，梯度培育中小微企业。", 7, "工程", None),
+    # names in quotes one after another, each ending in the group's kind
+    ("加快推进建设三大示范区，率先建成“甲乙治理示范区”“丙丁赋能示范区”“戊己均衡示范区”。确保学校投用。", 3,
+     "教育示范区", "率先建成“甲乙治理示范区”“丙丁赋能示范区”“戊己均衡示范区”"),
+    ("率先建成“甲乙治理示范区”“丙丁赋能示范区”。", 3, "教育示范区", None),   # two where three are asked
+    ("打造“甲乙品牌”“丙丁工程”“戊己示范区”。", 3, "示范区", None),          # not all of the kind
 ])
 def test_find_enumeration(text, n, head, expected):
     span = find_enumeration(text, n, head)
@@ -736,6 +746,13 @@ def test_a_question_naming_one_part_is_not_asking_for_the_parts(topic, named):
      ["一要做好煤炭保供和转化文章", "二要做好新能源外送和消纳文章"]),
     ("一是坚定决心；二是提升能力；三是坚守初心。", 3, "心", []),         # an item not closing with the word
     ("一是坚定创优争先的决心；二是坚持提质发展的恒心。", 3, "心", []),   # two items where three are asked
+    # each item's first phrase names it, its paragraph running on; items a paragraph apart
+    ("（一）着力发展。一是坚定实施扩大内需战略，在消费上实现突破。" + "坚持扩大内需。" * 60
+     + "\n二是坚定实施产业兴区战略，在产业上实现突破。\n", 2, "战略",
+     ["一是坚定实施扩大内需战略，在消费上实现突破", "二是坚定实施产业兴区战略，在产业上实现突破"]),
+    # ... but not across a heading of the report's parts
+    ("一是坚定实施扩大内需战略，在消费上实现突破。\n（二）着力改革。\n二是坚定实施产业兴区战略，在产业上实现突破。", 2,
+     "战略", []),
 ])
 def test_numbered_items_of_a_group(text, n, head, expected):
     from rag.answer_groups import numbered_items
@@ -981,3 +998,18 @@ def test_a_glossary_entry_answers_only_its_own_term(text, question, other):
     from rag.sentence_choice import _glossary_of_another_term
 
     assert _glossary_of_another_term(text, question) is other
+
+
+@pytest.mark.parametrize("question, refused", [
+    ("杜桥镇2023年工业产值是多少？", True),          # a year no report of the town covers
+    ("杜桥镇2020年工业产值是多少？", False),
+    ("杜桥镇到2025年工业产值要达到多少？", False),    # a horizon ahead of the reports: a long-range target
+    ("杜桥镇2025年工业产值是多少？", True),          # ... but a year merely named is not one
+    ("杜桥镇到2018年工业产值达到了多少？", True),     # a horizon behind the reports is no target of theirs
+])
+def test_a_year_no_report_covers(question, refused):
+    from rag.chat import QAService
+
+    plan = analyse_question(question, CATALOGUE)
+    metas = {m.doc_id: m for m in CATALOGUE}
+    assert bool(QAService._year_not_covered(plan, metas)) is refused

@@ -179,6 +179,11 @@ def test_a_lead_line_opens_the_paragraph_after_it(doc, opening):
     ("地铁全年客运总量是多少人次", "地铁全年客运量32亿人次，日均客流876万人次", ["32亿"]),
     # the number of a name written with Latin letters ("PM2.5", "C919") is no figure
     ("C919有多少个座位", "C919采用两舱布局，共设164个座位", ["164"]),
+    ("PM2.5平均浓度是多少", "PM_2.5平均浓度创有监测记录以来最好水平", []),  # the name, however written
+    # a time asked: reports write short ones in Chinese numerals, which answer; an ordinal does not
+    ("要在多长时间内取消省界收费站", "两年内基本取消全国高速公路省界收费站", ["两"]),
+    ("要在多长时间内取消省界收费站", "第三年基本取消省界收费站", []),
+    ("要在多长时间内取消省界收费站", "取消省界收费站，覆盖300个站点", []),
 ])
 def test_figures_of_the_kind_asked(question, text, figures):
     from rag.query import analyse_question
@@ -302,6 +307,7 @@ def test_who_compares_only_before_a_comparative(question, compares):
     ("这个门槛是从多少提上来的？", True),
     ("高铁里程从多少公里增加到了多少公里？", True),
     ("高铁里程增加了多少公里？", False),
+    ("公园从几座增加到了多少座？", True),   # 几 asks as 多少 does
     ("从哪一年开始实施？", False),
 ])
 def test_a_question_asking_before_and_after_a_change(question, asks):
@@ -407,6 +413,8 @@ def test_a_sentence_telling_the_first_of_an_order(text, tells):
     ("不同", True), ("三份", True), ("两份", True),  # "三份报告…有什么不同": the comparison asked, not its topic
     ("最终", False),  # kept: a news item's final figure against its forecast ("最终达到多少人次")
     ("各有", True), ("各是", True), ("各为", True), ("各达", True),  # "各有多少": each side asked, no topic
+    ("几座", True), ("几处", True), ("几乎", False),  # 几 with its counting word asks
+    ("回顾", True), ("已经", True),  # how the question points at the report's review, an adverb: no topic
 ])
 def test_a_question_word_however_cut(token, asks):
     from rag.text.cues import is_question_word
@@ -486,3 +494,15 @@ def test_a_date_asked_is_answered_by_a_sentence_telling_one(question, text, answ
         assert not cues.ASKS_DATE.search(question)
     else:
         assert cues.ASKS_DATE.search(question) and bool(cues.TELLS_WHEN.search(text)) is answers
+
+
+@pytest.mark.parametrize("question, span", [
+    ("建区30年来公园从几座增加到了多少座？", True),  # a span of years in digits
+    ("五年来财政收入增长了多少？", True),
+    ("2023年公园有多少座？", False),  # a calendar year is no span
+    ("2023年度考核排第几？", False),
+])
+def test_a_question_asking_over_a_span_of_years(question, span):
+    from rag.text.cues import ASKS_SPAN
+
+    assert bool(ASKS_SPAN.search(question)) is span

@@ -325,6 +325,7 @@ def test_a_baseline_year_is_not_a_year_asked(question, data, report):
     ("重点项目有多少个", False),
     # a true list cue with a count still asks a list
     ("有哪些重点项目，一共多少个", True),
+    ("要率先建成哪“四大教育示范区”", True),   # which of a group named in quotes
 ])
 def test_a_list_asked(question, is_list):
     from rag.text.cues import asks_list

@@ -19,6 +19,9 @@ from rag.text.units import asked_dimension, same_dimension, unit_dimension
     ("比全国高几个百分点？", "count"),
     ("地区生产总值增长了多少？", None),            # no unit named
     ("几年来财政收入增长了多少？", None),          # 几年来 names a span, not a duration asked
+    ("要在多长时间内取消省界收费站？", "duration"),  # 多长时间 asks a time, not a length
+    ("这项改革多久能完成？", "duration"),
+    ("PM2.5平均浓度是多少微克/立方米？", "concentration"),  # not read as 立方米, a volume
 ])
 def test_asked_dimension(question, dimension):
     assert asked_dimension(question) == dimension
@@ -30,6 +33,8 @@ def test_asked_dimension(question, dimension):
     ("美元", "money"),
     ("户", "count"),
     ("平方公里", "area"),       # not read as 公里
+    ("微克/立方米", "concentration"),
+    ("立方米", "volume"),
     ("公里", "length"),
     ("年增长18.7%", "duration"),
     ("个月", "duration"),       # not read as 个

@@ -147,7 +147,7 @@ BASELINE_NAMED = re.compile(r"(?:(?:比|较|相比于?|相较于?)\s*(20\d\d)\s*
 # a change asked for ("增长了多少", "降了多少", "提高了几个百分点", "翻了几番")
 ASKS_CHANGE = re.compile(r"(增长|增加|提高|提升|上升|下降|降低|减少|降了|涨了|多了|少了|翻了|缩小|扩大)")
 PLANNED = re.compile(r"(今年|明年|下一步|下阶段|下一阶段|新的一年|接下来|未来一年)")
-LIST = re.compile(r"(哪些|有什么|有哪|包括|包含|几项|几个方面|哪几|哪[一二三四五六七八九十两]+[个项条方]|指什么|指的是|"
+LIST = re.compile(r"(哪些|有什么|有哪|包括|包含|几项|几个方面|哪几|哪[一二三四五六七八九十两]+[个项条方]|哪(?=[“\"])|指什么|指的是|"
                   r"分别是什么|措施|举措|做法|列举|都有|主要有|重点|任务)")
 # the list cues that are nouns ("重点", "任务", "措施"): a question counting them ("重点项目有多少个",
 # "考上重点本科的有多少人") asks a figure, not a list
@@ -226,9 +226,9 @@ PAST_SPAN_ASKED = re.compile(r"(?:这|过去|近)[两三四五六七八九十]�
 # a five-year plan named ("十四五")
 PLAN_NAME = re.compile(r"十[一二三四五六七]五")
 # the question itself asks about a span of years ("年均增长多少", "五年来", "“十四五”期间")
-ASKS_FROM_TO = re.compile(r"[从由]多少[^，,。？?；;]{0,12}?(?:到|至)[了]?多少|[从由]多少[^，,。？?；;]{0,6}?(?:提|降|涨|增|减|升|调)")
+ASKS_FROM_TO = re.compile(r"[从由](?:多少|几)[^，,。？?；;]{0,12}?(?:到|至)[了]?(?:多少|几)|[从由](?:多少|几)[^，,。？?；;]{0,6}?(?:提|降|涨|增|减|升|调)")
 FROM_TO = re.compile(r"[从由][^，,。；;]{0,24}?\d[^，,。；;]{0,24}?(?:到|至)[^，,。；;]{0,8}?\d")
-ASKS_SPAN = re.compile(r"(年均|平均|[两三四五六七八九十]年|累计|十[一二三四五六七]五|期间|这些年|历年)")
+ASKS_SPAN = re.compile(r"(年均|平均|[两三四五六七八九十]年|(?<![\d.])[1-9]\d?年(?!度|级)|累计|十[一二三四五六七]五|期间|这些年|历年)")
 # the question asks for a person (or a team, a winner): "谁", "哪位", "何人"
 ASKS_WHO = re.compile(r"谁|哪位|何人")
 # which one is the most, asked ("票房最高的电影是哪一部", "哪个产业增长最快"), and a sentence telling
@@ -272,18 +272,22 @@ QUESTION_WORDS = frozenset(
     "更大 更多 更高 更快 更低 更少 更好 最高 最多 最大 最快 最低 最少 靠前 靠后 排前 多得多 少得多 "
     "面积 数量 人数 个数 金额 件数 户数 多大 多高 多长 比 少 多 少了 多了 这件 "
     "百分之几 百分之多少 几成 几倍 多少倍 百分比 "
+    "回顾 已经 已 曾经 曾 一共 总共 共 大约 大概 差不多 到底 究竟 "
     "那份 这份 那个 这个 报告 政府 工作 工作报告 里 中 提到 提出 说 讲 写 年底 年末 拿到 拿 搞 做 干 派 去 来 给 帮 让 被 把".split()
 )
 
 # a "which" word however the segmenter cut it ("哪一年", "哪一部", "哪家"), but not a name (哪吒)
 WHICH_WORD = re.compile(r"^哪[一几]?[年个部位家种项次天里儿些所座条只支届国省市区县镇月日季]$")
+# "how many" with its counting word ("几座", "几处", "几条"): it asks, it names nothing
+HOW_MANY_WORD = re.compile(r"^几[个项家所人次座处条只件台辆栋间批场部类名位户套张种轮期]$")
 # the count of the reports compared ("三份报告", "两份"): it names no topic
 REPORTS_COUNTED = re.compile(r"^[两二三四五六七八九十几]份$")
 
 
 def is_question_word(token: str) -> bool:
     """A word that asks rather than names what is asked ("多少", "哪一年", "有哪些")."""
-    return token in QUESTION_WORDS or bool(WHICH_WORD.match(token)) or bool(REPORTS_COUNTED.match(token))
+    return (token in QUESTION_WORDS or bool(WHICH_WORD.match(token)) or bool(REPORTS_COUNTED.match(token))
+            or bool(HOW_MANY_WORD.match(token)))
 
 
 # "主要目标有哪些？": the question word *is* the topic when no other word is left

@@ -16,6 +16,7 @@ _DIMENSIONS: dict[str, tuple[str, ...]] = {
     "money": ("万亿元", "亿元", "万元", "美元", "欧元", "港元", "元", "块钱", "钱"),
     "weight": ("万吨", "吨", "千克", "公斤", "斤", "克"),
     "area": ("平方公里", "平方千米", "平方米", "公顷", "亩"),
+    "concentration": ("微克/立方米", "毫克/立方米", "微克每立方米", "毫克每立方米"),
     "volume": ("立方米",),
     "length": ("公里", "千米", "米"),
     "energy": ("千瓦时", "千瓦", "兆瓦", "吉瓦", "瓦"),
@@ -30,7 +31,7 @@ _UNIT_AT = re.compile("|".join(re.escape(u) for u, _ in _UNITS))
 _DIMENSION_OF = dict(_UNITS)
 # the unit after the question word: "多少亿吨", "多少万人", "几个", "多少钱"; 多长/多大 ask a length/area
 _ASKED = re.compile(r"(?:多少|几)\s*(?:万亿|亿|万|千|百)?\s*(" + _UNIT_AT.pattern + ")")
-_ASKED_WORDS = (("多长", "length"), ("多远", "length"), ("多大面积", "area"), ("多重", "weight"),
+_ASKED_WORDS = (("多长时间", "duration"), ("多久", "duration"), ("多长", "length"), ("多远", "length"), ("多大面积", "area"), ("多重", "weight"),
                 ("多大年纪", "age"), ("多少年", "duration"), ("几年", "duration"))
 
 
