@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rag.text.numbers import cn_to_number
+
 from rag.text import cues
 from rag.text.sentences import split_sentences
 
@@ -55,12 +57,30 @@ def list_before(doc: str, pos: int, *, reach: int = 2000) -> tuple[int, int] | N
     return (intro, i) if i - intro >= 4 else None
 
 
+_STATED_COUNT = re.compile(r"(\d{1,2}|[两二三四五六七八九十]{1,3})\s*(?:件|项|个|条|大|类|方面)[^，,。；;：:]{0,16}[：:。]")
+
+
+def stated_count(before: str) -> int | None:
+    """The number of items a list's introduction announces ("今年再办好15件民生实事：" or "…实事。"
+    -> 15, "重点抓好五个方面工作：" -> 5), read from the text before the list goes on (the
+    introduction and at most its first item); from 2 to 30, else None."""
+    found = [m for m in _STATED_COUNT.finditer(before) if "。" not in before[m.end():].rstrip().rstrip("。；;")]
+    if not found:
+        return None
+    m = found[-1]
+    n = cn_to_number(m.group(1))
+    return int(n) if n is not None and 2 <= n <= 30 else None
+
+
 def list_items_after(doc: str, pos: int, *, limit_chars: int = 900, max_items: int = 12,
                      style: str | None = None) -> list[tuple[int, int]]:
     """Spans (document offsets) of the list that follows position ``pos``: what is left of the
     paragraph (its enumerated items by their heads — "一是…；二是…" — or its short sentences),
     then the head of each following enumerated line ("一是…。", "2.…", "（三）…"). ``style``: the
     inline numbering already in force ("一是"), so the body of the item before ``pos`` is skipped."""
+    stated = stated_count(doc[max(0, pos - 300): pos])
+    if stated:  # the introduction counts its items ("再办好15件民生实事："): all of them, however long
+        max_items, limit_chars = max(max_items, stated), max(limit_chars, 150 * stated)
     window = doc[pos: pos + 20000]
     lines = window.split("\n")
     spans: list[tuple[int, int]] = []

@@ -333,6 +333,32 @@ def test_list_items_after_a_colon_keep_a_long_run_of_figures(after, expected):
     assert len(list_items_after(doc, pos)) == expected
 
 
+@pytest.mark.parametrize("before, count", [
+    ("悠悠万事，民生为大。今年再办好15件民生实事：", 15),
+    ("今年再办好15件民生实事。一是为怀孕妇女提供免费产前筛查服务。", 15),  # after its first item
+    ("重点抓好五个方面工作：", 5),
+    ("今年再办好15件民生实事。一是产前筛查。二是新生儿医保补助。", None),   # further on: no longer its introduction
+    ("建成3个村级服务站，新增就业5000人。", None),                          # no introduction
+    ("抓好100项重点工作：", None),                                           # beyond the counts a list runs to
+])
+def test_a_lists_stated_count(before, count):
+    from rag.answer_lists import stated_count
+
+    assert stated_count(before) == count
+
+
+def test_a_list_of_a_stated_count_is_given_whole():
+    from rag.answer_lists import list_items_after
+
+    numerals = "一二三四五六七八九十"
+    items = [f"{numerals[i] if i < 10 else '十' + numerals[i - 10]}是为群众办好第{i + 1}件事情，" + "做好服务保障工作" * 6 + "。"
+             for i in range(15)]
+    doc = "今年再办好15件民生实事。" + "".join(items) + "我们要用心用情。"
+    pos = doc.index("。") + 1
+    heads = [doc[a:b] for a, b in list_items_after(doc, pos)]
+    assert len(heads) == 15 and heads[-1].startswith("十五是")
+
+
 @pytest.mark.parametrize("question, period", [
     ("比上一年多了多少？", ""),  # the baseline of a change, not the year asked
     ("同比去年增长多少？", ""),
