@@ -48,7 +48,7 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
     for t in _reread_unknown(_regroup(words, index), index):
         if t not in tokens and not cues.is_question_word(t):
             tokens.append(t)
-    tokens, phrase_weights = _everyday_phrases(tokens, to_simplified(asked).lower(), index)
+    tokens, phrase_weights = _everyday_phrases(tokens, topic.lower(), index)
     if not tokens:
         # "主要目标有哪些？": the question word *is* the topic
         tokens = [t for t in dict.fromkeys(words) if t in cues.TOPICAL_QUESTION_WORDS]
@@ -79,17 +79,46 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
             weight = max(idf, 0.3)
         weight = max(weight, phrase_weights.get(t, 0.0))
         terms.append(KeyTerm(t, weight * scale, tuple(sorted(alts))))
+    return _either_or(terms, low)
+
+
+_OR = re.compile(r"或者|或是|或|还是")
+_WORD_AFTER = re.compile(r"[\u4e00-\u9fff]{2,6}?(?=[的了等有是？?，,。\s]|$)")
+
+
+def _either_or(terms: list[KeyTerm], topic: str) -> list[KeyTerm]:
+    """Words joined by 或/还是 ("什么经验或工作法", "公园或者广场") are alternatives: the term
+    written before 或 also matches the word after it, which is no term of its own (nor is a
+    piece cut from it, "法" of 工作法)."""
+    for m in _OR.finditer(topic):
+        left = max((t for t in terms if topic[: m.start()].endswith(t.token)), key=lambda t: len(t.token), default=None)
+        if left is None:
+            continue
+        after = topic[m.end():]
+        right_term = max((t for t in terms if t is not left and after.startswith(t.token)),
+                         key=lambda t: len(t.token), default=None)
+        word = _WORD_AFTER.match(after)
+        written = word.group() if word else ""
+        # the term after 或 when it spans the word written there, else that word as written ("工作法")
+        whole = right_term is not None and len(right_term.token) >= len(written)
+        right = right_term.token if whole else written
+        if not right:
+            continue
+        extra = set(right_term.alternatives) if whole else set()
+        merged = KeyTerm(left.token, max(left.weight, right_term.weight if extra else 0.0),
+                         tuple(sorted(set(left.alternatives) | {right} | extra)))
+        terms = [merged if t is left else t for t in terms if t is left or t.token not in right]
     return terms
 
 
-def _everyday_phrases(tokens: list[str], asked: str, index: BM25Index) -> tuple[list[str], dict[str, float]]:
+def _everyday_phrases(tokens: list[str], topic: str, index: BM25Index) -> tuple[list[str], dict[str, float]]:
     """An everyday phrase the segmenter broke into fragments ("交的税" -> 交 / 税: a piece of one
     character) is one term: what the question asks is the phrase's official term (税收), not each
     piece. Returns the tokens and each phrase's weight: its pieces' together, so that joining them
     does not lighten what the question asks."""
     weights: dict[str, float] = {}
-    for key, _ in synonyms_in(asked):
-        if len(key) < 2 or key in tokens or key not in asked or cues.is_question_word(key):
+    for key, _ in synonyms_in(topic):
+        if len(key) < 2 or key in tokens or cues.is_question_word(key):
             continue
         pieces = [t for t in tokens if t in key]
         if len(pieces) >= 2 and any(len(t) == 1 for t in pieces) and not any(key in t for t in tokens):

@@ -162,8 +162,6 @@ def test_the_mined_table_holds_on_the_reports():
     # a question word does not glue to the word it asks about
     ("全镇拆掉了多大面积的违章建筑", "违章建筑", "大面积"),
     ("多少张病床", "病床", None),
-    # an everyday phrase the segmenter cut in pieces is one term
-    ("一年交的税总共各有多少", "交的税", "税"),
 ])
 def test_question_words_are_cut_out_before_segmenting(question, kept, not_kept):
     from rag.key_terms import _terms_for
@@ -192,3 +190,48 @@ def test_shared_wording(question, text, shared):
     from rag.text.tokens import shared_wording
 
     assert shared_wording(question, text) == shared
+
+
+@pytest.mark.parametrize("question, token, also", [
+    ("各自提出要坚持和发展什么经验或工作法", "经验", "工作法"),   # the word after 或 is an alternative
+    ("镇里的公园或者广场有多少个", "公园", "广场"),
+])
+def test_words_joined_by_or_are_alternatives(question, token, also):
+    from rag.key_terms import _terms_for
+
+    class Index:
+        def idf(self, w):
+            return 2.0
+
+    terms = {t.token: t for t in _terms_for(question, Index(), 1.0)}
+    assert also in terms[token].alternatives
+
+
+@pytest.mark.parametrize("question, key, found", [
+    ("山西规模以上煤矿一共挖出了多少煤？", "挖煤", True),    # verb and object apart: aspect, result, question word
+    ("四川一共卖出的猪有多少头？", "卖猪", True),
+    ("宁夏一共住着多少人？", "住人", True),
+    ("挖掘机械产值增长了多少？挖了一个煤坑", "挖煤", False),  # other words between: not the phrase
+])
+def test_a_spoken_verb_and_object_found_apart(question, key, found):
+    from rag.text.lexicon import synonyms_in
+
+    assert (key in dict(synonyms_in(question))) is found
+
+
+def test_an_everyday_phrase_cut_in_fragments_is_one_term():
+    from rag.key_terms import _terms_for
+
+    class Index:
+        def idf(self, w):
+            return 2.0
+
+    tokens = [t.token for t in _terms_for("一年交的税总共各有多少", Index(), 1.0)]
+    assert "交" not in tokens and "税" not in tokens
+    assert [t for t in tokens if "交" in t and "税" in t]
+
+
+def test_money_asked_is_no_object_of_the_verb():
+    from rag.text.lexicon import synonyms_in
+
+    assert "花钱" not in dict(synonyms_in("大家在网上买东西一共花了多少钱？"))

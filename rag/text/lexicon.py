@@ -15,6 +15,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "gdp": ("地区生产总值", "生产总值"),
     "经济总量": ("地区生产总值", "生产总值"),
     "生产总值": ("地区生产总值",),
+    "规模以上": ("规上",),
+    "孩子": ("子女", "儿童"),
+    "白事": ("丧事", "殡葬"),
+    "住人": ("常住人口",),  # "住着多少人": how many live there
     "滑坡": ("地质灾害",),
     "塌方": ("地质灾害",),
     "老百姓收入": ("人均可支配收入", "居民收入"),
@@ -98,7 +102,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "存款加贷款": ("存贷款",),
     "老手艺": ("技艺", "非遗", "非物质文化遗产"),
     "乱停车": ("违停", "违章停车"),
-    "打工": ("务工", "外来务工", "农民工"),
+    "打工": ("务工", "外来务工", "农民工", "职工"),
     "打工人": ("务工人员", "外来务工人员", "农民工"),
     "外地": ("外来", "随迁"),
     "种树": ("造林", "植树", "绿化"),
@@ -178,7 +182,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "片子": ("影片", "电影"),
     "火车": ("铁路",),
     "乘客": ("旅客",),
-    "坐飞机": ("民航", "航空"),
+    "坐飞机": ("民航", "航空", "旅客吞吐量"),
     "考生": ("考生", "报名人数"),
     # 平均 said of a person, a year or a day is what the reports write 人均, 年均, 日均
     "平均每人": ("人均",),
@@ -245,8 +249,26 @@ def synonyms_in(text: str) -> list[tuple[str, tuple[str, ...]]]:
     official term depends on the words around them (:data:`CONTEXT_SYNONYMS`) as found."""
     low = text.lower()
     plain = low.replace("的", "")
-    return ([(key, terms) for key, terms in all_synonyms().items() if key in low or key.replace("的", "") in plain]
+    return ([(key, terms) for key, terms in all_synonyms().items()
+             if key in low or key.replace("的", "") in plain or _spread(key).search(low)]
             + _context_synonyms(low))
+
+
+_MONEY = "钱元"  # the amount asked ("花了多少钱"), never a verb's object
+
+# what a spoken question puts between a verb and its object ("挖了多少煤", "卖出的猪", "住着多少人")
+_BETWEEN = r"(?:了|过|着|出|到|起|掉|的|一共|总共|共|多少|几)"
+
+
+@functools.lru_cache(maxsize=None)
+def _spread(key: str) -> re.Pattern:
+    """A verb and its object of two characters ("挖煤", "卖猪") found apart, with nothing but
+    aspect words, a result, the possessive or the question word between them (at most six
+    characters); any other key only as itself. Money ("花了多少钱") is the amount asked, not an
+    object: the verb alone says what is asked."""
+    if len(key) != 2 or not re.fullmatch(r"[\u4e00-\u9fff]{2}", key) or key[1] in _MONEY:
+        return re.compile(r"(?!)")
+    return re.compile(re.escape(key[0]) + f"(?:{_BETWEEN}){{1,3}}" + re.escape(key[1]))
 
 
 def expand_terms(text: str) -> list[str]:
