@@ -13,7 +13,8 @@ from rag.text.units import asked_dimension, same_dimension, unit_dimension
     ("省里财政一年花出去多少钱？", "money"),
     ("老百姓平均寿命提高到多少岁？", "age"),
     ("新开了多少家公司？", "count"),
-    ("接待了多少万人次游客？", "count"),
+    ("接待了多少万人次游客？", "people"),
+    ("家庭医生签约居民有多少人？", "people"),
     ("地铁一共有多长了？", "length"),
     ("建成高标准农田多少万亩？", "area"),
     ("比全国高几个百分点？", "count"),
@@ -31,7 +32,8 @@ def test_asked_dimension(question, dimension):
     ("吨，完成", "weight"),
     ("元，增长", "money"),      # "3.7万亿" + "元": the scale belongs to the number
     ("美元", "money"),
-    ("户", "count"),
+    ("户", "people"),
+    ("个家庭医生团队", "count"),
     ("平方公里", "area"),       # not read as 公里
     ("微克/立方米", "concentration"),
     ("立方米", "volume"),
@@ -53,6 +55,8 @@ def test_unit_dimension(following, dimension):
     ("weight", "count", False),
     ("money", "duration", False),
     ("count", "count", True),
+    ("count", "people", True),   # counting words are used loosely ("多少家公司" — "29万户")
+    ("people", "count", False),  # but things ("团队286个") never count the people asked
     (None, "weight", True),     # no unit asked
     ("money", None, True),      # no unit written
 ])

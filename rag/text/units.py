@@ -3,8 +3,8 @@
 A question that names its unit ("挖了多少亿吨煤", "一年花出去多少钱", "平均能活到多少岁") asks for a
 figure of that dimension: a weight, an amount of money, an age. A figure of another dimension in
 the same sentence ("完成“煤改电”78万户", "5年增长18.7%", a date "10月8日") measures something else and does not
-answer it. Counting words (家, 户, 个, 栋…) are one dimension: reports and people use them loosely
-("新开了多少家公司" — "新增商事主体29万户").
+answer it. Counting words (家, 户, 个, 栋…) are used loosely ("新开了多少家公司" — "新增商事主体29万户"),
+but people asked ("多少人") are counted in people (人, 名, 人次, 户), not in things ("团队286个").
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ _DIMENSIONS: dict[str, tuple[str, ...]] = {
     "age": ("岁",),
     "duration": ("年", "个月", "天", "小时", "分钟"),
     "date": ("月", "日", "时"),  # a day or an hour of the calendar ("10月8日", "上午9时"): it counts nothing
-    "count": ("万人次", "人次", "人", "名", "位", "家", "户", "个", "栋", "座", "所", "项", "件", "套", "辆",
+    "people": ("万人次", "人次", "人", "名", "位", "户"),  # people (and households) counted
+    "count": ("家", "个", "栋", "座", "所", "项", "件", "套", "辆",
               "张", "台", "条", "处", "间", "批", "宗", "艘", "架", "只", "头", "株", "棵", "场", "次", "部", "类"),
 }
 _UNITS = sorted(((u, d) for d, units in _DIMENSIONS.items() for u in units), key=lambda ud: -len(ud[0]))
@@ -68,7 +69,11 @@ def unit_dimension(following: str) -> str | None:
 
 
 def same_dimension(asked: str | None, written: str | None) -> bool:
-    """A figure may answer: no unit asked, no unit written, or the same dimension."""
+    """A figure may answer: no unit asked, no unit written, or the same dimension. Counting words
+    are used loosely ("多少家公司" — "29万户"), but a count of things (团队286个) never answers how
+    many people are asked."""
+    if asked == "count" and written == "people":
+        return True
     return asked is None or written is None or asked == written
 
 
