@@ -23,6 +23,7 @@ from rag.evidence import (Evidence, Gatherer, IndexGatherer, naming_the_place_in
                           of_the_years_asked)
 from rag.query import analyse_question
 from rag.query_plan import QueryPlan
+from rag.question_asks import resolve_pronoun
 from rag.report_spans import with_targets_passage
 from rag.store import ReportStore
 from rag.table_answer import answer_from_table
@@ -136,6 +137,9 @@ class QAService:
 
     # ------------------------------------------------------------------ main path
     def plan(self, question: str, conversation: Conversation | None = None, *, towns=(), years=()) -> QueryPlan:
+        if conversation and conversation.turns:  # "怎么发展它？": what the previous answer named
+            last = conversation.turns[-1]
+            question = resolve_pronoun(question, last.question, last.answer.answer)
         return analyse_question(
             question, self.catalogue(), previous=conversation.last_plan if conversation else None,
             town_filter=tuple(towns), year_filter=tuple(int(y) for y in years),

@@ -117,3 +117,34 @@ def question_parts(topic: str) -> list[str]:
     parts = [p.strip(" ，,；;。") for p in re.split(r"[？?；;]", topic)]
     parts = [p for p in parts if len(re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", p)) >= 4]
     return parts if len(parts) >= 2 else [topic]
+
+
+_PRONOUN = re.compile(r"它们|它|这一项|这项|该项")
+_ASKS_WHICH = re.compile(r"哪|什么")
+
+
+def resolve_pronoun(question: str, prev_question: str, prev_answer: str) -> str:
+    """A follow-up naming the previous answer by a pronoun ("那今年镇里打算怎么发展它？" after
+    "哪项传统手艺入选了省级非遗名录？" — "大关水碗制作技艺入选…") asks about what that answer named:
+    the pronoun becomes the longest run of words of the answer's first clause that the previous
+    question did not write ("水碗制作技艺"). Unchanged without a pronoun, when the previous question asked no
+    which/what, or when its answer was a refusal."""
+    if not _PRONOUN.search(question) or not _ASKS_WHICH.search(prev_question) or cues.NOT_FOUND in prev_answer:
+        return question
+    first = re.split(r"[。；;\n]", re.sub(r"【[^】]*】|\[\d+\]", "", prev_answer).strip(), maxsplit=1)[0]
+    asked = set(search_tokens(prev_question, bigrams=False))
+    runs, run, at = [], [], 0
+    for token in search_tokens(first, bigrams=False):
+        pos = first.find(token, at)
+        if pos < 0:
+            continue
+        if token in asked or not re.fullmatch(r"[\u4e00-\u9fff]+", token) or (run and pos != run[-1][1]):
+            runs.append(run)
+            run = []
+        if token not in asked and re.fullmatch(r"[\u4e00-\u9fff]+", token):
+            run.append((pos, pos + len(token)))
+        at = pos + len(token)
+    runs.append(run)
+    best = max(runs, key=lambda r: (r[-1][1] - r[0][0]) if r else 0)
+    referent = first[best[0][0]: best[-1][1]] if best else ""
+    return _PRONOUN.sub(referent, question, count=1) if len(referent) >= 2 else question

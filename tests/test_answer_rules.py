@@ -1039,3 +1039,17 @@ def test_a_year_no_report_covers(question, refused):
     plan = analyse_question(question, CATALOGUE)
     metas = {m.doc_id: m for m in CATALOGUE}
     assert bool(QAService._year_not_covered(plan, metas)) is refused
+
+
+@pytest.mark.parametrize("question, prev_question, prev_answer, expected", [
+    # the pronoun names what the previous answer named: its words the previous question did not write
+    ("那今年镇里打算怎么发展它？", "2022年大关镇哪项传统手艺入选了省级非遗名录？", "【大关镇】大关水碗制作技艺入选省级非遗名录[1]",
+     "那今年镇里打算怎么发展水碗制作技艺？"),
+    ("它的产值是多少？", "哪个产业增长最快？", "报告中未提及【某镇】“哪个产业增长最快”。", "它的产值是多少？"),  # a refusal names nothing
+    ("它增长了多少？", "工业产值是多少？", "【某镇】工业产值297.6亿元[1]", "它增长了多少？"),  # no which/what asked
+    ("那今年呢？", "哪个产业增长最快？", "【某镇】新能源产业增长30%[1]", "那今年呢？"),  # no pronoun
+])
+def test_a_pronoun_for_the_previous_answer(question, prev_question, prev_answer, expected):
+    from rag.question_asks import resolve_pronoun
+
+    assert resolve_pronoun(question, prev_question, prev_answer) == expected

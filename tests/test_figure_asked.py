@@ -414,7 +414,7 @@ def test_a_sentence_telling_the_first_of_an_order(text, tells):
     ("最终", False),  # kept: a news item's final figure against its forecast ("最终达到多少人次")
     ("各有", True), ("各是", True), ("各为", True), ("各达", True),  # "各有多少": each side asked, no topic
     ("几座", True), ("几处", True), ("几乎", False),  # 几 with its counting word asks
-    ("回顾", True), ("已经", True),  # how the question points at the report's review, an adverb: no topic
+    ("回顾", True), ("已经", True), ("镇里", True), ("市里", True),  # the report's review, an adverb, the issuer: no topic
 ])
 def test_a_question_word_however_cut(token, asks):
     from rag.text.cues import is_question_word
@@ -506,3 +506,4 @@ def test_a_question_asking_over_a_span_of_years(question, span):
     from rag.text.cues import ASKS_SPAN
 
     assert bool(ASKS_SPAN.search(question)) is span
+
