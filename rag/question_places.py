@@ -88,6 +88,8 @@ def unknown_places(question: str, catalogue: list[DocMeta], known: list[str]) ->
         name = m.group(1)
         if re.search(r"[的个之那这些]", name[-1]) or "的" in name or _is_common_word(name[-2:]):
             continue
+        if _suffix_inside_a_word(q, m.start(2)):
+            continue
         # a name holds no pronoun, numeral or preposition: the words up to the last such word are
         # the sentence running into the 镇 ("自己承认镇里" -> "承认", "用多少处镇级" -> "处")
         name = _after_function_words(name)
@@ -121,7 +123,7 @@ def unknown_divisions(question: str, known: set[str]) -> list[str]:
         hit = ""
         for size in range(min(12, len(q) - i), 1, -1):
             w = q[i: i + size]
-            full = len(w) >= 3 and w in g.by_name and len(places.strip_suffix(w)) >= 2
+            full = len(w) >= 3 and w in g.by_name and len(places.strip_suffix(w)) >= 2 and not _kind_of_zone(w)
             short = (w in g.by_alias and cues.SUBJECT_AFTER.match(q[i + size:]) is not None
                      and _is_place_word(w) and any(p.level != "township" for p in g.by_alias[w]))
             if full or short:
@@ -175,6 +177,29 @@ def _after_function_words(name: str) -> str:
         if len(w) >= 2 and is_function_word(w):
             cut = sum(len(x) for x in words[: i + 1])
     return name[cut:]
+
+
+def _kind_of_zone(name: str) -> bool:
+    """A division named by a kind of zone ("高新区", "开发区", "工业园区", "经济开发区"): the
+    gazetteer holds several of that exact name and its stem is an ordinary word (a verb, an adverb, a
+    common noun: 开发, 高新, 工业园), so the name says what kind of zone, not which one."""
+    if len(places.gazetteer().by_name.get(name, ())) < 3:
+        return False
+    return _dictionary_tag(places.strip_suffix(name)) in ("v", "vn", "d", "a", "n")
+
+
+def _suffix_inside_a_word(q: str, at: int) -> bool:
+    """The 镇/乡 at ``at`` belongs to an ordinary word the segmenter reads there: one running on past
+    it ("乡风文明", "城镇化率"), or a dictionary word that is no place name ("农村老乡", "城乡"):
+    no town's name ends there."""
+    from rag.text.tokens import _jieba
+
+    for word, start, end in _jieba().tokenize(q):
+        if start <= at < end:
+            if len(word) < 2:
+                return False
+            return end - 1 != at or not _dictionary_tag(word).startswith("ns") and bool(_dictionary_tag(word))
+    return False
 
 
 def _generic_town(stem: str, q: str, end: int) -> bool:

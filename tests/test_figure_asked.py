@@ -180,6 +180,9 @@ def test_a_lead_line_opens_the_paragraph_after_it(doc, opening):
     # the number of a name written with Latin letters ("PM2.5", "C919") is no figure
     ("C919有多少个座位", "C919采用两舱布局，共设164个座位", ["164"]),
     ("PM2.5平均浓度是多少", "PM_2.5平均浓度创有监测记录以来最好水平", []),  # the name, however written
+    # 规模以上 qualifies the indicator, it asks no size; a growth target asked is a per cent
+    ("规模以上工业增加值的预期增长目标是多少", "规模以上工业增加值增长6%左右，工业投资1200亿元", ["6%"]),
+    ("规模以上工业企业有多少家", "规模以上工业企业达到1200家，增长6%", ["1200"]),
     # a time asked: reports write short ones in Chinese numerals, which answer; an ordinal does not
     ("要在多长时间内取消省界收费站", "两年内基本取消全国高速公路省界收费站", ["两"]),
     ("要在多长时间内取消省界收费站", "第三年基本取消省界收费站", []),

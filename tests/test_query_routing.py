@@ -42,6 +42,10 @@ CASES = [
     ("内蒙古的粮食产量", ["内蒙古自治区"], [], [], {"nmg2026"}),
     ("2016年国务院政府工作报告里，2015年GDP增长了多少？", ["国务院"], [2015], [2016], {"gwy2016"}),
     ("全国2016年的经济增长目标", ["国务院"], [2016], [], {"gwy2016", "gwy2017"}),
+    ("国家2016年计划新建改建多少公里农村公路？", ["国务院"], [2016], [], {"gwy2016", "gwy2017"}),  # 国家 before a year
+    ("我国2016年粮食产量是多少？", ["国务院"], [2016], [], {"gwy2017"}),  # an outcome: the report reviewing it
+    ("国家级专精特新企业有多少家？", [], [], [], None),  # 国家 in a word: no issuer
+    ("国家级高新区有多少家？", [], [], [], None),  # a kind of zone, no place (the gazetteer holds several 高新区)
     ("深圳湾的建设进展", [], [], [], None),  # a word, not the city
     ("美国中期选举对外贸有什么影响？", [], [], [], None),
     ("亚洲杯在哪里举办？", [], [], [], None),
@@ -80,6 +84,8 @@ def test_a_real_place_not_in_the_library_is_named_never_substituted(question, un
     "道滘镇今年计划建成投用多少处镇级停车场？",         # a numeral and a measure word before 镇级
     "书记承认镇上还有哪些短板？",
     "道滘镇有多少户人家因为院子收拾得干净被镇里表彰？",  # a preposition governs 镇里
+    "道滘镇2023年打算让农村老乡人均到手的收入涨多少？",   # 老乡: a word of its own, no town's suffix
+    "道滘镇2022年在乡风文明方面开展了哪些评选活动？",     # 乡风: the word runs on past 乡
 ])
 def test_a_sentence_running_into_the_word_town_names_no_town(question):
     assert analyse_question(question, CATALOGUE).unknown_places == ()

@@ -67,7 +67,7 @@ Question cues (read in a user's question):
   NOT_A_PLACE_NAME the end of a would-be town name that makes it no name ("哪个镇", "这个乡", "特色镇")
   SUBJECT_AFTER what may follow a place's short name when the place is the subject ("珠海2023年…")
   ASKS_PROGRESS the question asks how far along something is ("进行到哪一步了"): no topic words
-  NATIONAL      the national level is named ("国务院", "中央政府", "全国")
+  NATIONAL      the national level is named ("国务院", "中央政府", "全国", "国家2019年…")
   NATION_AS_YARDSTICK 全国 as the measure a place is held against ("占全国多少"), not an issuer
   DESCRIBED_REPORT a report referred to by what it says ("提到京东区域总部的那个镇", "…所在的镇")
   YEAR_ROLES      what a description says a year is in its report: title / reviewed / planned ("标题是2023年…")
@@ -172,7 +172,7 @@ COMPARISON = re.compile(
 )
 ASKS_TARGET = re.compile(rf"(目标|{_PLANNED}|{_EXPECTED}|预计|力争|打算|争取|定(?:的|在|为)|要(?:达到|实现|增长|控制))")
 ASKS_OUTCOME = re.compile(r"(实际|完成了|实现了|达到了|最后|结果|最终|(?<![为除定])了(?:多少|几))")  # "运送了多少": done, not planned ("定了多少": set)
-ASKS_RATE = re.compile(r"(增长了?多少|增速|增幅|涨幅|涨了多少|降了多少|下降了?多少|提高了?多少|百分之(?:几|多少)|百分点|"
+ASKS_RATE = re.compile(r"(增长了?多少|增长的?(?:预期)?目标(?:是|为)?多少|增速|增幅|涨幅|涨了多少|降了多少|下降了?多少|提高了?多少|百分之(?:几|多少)|百分点|"
                        r"率[^，。？?]{0,6}(?:是|为|在|定在|达到|控制在)?[^，。？?]{0,4}(?:多少|几)|"
                        r"率(?:最高|最低|更高|更低|排)|"
                        # a share asked ("占多大比例", "比重是多少", "占比多少", "几成")
@@ -188,7 +188,7 @@ SPEAKS_OF_CHANGE = re.compile(r"增|涨|降|便宜|贵了|提高|提升|上升|�
 # a figure written right after a verb of change, with no 到/至 (a level reached), is the change
 # ("较“十三五”末改善16.5%", "增长5.2%"), not the level ("降到32.4微克/立方米")
 CHANGE_BEFORE_FIGURE = re.compile(r"(?:提高|提升|增加|增长|上升|下降|减少|降低|改善|上涨|涨|降)(?:了|约|近|超过|逾)?$")
-ASKS_AMOUNT = re.compile(r"(总量|规模|一共|总共|合计|共计|多少(?:亿|万|千)?(?:元|美元|人|吨|斤|家|个|件|公里|亩|套|辆|张|所|项)|"
+ASKS_AMOUNT = re.compile(r"(总量|规模(?!以上)|一共|总共|合计|共计|多少(?:亿|万|千)?(?:元|美元|人|吨|斤|家|个|件|公里|亩|套|辆|张|所|项)|"
                          r"多少(?:钱|人)|[几多]个|多大(?!的?(?:比例|比重|占比)))")
 PARTICLES = re.compile(r"[了过着和与及跟或的]")
 # a numbered group named in a question, asked to be spelled out: "“六稳”是哪六个方面", "三大攻坚战是哪三个"
@@ -336,7 +336,7 @@ NOT_A_PLACE_NAME = re.compile(
 SUBJECT_AFTER = re.compile(r"^(?:\d{4}|[今去明前上]年|的|政府|人民政府|全[省市区县]|和|与|跟|及|、)")
 
 # the national level: names the State Council's reports when no other issuer is named
-NATIONAL = re.compile(r"(国务院|中央政府|全国)")
+NATIONAL = re.compile(r"(国务院|中央政府|全国|(?:国家|我国)(?=\s*(?:19|20)\d\d))")
 # 全国 as an issuer beside others: joined to them ("2019年全国和深圳市…", "深圳市和全国的…") or
 # setting its own figure ("全国定的失业率目标", "国家定的…目标"); not a yardstick ("高于全国", "与全国平均水平相比")
 NATION_AS_SUBJECT = re.compile(r"全国(?=和|与|、|及|跟|同|定的|提出的|的(?:预期)?目标)"
