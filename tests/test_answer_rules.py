@@ -553,6 +553,8 @@ def test_regroup_a_word_the_segmenter_cut_apart(tokens, vocab, expected):
     ("朝着全面小康目标，实现产值10亿元", False),
     ("今年的目标是产值增长8%", True),
     ("目标，产值增长8%", True),                                # no verb of orientation before it
+    ("中老铁路发展远超预期，累计发送旅客超6400万人次", False),  # an outcome against expectations
+    ("经济运行好于预期，增长5.4%", False),
 ])
 def test_a_target_cue_inside_a_name_is_no_target(text, target):
     from rag.sentence_scoring import states_target

@@ -133,7 +133,7 @@ CITATION_MARK = re.compile(r"\[(\d{1,3})\]")
 # ---- question cues
 # "预期" and "计划" inside the name of an indicator or a policy (人均预期寿命, 计划生育, 计划单列市) say
 # nothing of a goal; "拟" inside 虚拟/模拟 neither
-_EXPECTED = r"预期(?!寿命)"
+_EXPECTED = r"(?<![超于出合])预期(?!寿命)"  # not an outcome against expectations ("远超预期", "好于预期")
 _PLANNED = r"计划(?!生育|单列)"
 TARGET = re.compile(rf"(目标|{_PLANNED}|力争|预计|打算|安排|部署|将要|要实现|争取|确保|{_EXPECTED}|任务|思路|重点工作|明年|今年要)")
 ACTUAL = re.compile(r"(完成了|实现了|达到了|实际|取得了|去年|前年|过去一年|上一年|回顾|成绩|成效)")
