@@ -208,6 +208,25 @@ def _resolve_described(r: _Reading, catalogue: list[DocMeta], by_id: dict[str, D
     else:
         described, described_phrase = "", ""
     r.described, r.described_phrase, r.described_doc = described, described_phrase, described_doc
+    if described_doc and r.towns:
+        _years_of_the_description(r)
+
+
+def _years_of_the_description(r: _Reading) -> None:
+    """A year written in brackets right after the description of a report compared with named
+    places ("杜桥镇2019年和提到XX的那个镇（2023年报告回顾的那一年）") dates that report, which the
+    description already found: it is not a year of the places named."""
+    at = r.q.find(r.described_phrase) if r.described_phrase else -1
+    if at < 0:
+        return
+    m = re.match(r"\s*[（(]([^（）()]*)[）)]", r.q[at + len(r.described_phrase):])
+    if not m:
+        return
+    data, report = question_years(m.group(1))
+    named = set(data) | set(report)
+    outside = question_years(r.q.replace(m.group(0), " ", 1))
+    r.years = [y for y in r.years if y not in named or y in outside[0]]
+    r.report_years = [y for y in r.report_years if y not in named or y in outside[1]]
 
 
 def _compares(q: str) -> bool:

@@ -254,6 +254,14 @@ def test_counted_places_are_not_a_described_report():
     assert plan.described == ""
 
 
+def test_a_year_in_brackets_after_a_described_report_dates_that_report():
+    # "（2023年报告…）" after the description dates the described report, not the place named before it
+    plan = analyse_question("道滘镇2022年和提到前海合作区的那个镇（2023年报告回顾的那一年）的GDP各增长多少？", CATALOGUE,
+                            resolve_description=lambda text, exclude: "sz2023")
+    assert plan.described and any(set(side.doc_ids) == {"sz2023"} for side in plan.sides)
+    assert 2023 not in plan.report_years and list(plan.years) == [2022]
+
+
 @pytest.mark.parametrize("question,issuers,within,docs", [
     # another issuer asked about inside the report named as the source: that report only
     ("深圳市2024年政府工作报告里，2023年南山区的地区生产总值是多少？", ["深圳市"], ("南山区",), {"sz2024"}),
