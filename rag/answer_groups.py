@@ -22,8 +22,12 @@ _QUOTED_GROUP = re.compile(r"[“\"](?P<n>[二三四五六七八九十两]{1,2})
 
 
 def named_groups(question: str) -> list[tuple[int, str]]:
-    """Every numbered group a list question asks about: the one named with its verb
-    (:func:`named_group`), else each named in quotes ("“三新”“三量”工作包括哪些内容")."""
+    """Every group a list question asks about: a kind in quotes asked by 哪几个 ("哪几个“五年”", its
+    number not said: 0), else the numbered group named with its verb (:func:`named_group`), else
+    each numbered group named in quotes ("“三新”“三量”工作包括哪些内容")."""
+    kinds = [(0, m.group("head")) for m in _QUOTED_KIND.finditer(question)]
+    if kinds:  # "概括成了哪几个“五年”": the kind in quotes is what is asked, whatever numbers come before
+        return kinds
     one = named_group(question)
     if one:
         return [one]
@@ -34,8 +38,6 @@ def named_groups(question: str) -> list[tuple[int, str]]:
         n = cn_to_number(m.group("n"))
         if n is not None and 2 <= n <= 12 and (int(n), m.group("head")) not in out:
             out.append((int(n), m.group("head")))
-    if not out:  # "哪几个“大省”", "哪几篇“文章”": a kind in quotes, its number not said (0)
-        out = [(0, m.group("head")) for m in _QUOTED_KIND.finditer(question)]
     return out
 
 
@@ -144,6 +146,51 @@ def _same_part(text: str, end: int, start: int) -> bool:
     return start - end < 3000 and not _PART_HEADING.search(text, end, start)
 
 
+def heading_lines(text: str, n: int, head: str) -> list[tuple[int, int]]:
+    """The spans of a group spelt out as short lines of one frame, each a heading over its own
+    paragraph and closing with the group's word ("这是经济实力持续提升的五年。" … "这是人民生活品质不断
+    提高的五年。" for the "五年" asked): ``n`` of them (any number from two when 0), in one part of the
+    report, the first run found."""
+    run: list[tuple[int, int]] = []
+    at = 0
+    for line in text.split("\n"):
+        start, at = at, at + len(line) + 1
+        stripped = line.strip().rstrip("。；;！!")
+        if 4 <= len(stripped) <= 40 and stripped.endswith(head) and not re.search(r"[，,：:]", stripped):
+            if run and not _same_part(text, run[-1][1], start):
+                if len(run) >= max(n, 2) and (not n or len(run) == n):
+                    break
+                run = []
+            first = start + len(line) - len(line.lstrip())
+            run.append((first, first + len(stripped)))
+    return run if len(run) >= max(n, 2) and (not n or len(run) == n) else []
+
+
+def clause_items(text: str, n: int, head: str) -> list[tuple[int, int]]:
+    """A group of ``n`` spelt out as clauses of one sentence, each holding the group's word of two
+    characters or more ("…人均地区生产总值稳居全国上游、居民收入稳居全国上游" for the "两个稳居";
+    "…共同富裕上继续走在前列，在建设…屏障上继续走在前列" for the "两个继续走在前列"): the first run of
+    exactly ``n`` such clauses, read between commas, else between 、 too, as one span."""
+    if n < 2 or len(head) < 2:
+        return []
+    for splitter in (r"[，,；;]", r"[，,；;、]"):
+        for sentence in re.finditer(r"[^。！？!?\n]+", text):
+            bounds, start = [], sentence.start()
+            for cut in re.finditer(splitter, sentence.group()):
+                bounds.append((start, sentence.start() + cut.start()))
+                start = sentence.start() + cut.end()
+            bounds.append((start, sentence.end()))
+            run: list[tuple[int, int]] = []
+            for a, b in bounds + [(0, 0)]:
+                if b > a and head in text[a:b]:
+                    run.append((a, b))
+                    continue
+                if len(run) == n:
+                    return [(run[0][0], run[-1][1])]
+                run = []
+    return []
+
+
 def group_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_text, book: CitationBook) -> Draft | None:
     """The enumeration that spells out each group asked about, from the report the question is
     routed to (the best passage's report when several are in scope); None when none is found."""
@@ -158,8 +205,12 @@ def group_answer(plan: QueryPlan, evidence, metas: dict[str, DocMeta], doc_text,
             continue
         spans = []
         for group in asked:
-            span = find_enumeration(text, *group)
-            spans += [span] if span is not None else numbered_items(text, *group)
+            # clauses each holding the group's word are surer than an enumeration whose last item
+            # alone holds it
+            clauses = clause_items(text, *group)
+            span = None if clauses else find_enumeration(text, *group)
+            spans += clauses or ([span] if span is not None else (numbered_items(text, *group)
+                                                                  or heading_lines(text, *group)))
         if not spans:
             continue
         cells = []

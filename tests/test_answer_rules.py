@@ -277,6 +277,7 @@ def test_named_group(question, expected):
     ("说山东是哪几个“大省”？", [(0, "大省")]),                                         # a kind, its number not said
     ("今年要做好哪几篇“文章”？", [(0, "文章")]),
     ("要率先建成哪“四大教育示范区”？", [(4, "教育示范区")]),                          # a longer group word
+    ("把这五年概括成了哪几个“五年”？", [(0, "五年")]),                                # the kind asked, not 这五年
 ])
 def test_named_groups(question, expected):
     from rag.answer_groups import named_groups
@@ -1055,3 +1056,31 @@ def test_a_pronoun_for_the_previous_answer(question, prev_question, prev_answer,
     from rag.question_asks import resolve_pronoun
 
     assert resolve_pronoun(question, prev_question, prev_answer) == expected
+
+
+@pytest.mark.parametrize("text, n, head, expected", [
+    # short lines of one frame, each heading its own paragraph
+    ("回顾过去。\n这是经济实力持续提升的五年。\n经济总量迈上新台阶，增长5%。\n这是人民生活品质不断提高的五年。\n"
+     "民生支出占七成。\n", 0, "五年", ["这是经济实力持续提升的五年", "这是人民生活品质不断提高的五年"]),
+    ("这是经济实力持续提升的五年。\n经济增长。\n这是人民生活品质不断提高的五年。\n", 3, "五年", []),  # two where three are asked
+    ("过去五年，我们接续奋斗，取得了难忘的五年。\n经济增长。\n", 0, "五年", []),  # one line, and a comma: no frame
+])
+def test_a_group_spelt_out_as_heading_lines(text, n, head, expected):
+    from rag.answer_groups import heading_lines
+
+    assert [text[a:b] for a, b in heading_lines(text, n, head)] == expected
+
+
+@pytest.mark.parametrize("text, n, head, expected", [
+    ("特别是要实现人均地区生产总值稳居全国上游、居民收入稳居全国上游；到2035年要在共同富裕上继续走在前列，"
+     "在建设生态安全屏障上继续走在前列。", 2, "继续走在前列",
+     ["到2035年要在共同富裕上继续走在前列，在建设生态安全屏障上继续走在前列"]),
+    ("特别是要实现人均地区生产总值稳居全国上游、居民收入稳居全国上游；到2035年继续走在前列。", 2, "稳居",
+     ["特别是要实现人均地区生产总值稳居全国上游、居民收入稳居全国上游"]),   # read between 、 too
+    ("人均地区生产总值稳居全国上游、居民收入稳居全国上游。", 3, "稳居", []),  # two where three are asked
+    ("推进稳就业、稳金融。", 2, "稳", []),                                        # a one-character word: an enumeration's job
+])
+def test_a_group_spelt_out_as_clauses(text, n, head, expected):
+    from rag.answer_groups import clause_items
+
+    assert [text[a:b] for a, b in clause_items(text, n, head)] == expected
