@@ -129,8 +129,11 @@ def resolve_pronoun(question: str, prev_question: str, prev_answer: str) -> str:
     the pronoun becomes the longest run of words of the answer's first clause that the previous
     question did not write ("水碗制作技艺"). Unchanged without a pronoun, when the previous question asked no
     which/what, or when its answer was a refusal."""
-    if not _PRONOUN.search(question) or not _ASKS_WHICH.search(prev_question) or cues.NOT_FOUND in prev_answer:
+    m = _PRONOUN.search(question)
+    if not m or not _ASKS_WHICH.search(prev_question) or cues.NOT_FOUND in prev_answer:
         return question
+    if re.fullmatch(r"\s*(?:那么?|那)?\s*", question[: m.start()]) or question[m.end(): m.end() + 1] == "的":
+        return question  # "它的财政总收入是多少": the pronoun owns the topic — the subject carried over
     first = re.split(r"[。；;\n]", re.sub(r"【[^】]*】|\[\d+\]", "", prev_answer).strip(), maxsplit=1)[0]
     asked = set(search_tokens(prev_question, bigrams=False))
     runs, run, at = [], [], 0

@@ -253,12 +253,7 @@ _ORDINAL_WORDS = re.compile(r"第([一二三四五六七八九十]{1,3})")
 
 def _counts_in_words(text: str, word: str) -> list[Quantity]:
     """Counts written in Chinese numerals right before ``word`` ("八大" for 大, "三类" for 类)."""
-    out = []
-    for m in re.finditer(r"(?<![第\d])([一二三四五六七八九十两]{1,3})" + re.escape(word), text):
-        value = cn_to_number(m.group(1).replace("两", "二"))
-        if value is not None:
-            out.append(Quantity(m.group(1), float(value), False, m.start(1), m.end(1)))
-    return out
+    return _numerals(re.finditer(r"(?<![第\d])([一二三四五六七八九十两]{1,3})" + re.escape(word), text))
 
 
 _DURATION_WORDS = re.compile(r"(?<![第\d一二三四五六七八九十两])([一二三四五六七八九十两]{1,3})(?=(?:个)?(?:年|月|天|周|小时)(?![级度]))")
@@ -266,20 +261,21 @@ _DURATION_WORDS = re.compile(r"(?<![第\d一二三四五六七八九十两])([�
 
 def _durations_in_words(text: str) -> list[Quantity]:
     """Times written in Chinese numerals before their unit ("两年内", "三个月", "用五年时间")."""
-    out = []
-    for m in _DURATION_WORDS.finditer(text):
-        value = cn_to_number(m.group(1))
-        if value is not None:
-            out.append(Quantity(m.group(1), float(value), False, m.start(1), m.end(1)))
-    return out
+    return _numerals(_DURATION_WORDS.finditer(text))
 
 
 def _ordinals_in_words(text: str) -> list[Quantity]:
+    return _numerals(_ORDINAL_WORDS.finditer(text), written=0)
+
+
+def _numerals(matches, written: int = 1) -> list[Quantity]:
+    """A quantity for each number written in Chinese numerals (group 1 of each match; ``written``:
+    the group the quantity is written as)."""
     out = []
-    for m in _ORDINAL_WORDS.finditer(text):
+    for m in matches:
         value = cn_to_number(m.group(1))
         if value is not None:
-            out.append(Quantity(m.group(0), float(value), False, m.start(1), m.end(1)))
+            out.append(Quantity(m.group(written), float(value), False, m.start(1), m.end(1)))
     return out
 
 

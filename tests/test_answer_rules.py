@@ -1051,6 +1051,9 @@ def test_a_year_no_report_covers(question, refused):
     ("它的产值是多少？", "哪个产业增长最快？", "报告中未提及【某镇】“哪个产业增长最快”。", "它的产值是多少？"),  # a refusal names nothing
     ("它增长了多少？", "工业产值是多少？", "【某镇】工业产值297.6亿元[1]", "它增长了多少？"),  # no which/what asked
     ("那今年呢？", "哪个产业增长最快？", "【某镇】新能源产业增长30%[1]", "那今年呢？"),  # no pronoun
+    # the pronoun as the subject, or owning the topic: the place or report carried over, not the answer's thing
+    ("它的财政总收入是多少？", "提到合兴股份的那份报告里，小镇上了什么名单？", "【某镇】省级特色小镇名单[1]",
+     "它的财政总收入是多少？"),
 ])
 def test_a_pronoun_for_the_previous_answer(question, prev_question, prev_answer, expected):
     from rag.question_asks import resolve_pronoun

@@ -212,6 +212,7 @@ def test_words_joined_by_or_are_alternatives(question, token, also):
     ("四川一共卖出的猪有多少头？", "卖猪", True),
     ("宁夏一共住着多少人？", "住人", True),
     ("挖掘机械产值增长了多少？挖了一个煤坑", "挖煤", False),  # other words between: not the phrase
+    ("帮企业减了多少负担？", "减负", False),                   # 负 begins a word of its own (负担)
 ])
 def test_a_spoken_verb_and_object_found_apart(question, key, found):
     from rag.text.lexicon import synonyms_in

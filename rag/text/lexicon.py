@@ -250,7 +250,7 @@ def synonyms_in(text: str) -> list[tuple[str, tuple[str, ...]]]:
     low = text.lower()
     plain = low.replace("的", "")
     return ([(key, terms) for key, terms in all_synonyms().items()
-             if key in low or key.replace("的", "") in plain or _spread(key).search(low)]
+             if key in low or key.replace("的", "") in plain or _found_apart(key, low)]
             + _context_synonyms(low))
 
 
@@ -263,12 +263,20 @@ _BETWEEN = r"(?:了|过|着|出|到|起|掉|的|一共|总共|共|多少|几)"
 @functools.lru_cache(maxsize=None)
 def _spread(key: str) -> re.Pattern:
     """A verb and its object of two characters ("挖煤", "卖猪") found apart, with nothing but
-    aspect words, a result, the possessive or the question word between them (at most six
-    characters); any other key only as itself. Money ("花了多少钱") is the amount asked, not an
+    aspect words, a result, the possessive or the question word between them, the object a word
+    of its own (not the first character of "负担" in "减了多少负担"); any other key only as itself. Money ("花了多少钱") is the amount asked, not an
     object: the verb alone says what is asked."""
     if len(key) != 2 or not re.fullmatch(r"[\u4e00-\u9fff]{2}", key) or key[1] in _MONEY:
         return re.compile(r"(?!)")
     return re.compile(re.escape(key[0]) + f"(?:{_BETWEEN}){{1,3}}" + re.escape(key[1]))
+
+
+def _found_apart(key: str, low: str) -> bool:
+    """The key's verb and object found apart (:func:`_spread`), the object a word of its own: not
+    the first character of a word the dictionary holds ("负担" in "减了多少负担")."""
+    from rag.text.tokens import in_dictionary
+
+    return any(not in_dictionary(low[m.end() - 1: m.end() + 1]) for m in _spread(key).finditer(low))
 
 
 def expand_terms(text: str) -> list[str]:
