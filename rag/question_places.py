@@ -198,7 +198,8 @@ def _suffix_inside_a_word(q: str, at: int) -> bool:
         if start <= at < end:
             if len(word) < 2:
                 return False
-            return end - 1 != at or not _dictionary_tag(word).startswith("ns") and bool(_dictionary_tag(word))
+            tag = _dictionary_tag(word)
+            return end - 1 != at or (bool(tag) and not tag.startswith("ns"))
     return False
 
 
