@@ -88,10 +88,21 @@ def find_enumeration(text: str, n: int, head: str) -> tuple[int, int] | None:
         else:  # the last item runs on into the group's word ("污染防治的攻坚战方面…")
             ok = head in items[-1]
         if ok:
-            start = max(text.rfind(ch, 0, m.start(1)) for ch in "，。；：\n") + 1
-            ends = [i for i in (text.find(ch, m.end(1)) for ch in "，。；\n") if i >= 0]
-            return start, min(ends) if ends else len(text)
+            return _clause_around(text, m.start(1), m.end(1))
     return None
+
+
+def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause holding ``text[start:end]``: from the punctuation before it to the one after."""
+    first = max(text.rfind(ch, 0, start) for ch in "，。；：\n") + 1
+    ends = [i for i in (text.find(ch, end) for ch in "，。；\n") if i >= 0]
+    return first, min(ends) if ends else len(text)
+
+
+def _complete(items: list, n: int) -> bool:
+    """The items found are the whole group: exactly ``n`` of them, or at least two when the number
+    was not said (0)."""
+    return len(items) == n if n else len(items) >= 2
 
 
 # names in quotes one after another ("建成“A示范区”“B示范区”…"), with or without 、 between them
@@ -105,10 +116,8 @@ def _quoted_run(text: str, n: int, head: str) -> tuple[int, int] | None:
     kind = head[-3:]
     for m in _QUOTED_RUN.finditer(text):
         items = _QUOTED_ITEM.findall(m.group())
-        if (len(items) == n or (not n and len(items) >= 2)) and len(kind) >= 2 and all(i.endswith(kind) for i in items):
-            start = max(text.rfind(ch, 0, m.start()) for ch in "，。；：\n") + 1
-            ends = [i for i in (text.find(ch, m.end()) for ch in "，。；\n") if i >= 0]
-            return start, min(ends) if ends else len(text)
+        if _complete(items, n) and len(kind) >= 2 and all(i.endswith(kind) for i in items):
+            return _clause_around(text, m.start(), m.end())
     return None
 
 
@@ -129,21 +138,22 @@ def numbered_items(text: str, n: int, head: str) -> list[tuple[int, int]]:
         comma = text.find("，", m.end(), end)
         fits = any(text[m.start(1): e].rstrip("”\"").endswith(head) for e in (end, comma) if e > 0)
         if number == 1:
-            if len(run) >= max(n, 2) and (not n or len(run) == n):
+            if _complete(run, n):
                 break
             run = [(m.start(1), end)] if fits else []
         elif run and number == len(run) + 1 and fits and _same_part(text, run[-1][1], m.start(1)):
             run.append((m.start(1), end))
-    return run if len(run) >= max(n, 2) and (not n or len(run) == n) else []
+    return run if _complete(run, n) else []
 
 
-_PART_HEADING = re.compile(r"\n\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")
+_PART_STYLES = [pat for name, pat in cues.ITEM_STYLES if name in ("一、", "（一）")]
 
 
 def _same_part(text: str, end: int, start: int) -> bool:
-    """The next numbered item follows in the same part of the report: no heading of a part
-    ("（二）", "三、") between, and within a few paragraphs (an item may run on for a paragraph)."""
-    return start - end < 3000 and not _PART_HEADING.search(text, end, start)
+    """The next item follows in the same part of the report: no heading of a part ("（二）", "三、")
+    on a line of its own between, and within a few paragraphs (an item may run on for a paragraph)."""
+    return start - end < 3000 and not any(pat.match(line) for line in text[end:start].split("\n")[1:]
+                                          for pat in _PART_STYLES)
 
 
 def heading_lines(text: str, n: int, head: str) -> list[tuple[int, int]]:
@@ -158,12 +168,12 @@ def heading_lines(text: str, n: int, head: str) -> list[tuple[int, int]]:
         stripped = line.strip().rstrip("。；;！!")
         if 4 <= len(stripped) <= 40 and stripped.endswith(head) and not re.search(r"[，,：:]", stripped):
             if run and not _same_part(text, run[-1][1], start):
-                if len(run) >= max(n, 2) and (not n or len(run) == n):
+                if _complete(run, n):
                     break
                 run = []
             first = start + len(line) - len(line.lstrip())
             run.append((first, first + len(stripped)))
-    return run if len(run) >= max(n, 2) and (not n or len(run) == n) else []
+    return run if _complete(run, n) else []
 
 
 def clause_items(text: str, n: int, head: str) -> list[tuple[int, int]]:

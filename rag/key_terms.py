@@ -48,15 +48,15 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
     for t in _reread_unknown(_regroup(words, index), index):
         if t not in tokens and not cues.is_question_word(t):
             tokens.append(t)
-    tokens, phrase_weights = _everyday_phrases(tokens, topic.lower(), index)
+    low = topic.lower()
+    found = synonyms_in(low)
+    tokens, phrase_weights = _everyday_phrases(tokens, found, index)
     if not tokens:
         # "主要目标有哪些？": the question word *is* the topic
         tokens = [t for t in dict.fromkeys(words) if t in cues.TOPICAL_QUESTION_WORDS]
-    low = topic.lower()
     idfs = [index.idf(t) for t in tokens]
     known = [x for x in idfs if x > 0]
     median = sorted(known)[len(known) // 2] if known else 1.0
-    found = synonyms_in(low)
     terms = []
     for t, idf in zip(tokens, idfs):
         alts = {t}
@@ -111,13 +111,15 @@ def _either_or(terms: list[KeyTerm], topic: str) -> list[KeyTerm]:
     return terms
 
 
-def _everyday_phrases(tokens: list[str], topic: str, index: BM25Index) -> tuple[list[str], dict[str, float]]:
+def _everyday_phrases(tokens: list[str], found: list[tuple[str, tuple[str, ...]]],
+                      index: BM25Index) -> tuple[list[str], dict[str, float]]:
     """An everyday phrase the segmenter broke into fragments ("交的税" -> 交 / 税: a piece of one
     character) is one term: what the question asks is the phrase's official term (税收), not each
     piece. Returns the tokens and each phrase's weight: its pieces' together, so that joining them
-    does not lighten what the question asks."""
+    does not lighten what the question asks. ``found``: the everyday words of the question
+    (:func:`synonyms_in`)."""
     weights: dict[str, float] = {}
-    for key, _ in synonyms_in(topic):
+    for key, _ in found:
         if len(key) < 2 or key in tokens or cues.is_question_word(key):
             continue
         pieces = [t for t in tokens if t in key]

@@ -261,22 +261,26 @@ _BETWEEN = r"(?:了|过|着|出|到|起|掉|的|一共|总共|共|多少|几)"
 
 
 @functools.lru_cache(maxsize=None)
-def _spread(key: str) -> re.Pattern:
-    """A verb and its object of two characters ("挖煤", "卖猪") found apart, with nothing but
-    aspect words, a result, the possessive or the question word between them, the object a word
-    of its own (not the first character of "负担" in "减了多少负担"); any other key only as itself. Money ("花了多少钱") is the amount asked, not an
-    object: the verb alone says what is asked."""
-    if len(key) != 2 or not re.fullmatch(r"[\u4e00-\u9fff]{2}", key) or key[1] in _MONEY:
-        return re.compile(r"(?!)")
+def _spread(key: str) -> re.Pattern | None:
+    """A verb and its object of two characters ("挖煤", "卖猪") written apart, with nothing but
+    aspect words, a result, the possessive or the question word between them; None for any other
+    key, and for money ("花了多少钱": the amount asked, not an object — the verb alone says it)."""
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2}", key) or key[1] in _MONEY:
+        return None
     return re.compile(re.escape(key[0]) + f"(?:{_BETWEEN}){{1,3}}" + re.escape(key[1]))
 
 
 def _found_apart(key: str, low: str) -> bool:
     """The key's verb and object found apart (:func:`_spread`), the object a word of its own: not
     the first character of a word the dictionary holds ("负担" in "减了多少负担")."""
+    if len(key) != 2 or key[0] not in low or key[1] not in low:  # most keys: no regex search at all
+        return False
+    pattern = _spread(key)
+    if pattern is None:
+        return False
     from rag.text.tokens import in_dictionary
 
-    return any(not in_dictionary(low[m.end() - 1: m.end() + 1]) for m in _spread(key).finditer(low))
+    return any(not in_dictionary(low[m.end() - 1: m.end() + 1]) for m in pattern.finditer(low))
 
 
 def expand_terms(text: str) -> list[str]:
