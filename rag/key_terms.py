@@ -42,14 +42,16 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
     # a question word is cut out before segmenting, so it does not glue to the word it asks about
     # ("多大面积" is 多大 + 面积, not 多 + 大面积)
     # ... and so is a phrase asking how far along something is ("进行到哪一步了": no topic words)
-    asked = cues.ASKS_PROGRESS.sub("，", _QUESTION_WORD.sub("，", topic))
+    asked = cues.ASKS_PROGRESS.sub("，", _QUESTION_WORD.sub("，", cues.ASKS_GAP.sub("，", topic)))
     words = [t for t in search_tokens(asked, bigrams=False) if not re.fullmatch(r"[\d.%]+", t)]
     tokens = []
     for t in _reread_unknown(_regroup(words, index), index):
-        if t not in tokens and not cues.is_question_word(t):
+        if t not in tokens and not cues.is_question_word(t) and t not in cues.SPOKEN_FILLERS:
             tokens.append(t)
     low = topic.lower()
     found = synonyms_in(low)
+    # a number that is a name the reports know by other words ("12345" for 市民服务热线)
+    tokens += [key for key, _ in found if key.isdigit() and key not in tokens]
     tokens, phrase_weights = _everyday_phrases(tokens, found, index)
     if not tokens:
         # "主要目标有哪些？": the question word *is* the topic
@@ -57,6 +59,8 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
     idfs = [index.idf(t) for t in tokens]
     known = [x for x in idfs if x > 0]
     median = sorted(known)[len(known) // 2] if known else 1.0
+    share = bool(cues.ASKS_SHARE.search(topic))
+    rates: list[str] = []
     terms = []
     for t, idf in zip(tokens, idfs):
         alts = {t}
@@ -69,8 +73,8 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
                 # ... and its abbreviation, its characters taken in order ("棚改" for 棚户区改造)
                 alts.update(written + [x for x in syns if any(_abbreviates(x, w) for w in written)] if written else syns)
         alts.update(a for alt in tuple(alts) for a in _written_forms(alt))
-        if len(t) == 1 and t not in alts - {t}:
-            weight = 0.3
+        if (len(t) == 1 and t not in alts - {t}) or t in cues.LINKING_WORDS:
+            weight = 0.3  # a linking word ("其中出口呢？") marks a part asked, and names nothing of it
         elif idf < 0:
             # a word no report uses: it still counts (so an absent topic is refused), at median weight
             has_alt = any(index.idf(a) > 0 for a in alts if a != t)
@@ -78,10 +82,18 @@ def _terms_for(text: str, index: BM25Index, scale: float) -> list[KeyTerm]:
         else:
             weight = max(idf, 0.3)
         weight = max(weight, phrase_weights.get(t, 0.0))
+        if share and 2 <= len(t) <= 4 and t not in _SHARE_WORDS and re.fullmatch(r"[\u4e00-\u9fff]+", t):
+            rate = f"{t[-2:]}率"  # "财政赤字" -> 赤字率
+            alts.add(rate)  # "多大比例给解决了": what the reports write 解决率
+            rates.append(rate)
         terms.append(KeyTerm(t, weight * scale, tuple(sorted(alts))))
+    if rates:  # the share asked is held by the rate the reports write for it
+        terms = [KeyTerm(t.token, t.weight, tuple(sorted(set(t.alternatives) | set(rates))))
+                 if t.token in _SHARE_WORDS else t for t in terms]
     return _either_or(terms, low)
 
 
+_SHARE_WORDS = frozenset(("比例", "比率", "占比"))
 _OR = re.compile(r"或者|或是|或|还是")
 _WORD_AFTER = re.compile(r"[\u4e00-\u9fff]{2,6}?(?=[的了等有是？?，,。\s]|$)")
 

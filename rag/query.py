@@ -75,7 +75,7 @@ def analyse_question(
     _read_intent(r)
     _read_topic(r)
     if previous is not None and not r.unknown:
-        _carry_over(r, previous)
+        _carry_over(r, previous, by_id)
     if town_filter:
         r.towns = [t for t in r.towns if t in town_filter] or list(town_filter)
     if year_filter:
@@ -85,8 +85,11 @@ def analyse_question(
                             inherited_doc_ids=r.inherited_doc_ids, town_filter=town_filter, year_filter=year_filter)
     if r.other_documents is not None:
         doc_ids = set(r.other_documents) & (doc_ids if doc_ids is not None else set(r.other_documents))
-    if r.intent == "any" and not r.period and not r.report_years:
-        doc_ids = outcome_reports(doc_ids, r.years, by_id)
+    if (r.intent == "any" or r.explicit == "actual") and not r.period and not r.report_years:
+        doc_ids = outcome_reports(doc_ids, r.years, by_id)  # the outcome asked, or no word of a target
+    if (doc_ids and (r.period or cues.ASKS_NOW.search(r.q) or cues.THIS_YEARS_REPORT.search(r.q)) and not (r.years or r.report_years or r.comparison
+                                                                    or r.described_doc or r.inherited_doc_ids)):
+        doc_ids = newest_reports(doc_ids, by_id)
     sides = _sides(r, catalogue, by_id, doc_ids)
     if r.comparison and r.own_years and not r.inherited_sides:
         # each side's own year picked its reports; no year is shared by the sides
@@ -95,6 +98,18 @@ def analyse_question(
     if doc_ids:
         r.topic = without_self_reference(r.topic, [by_id[d] for d in doc_ids if d in by_id])
     return _plan(r, doc_ids, sides)
+
+
+def newest_reports(doc_ids: set[str], by_id: dict[str, DocMeta]) -> set[str]:
+    """"今年", "去年", "现在" with no year named speak from today: of an issuer's several reports,
+    the newest is the one they mean (its plan is this year's, its review last year's)."""
+    newest: dict[str, int] = {}
+    for d in doc_ids:
+        m = by_id.get(d)
+        if m is not None and m.entity and m.year:
+            newest[m.entity] = max(newest.get(m.entity, 0), m.year)
+    return {d for d in doc_ids if (m := by_id.get(d)) is None or not m.entity or not m.year
+            or m.year == newest[m.entity]}
 
 
 def without_self_reference(topic: str, metas: list[DocMeta]) -> str:
@@ -125,12 +140,19 @@ def _read_subjects(q: str, catalogue: list[DocMeta], *, describes: bool) -> _Rea
     r.found = find_description(q) if describes else None
     if describes and r.found is None and (title := _TITLE_NAMED.search(q)):
         r.found = (f"《{title.group(1)}》", title.group(0))  # a report named by its title: "《镇人民政府2023年政府工作报告》里的那个xx镇"
+    if describes and r.found is None and (ph := _PLACEHOLDER_PLACE.search(q)):
+        r.found = (_ANONYMISED, ph.group(0))  # "xx镇": the report whose place is written xx
     if r.found and (towns or regions):
         _place_words_of_description(r)
     if r.found:  # years inside a description describe the report, they do not date the data
         r.years, r.report_years = question_years(q.replace(r.found[1], " "))
     return r
 
+
+# a place written as the placeholder an anonymised report writes for it ("xx镇", "XX市", "××镇",
+# "某镇"): that report
+_PLACEHOLDER_PLACE = re.compile(r"(?<![A-Za-z])(?:xx|XX|Xx|××|＊＊|\*\*|X|某)(?:镇|乡|街道|县|区|市)")
+_ANONYMISED = "（匿名）"
 
 # a report named by its title in 《》, with what the question calls its issuer ("里的那个xx镇")
 _TITLE_NAMED = re.compile(r"《([^》]{4,40}?(?:报告|总结|思路))》(?:里|中)?(?:的那个(?:xx|XX|某|X+)?[镇乡县区市省]?)?")
@@ -196,13 +218,23 @@ def _resolve_described(r: _Reading, catalogue: list[DocMeta], by_id: dict[str, D
     """The report the description points at, or none (then the description is dropped)."""
     described, described_phrase = r.found
     exclude = docs_for(catalogue, towns=r.towns) if r.towns else set()
-    if described.startswith("《"):
+    if described == _ANONYMISED:
+        # the only anonymised report of the library, or none (never one guessed among several)
+        hidden = [m for m in catalogue if m.town_anonymised and m.doc_id not in exclude]
+        if len(hidden) > 1:  # several: the year the question names picks, as the report or its title dates it
+            asked = set(question_years(r.q)[0]) | set(question_years(r.q)[1])
+            hidden = [m for m in hidden if asked & ({m.year, m.period_reviewed, m.period_planned}
+                                                    | {int(y) for y in re.findall(r"(?<!\d)(20\d\d)", m.title or "")})]
+        described_doc = hidden[0].doc_id if len(hidden) == 1 else None
+    elif described.startswith("《"):
         # a title names one report, or none: it is never resolved by its words (many titles share them)
         titled = [m.doc_id for m in catalogue if m.title and to_simplified(m.title) == to_simplified(described[1:-1])
                   and m.doc_id not in exclude]
         described_doc = titled[0] if len(titled) == 1 else None
     else:
         described_doc = resolve_description(described, exclude)
+    if described_doc and described == _ANONYMISED:
+        described = described_phrase  # what the question calls it ("xx镇")
     if described_doc:
         r.notes.append(f"按描述“{described}”定位到报告 {by_id[described_doc].file if described_doc in by_id else ''}")
     else:
@@ -278,7 +310,15 @@ def _read_topic(r: _Reading) -> None:
     r.topic = question_topic(r.q, names)
 
 
-def _carry_over(r: _Reading, previous: QueryPlan) -> None:
+def _year_of_the_reports(previous: QueryPlan, by_id: dict[str, DocMeta]) -> list[int]:
+    """The year the previous turn's one report spoke of in the part it was asked: the year it
+    plans for a target asked, the year it reviews for an outcome."""
+    metas = [by_id[d] for d in previous.doc_ids or () if d in by_id]
+    years = {m.period_planned if previous.explicit_intent == "target" else m.period_reviewed for m in metas}
+    return [years.pop()] if len(years) == 1 and None not in years else []
+
+
+def _carry_over(r: _Reading, previous: QueryPlan, by_id: dict[str, DocMeta]) -> None:
     """A follow-up inherits the previous turn's subject, years and reports, and its topic when it
     names none of its own."""
     if not (r.towns or r.regions or r.described_doc or r.unknown):
@@ -289,8 +329,17 @@ def _carry_over(r: _Reading, previous: QueryPlan) -> None:
         # named ("2022年政府工作报告里，2021年…") is found anew, not carried over
         r.report_years = r.report_years or ([] if r.years else list(previous.report_years))
         r.years = r.years or list(previous.years)
+        own_period = r.period
         r.period = r.period or previous.period
-        r.inherited_doc_ids = previous.doc_ids
+        # ... and so does one asking outright the outcome after a target, or the reverse ("计划新增
+        # 多少个？" then "实际新增了多少？"): the year's other report holds it
+        # (a follow-up saying its own 今年/去年 stays with the report it speaks from)
+        turned = bool(r.explicit and previous.explicit_intent and r.explicit != previous.explicit_intent
+                      and not own_period)
+        if turned and not r.years and previous.doc_ids:
+            r.years = _year_of_the_reports(previous, by_id)
+            r.report_years = []
+        r.inherited_doc_ids = None if turned and r.years else previous.doc_ids
         if previous.comparison and not cues.COMPARISON.search(r.q) and len(previous.sides) >= 2:
             r.comparison, r.inherited_sides = True, previous.sides
     if not content_tokens(r.topic):

@@ -101,7 +101,7 @@ def content_tokens(text: str) -> list[str]:
 def question_period(question: str) -> str:
     """"reviewed" (去年…) or "planned" (今年/明年…): the part of a report the question's relative
     time words point at, "" when it has none."""
-    question = without_baseline(question)
+    question = cues.THIS_YEARS_REPORT.sub(" ", without_baseline(question))
     return "reviewed" if cues.REVIEWED.search(question) else ("planned" if cues.PLANNED.search(question) else "")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from rag.text import cues, places
-from rag.text.tokens import to_simplified
+from rag.text.tokens import to_simplified, word_starts
 from rag.types import DocMeta
 
 
@@ -118,14 +118,18 @@ def unknown_divisions(question: str, known: set[str]) -> list[str]:
         if len(name) >= 2:
             q = q.replace(name, " " * len(name))
     out: list[str] = []
+    starts = word_starts(q)
     i = 0
     while i < len(q):
         hit = ""
-        for size in range(min(12, len(q) - i), 1, -1):
+        # a name begins a word: never a word's tail ("城里人和乡下人" holds no 人和乡)
+        for size in range(min(12, len(q) - i), 1, -1) if i in starts else ():
             w = q[i: i + size]
             full = len(w) >= 3 and w in g.by_name and len(places.strip_suffix(w)) >= 2 and not _kind_of_zone(w)
-            short = (w in g.by_alias and cues.SUBJECT_AFTER.match(q[i + size:]) is not None
-                     and _is_place_word(w) and any(p.level != "township" for p in g.by_alias[w]))
+            after = cues.SUBJECT_AFTER.match(q[i + size:])
+            short = (w in g.by_alias and after is not None and _is_place_word(w)
+                     and any(p.level != "township" for p in g.by_alias[w])
+                     and (not _CONJUNCTION.fullmatch(after.group()) or _place_follows(q, i + size + after.end(), g)))
             if full or short:
                 hit = w
                 break
@@ -145,6 +149,17 @@ def unknown_divisions(question: str, known: set[str]) -> list[str]:
                 out.append(label)
         i += len(hit)
     return out
+
+
+_CONJUNCTION = re.compile(r"和|与|跟|及|、")
+
+
+def _place_follows(q: str, at: int, g) -> bool:
+    """A place begins at ``at`` (after a conjunction): one the library holds (blanked out in ``q``)
+    or one of the gazetteer. "新建和改扩建" joins two verbs; "珠海和东莞" two places."""
+    if at < len(q) and q[at] == " ":
+        return True
+    return any(q[at: at + n] in g.by_alias or q[at: at + n] in g.by_name for n in range(2, 8))
 
 
 def _dictionary_tag(word: str) -> str:

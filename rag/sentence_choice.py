@@ -79,6 +79,10 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
         wants_figure = asks_figure(plan)
         scored = [s for s in scored if not restates(plan.standalone or plan.question, s.text)
                   or (wants_figure and figures_of_kind_asked(plan, s.text))]
+    if plan.explicit_intent == "target" and not plan.comparison:
+        # a target asked outright ("定的目标是多少", "打算提高到多少"): a sentence of the review part
+        # that states no target tells an outcome, which is never the answer
+        scored = [s for s in scored if not s.features.get("target_outside_plan")]
     if not scored:
         return []
     def answers(s: Sentence) -> bool:
@@ -180,8 +184,11 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
     quantities = real_quantities(text)
     rate = bool(cues.ASKS_RATE.search(question))
     amount = bool(cues.ASKS_AMOUNT.search(question))
-    if not cues.ASKS_SPAN.search(question):
-        # a total or an average over several years answers no single year's figure
+    if cues.ASKS_SHARE_OF.search(question):  # a share of a whole: a rate, whatever the whole is called
+        rate, amount = True, bool(cues.ASKS_AMOUNT.search(cues.ASKS_SHARE_OF.sub("", question)))
+    if not cues.ASKS_SPAN.search(question) and (plan.years or plan.period or plan.intent != "target" or rate):
+        # a total or an average over several years answers no single year's figure (an amount planned
+        # with no year nor 今年 asks no single year's: "打算拿出多少钱" — "三年安排450亿元")
         quantities = [q for q, span in zip(quantities, _spans(text, quantities)) if not span]
     if plan.years:  # a figure its own clause dates to another year is that year's
         quantities = [q for q in quantities if not _dated_elsewhere(text, q, plan.years)]
@@ -290,9 +297,15 @@ def _not_of_a_near_indicator(question: str, text: str, quantities: list) -> list
         return quantities
     asked = {_stem(n) for _, names in named for n in names}
     phrases = [phrase for phrase, _ in named]
-    near = [(a, b) for a, b, name in _indicator_statements(text)
+    statements = _indicator_statements(text)
+    near = [(a, b) for a, b, name in statements
             if _stem(name) not in asked and any(_same_measure(_stem(name), x) for x in asked)
             and not any(p in f for p in phrases for f in _forms_of(name))]
+    # an indicator measured per the asked one ("单位国内生产总值能耗": energy per unit of 国内生产总值)
+    # measures something else
+    near += [(a, b) for a, b, name in statements
+             if _stem(name) not in asked and any(x in _stem(name)[1:] and not _same_measure(_stem(name), x)
+                                                 for x in asked)]
     return [q for q in quantities if not any(a <= q.start and q.end <= b for a, b in near)]
 
 
@@ -370,7 +383,10 @@ def _of_the_named_indicator(question: str, text: str, quantities: list) -> list:
     if not named or not quantities:
         return quantities
     asked = {_stem(n) for _, names in named for n in names}
-    forms = {f for _, names in named for n in names for f in _forms_of(_stem(n))} | {p for p, _ in named}
+    # the indicator's other names count when the question itself names it by one of them; named by
+    # its own name ("城镇新增就业"), a looser word the vocabulary lists for it ("就业岗位") is another measure
+    forms = {f for p, names in named for n in names
+             for f in ((_stem(n).upper(),) if _stem(p) == _stem(n) else _forms_of(_stem(n)))} | {p for p, _ in named}
     low = to_simplified(text).upper()
     if any(_written_in(f, low) for f in forms):
         return quantities

@@ -192,9 +192,10 @@ PLAN_CASES = [
      dict(comparison=True, intent="any", explicit_intent="", period="", wants_list=False, wants_number=True,
           topic="工业产值分别是多少？",
           sides=[("杜桥镇", {"dq2020", "dq2021"}, ""), ("道滘镇", {"dj2020"}, "")])),
+    # 今年 with no year speaks from today: the town's newest report
     ("杜桥镇今年的重点工作有哪些？",
      dict(comparison=False, intent="target", period="planned", wants_list=True, wants_number=False,
-          topic="重点工作有哪些？", sides=[("杜桥镇", {"dq2020", "dq2021"}, "")])),
+          topic="重点工作有哪些？", sides=[("杜桥镇", {"dq2021"}, "")])),
     ("杜桥镇2019年GDP增长目标是多少，实际完成了多少？",  # the target's report is absent: that side says so
      dict(comparison=True, intent="target", explicit_intent="", years=(2019,), wants_number=True,
           sides=[("2019年目标", set(), "target"), ("2019年实际", {"dq2020"}, "actual")])),
@@ -264,6 +265,7 @@ def test_follow_up_plan_fields(previous, question, expected):
     # a group asked by its verb: each item opens with the verb's first character (六保: 保居民就业…)
     ("疫情下政府说要优先保住的六个方面都有哪些？", (6, "保")),
     ("要稳住的六个方面分别是什么", (6, "稳")),
+    ("报告里提到的三大攻坚战，分别是哪三个？", (3, "攻坚战")),  # a comma before 分别
 ])
 def test_named_group(question, expected):
     assert named_group(question) == expected
@@ -366,6 +368,8 @@ def test_a_list_of_a_stated_count_is_given_whole():
     ("去年GDP是多少？", "reviewed"),
     ("今年的目标是多少？", "planned"),
     ("较上年同期增长了多少，今年呢？", "planned"),
+    ("按今年的报告，人均预期寿命是多少？", ""),  # this year's report names the report, not the part asked
+    ("今年政府工作报告里，今年的目标是多少？", "planned"),
 ])
 def test_a_baseline_year_is_not_the_period_asked(question, period):
     from rag.question_asks import question_period
@@ -1087,3 +1091,26 @@ def test_a_group_spelt_out_as_clauses(text, n, head, expected):
     from rag.answer_groups import clause_items
 
     assert [text[a:b] for a, b in clause_items(text, n, head)] == expected
+
+
+
+@pytest.mark.parametrize("question, feature, answers", [
+    # a target asked outright: a sentence of the review part stating no target tells an outcome
+    ("地区生产总值增长目标是多少？", "target_outside_plan", False),
+    ("地区生产总值增长目标是多少？", "target_in_plan", True),
+    # the outcome asked: the review part answers
+    ("地区生产总值增长了多少？", "actual_in_review", True),
+])
+def test_a_target_asked_is_never_answered_by_an_outcome(question, feature, answers):
+    from rag.answer_weights import AnswerPolicy
+    from rag.key_terms import KeyTerm
+    from rag.sentence_choice import choose_sentences
+    from rag.sentence_scoring import Sentence
+
+    plan = analyse_question(question, [REPORT])
+    text = "全镇实现地区生产总值321.3亿元，同比增长9.5%。"
+    s = Sentence(_passage(text), 0, len(text), text)
+    s.score, s.coverage, s.features = 5.0, 1.0, {feature: 1.0}
+    terms = [KeyTerm("地区生产总值", 1.0, ("地区生产总值",))]
+    got = choose_sentences(plan, [s], terms, AnswerPolicy(min_figure_coverage=0.0), accept=lambda x: True)
+    assert bool(got) is answers

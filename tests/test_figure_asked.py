@@ -187,6 +187,11 @@ def test_a_lead_line_opens_the_paragraph_after_it(doc, opening):
     ("要在多长时间内取消省界收费站", "两年内基本取消全国高速公路省界收费站", ["两"]),
     ("要在多长时间内取消省界收费站", "第三年基本取消省界收费站", []),
     ("要在多长时间内取消省界收费站", "取消省界收费站，覆盖300个站点", []),
+    # a share of a whole is a rate, whatever the whole is called (经济总量 holds 总量, 钱 is money)
+    ("在研发上投的钱占经济总量的比重，各是多少？", "全社会研发投入占GDP比重11.2%，PCT国际专利申请量7504件", ["11.2%"]),
+    # a question naming no year nor 今年/去年 asks no single year's figure: a plan's total over years answers
+    ("打算拿出多少钱来搞人工智能", "三年安排450亿元支持以AI为引领的新质生产力发展", ["450亿"]),
+    ("今年打算拿出多少钱来搞人工智能", "三年安排450亿元支持以AI为引领的新质生产力发展", []),
 ])
 def test_figures_of_the_kind_asked(question, text, figures):
     from rag.query import analyse_question
@@ -235,6 +240,9 @@ def test_a_follow_up_asks_what_the_previous_question_asked():
     ("地区生产总值是多少？", "社会消费品零售总额6169亿元。", ["6169亿"]),
     # a question naming no known indicator: nothing removed
     ("修了多少公里路？", "新改建农村公路4.2万公里。", ["4.2万"]),
+    # an indicator measured per the asked one (energy per unit of GDP) is another measure
+    ("国内生产总值增速是多少？", "单位国内生产总值能耗下降3.1%。", []),
+    ("国内生产总值增速是多少？", "国内生产总值增长6.6%，总量突破90万亿元。", ["6.6%", "90万亿"]),
 ])
 def test_a_near_indicators_figure_is_not_the_asked_ones(question, text, kept):
     from rag.sentence_choice import _not_of_a_near_indicator
@@ -510,3 +518,18 @@ def test_a_question_asking_over_a_span_of_years(question, span):
 
     assert bool(ASKS_SPAN.search(question)) is span
 
+
+
+@pytest.mark.parametrize("question, text, kept", [
+    # named by its own name, the indicator is not answered by a looser word the vocabulary lists for it
+    ("城镇新增就业实际完成了多少人？", "提供11.2万个高校毕业生就业岗位，精准帮扶7.2万名就业困难人员实现就业。", []),
+    ("城镇新增就业实际完成了多少人？", "城镇新增就业28.5万人，城镇调查失业率4.1%。", ["28.5万", "4.1%"]),
+    # ... while a figure the indicator extractor reads as that indicator's still answers
+    ("城镇新增就业实际完成了多少人？", "新增就业12万人。", ["12万"]),
+])
+def test_the_named_indicator_is_written_or_read(question, text, kept):
+    from rag.sentence_choice import _of_the_named_indicator
+    from rag.text.numbers import find_quantities
+
+    got = _of_the_named_indicator(question, text, find_quantities(text))
+    assert [q.text for q in got] == kept

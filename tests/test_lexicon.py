@@ -63,6 +63,11 @@ def test_everyday_words_expand_to_the_reports_terms(question, official):
     # a verb with the spoken result complement 掉 is the written verb with 除
     ("拆掉了多少违章建筑", "拆掉", "拆除"),
     ("免掉了多少费用", "免掉", "免除"),
+    # money taken out for something is what the reports write as arranged or invested
+    ("打算拿出多少钱来搞人工智能", "拿出", "安排"),
+    ("掏了多少钱修路", "掏了", "投入"),
+    ("拿出了多少人", None, None),
+    ("经济块头有多大", "经济块头", "地区生产总值"),
 ])
 def test_words_read_in_context(question, key, official):
     from rag.text.lexicon import _context_synonyms
@@ -174,6 +179,40 @@ def test_question_words_are_cut_out_before_segmenting(question, kept, not_kept):
     assert kept in tokens and (not_kept is None or not_kept not in tokens)
 
 
+class _EveryWordUsed:
+    def idf(self, w):
+        return 2.0
+
+
+@pytest.mark.parametrize("question, token, weight, alternative", [
+    # a linking word marks a part of the previous topic, and weighs little
+    ("其中出口呢？", "其中", 0.3, None),
+    ("其中出口呢？", "出口", 2.0, None),
+    # a number the reports know by other words is a term
+    ("打12345反映问题，有多大比例解决了？", "12345", 2.0, "服务热线"),
+    # a share asked in words is what the reports write as the verb's rate
+    ("打12345反映问题，有多大比例解决了？", "解决", 2.0, "解决率"),
+    ("财政赤字占经济总量的比例定在多少", "财政赤字", 2.0, "赤字率"),
+    ("财政赤字是多少", "财政赤字", 2.0, None),
+])
+def test_key_terms_read_from_the_question(question, token, weight, alternative):
+    from rag.key_terms import _terms_for
+
+    terms = {t.token: t for t in _terms_for(question, _EveryWordUsed(), 1.0)}
+    assert terms[token].weight == weight
+    if alternative:
+        assert alternative in terms[token].alternatives
+    else:
+        assert not any(a.endswith("率") for a in terms[token].alternatives)
+
+
+@pytest.mark.parametrize("question, filler", [("有多大比例真正给解决了", "真正"), ("到底究竟涨了多少", "究竟")])
+def test_a_spoken_intensifier_is_no_term(question, filler):
+    from rag.key_terms import _terms_for
+
+    assert filler not in [t.token for t in _terms_for(question, _EveryWordUsed(), 1.0)]
+
+
 @pytest.mark.parametrize("question, text, shared", [
     # the report's term written as the question writes it, against its older name matched by synonyms
     ("地方一般公共预算收入各是多少", "地方一般公共预算收入3538.4亿元、增长6.2%", 10),
@@ -236,3 +275,17 @@ def test_money_asked_is_no_object_of_the_verb():
     from rag.text.lexicon import synonyms_in
 
     assert "花钱" not in dict(synonyms_in("大家在网上买东西一共花了多少钱？"))
+
+
+@pytest.mark.parametrize("question, kept, dropped", [
+    # how far apart the compared sides are is asked of the figures found, no topic word
+    ("北京和天津的人均预期寿命差距有多大？", "寿命", "差距"),
+    ("两地GDP相差多少？", "gdp", "相差"),
+    # ... while a gap that is the topic stays ("城乡收入差距缩小到多少")
+    ("城乡收入差距缩小到多少？", "差距", None),
+])
+def test_the_gap_between_sides_is_no_topic_word(question, kept, dropped):
+    from rag.key_terms import _terms_for
+
+    tokens = [t.token for t in _terms_for(question, _EveryWordUsed(), 1.0)]
+    assert any(kept in t for t in tokens) and (dropped is None or dropped not in tokens)

@@ -52,6 +52,13 @@ CASES = [
     ("南山区和盐田区的GDP分别是多少？", ["南山区", "盐田区"], [], [], {"ns2023", "yt2023"}),
     ("东莞的镇有哪些新举措", [], [], [], {"dj2023"}),  # a parent stands for its reports
     ("深圳市2019年政府工作报告提到什么", ["深圳市"], [], [2019], set()),  # that year's report is absent
+    # 今年/去年/现在 with no year speak from today: the issuer's newest report
+    ("深圳今年的GDP增长目标是多少？", ["深圳市"], [], [], {"sz2024"}),
+    ("深圳去年GDP增长多少？", ["深圳市"], [], [], {"sz2024"}),
+    ("深圳现在有多少家高新技术企业？", ["深圳市"], [], [], {"sz2024"}),
+    ("深圳的GDP是多少？", ["深圳市"], [], [], {"sz2023", "sz2024"}),  # no time said: every report
+    # this year's report names the report (the newest), not the part of it asked
+    ("按今年的报告，深圳的GDP是多少？", ["深圳市"], [], [], {"sz2024"}),
 ]
 
 
@@ -73,6 +80,7 @@ def test_question_routes_to_the_named_issuer(question, issuers, years, report_ye
     ("珠海市2023年GDP是多少？", "广东省珠海市"),
     ("珠海2023年GDP是多少？", "广东省珠海市"),
     ("福田区的财政收入", "广东省深圳市福田区"),
+    ("珠海和深圳的GDP各是多少？", "广东省珠海市"),  # joined to a place the library holds
 ])
 def test_a_real_place_not_in_the_library_is_named_never_substituted(question, unknown):
     plan = analyse_question(question, CATALOGUE)
@@ -437,3 +445,48 @@ def test_a_report_described_by_what_it_says(question, description):
 
     found = find_description(question)
     assert (found[0] if found else None) == description
+
+
+@pytest.mark.parametrize("question", [
+    "城里人和乡下人平均每人一年到手的钱各有多少？",  # 人和乡 is a real township's name, read across words
+    "深圳提出三年内新建和改扩建多少所学校？",  # 新建 (a district's short name) joined to a verb, not a place
+])
+def test_a_place_name_begins_a_word(question):
+    assert analyse_question(question, CATALOGUE).unknown_places == ()
+
+
+def _anonymised(doc_id, year, title):
+    return DocMeta(doc_id=doc_id, file=f"{doc_id}.txt", title=title, town=None, town_anonymised=True, region=None,
+                   year=year, period_reviewed=year - 1, period_planned=year, doc_type="政府工作报告", entity=None,
+                   level="township", parent=())
+
+
+@pytest.mark.parametrize("catalogue, question, doc", [
+    # the only anonymised report is the one a placeholder place names
+    ([_anonymised("anon", 2020, "镇人民政府2023年政府工作报告")], "xx镇去年新建了多少口袋公园？", "anon"),
+    # among several, the year the question names picks — as the report dates itself, or as its title does
+    ([_anonymised("anon", 2020, "镇人民政府2023年政府工作报告"), _anonymised("anon2", 2022, "镇政府工作报告")],
+     "xx镇2023年报告里新建了多少口袋公园？", "anon"),
+    ([_anonymised("anon", 2020, "镇人民政府2023年政府工作报告"), _anonymised("anon2", 2022, "镇政府工作报告")],
+     "XX镇2022年的工业产值？", "anon2"),
+    # several and no year to tell them apart: none is guessed
+    ([_anonymised("anon", 2020, "镇人民政府2023年政府工作报告"), _anonymised("anon2", 2022, "镇政府工作报告")],
+     "xx镇新建了多少口袋公园？", None),
+])
+def test_a_placeholder_place_names_the_anonymised_report(catalogue, question, doc):
+    plan = analyse_question(question, CATALOGUE + catalogue, resolve_description=lambda text, exclude: None)
+    if doc is None:
+        assert not plan.doc_ids or not {m.doc_id for m in catalogue} <= set(plan.doc_ids)
+    else:
+        assert set(plan.doc_ids) == {doc} and plan.described == question[:3]
+
+
+def test_a_follow_up_asking_the_outcome_after_the_target_turns_to_the_next_report():
+    # the target of 2016 is in the 2016 report; its outcome in the report reviewing 2016
+    first = analyse_question("国务院2016年的报告计划那一年新建多少公里高速铁路？", CATALOGUE)
+    assert set(first.doc_ids) == {"gwy2016"} and first.explicit_intent == "target"
+    second = analyse_question("那最后实际建成了多少？", CATALOGUE, previous=first)
+    assert second.years == (2016,) and set(second.doc_ids) == {"gwy2017"}
+    # ... but one saying its own 今年 stays with the report it speaks from
+    third = analyse_question("那今年实际完成了多少？", CATALOGUE, previous=first)
+    assert set(third.doc_ids) == {"gwy2016"}

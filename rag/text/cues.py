@@ -194,7 +194,7 @@ PARTICLES = re.compile(r"[了过着和与及跟或的]")
 # a numbered group named in a question, asked to be spelled out: "“六稳”是哪六个方面", "三大攻坚战是哪三个"
 # (group n = the number, head = the group's word)
 NAMED_GROUP = re.compile(r"[“\"]?(?P<n>[二三四五六七八九十两]{1,2})(?:大|项|个|件|条)?(?P<head>(?:个?方面)?[\u4e00-\u9fff]{1,4}?)[”\"]?"
-                         r"(?:目标|工作|要求|任务|举措|措施)?(?:是|具体|指|包括|分别|都)")
+                         r"(?:目标|工作|要求|任务|举措|措施)?(?:是|具体|指|包括|分别|都|[，,]分别)")
 # an entry of a report's glossary (名词解释: "13.“IT+低碳”智慧园区：指依托…", "5.专精特新：是指…"); group q or t
 # = the term it defines. It explains that term; it tells no plan or outcome of the year
 GLOSSARY_ENTRY = re.compile(r"^\s*\d{1,2}[.．、]\s*(?:[“\"《](?P<q>[^”\"》]{2,24})[”\"》][^：:，,。]{0,10}"
@@ -289,6 +289,33 @@ def is_question_word(token: str) -> bool:
     return (token in QUESTION_WORDS or bool(WHICH_WORD.match(token)) or bool(REPORTS_COUNTED.match(token))
             or bool(HOW_MANY_WORD.match(token)))
 
+
+# words that link a follow-up to what was asked before ("其中出口呢？": 出口 is what is asked, as a
+# part of the previous topic) rather than name anything a sentence must hold: they weigh little
+LINKING_WORDS = frozenset("其中 此外 那么 然后 接着".split())
+
+# the present asked with no year ("已经连续多少年", "目前有多少", "至今"): it speaks from today
+ASKS_NOW = re.compile(r"已经|目前|现在|当前|至今|如今|眼下")
+
+# a share of a whole asked ("研发投入占经济总量的比重", "占GDP比例"): a rate, whatever the whole's
+# name holds (总量, 钱)
+ASKS_SHARE_OF = re.compile(r"占[^，,。？?；;]{0,14}?(?:比重|比例|份额|的比)")
+
+# how far apart the sides compared are ("差距有多大", "相差多少", "差了几个百分点"): asked of the figures
+# found, no word of the topic
+ASKS_GAP = re.compile(r"(?:差距|相差|差别|差)(?:有|是)?多[大少]|差了多少|差几")
+
+# this year's report named ("按各自今年的报告", "今年政府工作报告里"): the report delivered this year —
+# it names the report, not the part of it asked
+THIS_YEARS_REPORT = re.compile(r"今年(?:的|发布的|作的)?(?:政府)?(?:工作)?报告")
+
+# spoken intensifiers ("真正给解决了", "到底", "实实在在"): they stress, and no report writes what
+# they stress with them
+SPOKEN_FILLERS = frozenset("真正 真的 究竟 实实在在 确确实实".split())
+
+# a share asked in words ("多大比例", "百分之几", "占比多少"): reports write such a share as the verb's
+# rate ("解决率", "满意率", "覆盖率")
+ASKS_SHARE = re.compile(r"多大比例|多少比例|比例[^，,。？?；;]{0,4}?多少|百分之(?:几|多少)|占比(?:是|为)?多少|比率")
 
 # "主要目标有哪些？": the question word *is* the topic when no other word is left
 TOPICAL_QUESTION_WORDS = frozenset("目标 计划 任务 完成 实现 成绩 成效 工作 重点 报告".split())

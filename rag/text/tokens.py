@@ -256,3 +256,9 @@ def shared_wording(a: str, b: str) -> int:
     blocks = SequenceMatcher(None, x, y, autojunk=False).get_matching_blocks()
     # a run starting inside a coordinate compound ("出口增长" in "进出口增长") repeats another word
     return sum(m.size for m in blocks if m.size >= 2 and not (m.b > 0 and y[m.b - 1: m.b + 1] in _COORDINATE_PAIRS))
+
+
+@functools.lru_cache(maxsize=1024)
+def word_starts(text: str) -> frozenset[int]:
+    """The offsets at which jieba starts a word in ``text``."""
+    return frozenset(start for _, start, _ in _jieba().tokenize(text))
