@@ -490,3 +490,13 @@ def test_a_follow_up_asking_the_outcome_after_the_target_turns_to_the_next_repor
     # ... but one saying its own 今年 stays with the report it speaks from
     third = analyse_question("那今年实际完成了多少？", CATALOGUE, previous=first)
     assert set(third.doc_ids) == {"gwy2016"}
+
+
+@pytest.mark.parametrize("question", [
+    "2016年国家打算新建多少公里铁路，实际建成多少？",   # 国家 after the year, the subject of a plan
+    "2016年国家承诺减税多少？实际减了多少？",             # a promise is a target
+])
+def test_the_nation_planning_a_year_is_asked_target_against_outcome(question):
+    plan = analyse_question(question, CATALOGUE)
+    assert plan.towns == ("国务院",) and plan.comparison
+    assert [(s.label, set(s.doc_ids)) for s in plan.sides] == [("2016年目标", {"gwy2016"}), ("2016年实际", {"gwy2017"})]

@@ -336,7 +336,7 @@ REPORT_REF = re.compile(r"(?:据|根据|按照|看)?(?:的)?(?:政府工作报�
                         r"(?:里|中|上|说|讲|提到|提出|指出|显示|称|写道|所说|定的|提的)*[，,：:]?")
 
 # a question that asks for a target and for what came of it ("目标是多少？实际完成了多少？")
-OUTCOME_AFTER_TARGET = re.compile(rf"(目标|{_PLANNED}|{_EXPECTED}|打算|原计划|定的)[^。？?]*?[，,？?。；;]\s*[^。]*?"
+OUTCOME_AFTER_TARGET = re.compile(rf"(目标|{_PLANNED}|{_EXPECTED}|打算|原计划|定的|承诺)[^。？?]*?[，,？?。；;]\s*[^。]*?"
                                   r"(实际|完成了|最后|结果|实现了|达到了|做到了|完成情况)|目标[和与及跟]实际")
 
 # a question about the report itself ("道滘镇属于哪个市？", "这份报告回顾的是哪一年？"), by the kind asked
@@ -363,7 +363,9 @@ NOT_A_PLACE_NAME = re.compile(
 SUBJECT_AFTER = re.compile(r"^(?:\d{4}|[今去明前上]年|的|政府|人民政府|全[省市区县]|和|与|跟|及|、)")
 
 # the national level: names the State Council's reports when no other issuer is named
-NATIONAL = re.compile(r"(国务院|中央政府|全国|(?:国家|我国)(?=\s*(?:19|20)\d\d))")
+NATIONAL = re.compile(r"(国务院|中央政府|全国|(?:国家|我国)(?=\s*(?:19|20)\d\d)"
+                      # ... or after the year, as the subject of a plan or promise ("2018年国家打算…")
+                      r"|(?<=\d年)(?:国家|我国)(?=打算|计划|准备|承诺|提出|说|要|定|安排))")
 # 全国 as an issuer beside others: joined to them ("2019年全国和深圳市…", "深圳市和全国的…") or
 # setting its own figure ("全国定的失业率目标", "国家定的…目标"); not a yardstick ("高于全国", "与全国平均水平相比")
 NATION_AS_SUBJECT = re.compile(r"全国(?=和|与|、|及|跟|同|定的|提出的|的(?:预期)?目标)"
