@@ -87,8 +87,9 @@ def analyse_question(
         doc_ids = set(r.other_documents) & (doc_ids if doc_ids is not None else set(r.other_documents))
     if (r.intent == "any" or r.explicit == "actual") and not r.period and not r.report_years:
         doc_ids = outcome_reports(doc_ids, r.years, by_id)  # the outcome asked, or no word of a target
-    if (doc_ids and (r.period or cues.ASKS_NOW.search(r.q) or cues.THIS_YEARS_REPORT.search(r.q)) and not (r.years or r.report_years or r.comparison
-                                                                    or r.described_doc or r.inherited_doc_ids)):
+    speaks_from_today = r.period or cues.ASKS_NOW.search(r.q) or cues.THIS_YEARS_REPORT.search(r.q)
+    if doc_ids and speaks_from_today and not (r.years or r.report_years or r.comparison or r.described_doc
+                                              or r.inherited_doc_ids):
         doc_ids = newest_reports(doc_ids, by_id)
     sides = _sides(r, catalogue, by_id, doc_ids)
     if r.comparison and r.own_years and not r.inherited_sides:
