@@ -266,6 +266,7 @@ def test_follow_up_plan_fields(previous, question, expected):
     ("疫情下政府说要优先保住的六个方面都有哪些？", (6, "保")),
     ("要稳住的六个方面分别是什么", (6, "稳")),
     ("报告里提到的三大攻坚战，分别是哪三个？", (3, "攻坚战")),  # a comma before 分别
+    ("报告提出的“六保”具体是保哪六样？", (6, "保")),             # counted with 样
 ])
 def test_named_group(question, expected):
     assert named_group(question) == expected
