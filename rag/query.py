@@ -223,7 +223,7 @@ def _resolve_described(r: _Reading, catalogue: list[DocMeta], by_id: dict[str, D
         # the only anonymised report of the library, or none (never one guessed among several)
         hidden = [m for m in catalogue if m.town_anonymised and m.doc_id not in exclude]
         if len(hidden) > 1:  # several: the year the question names picks, as the report or its title dates it
-            asked = set(question_years(r.q)[0]) | set(question_years(r.q)[1])
+            asked = {y for years in question_years(r.q) for y in years}
             hidden = [m for m in hidden if asked & ({m.year, m.period_reviewed, m.period_planned}
                                                     | {int(y) for y in re.findall(r"(?<!\d)(20\d\d)", m.title or "")})]
         described_doc = hidden[0].doc_id if len(hidden) == 1 else None

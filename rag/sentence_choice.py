@@ -184,8 +184,9 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
     quantities = real_quantities(text)
     rate = bool(cues.ASKS_RATE.search(question))
     amount = bool(cues.ASKS_AMOUNT.search(question))
-    if cues.ASKS_SHARE_OF.search(question):  # a share of a whole: a rate, whatever the whole is called
-        rate, amount = True, bool(cues.ASKS_AMOUNT.search(cues.ASKS_SHARE_OF.sub("", question)))
+    whole = cues.ASKS_SHARE_OF.sub("", question)
+    if whole != question:  # a share of a whole: a rate, whatever the whole is called
+        rate, amount = True, bool(cues.ASKS_AMOUNT.search(whole))
     if not cues.ASKS_SPAN.search(question) and (plan.years or plan.period or plan.intent != "target" or rate):
         # a total or an average over several years answers no single year's figure (an amount planned
         # with no year nor 今年 asks no single year's: "打算拿出多少钱" — "三年安排450亿元")
