@@ -16,7 +16,7 @@ from rag.question_asks import (about_report_kind, content_tokens, explicit_inten
 from rag.question_places import (find_description, find_regions, find_towns, place_stem, unknown_divisions,
                                  unknown_places)
 from rag.report_routing import (comparison_sides, docs_for, outcome_reports, route_doc_ids, single_side,
-                                 target_outcome_sides)
+                                 target_outcome_sides, title_years)
 from rag.text import cues, places
 from rag.text.tokens import degree_adverb_at, to_simplified
 from rag.types import DocMeta
@@ -37,7 +37,7 @@ class _Reading:
     other_documents: frozenset[str] | None = None  # an unknown place asked of the documents that are no report
     described: str = ""
     described_phrase: str = ""
-    described_doc: str | None = None
+    described_docs: frozenset[str] = frozenset()  # the report(s) described: one, or the anonymised ones
     notes: list[str] = field(default_factory=list)
     n_subjects: int = 0
     comparison: bool = False
@@ -81,14 +81,16 @@ def analyse_question(
     if year_filter:
         r.years = list(year_filter)
     doc_ids = route_doc_ids(catalogue, by_id, towns=r.towns, regions=r.regions, years=r.years,
-                            report_years=r.report_years, described_doc=r.described_doc, comparison=r.comparison,
+                            report_years=r.report_years, described_docs=r.described_docs, comparison=r.comparison,
                             inherited_doc_ids=r.inherited_doc_ids, town_filter=town_filter, year_filter=year_filter)
     if r.other_documents is not None:
         doc_ids = set(r.other_documents) & (doc_ids if doc_ids is not None else set(r.other_documents))
+    elif not (r.towns or r.regions or r.described_docs or r.unknown or r.inherited_doc_ids is not None):
+        doc_ids = _of_the_level_spoken_of(r.q, catalogue, doc_ids)
     if (r.intent == "any" or r.explicit == "actual") and not r.period and not r.report_years:
         doc_ids = outcome_reports(doc_ids, r.years, by_id)  # the outcome asked, or no word of a target
     speaks_from_today = r.period or cues.ASKS_NOW.search(r.q) or cues.THIS_YEARS_REPORT.search(r.q)
-    if doc_ids and speaks_from_today and not (r.years or r.report_years or r.comparison or r.described_doc
+    if doc_ids and speaks_from_today and not (r.years or r.report_years or r.comparison or r.described_docs
                                               or r.inherited_doc_ids):
         doc_ids = newest_reports(doc_ids, by_id)
     sides = _sides(r, catalogue, by_id, doc_ids)
@@ -99,6 +101,17 @@ def analyse_question(
     if doc_ids:
         r.topic = without_self_reference(r.topic, [by_id[d] for d in doc_ids if d in by_id])
     return _plan(r, doc_ids, sides)
+
+
+def _of_the_level_spoken_of(q: str, catalogue: list[DocMeta], doc_ids: set[str] | None) -> set[str] | None:
+    """A question naming no place that speaks of its issuer by level ("该镇", "镇里", "本市") asks
+    about a report of that level: the others are no candidates (when the library holds such reports)."""
+    level = cues.issuer_level(q)
+    if level is None:
+        return doc_ids
+    of_level = {m.doc_id for m in catalogue if m.level == level and m.is_report}
+    kept = of_level & doc_ids if doc_ids is not None else of_level
+    return kept or doc_ids
 
 
 def newest_reports(doc_ids: set[str], by_id: dict[str, DocMeta]) -> set[str]:
@@ -115,13 +128,14 @@ def newest_reports(doc_ids: set[str], by_id: dict[str, DocMeta]) -> set[str]:
 
 def without_self_reference(topic: str, metas: list[DocMeta]) -> str:
     """The topic without the words a report uses for its own territory ("全区" asked of a district's
-    report, "全省" of a province's): like the issuer's name, they name what every passage of the
-    report is about, not what is asked. A wider territory's word ("全市" asked of a district) stays."""
+    report, "全省" of a province's) or the asker calls its issuer by ("镇政府", "该镇"): like the
+    issuer's name, they name what every passage of the report is about, not what is asked. A wider
+    territory's word ("全市" asked of a district) stays."""
     levels = {m.level for m in metas if m.level}
     if len(levels) != 1:
         return topic
     level = levels.pop()
-    words = [pat for lvl, pat in cues.SELF_LEVEL if lvl == level]
+    words = [pat for lvl, pat in (*cues.SELF_LEVEL, *cues.ISSUER_LEVEL_WORDS) if lvl == level]
     if level == "province" and all((m.entity or "").endswith("自治区") for m in metas):
         words.append(re.compile(r"全区|我区"))  # an autonomous region calls itself 全区
     for pat in words:
@@ -141,10 +155,10 @@ def _read_subjects(q: str, catalogue: list[DocMeta], *, describes: bool) -> _Rea
     r.found = find_description(q) if describes else None
     if describes and r.found is None and (title := _TITLE_NAMED.search(q)):
         r.found = (f"《{title.group(1)}》", title.group(0))  # a report named by its title: "《镇人民政府2023年政府工作报告》里的那个xx镇"
-    if describes and r.found is None and (ph := _PLACEHOLDER_PLACE.search(q)):
-        r.found = (_ANONYMISED, ph.group(0))  # "xx镇": the report whose place is written xx
     if r.found and (towns or regions):
         _place_words_of_description(r)
+    if describes and r.found is None and (ph := _PLACEHOLDER_PLACE.search(q)):
+        r.found = (_ANONYMISED, ph.group(0))  # "xx镇": the report whose place is written xx
     if r.found:  # years inside a description describe the report, they do not date the data
         r.years, r.report_years = question_years(q.replace(r.found[1], " "))
     return r
@@ -220,28 +234,32 @@ def _resolve_described(r: _Reading, catalogue: list[DocMeta], by_id: dict[str, D
     described, described_phrase = r.found
     exclude = docs_for(catalogue, towns=r.towns) if r.towns else set()
     if described == _ANONYMISED:
-        # the only anonymised report of the library, or none (never one guessed among several)
-        hidden = [m for m in catalogue if m.town_anonymised and m.doc_id not in exclude]
-        if len(hidden) > 1:  # several: the year the question names picks, as the report or its title dates it
-            asked = {y for years in question_years(r.q) for y in years}
-            hidden = [m for m in hidden if asked & ({m.year, m.period_reviewed, m.period_planned}
-                                                    | {int(y) for y in re.findall(r"(?<!\d)(20\d\d)", m.title or "")})]
-        described_doc = hidden[0].doc_id if len(hidden) == 1 else None
+        # the anonymised report(s) of the placeholder's level: several are told apart by the year the
+        # question names, as the report or its title dates it; when that leaves several, all of them
+        # (never a report that names its place)
+        level = places.level_of_name(described_phrase)
+        hidden = [m for m in catalogue if m.town_anonymised and m.doc_id not in exclude
+                  and (level is None or m.level in (None, level))]
+        asked = {y for years in question_years(r.q) for y in years}
+        dated = [m for m in hidden if asked & ({m.year, m.period_reviewed, m.period_planned} | title_years(m))]
+        described_docs = frozenset(m.doc_id for m in (dated or ([] if asked and len(hidden) > 1 else hidden)))
     elif described.startswith("《"):
         # a title names one report, or none: it is never resolved by its words (many titles share them)
         titled = [m.doc_id for m in catalogue if m.title and to_simplified(m.title) == to_simplified(described[1:-1])
                   and m.doc_id not in exclude]
-        described_doc = titled[0] if len(titled) == 1 else None
+        described_docs = frozenset(titled[:1]) if len(titled) == 1 else frozenset()
     else:
-        described_doc = resolve_description(described, exclude)
-    if described_doc and described == _ANONYMISED:
+        found = resolve_description(described, exclude)
+        described_docs = frozenset({found}) if found else frozenset()
+    if described_docs and described == _ANONYMISED:
         described = described_phrase  # what the question calls it ("xx镇")
-    if described_doc:
-        r.notes.append(f"按描述“{described}”定位到报告 {by_id[described_doc].file if described_doc in by_id else ''}")
+    if described_docs:
+        files = "、".join(sorted(by_id[d].file for d in described_docs if d in by_id))
+        r.notes.append(f"按描述“{described}”定位到报告 {files}")
     else:
         described, described_phrase = "", ""
-    r.described, r.described_phrase, r.described_doc = described, described_phrase, described_doc
-    if described_doc and r.towns:
+    r.described, r.described_phrase, r.described_docs = described, described_phrase, described_docs
+    if described_docs and r.towns:
         _years_of_the_description(r)
 
 
@@ -271,7 +289,7 @@ def _compares(q: str) -> bool:
 def _read_intent(r: _Reading) -> None:
     """Whether the question compares, asks a target beside its outcome, and which of them it asks."""
     q = r.q
-    r.n_subjects = len(r.towns) + (1 if r.described_doc else 0)
+    r.n_subjects = len(r.towns) + (1 if r.described_docs else 0)
     # two years joined, of the figures or of the reports ("福田区2019年和2020年的政府工作报告里…")
     r.comparison = _compares(q) or r.n_subjects >= 2 or (
         (len(r.years) >= 2 or len(r.report_years) >= 2) and bool(re.search(r"(和|与|相比|比|到)", q)))
@@ -322,14 +340,20 @@ def _year_of_the_reports(previous: QueryPlan, by_id: dict[str, DocMeta]) -> list
 def _carry_over(r: _Reading, previous: QueryPlan, by_id: dict[str, DocMeta]) -> None:
     """A follow-up inherits the previous turn's subject, years and reports, and its topic when it
     names none of its own."""
-    if not (r.towns or r.regions or r.described_doc or r.unknown):
+    if not (r.towns or r.regions or r.described_docs or r.unknown):
         # no place named: the conversation's subject carries over ("那财政收入呢？", "其中…")
         r.followup = True
         r.towns, r.regions = list(previous.towns), list(previous.regions)
         # a follow-up naming its own year asks about that year: the report the previous turn
         # named ("2022年政府工作报告里，2021年…") is found anew, not carried over
+        own_years = bool(r.years or r.report_years)
         r.report_years = r.report_years or ([] if r.years else list(previous.report_years))
-        r.years = r.years or list(previous.years)
+        # (a report of its own named, "到了2020年的报告呢？": that report's year, not the previous data year)
+        r.years = r.years or ([] if own_years else list(previous.years))
+        if not own_years and (shift := cues.year_shift(r.q)):
+            # "前一年呢？": the conversation's year, moved by one
+            r.years = [y + shift for y in r.years]
+            r.report_years = [y + shift for y in r.report_years]
         own_period = r.period
         r.period = r.period or previous.period
         # ... and so does one asking outright the outcome after a target, or the reverse ("计划新增
@@ -350,6 +374,11 @@ def _carry_over(r: _Reading, previous: QueryPlan, by_id: dict[str, DocMeta]) -> 
         r.context_topic = previous.context_topic
         if r.intent == "any":
             r.intent = previous.intent
+        if not (r.years or r.report_years):
+            # "广西2025年打了多少粮食？" then "那吉林呢？": the same question of another subject, its
+            # year and its target or outcome included
+            r.years, r.report_years = list(previous.years), list(previous.report_years)
+            r.explicit = r.explicit or previous.explicit_intent
     elif r.followup:
         # "同比增长多少？", "农村的呢？", "那财政收入呢？": the new words lead, the previous topic
         # stays as context (weighted lower when answering)
@@ -366,13 +395,13 @@ def _sides(r: _Reading, catalogue: list[DocMeta], by_id: dict[str, DocMeta], doc
         sides = comparison_sides(catalogue, by_id, n_subjects=r.n_subjects, towns=r.towns, years=r.years,
                                  report_years=r.report_years, intent=r.intent,
                                  target=r.explicit == "target", doc_ids=doc_ids, described=r.described,
-                                 described_doc=r.described_doc, own=r.own_years)
+                                 described_docs=r.described_docs, own=r.own_years)
         if len(sides) < 2:
             r.comparison, sides = False, []
     if not sides and r.target_vs_outcome and len(r.towns) == 1 and (r.years or r.report_years):
         r.comparison, sides = True, target_outcome_sides(catalogue, r.towns[0], (r.years or r.report_years)[0])
     if not sides:
-        sides = [single_side(by_id, r.towns, r.described, r.described_doc, doc_ids)]
+        sides = [single_side(by_id, r.towns, r.described, r.described_docs, doc_ids)]
     return sides
 
 
@@ -383,7 +412,7 @@ def _plan(r: _Reading, doc_ids: set[str] | None, sides: list[Side]) -> QueryPlan
     standalone = q
     if r.followup:
         standalone = " ".join(x for x in (subject, context_topic, topic) if x).strip()
-    elif r.described_doc:
+    elif r.described_docs:
         standalone = topic or q
     return QueryPlan(
         question=q, standalone=standalone.strip(), topic=topic, towns=tuple(r.towns), regions=tuple(r.regions),

@@ -67,6 +67,8 @@ def question_topic(question: str, names: list[str]) -> str:
     topic = re.sub(r"(?:^|\s)[、，,和与及跟]+(?=\s)", " ", topic)
     # relative time words are about the year, not the topic ("比前年少了多少" -> "少了多少")
     topic = re.sub(r"(去年|前年|今年|明年|上年|上一年|当年|同期|年底|年末|全年|一年来|过去一年)", " ", topic)
+    # a follow-up pointing back at the figure asked before ("这个数", "这项指标") names no topic of its own
+    topic = cues.REFERS_BACK.sub(" ", topic)
     # brackets whose year or place was taken out ("今年（2026年）" -> "（ ）") hold nothing asked
     topic = re.sub(r"[（(][\s、，,]*[）)]", " ", topic)
     # the particle left of a place taken out ("杜桥镇的高铁里程" -> "高铁里程")

@@ -245,8 +245,8 @@ def find_description(question: str) -> tuple[str, str] | None:
     desc = next(g for g in (m.group("a"), m.group("b"), m.group("c"), m.group("d")) if g)
     # "杜桥镇和引进…" -> "引进…": the description starts after the last conjunction
     desc = re.split(r"[和与跟]", desc)[-1].strip()
-    desc = re.sub(r"^(请问|那么|那|这|在|里|中)", "", desc)
-    if len(desc) < 2:
-        return None
+    desc = re.sub(r"^(请问|那么|那|这|在|里|中|到了|到|换成|轮到)", "", desc)
+    if len(desc) < 2 or len(re.findall(r"[\u4e00-\u9fff]", cues.YEAR_NAMED.sub("", desc))) < 2:
+        return None  # "到了2020年的报告": a report named by its year, no description
     start = m.group(0).find(desc)
     return desc, m.group(0)[start:] if start >= 0 else m.group(0)

@@ -23,10 +23,10 @@ _CUT = "。！？!?\n"
 
 
 def asks_problems(plan: QueryPlan) -> bool:
-    """The question asks which problems the report admits ("存在哪些问题/短板"), not how they were
-    solved ("解决了哪些问题")."""
+    """The question asks which problems the report admits ("存在哪些问题/短板", "还有哪些难处没解决"),
+    not how they were solved ("解决了哪些问题")."""
     topic = plan.topic or plan.question
-    return bool(cues.ASKS_PROBLEMS.search(topic) and not cues.SOLVES_PROBLEMS.search(topic)
+    return bool(cues.ASKS_PROBLEMS.search(topic) and not cues.SOLVES_PROBLEMS.search(cues.UNSOLVED.sub(" ", topic))
                 and (plan.wants_list or re.search(r"什么|哪", topic)))
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rag.query_plan import Intent, Side
 from rag.text import places
 from rag.types import DocMeta
@@ -45,10 +47,17 @@ def docs_for(catalogue: list[DocMeta], *, towns=(), regions=(), years=(), report
             continue
         if years and not {m.year, m.period_reviewed, m.period_planned} & set(years):
             continue
-        if report_years and m.year not in report_years:
+        if report_years and m.year not in report_years and not title_years(m) & set(report_years):
             continue
         ids.add(m.doc_id)
     return ids
+
+
+def title_years(m: DocMeta) -> set[int]:
+    """The year a report's own title prints ("镇人民政府2023年政府工作报告"): what its readers call
+    it by, even where its text dates it otherwise (an anonymised report re-dated in its headings)."""
+    found = {int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", m.title or "")}
+    return found if len(found) == 1 else set()
 
 
 def _headline_names(m: DocMeta, regions) -> bool:
@@ -68,13 +77,13 @@ def report_label(meta: DocMeta) -> str:
 
 
 def route_doc_ids(catalogue: list[DocMeta], by_id: dict[str, DocMeta], *, towns: list[str], regions: list[str],
-                  years: list[int], report_years: list[int], described_doc: str | None, comparison: bool,
+                  years: list[int], report_years: list[int], described_docs: frozenset[str], comparison: bool,
                   inherited_doc_ids: frozenset[str] | None, town_filter: tuple[str, ...],
                   year_filter: tuple[int, ...]) -> set[str] | None:
     """The reports a question is about (None = the whole corpus)."""
     doc_ids: set[str] | None = None
-    if described_doc and not comparison:
-        doc_ids = {described_doc}
+    if described_docs and not comparison:
+        doc_ids = set(described_docs)
     elif towns or regions:
         doc_ids = docs_for(catalogue, towns=towns, regions=regions)
         if report_years:  # "2024年政府工作报告": that report or none — never another year's
@@ -82,8 +91,7 @@ def route_doc_ids(catalogue: list[DocMeta], by_id: dict[str, DocMeta], *, towns:
         if years:  # several reports of one issuer: the year picks
             doc_ids = docs_for(catalogue, towns=towns, regions=regions, years=years,
                                report_years=report_years) or doc_ids
-        if described_doc:
-            doc_ids.add(described_doc)
+        doc_ids |= described_docs
     elif inherited_doc_ids is not None:
         doc_ids = set(inherited_doc_ids)
     elif report_years:
@@ -158,14 +166,14 @@ def _own_year_side(catalogue: list[DocMeta], town: str, years: list[int], report
 
 def comparison_sides(catalogue: list[DocMeta], by_id: dict[str, DocMeta], *, n_subjects: int, towns: list[str],
                      years: list[int], report_years: list[int], intent: Intent, target: bool,
-                     doc_ids: set[str] | None, described: str, described_doc: str | None,
+                     doc_ids: set[str] | None, described: str, described_docs: frozenset[str],
                      own: dict[str, tuple[list[int], list[int]]] | None = None) -> list[Side]:
     """The sides of a comparison: one per town / described report / year / report ([] when none)."""
     sides: list[Side] = []
     if n_subjects >= 2:
         sides = town_sides(catalogue, towns, years, target, own)
-        if described_doc:
-            sides.append(Side(described_label(described), frozenset({described_doc})))
+        if described_docs:
+            sides.append(Side(described_label(described), described_docs))
     elif len(years) >= 2 and doc_ids is not None:
         sides = [year_side(catalogue, doc_ids, y, intent) for y in years]
     elif len(report_years) >= 2 and doc_ids is not None:
@@ -185,12 +193,12 @@ def described_label(described: str) -> str:
     return described if described.startswith("《") else f"{described}的报告"
 
 
-def single_side(by_id: dict[str, DocMeta], towns: list[str], described: str, described_doc: str | None,
+def single_side(by_id: dict[str, DocMeta], towns: list[str], described: str, described_docs: frozenset[str],
                 doc_ids: set[str] | None) -> Side:
     """The one subject of a plain question."""
     if towns:
         label = "、".join(towns)
-    elif described_doc:
+    elif described_docs:
         label = described_label(described)
     elif doc_ids and len(doc_ids) == 1:
         label = report_label(by_id[next(iter(doc_ids))])

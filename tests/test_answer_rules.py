@@ -206,6 +206,8 @@ PLAN_CASES = [
      dict(explicit_intent="actual", years=(2019,), wants_number=True)),
     ("杜桥镇2019年计划新增多少家规上企业？", dict(explicit_intent="target", years=(2019,))),
     ("杜桥镇2019年小升规定了多少家？", dict(explicit_intent="", years=(2019,))),  # a target set, not done
+    ("杜桥镇2019年准备新增多少家规上企业？", dict(explicit_intent="target", years=(2019,))),  # 准备: a plan
+    ("杜桥镇2019年的准备工作做得怎么样？", dict(explicit_intent="")),  # 准备工作: no plan asked
     # 预计 of a year before the report's: the year just ended, given as estimates — its outcome
     ("杜桥镇2021年政府工作报告里，2020年工业产值预计是多少？",
      dict(intent="actual", explicit_intent="actual", years=(2020,), report_years=(2021,))),
@@ -236,8 +238,9 @@ FOLLOW_UP_CASES = [
     ("杜桥镇2019年的工业产值是多少？", "那财政收入呢？",  # no place named: the subject and year carry over
      dict(followup=True, towns=("杜桥镇",), years=(2019,), doc_ids={"dq2020"}, topic="那财政收入呢？",
           context_topic="工业产值是多少？", standalone="杜桥镇 工业产值是多少？ 那财政收入呢？")),
-    ("杜桥镇2019年的工业产值是多少？", "道滘镇呢？",  # only a place named: the previous question about it
-     dict(followup=True, towns=("道滘镇",), years=(), doc_ids={"dj2020"}, topic="工业产值是多少？",
+    ("杜桥镇2019年的工业产值是多少？", "道滘镇呢？",  # only a place named: the previous question about it,
+     # its year included
+     dict(followup=True, towns=("道滘镇",), years=(2019,), doc_ids={"dj2020"}, topic="工业产值是多少？",
           context_topic="", standalone="道滘镇 工业产值是多少？")),
 ]
 
@@ -1115,3 +1118,26 @@ def test_a_target_asked_is_never_answered_by_an_outcome(question, feature, answe
     terms = [KeyTerm("地区生产总值", 1.0, ("地区生产总值",))]
     got = choose_sentences(plan, [s], terms, AnswerPolicy(min_figure_coverage=0.0), accept=lambda x: True)
     assert bool(got) is answers
+
+
+@pytest.mark.parametrize("token, asks", [
+    ("三块", True), ("四个方面", True), ("几大块", True), ("两部分", True), ("分成", True), ("来讲", True),
+    ("说法", True), ("次数", True), ("镇上", True), ("换成", True), ("到了", True),
+    ("三农", False), ("块头", False), ("文化礼堂", False),
+])
+def test_words_that_ask_rather_than_name(token, asks):
+    from rag.text.cues import is_question_word
+
+    assert is_question_word(token) is asks
+
+
+@pytest.mark.parametrize("text, target", [
+    ("着力稳就业、稳企业、稳市场、稳预期，社会消费品零售总额达4.64万亿元", False),  # expectations steadied
+    ("引导市场预期，地区生产总值增长5.3%", False),
+    ("今年发展主要预期目标是：国内生产总值增长6.5%左右", True),
+    ("力争降低企业各类成本7亿元", True),
+])
+def test_a_sentence_stating_a_target(text, target):
+    from rag.sentence_scoring import states_target
+
+    assert states_target(text) is target

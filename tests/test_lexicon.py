@@ -66,6 +66,7 @@ def test_everyday_words_expand_to_the_reports_terms(question, official):
     # money taken out for something is what the reports write as arranged or invested
     ("打算拿出多少钱来搞人工智能", "拿出", "安排"),
     ("掏了多少钱修路", "掏了", "投入"),
+    ("在教育上一共砸了多少钱", "砸了", "投入"),
     ("拿出了多少人", None, None),
     ("经济块头有多大", "经济块头", "地区生产总值"),
 ])

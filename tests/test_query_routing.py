@@ -59,6 +59,13 @@ CASES = [
     ("深圳的GDP是多少？", ["深圳市"], [], [], {"sz2023", "sz2024"}),  # no time said: every report
     # this year's report names the report (the newest), not the part of it asked
     ("按今年的报告，深圳的GDP是多少？", ["深圳市"], [], [], {"sz2024"}),
+    # no place named, the issuer called by its level ("该镇", "镇里", "本市"): that level's reports
+    ("该镇去年新建了多少个口袋公园？", [], [], [], {"dj2023"}),
+    ("镇里说哪几方面比以前好了？", [], [], [], {"dj2023"}),
+    ("2023年镇政府工作报告里，准备帮企业省下多少成本？", [], [], [2023], {"dj2023"}),
+    ("本市的GDP是多少？", [], [], [], {"sz2023", "sz2024"}),
+    ("城镇居民人均可支配收入是多少？", [], [], [], None),  # 城镇: no issuer
+    ("市场主体有多少户？", [], [], [], None),  # 市场: no issuer
 ]
 
 
@@ -215,7 +222,7 @@ def test_a_report_the_library_lacks_is_asked_of_the_news_items():
                    region=None, year=None, period_reviewed=None, period_planned=None, doc_type="其他")
     catalogue = [news, *CATALOGUE]
     ask = lambda years, cat: route_doc_ids(cat, {m.doc_id: m for m in cat}, towns=[], regions=[], years=[],  # noqa: E731
-                                           report_years=years, described_doc=None, comparison=False,
+                                           report_years=years, described_docs=frozenset(), comparison=False,
                                            inherited_doc_ids=None, town_filter=(), year_filter=())
     assert ask([2030], catalogue) == {"story"}  # no report of 2030: the news story may tell of it
     assert ask([2030], CATALOGUE) == set()  # no news either: nothing, never another year's report
@@ -469,16 +476,20 @@ def _anonymised(doc_id, year, title):
      "xx镇2023年报告里新建了多少口袋公园？", "anon"),
     ([_anonymised("anon", 2020, "镇人民政府2023年政府工作报告"), _anonymised("anon2", 2022, "镇政府工作报告")],
      "XX镇2022年的工业产值？", "anon2"),
-    # several and no year to tell them apart: none is guessed
+    # several and no year to tell them apart: all of them, never a report naming its town
     ([_anonymised("anon", 2020, "镇人民政府2023年政府工作报告"), _anonymised("anon2", 2022, "镇政府工作报告")],
-     "xx镇新建了多少口袋公园？", None),
+     "xx镇新建了多少口袋公园？", {"anon", "anon2"}),
+    # a year none of them has: none is guessed
+    ([_anonymised("anon", 2020, "镇人民政府2023年政府工作报告"), _anonymised("anon2", 2022, "镇政府工作报告")],
+     "xx镇2015年新建了多少口袋公园？", None),
 ])
 def test_a_placeholder_place_names_the_anonymised_report(catalogue, question, doc):
     plan = analyse_question(question, CATALOGUE + catalogue, resolve_description=lambda text, exclude: None)
     if doc is None:
-        assert not plan.doc_ids or not {m.doc_id for m in catalogue} <= set(plan.doc_ids)
+        assert not plan.doc_ids or not {m.doc_id for m in catalogue} & set(plan.doc_ids)
     else:
-        assert set(plan.doc_ids) == {doc} and plan.described == question[:3]
+        docs = doc if isinstance(doc, set) else {doc}
+        assert set(plan.doc_ids) == docs and plan.described == question[:3]
 
 
 def test_a_follow_up_asking_the_outcome_after_the_target_turns_to_the_next_report():
@@ -500,3 +511,81 @@ def test_the_nation_planning_a_year_is_asked_target_against_outcome(question):
     plan = analyse_question(question, CATALOGUE)
     assert plan.towns == ("国务院",) and plan.comparison
     assert [(s.label, set(s.doc_ids)) for s in plan.sides] == [("2016年目标", {"gwy2016"}), ("2016年实际", {"gwy2017"})]
+
+
+ANONYMISED = CATALOGUE + [_anonymised("anon_a", 2020, "镇人民政府2023年政府工作报告"),
+                          _anonymised("anon_b", 2022, "乡镇年度工作总结")]
+
+
+def _describes(text, exclude):
+    return None
+
+
+def test_a_placeholder_beside_a_named_town_is_a_side_of_its_own():
+    plan = analyse_question("新建文化礼堂的数量，xx镇和道滘镇的报告里各是多少？", ANONYMISED,
+                            resolve_description=_describes)
+    assert plan.comparison
+    assert {frozenset(s.doc_ids) for s in plan.sides} == {frozenset({"dj2023"}), frozenset({"anon_a", "anon_b"})}
+
+
+@pytest.mark.parametrize("question, level", [
+    ("该镇去年新建了多少个口袋公园？", "township"),
+    ("镇上着火的次数少了多少？", "township"),
+    ("这份镇政府工作报告说了什么？", "township"),
+    ("乡政府今年的重点工作", "township"),
+    ("本市的GDP", "city"),
+    ("市里今年准备办哪些实事？", "city"),
+    ("县里的财政收入", "county"),
+    ("该省的粮食产量", "province"),
+    ("城镇新增就业多少人？", None),
+    ("城市里的停车位", None),
+    ("市场主体有多少户？", None),
+    ("省里和市里分别投入多少？", None),  # two levels: none
+])
+def test_the_issuer_called_by_its_level(question, level):
+    from rag.text.cues import issuer_level
+
+    assert issuer_level(question) == level
+
+
+@pytest.mark.parametrize("question, shift", [
+    ("前一年呢？", -1), ("那上一年呢？", -1), ("下一年又打算新增多少？", 1), ("次年的目标呢？", 1),
+    ("同一年安全隐患又排查出多少件？", 0), ("比上一年多了多少？", 0), ("较上一年增长多少", 0), ("那财政收入呢？", 0),
+])
+def test_a_follow_up_moving_the_year(question, shift):
+    from rag.text.cues import year_shift
+
+    assert year_shift(question) == shift
+
+
+def test_a_follow_up_asking_the_year_before_moves_the_conversations_year():
+    first = analyse_question("2017年国务院报告里中央预算内投资安排了多少？", CATALOGUE)
+    follow = analyse_question("前一年呢？", CATALOGUE, previous=first)
+    assert list(follow.report_years) == [2016]
+    assert set(follow.doc_ids) == {"gwy2016"}
+
+
+def test_another_subject_asked_the_same_question_keeps_its_year():
+    first = analyse_question("南山区2022年GDP增长多少？", CATALOGUE)
+    follow = analyse_question("那盐田区呢？", CATALOGUE, previous=first)
+    assert list(follow.towns) == ["盐田区"]
+    assert list(follow.years) == [2022]
+
+
+def test_a_follow_up_naming_its_own_report_asks_the_year_that_report_reviews():
+    first = analyse_question("2016年国务院报告里，2015年城镇新增就业多少人？", CATALOGUE)
+    follow = analyse_question("到了2017年的报告，说的上一年这个数是多少？", CATALOGUE, previous=first)
+    assert list(follow.report_years) == [2017] and list(follow.years) == []
+    assert set(follow.doc_ids) == {"gwy2017"}
+    assert follow.topic == first.topic  # "这个数": the figure asked before
+
+
+@pytest.mark.parametrize("question, found", [
+    ("到了2020年的报告，说的上一年这个数是多少？", None),  # a report named by its year: no description
+    ("提到京东区域总部的那个镇今年GDP多少？", "提到京东区域总部"),
+])
+def test_a_report_described_by_what_it_says(question, found):
+    from rag.question_places import find_description
+
+    got = find_description(question)
+    assert (got[0] if got else None) == found

@@ -84,6 +84,8 @@ def test_each_side_of_a_comparison_quotes_its_own_admission():
     ("承认市民找政府办事还有哪些不方便的地方？", True),  # what the report owns up to
     ("镇里坦言还有哪些事没办好？", True),
     ("解决了哪些问题？", False),  # how problems were solved
+    ("镇政府觉得自己眼下还有哪些难处没解决？", True),  # solving denied: the problems that remain
+    ("还有哪些问题尚未破解？", True),
     ("有哪些民生实事？", False),
 ])
 def test_a_question_asking_what_the_report_admits(question, asks):

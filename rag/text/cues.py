@@ -116,6 +116,7 @@ Report cues (read in report text):
   SUMMARY_TITLE_YEAR the year a summary's title reviews ("2023年工作总结"; group 1 = the year)
   SELF_LEVEL      how a report calls its own territory, by level ("全省", "我市", "全镇"…)
   TOWNSHIP_SELF_REFERENCE a township report speaking of itself ("我镇", "镇党委", "街道党工委"…)
+  ISSUER_LEVEL_WORDS / issuer_level() an issuer spoken of by its level with no name ("该镇", "镇里", "本市")
   NATIONAL_NAMES  issuer names that mean the nation ("国务院", "全国", "中央", "国家")
 
 Answer text:
@@ -133,9 +134,11 @@ CITATION_MARK = re.compile(r"\[(\d{1,3})\]")
 # ---- question cues
 # "预期" and "计划" inside the name of an indicator or a policy (人均预期寿命, 计划生育, 计划单列市) say
 # nothing of a goal; "拟" inside 虚拟/模拟 neither
-_EXPECTED = r"(?<![超于出合])预期(?!寿命)"  # not an outcome against expectations ("远超预期", "好于预期")
+# 预期 of a target, not an outcome against expectations ("远超预期", "好于预期"), nor the expectations a
+# policy steadies ("稳预期", "引导市场预期", "预期管理")
+_EXPECTED = r"(?<![超于出合稳定善振导理场会])预期(?!寿命|管理)"
 _PLANNED = r"计划(?!生育|单列)"
-TARGET = re.compile(rf"(目标|{_PLANNED}|力争|预计|打算|安排|部署|将要|要实现|争取|确保|{_EXPECTED}|任务|思路|重点工作|明年|今年要)")
+TARGET = re.compile(rf"(目标|{_PLANNED}|力争|预计|打算|准备(?!工作)|安排|部署|将要|要实现|争取|确保|{_EXPECTED}|任务|思路|重点工作|明年|今年要)")
 ACTUAL = re.compile(r"(完成了|实现了|达到了|实际|取得了|去年|前年|过去一年|上一年|回顾|成绩|成效)")
 REVIEWED = re.compile(r"(去年|上年|上一年|过去一年|过去的一年|一年来|前年)")
 # a relative year as the baseline of a change ("比上一年多了多少", "较去年同期"): not the time asked
@@ -170,7 +173,7 @@ COMPARISON = re.compile(
     r"(分别|相比|比较|对比|异同|区别|差异|哪个镇|哪个乡|哪个街道|哪份|哪一个|谁(?=[的]?(?:更|最|多|少|高|低|快|慢|大|小|强|弱|好))|更高|更多|更大|更快|更低|更少|"
     r"最高|最多|最大|最快|最低|最少|各自|两个镇|几个镇|两份|各镇|这些镇|都提到)"
 )
-ASKS_TARGET = re.compile(rf"(目标|{_PLANNED}|{_EXPECTED}|预计|力争|打算|争取|定(?:的|在|为)|要(?:达到|实现|增长|控制))")
+ASKS_TARGET = re.compile(rf"(目标|{_PLANNED}|{_EXPECTED}|预计|力争|打算|准备(?!工作)|争取|定(?:的|在|为)|要(?:达到|实现|增长|控制))")
 ASKS_OUTCOME = re.compile(r"(实际|完成了|实现了|达到了|最后|结果|最终|(?<![为除定])了(?:多少|几))")  # "运送了多少": done, not planned ("定了多少": set)
 ASKS_RATE = re.compile(r"(增长了?多少|增长的?(?:预期)?目标(?:是|为)?多少|增速|增幅|涨幅|涨了多少|降了多少|下降了?多少|提高了?多少|百分之(?:几|多少)|百分点|"
                        r"率[^，。？?]{0,6}(?:是|为|在|定在|达到|控制在)?[^，。？?]{0,4}(?:多少|几)|"
@@ -256,7 +259,7 @@ PART_OF_YEAR = re.compile(r"第?([一二三四1-4]季度|[上下]半年|前[二�
 ASKS_WHO_WHAT = re.compile(r"(谁|哪[个支位家座所里儿国些]?(?![几一二三四五六七八九十两])|什么|何[人地处时])")
 ASKS_REASON = re.compile(r"(为什么|为何|什么原因|原因是|何以|怎么会)")
 STRUCTURE = re.compile(r"(重点工作|主要工作|工作重点|主要任务|重点任务|工作安排|工作部署|工作思路|哪些方面|"
-                       r"[哪几一二三四五六七八九十][一二三四五六七八九十几]*个?方面|主要做法|哪些工作|做了哪些|主要成绩|哪些成绩|主要成效|哪些成效|抓哪些|抓什么)")
+                       r"[哪几一二三四五六七八九十][一二三四五六七八九十几]*个?方面|[哪几][一二三四五六七八九十几]*大?(?:块|个?部分)|主要做法|哪些工作|做了哪些|主要成绩|哪些成绩|主要成效|哪些成效|抓哪些|抓什么)")
 REVIEW_WORDS = re.compile(r"(成绩|成效|做法|做了|回顾|完成|取得)")
 # a field named in a question ("在孩子上学方面做了哪些事", "教育这块", "民生领域"): the question asks
 # about that field, not for the report's list of sections (group 1 = the field; see field_asked)
@@ -272,7 +275,7 @@ QUESTION_WORDS = frozenset(
     "更大 更多 更高 更快 更低 更少 更好 最高 最多 最大 最快 最低 最少 靠前 靠后 排前 多得多 少得多 "
     "面积 数量 人数 个数 金额 件数 户数 多大 多高 多长 比 少 多 少了 多了 这件 "
     "百分之几 百分之多少 几成 几倍 多少倍 百分比 "
-    "回顾 已经 已 曾经 曾 镇里 乡里 县里 区里 市里 省里 一共 总共 共 大约 大概 差不多 到底 究竟 "
+    "回顾 已经 已 曾经 曾 镇里 乡里 县里 区里 市里 省里 镇上 乡上 该镇 本镇 按 按照 据 根据 说法 次数 分成 分为 来讲 来说 到 到了 换成 换到 轮到 至于 整年 一整年 下来 到头 一共 总共 共 大约 大概 差不多 到底 究竟 "
     "那份 这份 那个 这个 报告 政府 工作 工作报告 里 中 提到 提出 说 讲 写 年底 年末 拿到 拿 搞 做 干 派 去 来 给 帮 让 被 把".split()
 )
 
@@ -282,12 +285,14 @@ WHICH_WORD = re.compile(r"^哪[一几]?[年个部位家种项次天里儿些所�
 HOW_MANY_WORD = re.compile(r"^几[个项家所人次座处条只件台辆栋间批场部类名位户套张种轮期]$")
 # the count of the reports compared ("三份报告", "两份"): it names no topic
 REPORTS_COUNTED = re.compile(r"^[两二三四五六七八九十几]份$")
+# the count of the parts a list is asked in ("分了哪三块", "哪四个方面"): it names no topic
+PARTS_COUNTED = re.compile(r"^[两二三四五六七八九十几]+(?:大?块|个?方面|部分|大类)$")
 
 
 def is_question_word(token: str) -> bool:
     """A word that asks rather than names what is asked ("多少", "哪一年", "有哪些")."""
     return (token in QUESTION_WORDS or bool(WHICH_WORD.match(token)) or bool(REPORTS_COUNTED.match(token))
-            or bool(HOW_MANY_WORD.match(token)))
+            or bool(HOW_MANY_WORD.match(token)) or bool(PARTS_COUNTED.match(token)))
 
 
 # words that link a follow-up to what was asked before ("其中出口呢？": 出口 is what is asked, as a
@@ -501,6 +506,8 @@ REFERS_BACK = re.compile(r"^\s*(?:以上|上述)")
 # …还面临不少困难和挑战"), and the sentence referring back to them ("面对这些问题，…")
 ASKS_PROBLEMS = re.compile(r"(问题|不足|短板|困难|挑战|差距|毛病|难处|薄弱|弱项|欠缺|承认|坦言|坦承)")
 SOLVES_PROBLEMS = re.compile(r"(解决|破解|化解|整治|整改|克服|战胜|应对|补齐|补上|攻克|针对)")
+# solving denied ("还有哪些难处没解决", "尚未破解的问题"): the problems that remain, as admitted
+UNSOLVED = re.compile(r"(?:没有?|未|尚未|还没有?|没能|未能|难以|不好)(?:得到|被|能)?(?:解决|破解|化解|克服|补齐|补上|攻克)")
 ADMITS_PROBLEMS = re.compile(r"(?:认识到|看到|意识到|认识|不容忽视|深知)")  # owning up: "清醒地认识到"
 ADMITS_PROBLEMS_WEAK = re.compile(r"(?:存在|面临|还有)")  # "还面临一些困难和挑战"
 PROBLEM_WORDS = re.compile(r"(问题|困难|不足|挑战|短板|差距)")
@@ -582,6 +589,43 @@ SELF_LEVEL = (
 # a township report speaking of itself: wider than SELF_LEVEL's township words (its organs too:
 # "镇党委", "镇人大", "镇政府", "乡党委", "乡人大"), read to tell a town report from its wording
 TOWNSHIP_SELF_REFERENCE = re.compile(r"全镇|我镇|本镇|镇党委|镇人大|镇政府|全乡|我乡|乡党委|乡人大|街道党工委|全街道")
+
+# a follow-up pointing back at what was asked before ("说的上一年这个数是多少？", "这项指标呢？")
+REFERS_BACK = re.compile(r"(?:这个|这一|这项|该|同一|同样的?)(?:数字?|数据|数值|指标|比例|比重|数目|数量)")
+
+# nouns of money ("多少资金", "多少钱", "经费"): like a unit, they say an amount of money is asked, not
+# what the amount is of
+MONEY_NOUNS = frozenset("资金 钱 金额 经费 费用 款 款项 钱款 资金量".split())
+
+# a follow-up moving the conversation's year by one ("前一年呢？", "下一年又是多少？"; not 同一年, nor
+# the baseline of a change, "比上一年多了多少")
+_YEAR_BEFORE = re.compile(r"(?<![同当比较与跟])(?:前一年|上一年|头一年)")
+_YEAR_AFTER = re.compile(r"(?<![同当比较与跟])(?:后一年|下一年|次年|第二年)")
+
+
+def year_shift(question: str) -> int:
+    """-1 for a follow-up asking the year before the conversation's, +1 the year after, else 0."""
+    before, after = bool(_YEAR_BEFORE.search(question)), bool(_YEAR_AFTER.search(question))
+    return -1 if before and not after else 1 if after and not before else 0
+
+
+# a question naming no place but speaking of the issuer by its level ("该镇", "镇里", "镇上", "镇政府",
+# "这份镇政府工作报告", "本市", "县里"): a report of that level is asked about ("城镇", "城市里" are no
+# issuer; 区 is left out: 全区 is also an autonomous region's word for itself, 社区/园区 are no issuer)
+ISSUER_LEVEL_WORDS = (
+    ("township", re.compile(r"(?:该|本|这个|这|此|全)(?:镇|乡|街道)|(?<![城村集])镇(?:里|上|政府|人民政府|党委|的?(?:政府)?工作报告)|"
+                            r"(?<![城])乡(?:政府|人民政府|党委)|街道办事处")),
+    ("county", re.compile(r"(?:该|本|这个|此|全)县|(?<![郡])县(?:里|政府|人民政府|的?(?:政府)?工作报告)")),
+    ("city", re.compile(r"(?:该|本|这个|此)市(?![场民值])|(?<![城都超夜股楼])市(?:里|政府|人民政府|的?(?:政府)?工作报告)")),
+    ("province", re.compile(r"(?:该|本|这个|此)省|(?<![节外])省(?:里|政府|人民政府|的?(?:政府)?工作报告)")),
+)
+
+
+def issuer_level(question: str) -> str | None:
+    """The one issuer level the question speaks of by its level words (None: none, or several)."""
+    found = {level for level, pat in ISSUER_LEVEL_WORDS if pat.search(question)}
+    return found.pop() if len(found) == 1 else None
+
 
 # issuer names that mean the nation, matched whole (unlike NATIONAL, read inside a question)
 NATIONAL_NAMES = ("国务院", "全国", "中央", "国家")

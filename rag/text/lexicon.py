@@ -188,6 +188,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "营收": ("营业收入",),
     "卖出去": ("销量", "销售"),
     "卖了": ("销量", "销售", "销售额"),
+    "卖出": ("销量", "销售", "销售额"),
     "买回来": ("进口",),
     "从国外买": ("进口",),
     "新生": ("出生人口", "出生"),
@@ -202,6 +203,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "火车": ("铁路",),
     "乘客": ("旅客",),
     "坐飞机": ("民航", "航空", "旅客吞吐量"),
+    "乘飞机": ("民航", "航空", "旅客吞吐量"),
+    "坐火车": ("铁路",),
+    "乘火车": ("铁路",),
+    "上限": ("最高额度", "最高限额", "最高"),
+    "桂冠": ("冠军", "金牌"),
+    "考试点": ("考点",),
+    "考研": ("硕士研究生招生考试", "研究生招生考试", "研究生考试"),
+    "夺冠": ("冠军",),
+    "封顶": ("最高额度", "最高限额", "最高"),
     "考生": ("考生", "报名人数"),
     # 平均 said of a person, a year or a day is what the reports write 人均, 年均, 日均
     "平均每人": ("人均",),
@@ -249,13 +259,13 @@ def all_synonyms() -> dict[str, tuple[str, ...]]:
 #   民营经济: a word joined before it)
 # - a verb with the spoken result complement 掉 is the written verb with 除 ("拆掉" -> 拆除,
 #   "免掉" -> 免除, "清掉" -> 清除); a term may name the pattern's groups ("{0}除")
-# - money taken out or paid out for something ("拿出多少钱", "掏了多少钱") is what the reports
+# - money taken out or paid out for something ("拿出多少钱", "掏了多少钱", "砸了多少钱") is what the reports
 #   write as arranged (安排), invested (投入) or funds (资金)
 CONTEXT_SYNONYMS: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = (
     (re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]|[的年地省市区县镇国各全们我看里]))经济"
                 r"(?:总?(?:盘子|体量|规模|总量|块头)|(?=[^，,。？?；;]{0,4}?(?:涨|增长|增速|增幅|跑了)))"), ("地区生产总值", "生产总值")),
     (re.compile(r"([\u4e00-\u9fff])掉"), ("{0}除",)),
-    (re.compile(r"(?:拿出|掏出|掏了|掏)(?=[^，,。？?；;]{0,4}钱)"), ("安排", "投入", "资金")),
+    (re.compile(r"(?:拿出|掏出|掏了|掏|砸了|砸下|砸)(?=[^，,。？?；;]{0,4}钱)"), ("安排", "投入", "资金")),
 )
 
 
