@@ -185,16 +185,17 @@ def fit_figure_coverage(service: QAService, rows: list[dict], grid=(0.0, 0.2, 0.
     return best[0]["min_figure_coverage"], best[1], best[2]
 
 
-def fit_parallel(service: QAService, rows: list[dict], grid=(0.0, 0.5, 1.0, 2.0, 3.0)):
+def fit_parallel(service: QAService, rows: list[dict], grid=(0.0, 0.5, 1.0, 2.0, 3.0), key="parallel_weight"):
     """How much a comparison side's sentence gains for sharing the other sides' chosen words
-    (rag.answer._in_parallel), over the comparison questions: the middle of the values with the best
-    tune accuracy (a plateau's middle is the least fitted to its edges)."""
+    (``parallel_weight``) or the unit of their figures (``parallel_unit_weight``; rag.answer._in_parallel),
+    over the comparison questions: the middle of the values with the best tune accuracy (a plateau's
+    middle is the least fitted to its edges)."""
     comparisons = [r for r in rows if r["type"] == "comparison"]
-    table = _policy_grid(service, comparisons, [{"parallel_weight": w} for w in grid])
+    table = _policy_grid(service, comparisons, [{key: w} for w in grid])
     top = max(round(r[1], 4) for r in table)
     best = [r for r in table if round(r[1], 4) == top]
     chosen = best[len(best) // 2]
-    return chosen[0]["parallel_weight"], chosen[1], chosen[2]
+    return chosen[0][key], chosen[1], chosen[2]
 
 
 def gate_samples(service: QAService, rows: list[dict]) -> list[dict]:
@@ -334,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
                                                           "must cover (keeps everything else)")
     ap.add_argument("--parallel", action="store_true", help="fit only how much a comparison side's sentence gains "
                     "for sharing the other sides' chosen words (keeps everything else)")
+    ap.add_argument("--parallel-unit", action="store_true", help="fit only how much a comparison side's sentence "
+                    "gains for giving its figure in the unit of the other sides' figures (keeps everything else)")
     ap.add_argument("--gate", action="store_true", help="fit only the answer gate (whether the best sentence "
                                                         "answers; keeps everything else)")
     ap.add_argument("--also", action="append", default=[], metavar="DATASET=DATA_DIR",
@@ -356,12 +359,13 @@ def main(argv: list[str] | None = None) -> int:
             WEIGHTS.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
             print(f"\nwritten: {WEIGHTS}")
         return 0
-    if args.parallel:
-        weight, tune, check = fit_parallel(service, rows)
-        print(f"\nparallel_weight {weight:.2f} (comparison questions: tune {tune:.3f}, check {check:.3f})")
+    if args.parallel or args.parallel_unit:
+        key = "parallel_weight" if args.parallel else "parallel_unit_weight"
+        weight, tune, check = fit_parallel(service, rows, key=key)
+        print(f"\n{key} {weight:.2f} (comparison questions: tune {tune:.3f}, check {check:.3f})")
         if args.write:
             doc = json.loads(WEIGHTS.read_text(encoding="utf-8"))
-            doc.setdefault("policy", {}).update(parallel_weight=weight)
+            doc.setdefault("policy", {}).update({key: weight})
             WEIGHTS.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         return 0
     if args.figure:

@@ -158,21 +158,25 @@ def _in_parallel(plan: QueryPlan, picks: list[_SidePick | None], terms: list[Key
     """Reports answering one comparison say it in like words ("打造制盖特色小镇" beside "加快时尚
     眼镜特色小镇建设"): a side's sentence sharing the other sides' chosen words beyond the question's
     gains ``policy.parallel_weight`` (fitted on tune) times the share of such words it shares."""
-    weight = policy.parallel_weight
-    if weight <= 0:
+    weight, unit_weight = policy.parallel_weight, policy.parallel_unit_weight if plan.wants_number else 0.0
+    if weight <= 0 and unit_weight <= 0:
         return picks
     asked = char_pairs(plan.standalone or plan.question)
     chosen = [char_pairs(p.picked[0].text) - asked if p and p.picked else set() for p in picks]
+    units = [figure_units(p.picked[0].text) if p and p.picked else set() for p in picks]
     out = []
     for i, pick in enumerate(picks):
         others = set().union(*(c for j, c in enumerate(chosen) if j != i))
-        if pick is None or not others or not pick.scored:
+        other_units = set().union(*(u for j, u in enumerate(units) if j != i))
+        if pick is None or not (others or other_units) or not pick.scored:
             out.append(pick)
             continue
         shared: dict[int, int] = {}
         for s in pick.scored:
             shared[id(s)] = len((char_pairs(s.text) - asked) & others)
             s.score += weight * min(shared[id(s)], _PARALLEL_CAP) / _PARALLEL_CAP
+            if other_units and figure_units(s.text) & other_units:
+                s.score += unit_weight
         scored = sorted(pick.scored, key=lambda s: -s.score)
         accept = pick.accept
         if not pick.picked and accept is not None:
@@ -185,6 +189,22 @@ def _in_parallel(plan: QueryPlan, picks: list[_SidePick | None], terms: list[Key
 
 
 _PARALLEL_CAP = 4  # shared word pairs counted at most
+
+
+def figure_units(text: str) -> set[str]:
+    """The units the sentence's figures are given in, years left out: "%", or the scale and the
+    measure word after the number ("亿元", "倍", "家")."""
+    out = set()
+    for q in find_quantities(text):
+        if re.fullmatch(r"(?:19|20)\d\d", q.text) and text[q.end:q.end + 1] == "年":
+            continue
+        if q.percent:
+            out.add("%")
+            continue
+        after = re.match(r"\s*([\u4e00-\u9fff])", text[q.end:])
+        if after and after.group(1) not in "年月日至到、和及与，":
+            out.add(re.sub(r"[\d.,\s]", "", q.text) + after.group(1))
+    return out
 
 
 def _comparison_row(plan: QueryPlan, side: Side, pick: _SidePick | None, terms: list[KeyTerm],

@@ -44,6 +44,9 @@ class AnswerPolicy:
     # a comparison side's sentence sharing the other sides' chosen words gains up to this much
     # (rag.answer._in_parallel; 0 = off; fitted by eval/fit_answer_weights.py --parallel)
     parallel_weight: float = 0.0
+    # a comparison side's sentence giving its figure in the unit of the other sides' chosen figures
+    # (亿元 beside 亿元, not a multiple 倍) gains this much (fitted by --parallel-unit; 0 = off)
+    parallel_unit_weight: float = 0.0
 
     @classmethod
     def fitted(cls) -> "AnswerPolicy":
@@ -53,4 +56,5 @@ class AnswerPolicy:
                    absent_term_weight=float(policy.get("absent_term_weight", cls.absent_term_weight)),
                    min_figure_coverage=float(policy.get("min_figure_coverage", cls.min_figure_coverage)),
                    parallel_weight=float(policy.get("parallel_weight", cls.parallel_weight)),
+                   parallel_unit_weight=float(policy.get("parallel_unit_weight", cls.parallel_unit_weight)),
                    gate=AnswerGate.from_doc(_fitted_doc().get("gate")))

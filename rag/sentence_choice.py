@@ -10,8 +10,8 @@ from typing import Callable
 from rag.answer_weights import AnswerPolicy
 from rag.key_terms import KeyTerm, term_credit, term_matches
 from rag.query_plan import QueryPlan
-from rag.sentence_measure import (counted_from, measure_near_figure, measure_term, measured_phrase, names_asked_in,
-                                  restates, states_only_a_change)
+from rag.sentence_measure import (asked_role, counted_from, measure_near_figure, measure_term, measured_phrase,
+                                  names_asked_in, restates, states_only_a_change)
 from rag.sentence_scoring import Sentence, asked_text, asks_quantity, introduces_list, real_quantities
 from rag.table_question import indicators_named
 from rag.text import cues, places
@@ -41,7 +41,7 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
     if asks_figure(plan):
         measure = measure_term(question, terms) if not_reports else None
         phrase = measured_phrase(question, terms) if not_reports else []
-        scored = [s for s in scored if (kind := figures_of_kind_asked(plan, s.text))
+        scored = [s for s in scored if (kind := figures_of_kind_asked(plan, s.text, s.passage.doc_id in not_reports))
                   and (asks_span or not cues.SPAN_PARAGRAPH.match(s.opening) or _level_at_span_end(plan, s, kind))
                   and figure_coverage(s, terms, kind) >= policy.min_figure_coverage
                   and (measure is None or s.passage.doc_id not in not_reports
@@ -52,6 +52,11 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
     if not_reports:
         names = proper_names(plan.standalone or plan.question)
         scored = [s for s in scored if s.passage.doc_id not in not_reports or names_asked_in(s, names, terms)]
+        if not asks_figure(plan) and (role := asked_role(question, terms)) is not None:
+            # who or which is asked of a role ("季军是哪支球队", "机长是谁"): a sentence of a news item
+            # answers only when it names that role (or its headline does), not a holder of another
+            scored = [s for s in scored if s.passage.doc_id not in not_reports
+                      or term_credit(role, to_simplified(s.text).lower()) >= 0.5 or _in_headline(role, s)]
         if cues.ASKS_WHO.search(question):
             # who is asked: a sentence of a news item answers only when it names someone the question
             # does not ("中国体育代表团以40枚金牌…" gives no one for "首枚金牌是由谁获得的")
@@ -176,10 +181,11 @@ def fits_figure_asked(plan: QueryPlan, text: str) -> bool:
     return bool(figures_of_kind_asked(plan, text))
 
 
-def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
+def figures_of_kind_asked(plan: QueryPlan, text: str, news: bool = False) -> list:
     """The sentence's figures of the kind asked (a per cent, 倍 or 个百分点 for a growth or a rate;
     a number that is not a per cent for an amount), a total or average over several years left out
-    unless a span is asked."""
+    unless a span is asked. ``news``: the sentence is a news item's, which tells one period — its
+    累计 totals that period (a holiday, a half-year), not years."""
     question = asked_text(plan)
     quantities = real_quantities(text)
     rate = bool(cues.ASKS_RATE.search(question))
@@ -190,7 +196,7 @@ def figures_of_kind_asked(plan: QueryPlan, text: str) -> list:
     if not cues.ASKS_SPAN.search(question) and (plan.years or plan.period or plan.intent != "target" or rate):
         # a total or an average over several years answers no single year's figure (an amount planned
         # with no year nor 今年 asks no single year's: "打算拿出多少钱" — "三年安排450亿元")
-        quantities = [q for q, span in zip(quantities, _spans(text, quantities)) if not span]
+        quantities = [q for q, span in zip(quantities, _spans(text, quantities, news)) if not span]
     if plan.years:  # a figure its own clause dates to another year is that year's
         quantities = [q for q in quantities if not _dated_elsewhere(text, q, plan.years)]
     if not cues.ASKS_RANK.search(question):  # "第19届", "第11次": an ordinal counts nothing
@@ -429,22 +435,24 @@ def _forms_of(name: str) -> tuple[str, ...]:
     return tuple(n.upper() for n in (name, *info.get("synonyms", ())))
 
 
-def _spans(text: str, quantities: list) -> list[bool]:
+def _spans(text: str, quantities: list, news: bool = False) -> list[bool]:
     """Whether each figure is a span's (a total or average over years): marked before it in its
     clause ("年均增长16.3%"), or one of a run joined by 、/和 whose first figure is
     ("分别年均增长16.3%、11.2%、17.4%")."""
     out: list[bool] = []
     for i, q in enumerate(quantities):
         joined = i > 0 and re.fullmatch(r"\s*[、和及与]\s*", text[quantities[i - 1].end: q.start])
-        out.append(out[-1] if joined else _span_figure(text[: q.start]) or _in_a_span_told(text[: q.start]))
+        out.append(out[-1] if joined else _span_figure(text[: q.start], news) or _in_a_span_told(text[: q.start]))
     return out
 
 
-def _span_figure(before: str) -> bool:
+def _span_figure(before: str, news: bool = False) -> bool:
     """The figure's clause marks it as a span's ("五年…", "年均增长"); 年均 before a noun is the
-    yearly mean of a measure ("PM2.5年均浓度降至24微克/立方米"), one year's level."""
+    yearly mean of a measure ("PM2.5年均浓度降至24微克/立方米"), one year's level; in a news item,
+    累计 totals the period it tells ("清明假期民航旅客运输量累计485.9万人次")."""
     m = cues.SPAN_FIGURE.search(before)
-    return bool(m) and not (m.group(1) == "年均" and names_a_measure(before[m.end(1):]))
+    return bool(m) and not (m.group(1) == "年均" and names_a_measure(before[m.end(1):])) and not (
+        news and m.group(1) == "累计")
 
 
 def _level_at_span_end(plan: QueryPlan, s: Sentence, kind: list) -> bool:

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from rag.key_terms import KeyTerm, term_credit
 from rag.sentence_scoring import Sentence, real_quantities
+from rag.text import cues
 from rag.text.sentences import COMMA_CLAUSE
 from rag.text.tokens import proper_names, to_simplified
 
@@ -24,6 +25,9 @@ _AFTER_UNIT = re.compile(r"\s*(?:万亿|亿|万|千|百)?\s*(?:" + "|".join(
                            "块", "场", "次", "艘", "架", "部", "只", "头", "株", "棵", "岁", "钱")) + ")?")
 
 
+_MONEY_UNIT = re.compile(r"(?:万亿|亿|万|千|百)?(?:元|钱)")
+
+
 def measure_term(question: str, terms: list[KeyTerm]) -> KeyTerm | None:
     """What the question measures: the key term right after the question word and its unit
     ("多少枚*银牌*", "多少斤*粮食*"), else the last one before it ("旅客*吞吐量*是多少",
@@ -34,10 +38,15 @@ def measure_term(question: str, terms: list[KeyTerm]) -> KeyTerm | None:
         return None
     m = asked[-1]
     after = low[m.end():]
-    after = after[_AFTER_UNIT.match(after).end():]
+    unit = _AFTER_UNIT.match(after)
+    after = after[unit.end():]
+    if _MONEY_UNIT.fullmatch(unit.group().strip()) and after.startswith("的"):
+        after = ""  # "卖出了多少钱的商品": the money is measured; what it buys is no measure
     after = re.split(r"[，,。？?；;！!、和及与]", after, maxsplit=1)[0]
     terms = [t for t in terms if t.weight >= 0.5]  # a light word (钱, 个) names a dimension, not what is measured
-    found = [(after.find(a), t) for t in terms for a in t.alternatives if a and a in after]
+    # ... as does a noun of money ("投入了多少资金"): the amount's unit says it, what is measured comes before
+    found = [(after.find(a), t) for t in terms if t.token not in cues.MONEY_NOUNS
+             for a in t.alternatives if a and a in after]
     if found:
         return min(found, key=lambda x: x[0])[1]
     before = _BEFORE_ASKED.sub("", low[: m.start()])
@@ -46,6 +55,43 @@ def measure_term(question: str, terms: list[KeyTerm]) -> KeyTerm | None:
         return None
     end, term = max(found, key=lambda x: (x[0], len(x[1].token)))
     return term if end >= len(before) - 1 else None
+
+
+# the question word of a who/which question with what links it to the role asked ("季军是哪支球队",
+# "铜牌得主是谁", "奖由谁获得", "击败了哪位选手")
+# (the question word ends the question: in "是谁笑到了最后", "由谁获得" the role follows it)
+_WHO_ASKED = re.compile(r"(?:是|为|由|被)?(?:谁(?=[呢啊呀]?[？?。！!]?\s*$)|"
+                        r"哪[位支家个座所国名](?=[\u4e00-\u9fff]{0,4}?[呢啊呀]?[？?。！!]?\s*$))")
+_BEFORE_WHO = re.compile(r"(?:[的是为由被了都又“”\"]|分别|最终|最后)+$")
+
+
+def asked_role(question: str, terms: list[KeyTerm]) -> KeyTerm | None:
+    """The role a who/which question asks the holder of: the key term written right before its
+    question word ("季军|是哪支球队", "机长|是谁", "击败了|哪位选手"); None when the question opens
+    on its question word ("谁宣布开幕") or no key term stands there."""
+    low = to_simplified(question).lower()
+    found = list(_WHO_ASKED.finditer(low))
+    if not found or not terms:
+        return None
+    before = _BEFORE_WHO.sub("", low[: found[-1].start()])
+    while True:
+        ending = [t for t in terms if t.weight >= 0.5 and t.token and before.endswith(t.token.lower())]
+        if not ending:
+            return None
+        role = max(ending, key=lambda t: len(t.token))
+        winner = next((w for w in _WINNER if role.token.endswith(w) and role.token != w), None)
+        if winner:  # "奖得主" read as one word: the winner of what is written before
+            before = before[: -len(winner)]
+            continue
+        if role.token not in _WINNER and role.token not in _KIND_OF_HOLDER:
+            return role
+        # "铜牌得主": the winner of what is written before; "完成帽子戏法的球员": the kind of holder
+        # names no role, what is said of it does
+        before = _BEFORE_WHO.sub("", before[: -len(role.token)])
+
+
+_WINNER = frozenset("得主 获得者 获奖者 主人 拥有者".split())  # "…的得主": reports write "获得…"
+_KIND_OF_HOLDER = frozenset("人 人物 球员 选手 运动员 队员 队伍 球队 队 公司 企业 机构 单位 城市 国家 地方 地区 作家 女性 男性".split())
 
 
 # words giving a figure's scope, not what it measures ("我国户籍人口城镇化率": 户籍 qualifies, 我国 not)

@@ -533,3 +533,72 @@ def test_the_named_indicator_is_written_or_read(question, text, kept):
 
     got = _of_the_named_indicator(question, text, find_quantities(text))
     assert [q.text for q in got] == kept
+
+
+@pytest.mark.parametrize("question, words, measured", [
+    ("华立新能源在研发上投入了多少资金？", ["研发", "投入", "资金"], "投入"),  # a noun of money names no measure
+    ("研发投入了多少经费？", ["研发", "投入", "经费"], "投入"),
+    ("今年共获得多少枚银牌？", ["获得", "银牌"], "银牌"),
+    ("旅客吞吐量是多少？", ["旅客", "吞吐量"], "吞吐量"),
+    ("展会期间现场卖出了多少钱的商品？", ["展会", "卖出", "商品"], "卖出"),  # the money is measured, not what it buys
+])
+def test_what_a_question_measures(question, words, measured):
+    from rag.key_terms import KeyTerm
+    from rag.sentence_measure import measure_term
+
+    term = measure_term(question, [KeyTerm(w, 2.0, (w,)) for w in words])
+    assert (term.token if term else None) == measured
+
+
+@pytest.mark.parametrize("text, units", [
+    ("社会消费品零售总额58.06亿元，增长7.1%", {"亿元", "%"}),
+    ("分别增长了2.46倍、1.76倍", {"倍"}),
+    ("2019年新增企业40家", {"家"}),
+    ("2019年至2021年", set()),
+])
+def test_the_units_a_sentences_figures_are_given_in(text, units):
+    from rag.answer import figure_units
+
+    assert figure_units(text) == units
+
+
+@pytest.mark.parametrize("title, years", [
+    ("镇人民政府2023年政府工作报告", {2023}), ("2021年—2025年规划纲要", set()), ("政府工作报告", set()),
+])
+def test_the_year_a_reports_title_prints(title, years):
+    from rag.report_routing import title_years
+    from rag.types import DocMeta
+
+    meta = DocMeta(doc_id="d", file="d.txt", title=title, town=None, town_anonymised=True, region=None, year=2020,
+                   period_reviewed=2019, period_planned=2020, doc_type="政府工作报告")
+    assert title_years(meta) == years
+
+
+@pytest.mark.parametrize("question, words, role", [
+    ("2018年俄罗斯世界杯的季军是哪支球队？", ["世界杯", "季军", "球队"], "季军"),
+    ("女子单打铜牌得主是谁？", ["女子", "单打", "铜牌", "得主"], "铜牌"),  # the winner of what comes before
+    ("卡塔尔世界杯的金手套奖得主是谁？", ["卡塔尔", "世界杯", "手套", "奖得主"], None),
+    ("郑钦文击败了哪位选手？", ["郑钦文", "击败", "选手"], "击败"),
+    ("完成“帽子戏法”的球员是谁？", ["完成", "帽子", "戏法", "球员"], "戏法"),  # 球员: the kind of holder
+    ("女子个人赛是谁笑到了最后？", ["女子", "个人赛", "笑到"], None),  # the role follows the question word
+    ("最佳年轻球员奖由谁获得？", ["最佳", "年轻", "球员", "奖", "获得"], None),
+    ("谁宣布开幕？", ["宣布", "开幕"], None),
+])
+def test_the_role_a_who_question_asks_the_holder_of(question, words, role):
+    from rag.key_terms import KeyTerm
+    from rag.sentence_measure import asked_role
+
+    found = asked_role(question, [KeyTerm(w, 2.0, (w,)) for w in words])
+    assert (found.token if found else None) == role
+
+
+@pytest.mark.parametrize("before, news, span", [
+    ("民航旅客运输量累计", True, False),  # a news item's 累计 totals the period it tells
+    ("民航旅客运输量累计", False, True),  # a report's 累计 may run over years
+    ("五年来累计新增", True, True),
+    ("年均增长", True, True),
+])
+def test_a_total_over_the_period_a_news_item_tells(before, news, span):
+    from rag.sentence_choice import _span_figure
+
+    assert _span_figure(before, news) is span
