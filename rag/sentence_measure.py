@@ -58,8 +58,7 @@ def measure_term(question: str, terms: list[KeyTerm]) -> KeyTerm | None:
 
 
 # the question word of a who/which question with what links it to the role asked ("季军是哪支球队",
-# "铜牌得主是谁", "奖由谁获得", "击败了哪位选手")
-# (the question word ends the question: in "是谁笑到了最后", "由谁获得" the role follows it)
+# "铜牌得主是谁", "击败了哪位选手"); it ends the question: in "是谁笑到了最后", "由谁获得" the role follows it
 _WHO_ASKED = re.compile(r"(?:是|为|由|被)?(?:谁(?=[呢啊呀]?[？?。！!]?\s*$)|"
                         r"哪[位支家个座所国名](?=[\u4e00-\u9fff]{0,4}?[呢啊呀]?[？?。！!]?\s*$))")
 _BEFORE_WHO = re.compile(r"(?:[的是为由被了都又“”\"]|分别|最终|最后)+$")
@@ -91,7 +90,9 @@ def asked_role(question: str, terms: list[KeyTerm]) -> KeyTerm | None:
 
 
 _WINNER = frozenset("得主 获得者 获奖者 主人 拥有者".split())  # "…的得主": reports write "获得…"
-_KIND_OF_HOLDER = frozenset("人 人物 球员 选手 运动员 队员 队伍 球队 队 公司 企业 机构 单位 城市 国家 地方 地区 作家 女性 男性".split())
+# the kind of holder a who/which question names ("完成帽子戏法的球员是谁"): no role
+_KIND_OF_HOLDER = frozenset("人 人物 球员 选手 运动员 队员 队伍 球队 队 公司 企业 机构 单位 城市 国家 地方 地区 作家 "
+                            "女性 男性".split())
 
 
 # words giving a figure's scope, not what it measures ("我国户籍人口城镇化率": 户籍 qualifies, 我国 not)
