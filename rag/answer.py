@@ -163,7 +163,7 @@ def _in_parallel(plan: QueryPlan, picks: list[_SidePick | None], terms: list[Key
         return picks
     asked = char_pairs(plan.standalone or plan.question)
     chosen = [char_pairs(p.picked[0].text) - asked if p and p.picked else set() for p in picks]
-    units = [figure_units(p.picked[0].text) if p and p.picked else set() for p in picks]
+    units = [figure_units(p.picked[0].text) if unit_weight > 0 and p and p.picked else set() for p in picks]
     out = []
     for i, pick in enumerate(picks):
         others = set().union(*(c for j, c in enumerate(chosen) if j != i))

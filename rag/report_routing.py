@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rag.query_plan import Intent, Side
 from rag.text import places
@@ -53,11 +54,17 @@ def docs_for(catalogue: list[DocMeta], *, towns=(), regions=(), years=(), report
     return ids
 
 
-def title_years(m: DocMeta) -> set[int]:
+def title_years(m: DocMeta) -> frozenset[int]:
     """The year a report's own title prints ("镇人民政府2023年政府工作报告"): what its readers call
     it by, even where its text dates it otherwise (an anonymised report re-dated in its headings)."""
-    found = {int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", m.title or "")}
-    return found if len(found) == 1 else set()
+    return _years_printed(m.title or "")
+
+
+@lru_cache(maxsize=4096)
+def _years_printed(title: str) -> frozenset[int]:
+    """The one year a title prints (read once per title, not once per routing of each question)."""
+    found = frozenset(int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", title))
+    return found if len(found) == 1 else frozenset()
 
 
 def _headline_names(m: DocMeta, regions) -> bool:

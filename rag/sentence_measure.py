@@ -14,6 +14,7 @@ from rag.sentence_scoring import Sentence, real_quantities
 from rag.text import cues
 from rag.text.sentences import COMMA_CLAUSE
 from rag.text.tokens import proper_names, to_simplified
+from rag.text.units import is_money_unit
 
 _CLAUSE = COMMA_CLAUSE
 # words between what is measured and the question word ("吞吐量*是*多少", "净利润*增长了*多少")
@@ -23,9 +24,6 @@ _AFTER_UNIT = re.compile(r"\s*(?:万亿|亿|万|千|百)?\s*(?:" + "|".join(
     re.escape(u) for u in ("万人次", "人次", "平方公里", "平方米", "公里", "万吨", "亿元", "万元", "元", "吨", "斤", "亩",
                            "个", "家", "户", "人", "名", "位", "项", "件", "套", "辆", "台", "条", "座", "所", "枚",
                            "块", "场", "次", "艘", "架", "部", "只", "头", "株", "棵", "岁", "钱")) + ")?")
-
-
-_MONEY_UNIT = re.compile(r"(?:万亿|亿|万|千|百)?(?:元|钱)")
 
 
 def measure_term(question: str, terms: list[KeyTerm]) -> KeyTerm | None:
@@ -39,8 +37,8 @@ def measure_term(question: str, terms: list[KeyTerm]) -> KeyTerm | None:
     m = asked[-1]
     after = low[m.end():]
     unit = _AFTER_UNIT.match(after)
-    after = after[unit.end():]
-    if _MONEY_UNIT.fullmatch(unit.group().strip()) and after.startswith("的"):
+    after, unit = after[unit.end():], unit.group().strip()
+    if (is_money_unit(unit) or unit in cues.MONEY_NOUNS) and after.startswith("的"):
         after = ""  # "卖出了多少钱的商品": the money is measured; what it buys is no measure
     after = re.split(r"[，,。？?；;！!、和及与]", after, maxsplit=1)[0]
     terms = [t for t in terms if t.weight >= 0.5]  # a light word (钱, 个) names a dimension, not what is measured
