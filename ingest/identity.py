@@ -174,6 +174,10 @@ def _resolve(entity: str, level_hint: str | None, context: str) -> tuple[str | N
         # namesakes (城关街道 is in hundreds of counties) and the page names none of their parents:
         # the parent is unknown, never a guess
         level = cands[0].level if len({c.level for c in cands}) == 1 else (suffix_level or level_hint)
+        # what all namesakes share is known all the same (两处固城乡 both lie in 河南省)
+        shared = _shared_parents([c.parents for c in cands])
+        if shared:
+            return level, shared, f"区划库：同名{len(cands)}处，均在{''.join(shared)}，正文未提到更下一级的上级地名"
         return level, (), f"区划库：同名{len(cands)}处，正文未提到其上级地名，上级不详"
     c = pick(cands, context)
     level = c.level
@@ -182,6 +186,16 @@ def _resolve(entity: str, level_hint: str | None, context: str) -> tuple[str | N
     where = "".join(c.parents) or "（省级）"
     more = f"（同名{len(cands)}处，按正文提到的上级地名选定）" if len(cands) > 1 else ""
     return level, c.parents, f"区划库：{where}{c.name}{more}"
+
+
+def _shared_parents(chains: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The parents, from the top, that every chain holds at the same place."""
+    shared: list[str] = []
+    for names in zip(*chains):
+        if len(set(names)) != 1:
+            break
+        shared.append(names[0])
+    return tuple(shared)
 
 
 def read_identity(text: str, header: str, file: str, *, years: dict, fallback_town: tuple,

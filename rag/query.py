@@ -14,7 +14,7 @@ from rag.query_plan import Intent, QueryPlan, Side
 from rag.question_asks import (about_report_kind, content_tokens, explicit_intent, own_years, question_period,
                                question_topic, question_years, without_baseline)
 from rag.question_places import (find_description, find_regions, find_towns, place_stem, unknown_divisions,
-                                 unknown_places)
+                                 unknown_places, written_parents)
 from rag.report_routing import (comparison_sides, docs_for, outcome_reports, route_doc_ids, single_side,
                                  target_outcome_sides, title_years)
 from rag.text import cues, places
@@ -214,7 +214,7 @@ def _read_unknown_places(r: _Reading, catalogue: list[DocMeta]) -> None:
     asked = r.q.replace(r.found[1], " ") if r.found else r.q
     unknown = unknown_places(asked, catalogue, r.towns)
     known = {n for m in catalogue for n in (m.entity, m.region, *m.parent) if n}
-    known |= {places.strip_suffix(n) for n in known}
+    known |= {places.strip_suffix(n) for n in known} | written_parents(asked, catalogue, r.towns)
     for place in unknown_divisions(asked, known):
         if not any(place.endswith(u) or u.endswith(place) or u in place for u in unknown):
             unknown.append(place)
@@ -319,6 +319,8 @@ def _read_topic(r: _Reading) -> None:
     # a region named beside a town is part of the topic ("桐城市级的典型"), alone it is the subject,
     # and written right before a town it is the town's address ("桐城市大关镇")
     names = towns + [place_stem(t) for t in towns] + [places.strip_suffix(t) for t in towns] + r.unknown
+    # a 民族乡 called by its place name and level ("桥头乡" for 桥头苗族壮族乡)
+    names += [places.strip_suffix(t) + t[-1] for t in towns if t[-1] in "乡镇" and places.strip_suffix(t) + t[-1] != t]
     if not towns:
         names += regions + [place_stem(x) for x in regions] + [places.strip_suffix(x) for x in regions]
     else:

@@ -12,7 +12,10 @@ from rag.types import DocMeta
 
 def place_stem(name: str) -> str:
     """A place name without its 镇/乡/街道/省/市/县/区 suffix (a two-character name is kept whole)."""
-    return re.sub(r"(镇|乡|街道|省|市|县|区)$", "", name) if len(name) > 2 else name
+    if len(name) <= 2:
+        return name
+    stem = re.sub(r"(镇|乡|街道|省|市|县|区)$", "", name)
+    return places.minority_free(stem) if stem != name and name[-1] in "镇乡" else stem
 
 
 def _glued(q: str, pos: int, name: str) -> bool:
@@ -83,8 +86,15 @@ def unknown_places(question: str, catalogue: list[DocMeta], known: list[str]) ->
     q = to_simplified(question)
     stems = {place_stem(t) for t in known} | {place_stem(m.entity) for m in catalogue if m.entity}
     regions = {place_stem(r) for m in catalogue for r in (m.region, *m.parent) if r}
+    # an issuer's full name is no unknown place, nor is any tail of it ("苗族壮族乡" in "桥头苗族壮族乡")
+    for name in sorted({m.entity for m in catalogue if m.entity} | set(known), key=len, reverse=True):
+        q = q.replace(name, " " * len(name))
+    # a name in quotes is a term the report writes ("“旅游兴镇”那一部分", "“工业强镇”战略"), not a place
+    quoted = [(a.start(), a.end()) for a in re.finditer(r"[“\"「『][^”\"」』]{1,12}[”\"」』]", q)]
     out = []
     for m in cues.TOWN_NAMED.finditer(q):
+        if any(a < m.start() and m.end() < b for a, b in quoted):
+            continue
         name = m.group(1)
         if re.search(r"[的个之那这些]", name[-1]) or "的" in name or _is_common_word(name[-2:]):
             continue
@@ -103,6 +113,30 @@ def unknown_places(question: str, catalogue: list[DocMeta], known: list[str]) ->
             if cut == len(name) - 2 or not re.match(r"^(请问|问|的|和|与|跟|在|及|对|比|把|给|说|讲|那|这)", cand):
                 if not any(r and r in cand for r in regions) and not _generic_town(cand, q, m.end()):
                     out.append(cand + m.group(2))
+                break
+    return out
+
+
+def written_parents(question: str, catalogue: list[DocMeta], towns: list[str]) -> set[str]:
+    """Divisions written right before a named issuer as its address ("扶沟县固城乡", "河口县桥头乡"):
+    the gazetteer reads the address as that issuer's namesake, and what the reports say of the
+    issuer's parents agrees with it. They name the issuer, not another place."""
+    g = places.gazetteer()
+    q = to_simplified(question)
+    out: set[str] = set()
+    for town in towns:
+        known = {m.parent for m in catalogue if m.entity == town}
+        for form in {town, places.strip_suffix(town), place_stem(town)}:
+            at = q.find(form) if len(form) >= 2 else -1
+            end = at + len(form)
+            if at <= 0:
+                continue
+            for start in range(max(0, at - 10), at):
+                place = g.resolve(q[start:end])
+                if place is None or place.name != town and places.strip_suffix(place.name) != form:
+                    continue
+                if any(place.parents[:len(parents)] == tuple(parents) for parents in known):
+                    out |= {n for p in place.parents for n in (p, places.strip_suffix(p))}
                 break
     return out
 

@@ -66,11 +66,18 @@ def strip_suffix(name: str) -> str:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             stem = name[: -len(suffix)]
             # 宁夏回族自治区 -> 宁夏: a minority name between the place and 自治区/自治州/自治县 goes too
-            if suffix.startswith("自治"):
-                m = re.match(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族|维吾尔)+$", stem)
-                stem = m.group(1) if m else stem
+            # and a 民族乡/民族镇 is called by its place name too: 桥头苗族壮族乡 -> 桥头
+            if suffix.startswith("自治") or suffix in ("乡", "镇", "民族乡"):
+                stem = minority_free(stem)
             return stem if len(stem) >= 2 else name
     return name
+
+
+def minority_free(stem: str) -> str:
+    """A division's stem without the minority names written after the place name ("河口瑶族" ->
+    "河口", "桥头苗族壮族" -> "桥头"); unchanged when fewer than two characters would be left."""
+    m = re.match(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族|维吾尔)+$", stem)
+    return m.group(1) if m else stem
 
 
 def level_of_name(name: str) -> str | None:
