@@ -367,6 +367,13 @@ def _carry_over(r: _Reading, previous: QueryPlan, by_id: dict[str, DocMeta]) -> 
             r.years = _year_of_the_reports(previous, by_id)
             r.report_years = []
         r.inherited_doc_ids = None if turned and r.years else previous.doc_ids
+        if (not own_years and r.explicit == "target" and previous.explicit_intent != "target"
+                and cues.SAME_REPORT.search(r.q) and previous.doc_ids):
+            # "那报告给当年定的目标是多少？" after an outcome it reviewed: that report's own plan, for
+            # the year it plans, not the year it reviews
+            planned = {by_id[d].period_planned for d in previous.doc_ids if d in by_id}
+            if len(planned) == 1 and None not in planned:
+                r.years, r.inherited_doc_ids = [planned.pop()], previous.doc_ids
         if previous.comparison and not cues.COMPARISON.search(r.q) and len(previous.sides) >= 2:
             r.comparison, r.inherited_sides = True, previous.sides
     if not content_tokens(r.topic):

@@ -48,7 +48,8 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
                        or measure_near_figure(s.text, measure, kind))
                   and (len(phrase) < 2 or s.passage.doc_id not in not_reports  # every qualifier written
                        or all(t.token in s.matched or _in_headline(t, s) for t in phrase))
-                  and not (levels and _of_wider_territory(s.text, levels.get(s.passage.doc_id), question))]
+                  and not (levels and _of_wider_territory(s.text, levels.get(s.passage.doc_id), question))
+                  and not cues.opposite_measure(question, s.text)]
     if not_reports:
         names = proper_names(plan.standalone or plan.question)
         scored = [s for s in scored if s.passage.doc_id not in not_reports or names_asked_in(s, names, terms)]

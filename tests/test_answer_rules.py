@@ -238,6 +238,9 @@ FOLLOW_UP_CASES = [
     ("杜桥镇2019年的工业产值是多少？", "那财政收入呢？",  # no place named: the subject and year carry over
      dict(followup=True, towns=("杜桥镇",), years=(2019,), doc_ids={"dq2020"}, topic="那财政收入呢？",
           context_topic="工业产值是多少？", standalone="杜桥镇 工业产值是多少？ 那财政收入呢？")),
+    ("杜桥镇2020年的报告说，2019年的地区生产总值是多少？", "那报告给当年定的增长目标是多少？",
+     # the report itself pointed at: its own plan, for the year it plans
+     dict(followup=True, towns=("杜桥镇",), years=(2020,), doc_ids={"dq2020"})),
     ("杜桥镇2019年的工业产值是多少？", "道滘镇呢？",  # only a place named: the previous question about it,
      # its year included
      dict(followup=True, towns=("道滘镇",), years=(2019,), doc_ids={"dj2020"}, topic="工业产值是多少？",
@@ -564,6 +567,9 @@ def test_regroup_a_word_the_segmenter_cut_apart(tokens, vocab, expected):
     ("目标，产值增长8%", True),                                # no verb of orientation before it
     ("中老铁路发展远超预期，累计发送旅客超6400万人次", False),  # an outcome against expectations
     ("经济运行好于预期，增长5.4%", False),
+    ("在全县乡镇目标绩效考核中位列第二名", False),           # an appraisal's name, no target
+    ("获评全市目标管理考核优秀单位", False),
+    ("全年目标是新增就业500人", True),
 ])
 def test_a_target_cue_inside_a_name_is_no_target(text, target):
     from rag.sentence_scoring import states_target
@@ -1141,3 +1147,30 @@ def test_a_sentence_stating_a_target(text, target):
     from rag.sentence_scoring import states_target
 
     assert states_target(text) is target
+
+
+@pytest.mark.parametrize("question, text, opposite", [
+    ("一般公共预算支出是多少？", "全年完成一般公共预算收入612万元", True),
+    ("一般公共预算收入是多少？", "一般公共预算支出8.2亿元", True),
+    ("出口额是多少？", "进出口总额增长5%", False),          # 进出口 is neither side
+    ("出口额是多少？", "进口额120亿元", True),
+    ("存款余额有多少？", "存贷款规模达314.8亿元", False),
+    ("财政收入和支出各是多少？", "一般公共预算收入612万元", False),  # both asked
+    ("农民收入多少？", "农村居民人均可支配收入18210元，人均消费支出9800元", False),  # both written
+])
+def test_a_figure_of_the_opposite_measure_does_not_answer(question, text, opposite):
+    from rag.text.cues import opposite_measure
+
+    assert opposite_measure(question, text) is opposite
+
+
+@pytest.mark.parametrize("question, target, outcome_after_target", [
+    ("岱崮镇2021年原本想接待多少游客，最后来了多少人？", True, True),
+    ("本来想修多少公里路？", True, False),
+    ("在全县乡镇目标绩效考核中排第几？", False, False),  # an appraisal's name, no target asked
+])
+def test_what_was_meant_asks_the_target(question, target, outcome_after_target):
+    from rag.text import cues
+
+    assert bool(cues.ASKS_TARGET.search(question)) is target
+    assert bool(cues.OUTCOME_AFTER_TARGET.search(question)) is outcome_after_target

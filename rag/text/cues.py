@@ -138,7 +138,9 @@ CITATION_MARK = re.compile(r"\[(\d{1,3})\]")
 # policy steadies ("稳预期", "引导市场预期", "预期管理")
 _EXPECTED = r"(?<![超于出合稳定善振导理场会])预期(?!寿命|管理)"
 _PLANNED = r"计划(?!生育|单列)"
-TARGET = re.compile(rf"(目标|{_PLANNED}|力争|预计|打算|准备(?!工作)|安排|部署|将要|要实现|争取|确保|{_EXPECTED}|任务|思路|重点工作|明年|今年要)")
+# 目标 names an appraisal, not a target, in 目标绩效考核/目标管理考核/目标责任制
+_TARGET_WORD = r"目标(?!绩效|考核|管理|责任)"
+TARGET = re.compile(rf"({_TARGET_WORD}|{_PLANNED}|力争|预计|打算|准备(?!工作)|安排|部署|将要|要实现|争取|确保|{_EXPECTED}|任务|思路|重点工作|明年|今年要)")
 ACTUAL = re.compile(r"(完成了|实现了|达到了|实际|取得了|去年|前年|过去一年|上一年|回顾|成绩|成效)")
 REVIEWED = re.compile(r"(去年|上年|上一年|过去一年|过去的一年|一年来|前年)")
 # a relative year as the baseline of a change ("比上一年多了多少", "较去年同期"): not the time asked
@@ -173,7 +175,7 @@ COMPARISON = re.compile(
     r"(分别|相比|比较|对比|异同|区别|差异|哪个镇|哪个乡|哪个街道|哪份|哪一个|谁(?=[的]?(?:更|最|多|少|高|低|快|慢|大|小|强|弱|好))|更高|更多|更大|更快|更低|更少|"
     r"最高|最多|最大|最快|最低|最少|各自|两个镇|几个镇|两份|各镇|这些镇|都提到)"
 )
-ASKS_TARGET = re.compile(rf"(目标|{_PLANNED}|{_EXPECTED}|预计|力争|打算|准备(?!工作)|争取|定(?:的|在|为)|要(?:达到|实现|增长|控制))")
+ASKS_TARGET = re.compile(rf"({_TARGET_WORD}|(?:原本|本来|原先|原来)想|{_PLANNED}|{_EXPECTED}|预计|力争|打算|准备(?!工作)|争取|定(?:的|在|为)|要(?:达到|实现|增长|控制))")
 ASKS_OUTCOME = re.compile(r"(实际|完成了|实现了|达到了|最后|结果|最终|(?<![为除定])了(?:多少|几))")  # "运送了多少": done, not planned ("定了多少": set)
 ASKS_RATE = re.compile(r"(增长了?多少|增长的?(?:预期)?目标(?:是|为)?多少|增速|增幅|涨幅|涨了多少|降了多少|下降了?多少|提高了?多少|百分之(?:几|多少)|百分点|"
                        r"率[^，。？?]{0,6}(?:是|为|在|定在|达到|控制在)?[^，。？?]{0,4}(?:多少|几)|"
@@ -269,14 +271,14 @@ FIELD_ASKED = re.compile(r"([\u4e00-\u9fff、]{2,12}?)(?:方面|这块|这一块
 QUESTION_WORDS = frozenset(
     "哪次 哪年 哪位 哪一 哪项 哪几项 哪几个 哪几 几项 几家 几个 一个 什么样 怎么 为什么 什么 些 这块 那块 "
     "这件事 这事 事 加起来 合计 有没有 是不是 能 能否 可以 要 想 进来 出来 起来 一年 全年 当年 今年 去年 前年 "
-    "现在 目前 当前 如今 眼下 当下 现阶段 一块 这一块 那一块 "
+    "现在 目前 当前 如今 眼下 当下 现阶段 一块 这一块 那一块 部分 一部分 这部分 那部分 "
     "不同 区别 差异 异同 实际 实际上 最后 完成 实现 达到 目标 计划 打算 准备 定 力争 预计 分别 各 各自 各有 各是 各为 各达 相比 比较 对比 谁 更 最 哪个 多少 几 "
     "怎么样 如何 情况 方面 呢 吗 主要 具体 都 有 是 了 的 和 与 跟 还 又 哪些 有哪些 包括 指 指什么 叫 叫什么 "
     "更大 更多 更高 更快 更低 更少 更好 最高 最多 最大 最快 最低 最少 靠前 靠后 排前 多得多 少得多 "
     "面积 数量 人数 个数 金额 件数 户数 多大 多高 多长 比 少 多 少了 多了 这件 "
     "百分之几 百分之多少 几成 几倍 多少倍 百分比 "
     "回顾 已经 已 曾经 曾 镇里 乡里 县里 区里 市里 省里 镇上 乡上 该镇 本镇 按 按照 据 根据 说法 次数 分成 分为 来讲 来说 到 到了 换成 换到 轮到 至于 整年 一整年 下来 到头 一共 总共 共 大约 大概 差不多 到底 究竟 "
-    "那份 这份 那个 这个 报告 政府 工作 工作报告 里 中 提到 提出 说 讲 写 年底 年末 拿到 拿 搞 做 干 派 去 来 给 帮 让 被 把".split()
+    "中排 里排 那份 这份 那个 这个 报告 政府 工作 工作报告 里 中 提到 提出 说 讲 写 年底 年末 拿到 拿 搞 做 干 派 去 来 给 帮 让 被 把".split()
 )
 
 # a "which" word however the segmenter cut it ("哪一年", "哪一部", "哪家"), but not a name (哪吒)
@@ -341,7 +343,7 @@ REPORT_REF = re.compile(r"(?:据|根据|按照|看)?(?:的)?(?:政府工作报�
                         r"(?:里|中|上|说|讲|提到|提出|指出|显示|称|写道|所说|定的|提的)*[，,：:]?")
 
 # a question that asks for a target and for what came of it ("目标是多少？实际完成了多少？")
-OUTCOME_AFTER_TARGET = re.compile(rf"(目标|{_PLANNED}|{_EXPECTED}|打算|原计划|定的|承诺)[^。？?]*?[，,？?。；;]\s*[^。]*?"
+OUTCOME_AFTER_TARGET = re.compile(rf"({_TARGET_WORD}|(?:原本|本来|原先|原来)想|{_PLANNED}|{_EXPECTED}|打算|原计划|定的|承诺)[^。？?]*?[，,？?。；;]\s*[^。]*?"
                                   r"(实际|完成了|最后|结果|实现了|达到了|做到了|完成情况)|目标[和与及跟]实际")
 
 # a question about the report itself ("道滘镇属于哪个市？", "这份报告回顾的是哪一年？"), by the kind asked
@@ -416,7 +418,7 @@ ASKS_EVERY = re.compile(r"各(?!位|项|类|种|方面|级)|每个|每一个|分
 
 # the question asks for a target figure / for an achieved figure. Unlike ASKS_TARGET, TABLE_TARGET takes
 # "安排", "设定" and leaves out "预计" (an expected figure is an outcome in the table); unlike ASKS_OUTCOME, TABLE_OUTCOME takes "完成" alone, "做到", "兑现", "达成", "达标", "落实了"
-TABLE_TARGET = re.compile(rf"目标|{_EXPECTED}|{_PLANNED}|力争|打算|争取|定在|定为|安排|设定|要(?:达到|实现|增长|控制)")
+TABLE_TARGET = re.compile(rf"{_TARGET_WORD}|{_EXPECTED}|{_PLANNED}|力争|打算|争取|定在|定为|安排|设定|要(?:达到|实现|增长|控制)")
 TABLE_OUTCOME = re.compile(r"实际|完成|实现了|达到了|做到|兑现|结果|达成|达标|落实了")
 
 # a threshold asked ("超过5%", "不低于3000亿元", "6%以上"): group 1 = the comparison word, 2 = the
@@ -470,7 +472,7 @@ _PLANNED_IN_TEXT = _PLANNED + r"(?![，,、。；;：:”」）)》]|的|等|和
 # a goal named as what the work is turned towards ("围绕“…”的奋斗目标，", "朝着…目标，"): the clause
 # before 目标 opens on a verb of orientation; it sets no target
 GOAL_PURSUED = re.compile(r"(?:围绕|朝着|向着|紧扣|聚焦|锚定|对标|瞄准)[^，,。；;]*$")
-TARGET_IN_TEXT = re.compile(rf"(力争|目标|{_PLANNED_IN_TEXT}|预计|确保|争取|(?<![虚模])拟|{_EXPECTED}|将要|将实现|将达到|将于|将在)")
+TARGET_IN_TEXT = re.compile(rf"(力争|{_TARGET_WORD}|{_PLANNED_IN_TEXT}|预计|确保|争取|(?<![虚模])拟|{_EXPECTED}|将要|将实现|将达到|将于|将在)")
 PLAN_SECTION = re.compile(r"(安排|计划|打算|思路|目标|部署|下阶段|下一步|下一阶段|今年|明年|\d{4}年工作)")
 INSTRUCTION = re.compile(
     r"(忽略|无视|忘记|忘掉|不要理会|不要遵守|跳过)[^。！？\n]{0,8}(以上|上述|之前|前面|先前|所有|全部|一切|系统)[^。！？\n]{0,8}"
@@ -590,6 +592,8 @@ SELF_LEVEL = (
 # "镇党委", "镇人大", "镇政府", "乡党委", "乡人大"), read to tell a town report from its wording
 TOWNSHIP_SELF_REFERENCE = re.compile(r"全镇|我镇|本镇|镇党委|镇人大|镇政府|全乡|我乡|乡党委|乡人大|街道党工委|全街道")
 
+# a follow-up pointing at the report the conversation is about ("那报告", "这份报告", "该报告里")
+SAME_REPORT = re.compile(r"(?:那|这|该|此|同一)(?:份|个|篇)?(?:政府工作)?报告")
 # a follow-up pointing back at what was asked before ("说的上一年这个数是多少？", "这项指标呢？")
 REFERS_BACK = re.compile(r"(?:这个|这一|这项|该|同一|同样的?)(?:数字?|数据|数值|指标|比例|比重|数目|数量)")
 
@@ -629,3 +633,18 @@ def issuer_level(question: str) -> str | None:
 
 # issuer names that mean the nation, matched whole (unlike NATIONAL, read inside a question)
 NATIONAL_NAMES = ("国务院", "全国", "中央", "国家")
+
+# measures that come in opposite pairs: a figure of one never answers the other ("一般公共预算支出"
+# asked, "一般公共预算收入612万元" written). A word holding both (进出口, 存贷款, 收支) is neither.
+OPPOSITE_MEASURES = (("收入", "支出"), ("进口", "出口"), ("存款", "贷款"), ("流入", "流出"), ("调入", "调出"))
+_BOTH_SIDES = re.compile(r"进出口|存贷款|收支|出入境")
+
+
+def opposite_measure(question: str, text: str) -> bool:
+    """The question asks one of a pair of opposite measures and the text writes only the other."""
+    q, t = _BOTH_SIDES.sub(" ", question), _BOTH_SIDES.sub(" ", text)
+    for a, b in OPPOSITE_MEASURES:
+        for asked, other in ((a, b), (b, a)):
+            if asked in q and other not in q and other in t and asked not in t:
+                return True
+    return False
