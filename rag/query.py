@@ -429,7 +429,8 @@ def _plan(r: _Reading, doc_ids: set[str] | None, sides: list[Side]) -> QueryPlan
         doc_ids=frozenset(doc_ids) if doc_ids is not None else None, sides=tuple(sides), comparison=r.comparison,
         intent=r.intent, explicit_intent=r.explicit, wants_list=cues.asks_list(topic),
         wants_number=not cues.ASKS_REASON.search(topic) and (
-            bool(cues.ASKS_NUMBER.search(topic)) or bool(context_topic and cues.ASKS_NUMBER.search(context_topic))),
+            bool(cues.ASKS_NUMBER.search(cues.WHICH_ITEMS.sub(" ", topic)))
+            or bool(context_topic and cues.ASKS_NUMBER.search(context_topic))),
         described=r.described, followup=r.followup, period=r.period, context_topic=context_topic,
         about_report=about_report_kind(q), notes=tuple(r.notes), within=tuple(r.within),
     )

@@ -37,9 +37,16 @@ class Sentence:
 
 def real_quantities(text: str) -> list:
     """Figures in a sentence other than calendar years, and other than the number of a name
-    written with Latin letters before it ("PM2.5", "PM_2.5", "C919", "MU9191")."""
+    written with Latin letters before it ("PM2.5", "PM_2.5", "C919", "MU9191") or after it
+    ("5G基站", "4A级景区", "8K"), unless those letters are a unit ("10km")."""
     return [q for q in find_quantities(text) if not re.fullmatch(r"(19|20)\d\d", q.text)
-            and not re.search(r"[A-Za-z][-_]?$", text[max(0, q.start - 2): q.start])]
+            and not re.search(r"[A-Za-z][-_]?$", text[max(0, q.start - 2): q.start])
+            and not _LATIN_NAME_AFTER.match(text, q.end)]
+
+
+# Latin letters right after a number name something ("5G", "4A级", "3D打印") unless they are a unit
+_LATIN_NAME_AFTER = re.compile(r"(?!(?:km|kg|kwh|kw|mw|gw|gb|tb|pb|mbps|gbps|cm|mm|ml|m|t|l)(?![A-Za-z]))[A-Za-z]",
+                               re.IGNORECASE)
 
 
 def asks_quantity(plan: QueryPlan) -> bool:
