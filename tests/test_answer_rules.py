@@ -1174,3 +1174,26 @@ def test_what_was_meant_asks_the_target(question, target, outcome_after_target):
 
     assert bool(cues.ASKS_TARGET.search(question)) is target
     assert bool(cues.OUTCOME_AFTER_TARGET.search(question)) is outcome_after_target
+
+
+@pytest.mark.parametrize("text, figures", [
+    ("新建4G基站6座", ["6"]),              # 4G names a technology
+    ("新建5G基站1.2万个", ["1.2万"]),
+    ("建成4A级景区2个", ["2"]),
+    ("新修道路10km", ["10"]),               # Latin letters that are a unit
+    ("PM2.5年均浓度30微克", ["30"]),
+])
+def test_a_number_inside_a_latin_name_is_no_figure(text, figures):
+    from rag.sentence_scoring import real_quantities
+
+    assert [q.text for q in real_quantities(text)] == figures
+
+
+@pytest.mark.parametrize("question, wants_number", [
+    ("固城乡2022年准备给老百姓办哪几件实事？", False),   # which items, not how many
+    ("杜桥镇2021年政府工作报告提到哪几个方面的问题？", False),
+    ("杜桥镇2021年办了几件实事？", True),
+    ("杜桥镇2019年的财政收入是多少？", True),
+])
+def test_which_items_asks_no_figure(question, wants_number):
+    assert analyse_question(question, CATALOGUE).wants_number is wants_number
