@@ -110,6 +110,8 @@ def unknown_places(question: str, catalogue: list[DocMeta], known: list[str]) ->
                 break
             if cues.NOT_A_PLACE_NAME.search(cand) or cand in stems or any(s and s in cand for s in stems):
                 break
+            if re.fullmatch(r"(?:[\u4e00-\u9fff]{1,4}族)+|民族", cand):
+                break  # "这个瑶族乡", "民族乡": the kind of township, no name
             if cut == len(name) - 2 or not re.match(r"^(请问|问|的|和|与|跟|在|及|对|比|把|给|说|讲|那|这)", cand):
                 if not any(r and r in cand for r in regions) and not _generic_town(cand, q, m.end()):
                     out.append(cand + m.group(2))
@@ -163,7 +165,10 @@ def unknown_divisions(question: str, known: set[str]) -> list[str]:
             after = cues.SUBJECT_AFTER.match(q[i + size:])
             short = (w in g.by_alias and after is not None and _is_place_word(w)
                      and any(p.level != "township" for p in g.by_alias[w])
-                     and (not _CONJUNCTION.fullmatch(after.group()) or _place_follows(q, i + size + after.end(), g)))
+                     and (not _CONJUNCTION.fullmatch(after.group()) or _place_follows(q, i + size + after.end(), g))
+                     # a county's short name before 的 is as often a word ("新建的幼儿园", "新华的…"):
+                     # a county alone is named with its 区/县, or with a year or 政府 after it
+                     and (after.group() != "的" or any(p.level in ("province", "city") for p in g.by_alias[w])))
             if full or short:
                 hit = w
                 break

@@ -41,7 +41,12 @@ def real_quantities(text: str) -> list:
     ("5G基站", "4A级景区", "8K"), unless those letters are a unit ("10km")."""
     return [q for q in find_quantities(text) if not re.fullmatch(r"(19|20)\d\d", q.text)
             and not re.search(r"[A-Za-z][-_]?$", text[max(0, q.start - 2): q.start])
-            and not _LATIN_NAME_AFTER.match(text, q.end)]
+            and not _LATIN_NAME_AFTER.match(text, q.end)
+            and not (q.start <= 1 and _ITEM_LABEL.match(text))]
+
+
+# the number labelling an item at the start of a sentence ("4.深入实施…", "（4）…", "4、…"): no figure
+_ITEM_LABEL = re.compile(r"^[（(]?\d{1,2}(?:[.．、](?!\d)|[）)])")
 
 
 # Latin letters right after a number name something ("5G", "4A级", "3D打印") unless they are a unit

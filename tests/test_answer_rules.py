@@ -1182,6 +1182,10 @@ def test_what_was_meant_asks_the_target(question, target, outcome_after_target):
     ("建成4A级景区2个", ["2"]),
     ("新修道路10km", ["10"]),               # Latin letters that are a unit
     ("PM2.5年均浓度30微克", ["30"]),
+    ("4.深入实施乡村建设行动", []),          # an item's label
+    ("（4）深入实施乡村建设行动", []),
+    ("2.完成农村户厕改造500户", ["500"]),
+    ("4.5公里道路建成", ["4.5"]),
 ])
 def test_a_number_inside_a_latin_name_is_no_figure(text, figures):
     from rag.sentence_scoring import real_quantities
@@ -1197,3 +1201,24 @@ def test_a_number_inside_a_latin_name_is_no_figure(text, figures):
 ])
 def test_which_items_asks_no_figure(question, wants_number):
     assert analyse_question(question, CATALOGUE).wants_number is wants_number
+
+
+@pytest.mark.parametrize("question, dimension", [
+    ("城南庄镇2024年食用菌产值的目标是多少？", "money"),   # an amount of money, not 200栋
+    ("柳编产值有多少？", "money"),
+    ("产值增长多少？", None),                              # a change: a per cent answers
+    ("农民人均可支配收入是多少？", None),
+    ("建了多少亩高标准农田？", "area"),
+])
+def test_the_dimension_a_money_measure_asks(question, dimension):
+    from rag.text.units import asked_dimension
+
+    assert asked_dimension(question) == dimension
+
+
+@pytest.mark.parametrize("question, rate", [("比上一年涨了几个点？", True), ("提高了多少个点", True),
+                                            ("几点开幕？", False), ("有几个点位？", False)])
+def test_points_ask_a_rate(question, rate):
+    from rag.text import cues
+
+    assert bool(cues.ASKS_RATE.search(question)) is rate

@@ -51,7 +51,18 @@ def test_the_town_is_found_and_nothing_else_is_unknown(question, town):
     assert plan.unknown_places == ()
 
 
+@pytest.mark.parametrize("question", [
+    "玉洪这个瑶族乡2022年修了多少公里路？",          # the kind of township, no name
+    "里面新建的那所幼儿园能多收多少个孩子？",        # 新建 (a county's short name) before 的 is a verb
+    "2022年新建的嘎查柏油路有多长？",
+])
+def test_no_place_is_read_into_ordinary_words(question):
+    assert analyse_question(question, CATALOGUE).unknown_places == ()
+
+
 @pytest.mark.parametrize("question, unknown", [
+    ("新建区的地区生产总值是多少？", "新建区"),          # with its suffix it is the district
+
     ("大兴镇2022年香蕉种了多少亩？", "大兴镇"),
     ("南部县大桥镇的粮食产量是多少？", "大桥镇"),
 ])

@@ -36,6 +36,12 @@ _ASKED_WORDS = (("多长时间", "duration"), ("多久", "duration"), ("多长",
                 ("多大年纪", "age"), ("多少年", "duration"), ("几年", "duration"))
 
 
+# measures counted in money, asked with no unit ("产值是多少"), unless a change or a rate is asked;
+# and the measures of other dimensions that make a question ask more than money
+_MONEY_MEASURE = re.compile(r"(?:产值|销售额|营业收入|营收|利润|税收|成交额|交易额|总收入)(?:的|目标|预期|计划|实际|一共|总共|共|有|是|达到|为|\s)*(?:多少|几)$")
+_OTHER_MEASURE = re.compile(r"增长|增速|增幅|提高|下降|减少|率|百分|比重|占比|倍|面积|产量|人数|人口|个数|户数|里程|吨|亩")
+
+
 def asked_dimension(question: str) -> str | None:
     """The dimension of the figure a question asks for, when it names a unit; None otherwise, and
     None when it asks several figures ("发了多少低保善款，救助了多少户") not all of one dimension."""
@@ -47,6 +53,8 @@ def asked_dimension(question: str) -> str | None:
                 dims.add(None)  # "几年来" names a span, not a duration asked
             else:
                 dims.add(_DIMENSION_OF[unit.group(1)])
+        elif _MONEY_MEASURE.search(question[: m.end()]) and not _OTHER_MEASURE.search(question):
+            dims.add("money")  # "食用菌产值的目标是多少": an amount of money, not "新建棚室200栋"
         else:
             dims.add(None)
     if len(dims) == 1 and None not in dims:
