@@ -349,12 +349,26 @@ def _level_and_parents(r: _Reading, self_level: str | None, self_src: str, *,
     level = None
     parent: tuple[str, ...] = ()
     if r.entity:
+        _without_address(r)
         level, parent, r.prov["parent"] = _resolve(r.entity, r.level_hint, context)
         r.prov.setdefault("level", r.prov["parent"])
     if not level:
         level = r.level_hint or self_level
         r.prov["level"] = r.prov.get("level") or self_src
     return level, parent
+
+
+def _without_address(r: _Reading) -> None:
+    """An issuer written with its address ("在鹤峰县走马镇第十九届人民代表大会…") is the last division
+    of it: the gazetteer reads the address as a chain whose last place ends the name (走马镇), and the
+    places before it are its parents, which the context then names."""
+    name = r.entity or ""
+    if name in gazetteer().by_name:
+        return
+    place = gazetteer().resolve(name)
+    if place is not None and place.name != name and name.endswith(place.name) and place.parents:
+        r.prov["entity"] = r.prov.get("entity", "") + f"（地址“{name[: -len(place.name)]}”之后的{place.name}）"
+        r.entity = place.name
 
 
 def _speaker(prov: dict[str, str], top: str) -> str | None:

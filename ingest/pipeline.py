@@ -25,7 +25,7 @@ from rag.store_records import DocRecord, PendingDoc
 
 # Bump when cleaning, metadata or chunking rules change: documents ingested by an older
 # pipeline are then re-processed on the next ingest (their embeddings come from the cache).
-PIPELINE_VERSION = "17"
+PIPELINE_VERSION = "18"
 
 
 @dataclass

@@ -162,7 +162,11 @@ def _in_parallel(plan: QueryPlan, picks: list[_SidePick | None], terms: list[Key
     if weight <= 0 and unit_weight <= 0:
         return picks
     asked = char_pairs(plan.standalone or plan.question)
-    chosen = [char_pairs(p.picked[0].text) - asked if p and p.picked else set() for p in picks]
+    # a target beside its outcome: only the clause stating the target is shared ("主要预期目标是：财政总收入
+    # 增长8%，其中一般公共预算收入增长7%" — the outcome is the 财政总收入 one)
+    target_and_outcome = len({p.plan.explicit_intent for p in picks if p}) > 1
+    chosen = [char_pairs(_answering_clause(p.picked[0].text, asked) if target_and_outcome else p.picked[0].text) - asked
+              if p and p.picked else set() for p in picks]
     units = [figure_units(p.picked[0].text) if unit_weight > 0 and p and p.picked else set() for p in picks]
     out = []
     for i, pick in enumerate(picks):
@@ -189,6 +193,13 @@ def _in_parallel(plan: QueryPlan, picks: list[_SidePick | None], terms: list[Key
 
 
 _PARALLEL_CAP = 4  # shared word pairs counted at most
+
+
+def _answering_clause(text: str, asked: set[str]) -> str:
+    """The clause of a chosen sentence that shares most with the question: its other clauses
+    ("…财政总收入增长8%，其中一般公共预算收入增长7%") say other things, which a side need not share."""
+    clauses = [c for c in re.split(r"[，,；;。：:]", text) if c.strip()]
+    return max(clauses, key=lambda c: len(char_pairs(c) & asked)) if clauses else text
 
 
 def figure_units(text: str) -> set[str]:

@@ -11,7 +11,7 @@ from rag.bm25_index import BM25Index
 from rag.text import cues
 from rag.text.indicators_vocab import load_vocab
 from rag.text.lexicon import synonyms_in
-from rag.text.tokens import in_dictionary, occurs_as_word, search_tokens, to_simplified
+from rag.text.tokens import in_dictionary, occurs_as_word, search_tokens, to_simplified, written_apart
 
 
 _QUESTION_WORD = re.compile(r"多(?:大|少|高|长|远|重|宽|深)")
@@ -214,6 +214,14 @@ def _reread_unknown(words: list[str], index: BM25Index) -> list[str]:
     return out
 
 
+def _written_apart(term: KeyTerm, text_low: str) -> bool:
+    """An official term of two words written apart in one clause, its subject first ("粮食播种面积
+    3.1万亩，总产量1.35万吨" for 粮食产量): a synonym of an everyday phrase ("打粮食") is found so too."""
+    if term.alternatives == (term.token,):
+        return False
+    return any(written_apart(alt, text_low) for alt in term.alternatives[1:])
+
+
 def term_matches(term: KeyTerm, text_low: str) -> bool:
     """The term (or a synonym) occurs in the text as itself, not as the tail of a combined name
     ("出口" is not in "进出口总额")."""
@@ -225,6 +233,8 @@ def term_credit(term: KeyTerm, text_low: str) -> float:
     ("刑事案件" vs "刑事发案数"), so a paraphrase is not mistaken for an absent topic."""
     if term_matches(term, text_low):
         return 1.0
+    if _written_apart(term, text_low):
+        return 0.8
     word = term.token
     if len(word) < 3:
         return 0.0

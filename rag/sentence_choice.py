@@ -20,7 +20,7 @@ from rag.text.indicators_vocab import load_vocab
 from rag.text.lexicon import expand_terms
 from rag.text.numbers import Quantity, cn_to_number, find_quantities
 from rag.text.sentences import COMMA_CLAUSE
-from rag.text.tokens import names_a_measure, names_beyond, occurs_as_word, proper_names, to_simplified
+from rag.text.tokens import names_a_measure, names_beyond, occurs_as_word, proper_names, to_simplified, written_apart
 from rag.text.units import asked_dimension, is_money_unit, same_dimension, unit_dimension
 
 _CLAUSE = COMMA_CLAUSE
@@ -405,7 +405,9 @@ def _of_the_named_indicator(question: str, text: str, quantities: list) -> list:
 def _written_in(name: str, text: str) -> bool:
     """The name is written in the text, maybe with a qualifier of one character set inside it
     (财政总收入 for 财政收入, 进出口贸易总额 for 进出口总额 — not 工业产值 for 工业增加值)."""
-    return name in text or bool(_loose_name(name).search(text))
+    if name in text or bool(_loose_name(name).search(text)):
+        return True
+    return written_apart(name, text)  # "粮食播种面积3.1万亩，总产量1.35万吨" for 粮食产量
 
 
 @lru_cache(maxsize=1024)

@@ -1222,3 +1222,24 @@ def test_points_ask_a_rate(question, rate):
     from rag.text import cues
 
     assert bool(cues.ASKS_RATE.search(question)) is rate
+
+
+@pytest.mark.parametrize("text, credit", [
+    ("全年粮食播种面积3.1万亩，总产量1.35万吨", 0.8),   # 粮食产量 written apart, its subject first
+    ("全年粮食产量1.35万吨", 1.0),
+    ("蔬菜产量2万吨，粮食安全责任全面落实", 0.0),       # the tail before the subject: another measure
+    ("全年油料产量3000吨", 0.0),
+])
+def test_an_official_term_written_apart(text, credit):
+    from rag.key_terms import KeyTerm, term_credit
+
+    term = KeyTerm("打了多少粮食", 3.0, ("打了多少粮食", "粮食产量", "粮食年产量"))
+    assert term_credit(term, text) == credit
+
+
+def test_a_target_shares_only_its_answering_clause():
+    from rag.answer import _answering_clause
+    from rag.text.tokens import char_pairs
+
+    asked = char_pairs("财政总收入原计划增长多少？实际完成情况如何？")
+    assert _answering_clause("主要预期目标是：财政总收入增长8%，其中一般公共预算收入增长7%；", asked) == "财政总收入增长8%"

@@ -125,6 +125,13 @@ OPENINGS = [
     ("b.txt", "城关街道办事处2022年工作总结及2023年工作打算\n2022年，在蒙城县委县政府领导下，城关街道全年完成"
      "固定资产投资5.2亿元。\n2023年，街道将力争完成固定资产投资6亿元。",
      {"entity": "城关街道", "level": "township", "parent": ["安徽省", "亳州市", "蒙城县"]}),
+    # the congress's place written with its address ("在鹤峰县走马镇第十九届…"): the town, its parents from the address
+    ("c.txt", "政府工作报告\n——2022年1月7日在鹤峰县走马镇第十九届人民代表大会第一次会议上\n走马镇人民政府镇长  向红军\n"
+     "各位代表：\n一、2021年工作回顾\n全镇实现地区生产总值20.3亿元。",
+     {"entity": "走马镇", "level": "township", "parent": ["湖北省", "恩施土家族苗族自治州", "鹤峰县"], "report_year": 2022}),
+    # two namesakes in one province, the text naming neither county: the province is known all the same
+    ("d.txt", "固城乡2022年政府工作报告\n——在固城乡第十四届人民代表大会第二次会议上\n各位代表：\n一、2021年工作回顾\n全乡完成。",
+     {"entity": "固城乡", "level": "township", "parent": ["河南省"]}),
     # a document that does not read as a report (a news item): titled by its headline, no year of its own
     ("n2.txt", "2023年诺贝尔文学奖揭晓\n瑞典学院10月5日宣布，将2023年诺贝尔文学奖授予挪威作家约恩·福瑟。",
      {"title": "2023年诺贝尔文学奖揭晓", "doc_type": "其他", "report_year": None, "period_reviewed": None}),

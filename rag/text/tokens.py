@@ -238,6 +238,24 @@ def occurs_as_word(word: str, text: str) -> bool:
     return False
 
 
+_MEASURE_NOUNS = frozenset("产量 产值 面积 总额 收入 人数 数量".split())
+
+
+def written_apart(name: str, text: str) -> bool:
+    """A four-character term of two words written apart, its subject first ("粮食播种面积3.1万亩，
+    总产量1.35万吨" for 粮食产量); the subject counts only as a word of its own (not "出口" in
+    "进出口总额" for 出口总额)."""
+    if len(name) != 4 or name[2:] not in _MEASURE_NOUNS:
+        return False  # only a measure is written after its subject so ("…，总产量…"), not 外贸…出口
+    head, tail = name[:2], name[2:]
+    start = text.find(head)
+    while start >= 0:
+        if not (start > 0 and text[start - 1] + head[0] in _COORDINATE_PAIRS) and tail in text[start + 2:]:
+            return True
+        start = text.find(head, start + 1)
+    return False
+
+
 def char_pairs(text: str) -> set[str]:
     """The pairs of adjacent Chinese characters of a text (simplified; figures and punctuation left out)."""
     t = to_simplified(text)
