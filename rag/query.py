@@ -323,9 +323,9 @@ def _read_topic(r: _Reading) -> None:
     names += [places.strip_suffix(t) + t[-1] for t in towns if t[-1] in "乡镇" and places.strip_suffix(t) + t[-1] != t]
     if not towns:
         names += regions + [place_stem(x) for x in regions] + [places.strip_suffix(x) for x in regions]
-    else:
-        names += [x for x in regions if any(x + form in r.q for t in towns
-                                             for form in (t, places.strip_suffix(t)) if form)]
+    else:  # the region written right before a town, in full or by its short name ("化隆初麻乡")
+        names += [xf for x in regions for xf in {x, places.strip_suffix(x)}
+                  if any(xf + form in r.q for t in towns for form in (t, places.strip_suffix(t)) if form)]
     if r.described_phrase:
         names.append(r.described_phrase)
     r.topic = question_topic(r.q, names)
@@ -367,6 +367,13 @@ def _carry_over(r: _Reading, previous: QueryPlan, by_id: dict[str, DocMeta]) -> 
             r.years = _year_of_the_reports(previous, by_id)
             r.report_years = []
         r.inherited_doc_ids = None if turned and r.years else previous.doc_ids
+        if own_period and not own_years and previous.doc_ids and re.search(
+                {"planned": "今年", "reviewed": "去年"}.get(own_period, "^$"), r.q):
+            # "那今年计划…？" after "2023年新认定了多少家？": 今年 is the year the report spoken from plans
+            # (去年 the year it reviews), not the previous data year
+            spoken = {getattr(by_id[d], f"period_{own_period}") for d in previous.doc_ids if d in by_id}
+            if len(spoken) == 1 and None not in spoken:
+                r.years = [spoken.pop()]
         if (not own_years and r.explicit == "target" and previous.explicit_intent != "target"
                 and cues.SAME_REPORT.search(r.q) and previous.doc_ids):
             # "那报告给当年定的目标是多少？" after an outcome it reviewed: that report's own plan, for

@@ -241,6 +241,9 @@ FOLLOW_UP_CASES = [
     ("杜桥镇2020年的报告说，2019年的地区生产总值是多少？", "那报告给当年定的增长目标是多少？",
      # the report itself pointed at: its own plan, for the year it plans
      dict(followup=True, towns=("杜桥镇",), years=(2020,), doc_ids={"dq2020"})),
+    ("杜桥镇2019年新增了多少家小微企业？", "那今年计划新增多少家？",
+     # 今年 in a follow-up: the year the report spoken from plans, not the previous data year
+     dict(followup=True, towns=("杜桥镇",), years=(2020,), period="planned")),
     ("杜桥镇2019年的工业产值是多少？", "道滘镇呢？",  # only a place named: the previous question about it,
      # its year included
      dict(followup=True, towns=("道滘镇",), years=(2019,), doc_ids={"dj2020"}, topic="工业产值是多少？",
