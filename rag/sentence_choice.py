@@ -232,6 +232,9 @@ def figures_of_kind_asked(plan: QueryPlan, text: str, news: bool = False) -> lis
         # "改造提升1200多座", is what was done)
         quantities = [q for q in quantities if not (q.percent or re.match(r"\s*个百分点", text[q.end:]))
                       or not cues.CHANGE_BEFORE_FIGURE.search(text[max(0, q.start - 6): q.start])]
+    if rate and not amount and cues.ASKS_RANK.search(question):
+        # a place in an order asked of a rate ("增速在全县排第几"): the ordinal answers, not the rate
+        return [q for q in quantities if not q.percent] or quantities
     if rate and not amount:
         # a change asked ("涨了多少") is also answered by the amount written right after the change
         # verb ("每月提高183元"); a growth rate asked ("增速", "百分之几") only by a per cent

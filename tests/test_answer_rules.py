@@ -1171,6 +1171,8 @@ def test_a_figure_of_the_opposite_measure_does_not_answer(question, text, opposi
     ("岱崮镇2021年原本想接待多少游客，最后来了多少人？", True, True),
     ("本来想修多少公里路？", True, False),
     ("在全县乡镇目标绩效考核中排第几？", False, False),  # an appraisal's name, no target asked
+    ("年度综合目标考评在全县排第几？", False, False),
+    ("潭门镇2022年说要修多少公里路？年底实际修了多少？", True, True),
 ])
 def test_what_was_meant_asks_the_target(question, target, outcome_after_target):
     from rag.text import cues
@@ -1246,3 +1248,11 @@ def test_a_target_shares_only_its_answering_clause():
 
     asked = char_pairs("财政总收入原计划增长多少？实际完成情况如何？")
     assert _answering_clause("主要预期目标是：财政总收入增长8%，其中一般公共预算收入增长7%；", asked) == "财政总收入增长8%"
+
+
+def test_a_rank_asked_of_a_rate_is_answered_by_the_ordinal():
+    from rag.sentence_choice import figures_of_kind_asked
+
+    plan = analyse_question("杜桥镇2019年固定资产投资的增速在全县排第几？", CATALOGUE)
+    kinds = figures_of_kind_asked(plan, "完成固定资产投资2.86亿元，同比增长12.3%，增速居全县乡镇第二位")
+    assert kinds and not any(q.percent for q in kinds)

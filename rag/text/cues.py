@@ -138,8 +138,8 @@ CITATION_MARK = re.compile(r"\[(\d{1,3})\]")
 # policy steadies ("稳预期", "引导市场预期", "预期管理")
 _EXPECTED = r"(?<![超于出合稳定善振导理场会])预期(?!寿命|管理)"
 _PLANNED = r"计划(?!生育|单列)"
-# 目标 names an appraisal, not a target, in 目标绩效考核/目标管理考核/目标责任制
-_TARGET_WORD = r"目标(?!绩效|考核|管理|责任)"
+# 目标 names an appraisal, not a target, in 目标绩效考核/目标考评/目标管理考核/目标责任制
+_TARGET_WORD = r"目标(?!绩效|考核|考评|管理|责任)"
 TARGET = re.compile(rf"({_TARGET_WORD}|{_PLANNED}|力争|预计|打算|准备(?!工作)|安排|部署|将要|要实现|争取|确保|{_EXPECTED}|任务|思路|重点工作|明年|今年要)")
 ACTUAL = re.compile(r"(完成了|实现了|达到了|实际|取得了|去年|前年|过去一年|上一年|回顾|成绩|成效)")
 REVIEWED = re.compile(r"(去年|上年|上一年|过去一年|过去的一年|一年来|前年)")
@@ -177,7 +177,7 @@ COMPARISON = re.compile(
     r"(分别|相比|比较|对比|异同|区别|差异|哪个镇|哪个乡|哪个街道|哪份|哪一个|谁(?=[的]?(?:更|最|多|少|高|低|快|慢|大|小|强|弱|好))|更高|更多|更大|更快|更低|更少|"
     r"最高|最多|最大|最快|最低|最少|各自|两个镇|几个镇|两份|各镇|这些镇|都提到)"
 )
-ASKS_TARGET = re.compile(rf"({_TARGET_WORD}|(?:原本|本来|原先|原来)想|{_PLANNED}|{_EXPECTED}|预计|力争|打算|准备(?!工作)|争取|定(?:的|在|为)|要(?:达到|实现|增长|控制))")
+ASKS_TARGET = re.compile(rf"({_TARGET_WORD}|(?:原本|本来|原先|原来)想|说要|{_PLANNED}|{_EXPECTED}|预计|力争|打算|准备(?!工作)|争取|定(?:的|在|为)|要(?:达到|实现|增长|控制))")
 ASKS_OUTCOME = re.compile(r"(实际|完成了|实现了|达到了|最后|结果|最终|(?<![为除定])了(?:多少|几))")  # "运送了多少": done, not planned ("定了多少": set)
 ASKS_RATE = re.compile(r"((?:几|多少)个点(?![位子])|增长了?多少|增长的?(?:预期)?目标(?:是|为)?多少|增速|增幅|涨幅|涨了多少|降了多少|下降了?多少|提高了?多少|百分之(?:几|多少)|百分点|"
                        r"率[^，。？?]{0,6}(?:是|为|在|定在|达到|控制在)?[^，。？?]{0,4}(?:多少|几)|"
@@ -345,7 +345,7 @@ REPORT_REF = re.compile(r"(?:据|根据|按照|看)?(?:的)?(?:政府工作报�
                         r"(?:里|中|上|说|讲|提到|提出|指出|显示|称|写道|所说|定的|提的)*[，,：:]?")
 
 # a question that asks for a target and for what came of it ("目标是多少？实际完成了多少？")
-OUTCOME_AFTER_TARGET = re.compile(rf"({_TARGET_WORD}|(?:原本|本来|原先|原来)想|{_PLANNED}|{_EXPECTED}|打算|原计划|定的|承诺)[^。？?]*?[，,？?。；;]\s*[^。]*?"
+OUTCOME_AFTER_TARGET = re.compile(rf"({_TARGET_WORD}|(?:原本|本来|原先|原来)想|说要|{_PLANNED}|{_EXPECTED}|打算|原计划|定的|承诺)[^。？?]*?[，,？?。；;]\s*[^。]*?"
                                   r"(实际|完成了|最后|结果|实现了|达到了|做到了|完成情况)|目标[和与及跟]实际")
 
 # a question about the report itself ("道滘镇属于哪个市？", "这份报告回顾的是哪一年？"), by the kind asked
