@@ -367,8 +367,7 @@ def _carry_over(r: _Reading, previous: QueryPlan, by_id: dict[str, DocMeta]) -> 
             r.years = _year_of_the_reports(previous, by_id)
             r.report_years = []
         r.inherited_doc_ids = None if turned and r.years else previous.doc_ids
-        if own_period and not own_years and previous.doc_ids and re.search(
-                {"planned": "今年", "reviewed": "去年"}.get(own_period, "^$"), r.q):
+        if not own_years and previous.doc_ids and _SPOKEN_FROM.get(own_period, "\0") in r.q:
             # "那今年计划…？" after "2023年新认定了多少家？": 今年 is the year the report spoken from plans
             # (去年 the year it reviews), not the previous data year
             spoken = {getattr(by_id[d], f"period_{own_period}") for d in previous.doc_ids if d in by_id}
@@ -401,6 +400,10 @@ def _carry_over(r: _Reading, previous: QueryPlan, by_id: dict[str, DocMeta]) -> 
         r.context_topic = previous.topic
         if r.intent == "any" and not cues.TARGET.search(r.q) and previous.intent != "any":
             r.intent = previous.intent
+
+
+# the words that date a follow-up from the report it is asked of: its planned year, the year it reviews
+_SPOKEN_FROM = {"planned": "今年", "reviewed": "去年"}
 
 
 def _sides(r: _Reading, catalogue: list[DocMeta], by_id: dict[str, DocMeta], doc_ids: set[str] | None) -> list[Side]:

@@ -135,7 +135,7 @@ def written_parents(question: str, catalogue: list[DocMeta], towns: list[str]) -
                 continue
             for start in range(max(0, at - 10), at):
                 place = g.resolve(q[start:end])
-                if place is None or place.name != town and places.strip_suffix(place.name) != form:
+                if place is None or (place.name != town and places.strip_suffix(place.name) != form):
                     continue
                 if any(place.parents[:len(parents)] == tuple(parents) for parents in known):
                     out |= {n for p in place.parents for n in (p, places.strip_suffix(p))}

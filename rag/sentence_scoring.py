@@ -121,7 +121,7 @@ def states_target(text: str, *, estimate_is_outcome: bool = False) -> bool:
     for m in cues.TARGET_IN_TEXT.finditer(text):
         if estimate_is_outcome and m.group(1) == "预计":
             continue
-        if m.group(1).startswith("目标") and cues.GOAL_PURSUED.search(text[: m.start()]) and re.match(r"[，,、。；;]", text[m.end(): m.end() + 1]):
+        if m.group(1) == "目标" and cues.GOAL_PURSUED.search(text[: m.start()]) and re.match(r"[，,、。；;]", text[m.end(): m.end() + 1]):
             continue  # "围绕“…”的奋斗目标，": the goal pursued, named; no target is set here
         if not re.search(r"(完成|实现|超额|达到|达成|提前|圆满)[^，。；;]{0,14}$", text[max(0, m.start() - 16): m.start()]):
             return True
