@@ -217,8 +217,6 @@ def _reread_unknown(words: list[str], index: BM25Index) -> list[str]:
 def _written_apart(term: KeyTerm, text_low: str) -> bool:
     """An official term of two words written apart in one clause, its subject first ("粮食播种面积
     3.1万亩，总产量1.35万吨" for 粮食产量): a synonym of an everyday phrase ("打粮食") is found so too."""
-    if term.alternatives == (term.token,):
-        return False
     return any(written_apart(alt, text_low) for alt in term.alternatives[1:])
 
 

@@ -331,11 +331,12 @@ def _read_topic(r: _Reading) -> None:
     r.topic = question_topic(r.q, names)
 
 
-def _year_of_the_reports(previous: QueryPlan, by_id: dict[str, DocMeta]) -> list[int]:
-    """The year the previous turn's one report spoke of in the part it was asked: the year it
-    plans for a target asked, the year it reviews for an outcome."""
-    metas = [by_id[d] for d in previous.doc_ids or () if d in by_id]
-    years = {m.period_planned if previous.explicit_intent == "target" else m.period_reviewed for m in metas}
+def _year_of_the_reports(previous: QueryPlan, by_id: dict[str, DocMeta], part: str | None = None) -> list[int]:
+    """The year the previous turn's one report speaks of in a part of it: ``part`` "planned" (the
+    year it plans) or "reviewed"; by default the part it was asked, planned for a target asked,
+    reviewed for an outcome. Empty unless its reports agree on one year."""
+    part = part or ("planned" if previous.explicit_intent == "target" else "reviewed")
+    years = {getattr(by_id[d], f"period_{part}") for d in previous.doc_ids or () if d in by_id}
     return [years.pop()] if len(years) == 1 and None not in years else []
 
 
@@ -367,19 +368,15 @@ def _carry_over(r: _Reading, previous: QueryPlan, by_id: dict[str, DocMeta]) -> 
             r.years = _year_of_the_reports(previous, by_id)
             r.report_years = []
         r.inherited_doc_ids = None if turned and r.years else previous.doc_ids
-        if not own_years and previous.doc_ids and _SPOKEN_FROM.get(own_period, "\0") in r.q:
+        if not own_years and _SPOKEN_FROM.get(own_period, "\0") in r.q:
             # "那今年计划…？" after "2023年新认定了多少家？": 今年 is the year the report spoken from plans
             # (去年 the year it reviews), not the previous data year
-            spoken = {getattr(by_id[d], f"period_{own_period}") for d in previous.doc_ids if d in by_id}
-            if len(spoken) == 1 and None not in spoken:
-                r.years = [spoken.pop()]
+            r.years = _year_of_the_reports(previous, by_id, own_period) or r.years
         if (not own_years and r.explicit == "target" and previous.explicit_intent != "target"
-                and cues.SAME_REPORT.search(r.q) and previous.doc_ids):
+                and cues.SAME_REPORT.search(r.q) and (planned := _year_of_the_reports(previous, by_id, "planned"))):
             # "那报告给当年定的目标是多少？" after an outcome it reviewed: that report's own plan, for
             # the year it plans, not the year it reviews
-            planned = {by_id[d].period_planned for d in previous.doc_ids if d in by_id}
-            if len(planned) == 1 and None not in planned:
-                r.years, r.inherited_doc_ids = [planned.pop()], previous.doc_ids
+            r.years, r.inherited_doc_ids = planned, previous.doc_ids
         if previous.comparison and not cues.COMPARISON.search(r.q) and len(previous.sides) >= 2:
             r.comparison, r.inherited_sides = True, previous.sides
     if not content_tokens(r.topic):

@@ -41,6 +41,7 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
     if asks_figure(plan):
         measure = measure_term(question, terms) if not_reports else None
         phrase = measured_phrase(question, terms) if not_reports else []
+        opposites = cues.opposites_asked(question)
         scored = [s for s in scored if (kind := figures_of_kind_asked(plan, s.text, s.passage.doc_id in not_reports))
                   and (asks_span or not cues.SPAN_PARAGRAPH.match(s.opening) or _level_at_span_end(plan, s, kind))
                   and figure_coverage(s, terms, kind) >= policy.min_figure_coverage
@@ -49,7 +50,7 @@ def choose_sentences(plan: QueryPlan, scored: list[Sentence], terms: list[KeyTer
                   and (len(phrase) < 2 or s.passage.doc_id not in not_reports  # every qualifier written
                        or all(t.token in s.matched or _in_headline(t, s) for t in phrase))
                   and not (levels and _of_wider_territory(s.text, levels.get(s.passage.doc_id), question))
-                  and not cues.opposite_measure(question, s.text)]
+                  and not cues.writes_only_the_opposite(opposites, s.text)]
     if not_reports:
         names = proper_names(plan.standalone or plan.question)
         scored = [s for s in scored if s.passage.doc_id not in not_reports or names_asked_in(s, names, terms)]

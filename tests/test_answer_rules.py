@@ -1162,9 +1162,9 @@ def test_a_sentence_stating_a_target(text, target):
     ("农民收入多少？", "农村居民人均可支配收入18210元，人均消费支出9800元", False),  # both written
 ])
 def test_a_figure_of_the_opposite_measure_does_not_answer(question, text, opposite):
-    from rag.text.cues import opposite_measure
+    from rag.text.cues import opposites_asked, writes_only_the_opposite
 
-    assert opposite_measure(question, text) is opposite
+    assert writes_only_the_opposite(opposites_asked(question), text) is opposite
 
 
 @pytest.mark.parametrize("question, target, outcome_after_target", [

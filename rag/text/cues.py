@@ -642,11 +642,14 @@ OPPOSITE_MEASURES = (("收入", "支出"), ("进口", "出口"), ("存款", "贷
 _BOTH_SIDES = re.compile(r"进出口|存贷款|收支|出入境")
 
 
-def opposite_measure(question: str, text: str) -> bool:
-    """The question asks one of a pair of opposite measures and the text writes only the other."""
-    q, t = _BOTH_SIDES.sub(" ", question), _BOTH_SIDES.sub(" ", text)
-    for a, b in OPPOSITE_MEASURES:
-        for asked, other in ((a, b), (b, a)):
-            if asked in q and other not in q and other in t and asked not in t:
-                return True
-    return False
+def opposites_asked(question: str) -> list[tuple[str, str]]:
+    """(the measure asked, its opposite) for each pair of which the question asks one side only."""
+    q = _BOTH_SIDES.sub(" ", question)
+    return [(asked, other) for a, b in OPPOSITE_MEASURES for asked, other in ((a, b), (b, a))
+            if asked in q and other not in q]
+
+
+def writes_only_the_opposite(asked: list[tuple[str, str]], text: str) -> bool:
+    """The text writes the opposite of a measure asked and not the measure itself."""
+    t = _BOTH_SIDES.sub(" ", text)
+    return any(other in t and measure not in t for measure, other in asked)
